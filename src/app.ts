@@ -1,0 +1,177 @@
+import { sql } from 'drizzle-orm';
+import pino, { type Logger } from 'pino';
+import { seedDemo } from './demo.ts';
+import { ticketsModule } from './modules/tickets/index.ts';
+import { authRoutes } from './platform/auth/routes.ts';
+import { Auth } from './platform/auth/service.ts';
+import type { Config } from './platform/config.ts';
+import type { Context } from './platform/context.ts';
+import { loadSecret } from './platform/crypto.ts';
+import { openDatabase } from './platform/db.ts';
+import { AmqpBroker } from './platform/events/amqp.ts';
+import { LocalBroker } from './platform/events/local.ts';
+import { OutboxRelay } from './platform/events/relay.ts';
+import type { Broker, Consumer } from './platform/events/types.ts';
+import { type App, createHttp, envelope } from './platform/http/app.ts';
+import { Jobs } from './platform/jobs.ts';
+import { Mailbox } from './platform/mail/mailbox.ts';
+import { Mailer } from './platform/mail/mailer.ts';
+import { mailboxRoutes } from './platform/mail/routes.ts';
+import { eventDeliveries } from './platform/schema.ts';
+
+export type YeyakOptions = {
+  /** Run event consumers and jobs in this process (serve does by default; `worker` only does this). */
+  workers?: boolean;
+  /** Serve HTTP (false for `worker`). */
+  http?: boolean;
+  /** Serve the built web app from web/dist. */
+  serveWeb?: boolean;
+  logger?: Logger;
+  /** Job polling interval; tests shorten it. */
+  pollingIntervalSeconds?: number;
+};
+
+export type Yeyak = Awaited<ReturnType<typeof createYeyak>>;
+
+export function createLogger(level: Config['logLevel']): Logger {
+  return pino({
+    level,
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'headers.authorization',
+        '*.password',
+        'password',
+        '*.token',
+        'token',
+        '*.secret',
+        'config.secret',
+        'config.databaseUrl',
+        'config.amqpUrl',
+        'config.smtpUrl',
+      ],
+      censor: '[redacted]',
+    },
+  });
+}
+
+/** Builds the whole service from configuration: database, jobs, events, mail, modules, HTTP. */
+export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
+  const log = opts.logger ?? createLogger(config.logLevel);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await database.migrate();
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const secret = loadSecret(config.secret, config.dataDir);
+  const jobs = new Jobs(database, log);
+  const consumers: Consumer[] = [];
+  const broker: Broker = config.amqpUrl
+    ? new AmqpBroker(
+        {
+          url: config.amqpUrl,
+          maxAttempts: config.mailMaxAttempts,
+          retryBaseMs: config.retryBaseMs,
+          onDead: async (consumer, event, error) => {
+            await database.db
+              .insert(eventDeliveries)
+              .values({ consumer, eventId: event.id, status: 'dead', lastError: error.slice(0, 500) })
+              .onConflictDoUpdate({
+                target: [eventDeliveries.consumer, eventDeliveries.eventId],
+                set: { status: 'dead', lastError: error.slice(0, 500) },
+              });
+          },
+        },
+        log,
+      )
+    : new LocalBroker(jobs, config.mailMaxAttempts, config.retryBaseMs, log);
+  const relay = new OutboxRelay(database, broker, log);
+  const mailer = new Mailer(database, config.mailFrom, config.smtpUrl);
+  const ctx: Context = {
+    config,
+    log,
+    database,
+    jobs,
+    broker,
+    relay,
+    mailer,
+    mailbox: new Mailbox(database),
+    secret,
+    consumers,
+    tx: async (fn) => {
+      const result = await database.db.transaction(fn);
+      relay.nudge();
+      return result;
+    },
+  };
+
+  const auth = new Auth(ctx);
+  const tickets = ticketsModule(ctx);
+  consumers.push(auth.consumer(), ...tickets.consumers);
+  broker.register(consumers);
+
+  let app: App | undefined;
+  if (opts.http !== false) {
+    app = await createHttp({ logger: log, bodyLimit: config.bodyLimit, serveWeb: opts.serveWeb ?? false });
+    app.get(
+      '/health',
+      { schema: { tags: ['platform'], summary: 'Database and broker state' } },
+      async (_req, reply) => {
+        let dbState = 'ok';
+        try {
+          await database.db.execute(sql`select 1`);
+        } catch {
+          dbState = 'down';
+        }
+        const brokerState =
+          broker.kind === 'in-process' ? 'ok' : broker.connected() ? 'connected' : 'disconnected';
+        const data = {
+          database: { kind: database.kind, state: dbState },
+          broker: { kind: broker.kind, state: brokerState, relay: relay.lastError ? 'retrying' : 'ok' },
+          mail: { kind: mailer.kind },
+          demo: config.demo,
+        };
+        return envelope(
+          reply,
+          dbState === 'ok' ? 200 : 503,
+          dbState === 'ok' ? 'healthy' : 'database unavailable',
+          data,
+        );
+      },
+    );
+    authRoutes(app, ctx, auth);
+    mailboxRoutes(app, ctx, auth);
+    tickets.routes(app, auth);
+  }
+
+  return {
+    ctx,
+    auth,
+    tickets: tickets.tickets,
+    app,
+    async start() {
+      await jobs.start();
+      if (opts.workers !== false) {
+        await jobs.startWorkers(opts.pollingIntervalSeconds ?? 0.5);
+        await broker.consume();
+      }
+      relay.start();
+      if (config.demo) await seedDemo(ctx, auth, tickets.tickets);
+      if (app) await app.ready();
+    },
+    async listen() {
+      if (!app) throw new Error('no HTTP in this process');
+      return app.listen({ port: config.port, host: config.host });
+    },
+    async stop() {
+      if (app) await app.close();
+      await relay.stop();
+      await jobs.stop();
+      await broker.close();
+      mailer.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { createLogger, createYeyak } from '../app.ts';
+import { ConfigError, loadConfig } from '../platform/config.ts';
+import { DataDirLockedError, openDatabase } from '../platform/db.ts';
+
+function config() {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`yeyak: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+function fail(err: unknown): never {
+  if (err instanceof DataDirLockedError) console.error(`yeyak: ${err.message}`);
+  else console.error('yeyak:', (err as Error).message ?? err);
+  process.exit(1);
+}
+
+/** Stops cleanly on Ctrl-C or SIGTERM. */
+function onSignal(stop: () => Promise<void>) {
+  let stopping = false;
+  const handler = () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+const program = new Command()
+  .name('yeyak')
+  .description('yeyak (예약): reservations and booking automation')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the HTTP server (with event consumers and jobs unless --no-workers)')
+  .option('--no-workers', 'serve HTTP only; run `yeyak worker` elsewhere')
+  .action(async (opts: { workers: boolean }) => {
+    const cfg = config();
+    const y = await createYeyak(cfg, { workers: opts.workers, serveWeb: true }).catch(fail);
+    onSignal(() => y.stop());
+    await y.start().catch(fail);
+    await y.listen().catch(fail);
+    y.ctx.log.info(
+      {
+        url: `http://localhost:${cfg.port}`,
+        database: y.ctx.database.kind,
+        broker: y.ctx.broker.kind,
+        mail: y.ctx.mailer.kind,
+        demo: cfg.demo,
+      },
+      'yeyak is serving',
+    );
+  });
+
+program
+  .command('worker')
+  .description('run event consumers and jobs only (for scale-out on PostgreSQL)')
+  .action(async () => {
+    const cfg = config();
+    const y = await createYeyak(cfg, { http: false, workers: true }).catch(fail);
+    onSignal(() => y.stop());
+    await y.start().catch(fail);
+    y.ctx.log.info({ database: y.ctx.database.kind, broker: y.ctx.broker.kind }, 'yeyak worker running');
+  });
+
+program
+  .command('migrate')
+  .description('apply database migrations and exit')
+  .action(async () => {
+    const cfg = config();
+    const db = await openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir }).catch(fail);
+    try {
+      await db.migrate();
+      console.log(`migrations applied (${db.kind})`);
+    } finally {
+      await db.close();
+    }
+  });
+
+const users = program.command('users').description('manage accounts');
+users
+  .command('add')
+  .description('add a verified account, or update its role and password')
+  .argument('<email>', 'e-mail address')
+  .requiredOption('--password <password>', 'password, 8 to 200 characters')
+  .option(
+    '--role <role>',
+    'user, organizer or admin',
+    (v) => {
+      if (!['user', 'organizer', 'admin'].includes(v))
+        throw new InvalidArgumentError('must be user, organizer or admin');
+      return v;
+    },
+    'user',
+  )
+  .option('--name <name>', 'display name')
+  .action(
+    async (
+      email: string,
+      opts: { password: string; role: 'user' | 'organizer' | 'admin'; name?: string },
+    ) => {
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) fail(new Error(`"${email}" is not an e-mail address`));
+      if (opts.password.length < 8 || opts.password.length > 200)
+        fail(new Error('--password must be 8 to 200 characters'));
+      const cfg = { ...config(), demo: false };
+      const y = await createYeyak(cfg, { http: false, workers: false, logger: createLogger('warn') }).catch(
+        fail,
+      );
+      try {
+        const user = await y.auth.addUser({
+          email: email.toLowerCase(),
+          password: opts.password,
+          role: opts.role,
+          name: opts.name,
+        });
+        console.log(`${user.email} (${user.role}) is ready`);
+      } finally {
+        await y.stop();
+      }
+    },
+  );
+
+program.parseAsync().catch(fail);

@@ -1,0 +1,88 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import QRCode from 'qrcode';
+import type { Context } from '../../platform/context.ts';
+import { once } from '../../platform/events/outbox.ts';
+import type { Consumer, DomainEvent } from '../../platform/events/types.ts';
+import { mailTemplates } from '../../platform/mail/mailer.ts';
+import { zonedParts } from '../../platform/time.ts';
+import type { Tickets } from './service.ts';
+
+const render = mailTemplates(resolve(dirname(fileURLToPath(import.meta.url)), 'templates'));
+
+const won = (n: number) => `${n.toLocaleString('ko-KR')}원`;
+
+/** Renders and sends ticket and waiting-list mails; each event is mailed once (dedupe by event id). */
+export function ticketMailConsumer(ctx: Context, tickets: Tickets): Consumer {
+  return {
+    name: 'ticket-mail',
+    topics: ['reservation.confirmed', 'waitlist.offered'],
+    handle: (event: DomainEvent) =>
+      once(ctx.database, 'ticket-mail', event.id, async () => {
+        if (event.topic === 'reservation.confirmed')
+          await sendTicket(ctx, tickets, Number(event.payload.reservationId));
+        else if (event.topic === 'waitlist.offered')
+          await sendOffer(ctx, tickets, String(event.payload.entryId));
+      }),
+  };
+}
+
+export async function ticketMail(ctx: Context, tickets: Tickets, reservationId: number) {
+  const r = await tickets.reservationById(reservationId);
+  if (!r || r.deleted) return undefined; // cancelled before the mail went out: nothing to send
+  const code = tickets.ticketCode(r.id);
+  const qr = await QRCode.toBuffer(code, { type: 'png', width: 320, margin: 2, errorCorrectionLevel: 'M' });
+  const when = zonedParts(new Date(r.startsAt), r.timezone);
+  const data = {
+    r,
+    code,
+    date: when.date,
+    time: when.time,
+    unitPrice: won(r.unitPrice),
+    totalPrice: won(r.totalPrice),
+    link: `${ctx.config.publicUrl}/my/tickets`,
+  };
+  return {
+    to: r.email,
+    subject: `[yeyak] 예매 확인 · ${r.eventTitle} ${when.date} ${when.time}`,
+    html: render('ticket', data, r.eventTitle),
+    text: [
+      `${r.eventTitle}`,
+      `${when.date} ${when.time} (${r.timezone})${r.venue ? ` · ${r.venue}` : ''}`,
+      `${r.ticketTypeName} × ${r.quantity} · ${won(r.totalPrice)}`,
+      `예매번호 / reservation no. ${r.id}`,
+      `입장 코드 / entry code: ${code}`,
+    ].join('\n'),
+    attachments: [
+      { filename: 'ticket-qr.png', content: qr, contentType: 'image/png', cid: `qr-${r.id}@yeyak` },
+    ],
+  };
+}
+
+async function sendTicket(ctx: Context, tickets: Tickets, reservationId: number) {
+  const mail = await ticketMail(ctx, tickets, reservationId);
+  if (mail) await ctx.mailer.send(mail);
+}
+
+async function sendOffer(ctx: Context, tickets: Tickets, entryId: string) {
+  const row = await tickets.waitlistOffer(entryId);
+  if (row?.w.status !== 'offered' || row.h?.status !== 'held') return;
+  const when = zonedParts(row.s.startsAt, row.e.timezone);
+  const until = zonedParts(row.h.expiresAt, row.e.timezone);
+  const data = {
+    title: row.e.title,
+    ticketType: row.t.name,
+    quantity: row.w.quantity,
+    date: when.date,
+    time: when.time,
+    until: `${until.date} ${until.time}`,
+    total: won(row.t.price * row.w.quantity),
+    link: `${ctx.config.publicUrl}/holds/${row.h.id}`,
+  };
+  await ctx.mailer.send({
+    to: row.w.email,
+    subject: `[yeyak] 대기하신 좌석이 나왔습니다 · ${row.e.title}`,
+    html: render('offer', data, row.e.title),
+    text: `${row.e.title} ${when.date} ${when.time}: ${row.t.name} × ${row.w.quantity} 좌석을 ${data.until}까지 확보해 두었습니다. 확정하기 / confirm: ${data.link}`,
+  });
+}

@@ -1,0 +1,117 @@
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { Auth } from '../../platform/auth/service.ts';
+import { AppError } from '../../platform/errors.ts';
+import { type App, envelope } from '../../platform/http/app.ts';
+import { zonedParts } from '../../platform/time.ts';
+import type { ReservationView, Tickets } from './service.ts';
+
+/**
+ * The original reservation API, kept exactly as its clients speak it: four routes, a bare or
+ * Bearer token in Authorization, `{code: 200, description: "성공", data}` or
+ * `{code: 202, description: "예약 정보가 없습니다."}`, and its field names.
+ */
+const SUCCESS = '성공';
+const NONE = '예약 정보가 없습니다.';
+
+const createBody = z
+  .object({
+    performanceId: z.string().trim().min(1).max(64),
+    performanceTitle: z.string().trim().min(1).max(200),
+    reservationTicketCount: z.number().int('must be a whole number').min(1).max(20),
+    reservationDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
+      .refine(
+        (d) =>
+          !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
+          new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+        'not a real date',
+      ),
+    reservationTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm'),
+    reservationPrice: z.number().int().min(0),
+    reservationPoster: z.string().max(2000).nullable().optional(),
+    memberEmail: z.string().trim().max(254).pipe(z.email('must be an e-mail address')),
+  })
+  .strict();
+
+const rsvParam = z.object({ rsv_id: z.coerce.number().int().positive().max(2_147_483_647) }).strict();
+
+export function toOriginal(r: ReservationView) {
+  const when = zonedParts(new Date(r.startsAt), r.timezone);
+  const created = zonedParts(new Date(r.createdAt), r.timezone);
+  return {
+    reservationId: r.id,
+    performanceId: r.eventCode,
+    performanceTitle: r.eventTitle,
+    reservationTicketCount: r.quantity,
+    reservationDate: when.date,
+    reservationTime: when.time,
+    reservationPrice: r.unitPrice,
+    reservationTotalPrice: r.totalPrice,
+    reservationPoster: r.posterUrl,
+    memberEmail: r.email,
+    reservationDeleted: r.deleted ? 'Y' : 'N',
+    reservationCreateAt: `${created.date}T${created.time}:${created.second}`,
+  };
+}
+
+const none = (reply: FastifyReply) => envelope(reply, 202, NONE);
+
+export function originalReservationRoutes(app: App, auth: Auth, tickets: Tickets) {
+  const tags = ['original reservation API'];
+
+  app.post(
+    '/reservation/create',
+    { schema: { tags, summary: 'Reserve (one step)', body: createBody } },
+    async (req, reply) => {
+      const user = await auth.require(req);
+      const b = req.body;
+      if (b.memberEmail.toLowerCase() !== user.email.toLowerCase()) {
+        throw new AppError(403, 'memberEmail must be the e-mail of the logged-in member', {
+          errors: [{ path: 'body.memberEmail', message: 'not the logged-in member' }],
+        });
+      }
+      const { ticketTypeId } = await tickets.resolveOriginal(b);
+      const r = await tickets.reserve(user, {
+        ticketTypeId,
+        quantity: b.reservationTicketCount,
+        source: 'api',
+      });
+      return envelope(reply, 200, SUCCESS, toOriginal(r));
+    },
+  );
+
+  app.get(
+    '/reservation/lists',
+    { schema: { tags, summary: 'My reservations, cancelled ones marked Y' } },
+    async (req, reply) => {
+      const list = await tickets.myReservations(await auth.require(req));
+      return list.length ? envelope(reply, 200, SUCCESS, list.map(toOriginal)) : none(reply);
+    },
+  );
+
+  app.get('/reservation/list/:rsv_id', { schema: { tags, params: rsvParam } }, async (req, reply) => {
+    const user = await auth.require(req);
+    try {
+      return envelope(reply, 200, SUCCESS, toOriginal(await tickets.reservation(user, req.params.rsv_id)));
+    } catch (err) {
+      if (err instanceof AppError && err.status === 404) return none(reply);
+      throw err;
+    }
+  });
+
+  app.delete('/reservation/delete/:rsv_id', { schema: { tags, params: rsvParam } }, async (req, reply) => {
+    const user = await auth.require(req);
+    let current: ReservationView;
+    try {
+      current = await tickets.reservation(user, req.params.rsv_id);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 404) return none(reply);
+      throw err;
+    }
+    // Cancelling twice finds nothing live to cancel, as in the original.
+    if (current.deleted) return none(reply);
+    return envelope(reply, 200, SUCCESS, toOriginal(await tickets.cancel(user, req.params.rsv_id)));
+  });
+}

@@ -1,0 +1,328 @@
+import { z } from 'zod';
+import type { Auth } from '../../platform/auth/service.ts';
+import type { Context } from '../../platform/context.ts';
+import { type App, envelope, ok } from '../../platform/http/app.ts';
+import type { ReservationView, Tickets } from './service.ts';
+
+const uuid = z.uuid('must be an id (UUID)');
+const quantity = z
+  .number()
+  .int('must be a whole number')
+  .min(1, 'at least 1')
+  .max(20, 'at most 20 per order');
+
+const ticketTypeInput = z
+  .object({
+    id: uuid.optional(),
+    name: z.string().trim().min(1).max(60),
+    price: z.number().int().min(0).max(10_000_000),
+    quota: z.number().int().min(0).max(100_000),
+  })
+  .strict();
+
+const showtimeInput = z
+  .object({
+    id: uuid.optional(),
+    startsAt: z.iso
+      .datetime({
+        offset: true,
+        message: 'must be an ISO date-time with offset, e.g. 2026-12-24T19:30:00+09:00',
+      })
+      .transform((s) => new Date(s)),
+    ticketTypes: z.array(ticketTypeInput).min(1).max(20),
+  })
+  .strict();
+
+export const eventInput = z
+  .object({
+    code: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{2,32}$/, 'letters, digits, - and _, 2 to 32 characters'),
+    title: z.string().trim().min(1).max(200),
+    posterUrl: z.url().max(2000).nullable().optional(),
+    venue: z.string().trim().max(200).nullable().optional(),
+    description: z.string().max(10_000).nullable().optional(),
+    timezone: z.string().max(64).optional(),
+    showtimes: z.array(showtimeInput).min(1).max(100),
+  })
+  .strict();
+
+const idParam = z.object({ id: uuid }).strict();
+const reservationParam = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) }).strict();
+
+export function csvCell(v: unknown): string {
+  let s = v === null || v === undefined ? '' : String(v);
+  // Cells starting with = + - @ would run as formulas in a spreadsheet.
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(header: string[], rows: unknown[][]): string {
+  return `\uFEFF${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}
+
+export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Tickets) {
+  const organizer = ['organizer', 'admin'] as const;
+  const withCode = (r: ReservationView) => ({
+    ...r,
+    ticketCode: r.deleted ? null : tickets.ticketCode(r.id),
+  });
+
+  // ---- catalogue
+  app.get(
+    '/api/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Events with showtimes still to come',
+        querystring: z.object({}).strict(),
+      },
+    },
+    async (_req, reply) => ok(reply, { events: await tickets.listEvents() }),
+  );
+
+  app.get(
+    '/api/events/:idOrCode',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'One event with showtimes and availability',
+        params: z.object({ idOrCode: z.string().min(1).max(64) }).strict(),
+      },
+    },
+    async (req, reply) => ok(reply, { event: await tickets.getEvent(req.params.idOrCode) }),
+  );
+
+  app.post(
+    '/api/events',
+    { schema: { tags: ['events'], summary: 'Create an event (organiser)', body: eventInput } },
+    async (req, reply) => {
+      const user = await auth.require(req, [...organizer]);
+      return envelope(reply, 201, 'event created', { event: await tickets.createEvent(user, req.body) });
+    },
+  );
+
+  app.put(
+    '/api/events/:id',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Edit an event (its organiser)',
+        params: idParam,
+        body: eventInput,
+      },
+    },
+    async (req, reply) => {
+      const user = await auth.require(req, [...organizer]);
+      return ok(reply, { event: await tickets.updateEvent(user, req.params.id, req.body) }, 'event updated');
+    },
+  );
+
+  app.get(
+    '/api/organizer/events',
+    { schema: { tags: ['organiser'], summary: 'Events I organise (admins: all)' } },
+    async (req, reply) => {
+      const user = await auth.require(req, [...organizer]);
+      const list = await tickets.listEvents({
+        organizerId: user.role === 'admin' ? undefined : user.id,
+        includePast: true,
+      });
+      return ok(reply, { events: list });
+    },
+  );
+
+  app.get(
+    '/api/organizer/events/:id/sales',
+    {
+      schema: {
+        tags: ['organiser'],
+        summary: 'Sales per day and ticket type, totals and check-ins',
+        params: idParam,
+      },
+    },
+    async (req, reply) =>
+      ok(reply, await tickets.sales(await auth.require(req, [...organizer]), req.params.id)),
+  );
+
+  app.get(
+    '/api/organizer/events/:id/sales.csv',
+    { schema: { tags: ['organiser'], summary: 'Sales per day and ticket type as CSV', params: idParam } },
+    async (req, reply) => {
+      const s = await tickets.sales(await auth.require(req, [...organizer]), req.params.id);
+      const csv = toCsv(
+        ['day', 'showtime', 'ticket_type', 'tickets', 'revenue_krw', 'cancelled'],
+        s.days.map((d) => [d.day, d.startsAt, d.ticketTypeName, d.tickets, d.revenue, d.cancelled]),
+      );
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="sales-${req.params.id}.csv"`);
+      return reply.send(csv);
+    },
+  );
+
+  app.get(
+    '/api/organizer/events/:id/reservations',
+    {
+      schema: {
+        tags: ['organiser'],
+        summary: 'Every reservation of the event, cancelled ones flagged',
+        params: idParam,
+      },
+    },
+    async (req, reply) =>
+      ok(reply, {
+        reservations: await tickets.eventReservations(await auth.require(req, [...organizer]), req.params.id),
+      }),
+  );
+
+  app.get(
+    '/api/organizer/events/:id/reservations.csv',
+    { schema: { tags: ['organiser'], summary: 'Reservations as CSV', params: idParam } },
+    async (req, reply) => {
+      const list = await tickets.eventReservations(await auth.require(req, [...organizer]), req.params.id);
+      const csv = toCsv(
+        [
+          'reservation',
+          'email',
+          'showtime',
+          'ticket_type',
+          'quantity',
+          'total_krw',
+          'source',
+          'created_at',
+          'checked_in_at',
+          'cancelled_at',
+        ],
+        list.map((r) => [
+          r.id,
+          r.email,
+          r.startsAt,
+          r.ticketTypeName,
+          r.quantity,
+          r.totalPrice,
+          r.source,
+          r.createdAt,
+          r.checkedInAt,
+          r.cancelledAt,
+        ]),
+      );
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="reservations-${req.params.id}.csv"`);
+      return reply.send(csv);
+    },
+  );
+
+  // ---- holds (two-step web flow)
+  const holdBody = z.object({ ticketTypeId: uuid, quantity }).strict();
+  app.post(
+    '/api/holds',
+    { schema: { tags: ['buying'], summary: 'Hold seats for a while before confirming', body: holdBody } },
+    async (req, reply) => {
+      const user = await auth.require(req);
+      return envelope(reply, 201, 'seats held', { hold: await tickets.hold(user, req.body) });
+    },
+  );
+
+  app.get('/api/holds/:id', { schema: { tags: ['buying'], params: idParam } }, async (req, reply) =>
+    ok(reply, { hold: await tickets.getHold(await auth.require(req), req.params.id) }),
+  );
+
+  app.post(
+    '/api/holds/:id/confirm',
+    { schema: { tags: ['buying'], summary: 'Turn a hold into a reservation', params: idParam } },
+    async (req, reply) => {
+      const r = await tickets.confirm(await auth.require(req), req.params.id);
+      return envelope(reply, 201, 'reservation confirmed', { reservation: withCode(r) });
+    },
+  );
+
+  app.delete(
+    '/api/holds/:id',
+    { schema: { tags: ['buying'], summary: 'Give held seats back', params: idParam } },
+    async (req, reply) =>
+      ok(reply, { hold: await tickets.releaseHold(await auth.require(req), req.params.id) }, 'hold released'),
+  );
+
+  // ---- reservations
+  app.post(
+    '/api/reservations',
+    { schema: { tags: ['buying'], summary: 'Reserve in one step', body: holdBody } },
+    async (req, reply) => {
+      const r = await tickets.reserve(await auth.require(req), { ...req.body, source: 'web' });
+      return envelope(reply, 201, 'reservation confirmed', { reservation: withCode(r) });
+    },
+  );
+
+  app.get(
+    '/api/reservations',
+    { schema: { tags: ['buying'], summary: 'My reservations, cancelled ones too' } },
+    async (req, reply) => {
+      const list = await tickets.myReservations(await auth.require(req));
+      return ok(reply, { reservations: list.map(withCode) });
+    },
+  );
+
+  app.get(
+    '/api/reservations/:id',
+    { schema: { tags: ['buying'], params: reservationParam } },
+    async (req, reply) =>
+      ok(reply, { reservation: withCode(await tickets.reservation(await auth.require(req), req.params.id)) }),
+  );
+
+  app.delete(
+    '/api/reservations/:id',
+    { schema: { tags: ['buying'], summary: 'Cancel a reservation', params: reservationParam } },
+    async (req, reply) =>
+      ok(
+        reply,
+        { reservation: withCode(await tickets.cancel(await auth.require(req), req.params.id)) },
+        'reservation cancelled',
+      ),
+  );
+
+  // ---- waiting list
+  app.post(
+    '/api/waitlist',
+    { schema: { tags: ['waiting list'], summary: 'Wait for a sold-out ticket type', body: holdBody } },
+    async (req, reply) =>
+      envelope(reply, 201, 'on the waiting list', {
+        entry: await tickets.joinWaitlist(await auth.require(req), req.body),
+      }),
+  );
+
+  app.get(
+    '/api/waitlist',
+    { schema: { tags: ['waiting list'], summary: 'My waiting list entries' } },
+    async (req, reply) => ok(reply, { entries: await tickets.myWaitlist(await auth.require(req)) }),
+  );
+
+  app.delete(
+    '/api/waitlist/:id',
+    { schema: { tags: ['waiting list'], summary: 'Leave the waiting list', params: idParam } },
+    async (req, reply) =>
+      ok(
+        reply,
+        { entry: await tickets.leaveWaitlist(await auth.require(req), req.params.id) },
+        'left the waiting list',
+      ),
+  );
+
+  // ---- check-in
+  app.post(
+    '/api/checkin',
+    {
+      schema: {
+        tags: ['organiser'],
+        summary: 'Check a ticket in by its QR code (organiser of its event)',
+        body: z.object({ qr: z.string().trim().min(1).max(200), eventId: uuid.optional() }).strict(),
+      },
+    },
+    async (req, reply) => {
+      const staff = await auth.require(req, [...organizer]);
+      const r = await tickets.checkIn(staff, req.body.qr, req.body.eventId);
+      return ok(reply, { result: r.result, ticket: r.ticket }, r.description);
+    },
+  );
+}

@@ -1,0 +1,223 @@
+import { randomInt } from 'node:crypto';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { FastifyRequest } from 'fastify';
+import type { Context } from '../context.ts';
+import { selectRows } from '../db.ts';
+import { hashPassword, randomToken, sha256, verifyPassword } from '../crypto.ts';
+import { AppError, conflict, forbidden, invalidField, unauthorized } from '../errors.ts';
+import { emit, once } from '../events/outbox.ts';
+import type { Consumer } from '../events/types.ts';
+import { renderPlatformMail } from '../mail/mailer.ts';
+import { sessions, users, verificationCodes } from '../schema.ts';
+
+export type Role = 'user' | 'organizer' | 'admin';
+export type User = { id: string; email: string; name: string; role: Role; verified: boolean };
+
+const CODE_MINUTES = 30;
+const MAX_CODE_ATTEMPTS = 5;
+
+const toUser = (r: typeof users.$inferSelect): User => ({
+  id: r.id,
+  email: r.email,
+  name: r.name,
+  role: r.role,
+  verified: r.verifiedAt !== null,
+});
+
+/** Reads the login token: `Bearer <token>`, or a bare token as the original reservation API sends it. */
+export function tokenFrom(req: FastifyRequest): string | undefined {
+  const header = req.headers.authorization;
+  if (!header) return undefined;
+  const m = /^Bearer\s+(.+)$/i.exec(header.trim());
+  const token = (m ? m[1] : header).trim();
+  return token.length > 0 && token.length <= 200 ? token : undefined;
+}
+
+export class Auth {
+  constructor(private readonly ctx: Context) {}
+
+  /** Creates an account (unverified for sign-up) and asks for a verification mail through the outbox. */
+  async signUp(input: { email: string; password: string; name?: string }): Promise<User> {
+    const passwordHash = await hashPassword(input.password);
+    return this.ctx.tx(async (tx) => {
+      const existing = await tx
+        .select({ id: users.id, verifiedAt: users.verifiedAt })
+        .from(users)
+        .where(sql`lower(${users.email}) = lower(${input.email})`);
+      if (existing[0]?.verifiedAt) throw conflict('an account with this e-mail already exists');
+      let row: typeof users.$inferSelect;
+      if (existing[0]) {
+        // Signing up again before verifying replaces the password and sends a new code.
+        [row] = await tx
+          .update(users)
+          .set({ passwordHash, name: input.name ?? '' })
+          .where(eq(users.id, existing[0].id))
+          .returning();
+      } else {
+        [row] = await tx
+          .insert(users)
+          .values({ email: input.email, name: input.name ?? '', passwordHash, role: 'user' })
+          .returning();
+      }
+      await emit(tx, 'account.verification_requested', { userId: row.id });
+      return toUser(row);
+    });
+  }
+
+  async resendCode(email: string) {
+    await this.ctx.tx(async (tx) => {
+      const [u] = await tx.select().from(users).where(sql`lower(${users.email}) = lower(${email})`);
+      // Same answer whether or not the address exists, so this cannot probe for accounts.
+      if (u && !u.verifiedAt) await emit(tx, 'account.verification_requested', { userId: u.id });
+    });
+  }
+
+  async verify(email: string, code: string): Promise<User> {
+    return this.ctx
+      .tx(async (tx) => {
+        const [u] = await tx.select().from(users).where(sql`lower(${users.email}) = lower(${email})`);
+        if (!u) throw invalidField('body.code', 'wrong or expired code');
+        if (u.verifiedAt) return toUser(u);
+        const [c] = await tx.select().from(verificationCodes).where(eq(verificationCodes.userId, u.id));
+        if (!c || c.expiresAt < new Date() || c.attempts >= MAX_CODE_ATTEMPTS) {
+          throw invalidField('body.code', 'wrong or expired code; ask for a new one');
+        }
+        if (c.codeHash !== sha256(`${u.id}:${code}`)) {
+          await tx
+            .update(verificationCodes)
+            .set({ attempts: c.attempts + 1 })
+            .where(eq(verificationCodes.userId, u.id));
+          // Commit the counted attempt, then refuse.
+          return null;
+        }
+        await tx.delete(verificationCodes).where(eq(verificationCodes.userId, u.id));
+        const [v] = await tx
+          .update(users)
+          .set({ verifiedAt: new Date() })
+          .where(eq(users.id, u.id))
+          .returning();
+        return toUser(v);
+      })
+      .then((u) => {
+        if (!u) throw invalidField('body.code', 'wrong or expired code');
+        return u;
+      });
+  }
+
+  async login(email: string, password: string): Promise<{ token: string; user: User; expiresAt: Date }> {
+    const [u] = await this.ctx.database.db
+      .select()
+      .from(users)
+      .where(sql`lower(${users.email}) = lower(${email})`);
+    // Hash anyway when the user is unknown, so timing does not reveal which e-mails exist.
+    const good = u
+      ? await verifyPassword(password, u.passwordHash)
+      : await verifyPassword(password, DUMMY_HASH);
+    if (!u || !good) throw unauthorized('wrong e-mail or password');
+    if (!u.verifiedAt) throw new AppError(403, 'e-mail not verified yet: enter the code we mailed you');
+    const token = randomToken(32);
+    const expiresAt = new Date(Date.now() + this.ctx.config.tokenDays * 86_400_000);
+    await this.ctx.database.db.insert(sessions).values({ tokenHash: sha256(token), userId: u.id, expiresAt });
+    return { token, user: toUser(u), expiresAt };
+  }
+
+  async logout(token: string) {
+    await this.ctx.database.db
+      .update(sessions)
+      .set({ revokedAt: new Date() })
+      .where(eq(sessions.tokenHash, sha256(token)));
+  }
+
+  async userForToken(token: string): Promise<User | undefined> {
+    const rows = await this.ctx.database.db
+      .select({ user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(
+        and(
+          eq(sessions.tokenHash, sha256(token)),
+          isNull(sessions.revokedAt),
+          gt(sessions.expiresAt, new Date()),
+        ),
+      );
+    return rows[0] ? toUser(rows[0].user) : undefined;
+  }
+
+  /** The caller, or 401; with roles, 403 unless the caller has one of them. */
+  async require(req: FastifyRequest, roles?: Role[]): Promise<User> {
+    const token = tokenFrom(req);
+    if (!token) throw unauthorized();
+    const user = await this.userForToken(token);
+    if (!user) throw unauthorized('login expired or token invalid: log in again');
+    if (roles && !roles.includes(user.role)) throw forbidden(`this needs the ${roles.join(' or ')} role`);
+    return user;
+  }
+
+  async optional(req: FastifyRequest): Promise<User | undefined> {
+    const token = tokenFrom(req);
+    return token ? this.userForToken(token) : undefined;
+  }
+
+  /** For the CLI and demo data: a verified account with a role, or the role and password updated. */
+  async addUser(input: { email: string; password: string; role: Role; name?: string }): Promise<User> {
+    const passwordHash = await hashPassword(input.password);
+    // The unique key is on lower(email), which drizzle's onConflict cannot name.
+    const [row] = await selectRows<typeof users.$inferSelect>(
+      this.ctx.database.db,
+      sql`insert into users (email, name, password_hash, role, verified_at)
+          values (${input.email}, ${input.name ?? ''}, ${passwordHash}, ${input.role}, now())
+          on conflict (lower(email)) do update
+            set role = excluded.role, password_hash = excluded.password_hash,
+                verified_at = coalesce(users.verified_at, now())
+          returning id, email, name, role, verified_at as "verifiedAt"`,
+    );
+    return toUser(row);
+  }
+
+  async byId(id: string): Promise<User | undefined> {
+    const [u] = await this.ctx.database.db.select().from(users).where(eq(users.id, id));
+    return u ? toUser(u) : undefined;
+  }
+
+  /** Mails a fresh verification code; the code exists only in the mail and as a hash. */
+  consumer(): Consumer {
+    return {
+      name: 'account-mail',
+      topics: ['account.verification_requested'],
+      handle: (event) =>
+        once(this.ctx.database, 'account-mail', event.id, async () => {
+          const userId = String(event.payload.userId);
+          const u = await this.byId(userId);
+          if (!u || u.verified) return;
+          const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+          await this.ctx.database.db
+            .insert(verificationCodes)
+            .values({
+              userId,
+              codeHash: sha256(`${userId}:${code}`),
+              expiresAt: new Date(Date.now() + CODE_MINUTES * 60_000),
+            })
+            .onConflictDoUpdate({
+              target: verificationCodes.userId,
+              set: {
+                codeHash: sha256(`${userId}:${code}`),
+                attempts: 0,
+                expiresAt: new Date(Date.now() + CODE_MINUTES * 60_000),
+              },
+            });
+          const data = { code, minutes: CODE_MINUTES, name: u.name || u.email };
+          await this.ctx.mailer.send({
+            to: u.email,
+            subject: `[yeyak] 인증 코드 ${code} / verification code`,
+            html: renderPlatformMail('verify', data, 'yeyak verification code'),
+            text: `yeyak 인증 코드 / verification code: ${code} (${CODE_MINUTES}분 / minutes)`,
+          });
+        }),
+    };
+  }
+}
+
+// scrypt hash of a random password, only for constant-time failure on unknown e-mails.
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$2eQXpmIvk3yW7ZAnfJvTMI8wvpLkmJIYkoHm84DO1Yw=';
+
+export { MAX_CODE_ATTEMPTS };

@@ -1,0 +1,161 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+
+export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+
+type NoSchema = Record<string, never>;
+export type Db = PgDatabase<PgQueryResultHKT, NoSchema>;
+export type Tx = PgTransaction<PgQueryResultHKT, NoSchema, ExtractTablesWithRelations<NoSchema>>;
+/** Anything that runs queries: the database or an open transaction. */
+export type Executor = Db | Tx;
+
+/** The raw SQL door pg-boss and benchmarks use: text with $n params, rows back. */
+export type RawSql = (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+
+export type Database = {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  raw: RawSql;
+  /** Statements that must run alone (pg-boss's multi-statement scripts without params). */
+  exec: (text: string) => Promise<{ rows: Record<string, unknown>[] }>;
+  migrate: () => Promise<void>;
+  close: () => Promise<void>;
+};
+
+export class DataDirLockedError extends Error {}
+
+/**
+ * PGlite does not lock its folder and a second process writing to it loses data silently,
+ * so we hold a lock file with our pid and refuse to open a folder a live process holds.
+ */
+function lockDataDir(dir: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const lockPath = join(dir, 'yeyak.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(lockPath, 'utf8').trim());
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new DataDirLockedError(
+          `the data folder ${dir} is in use by process ${pid}; stop it first, or point YEYAK_DATA elsewhere`,
+        );
+      }
+      if (pid === process.pid) {
+        throw new DataDirLockedError(`the data folder ${dir} is already open in this process`);
+      }
+      rmSync(lockPath, { force: true }); // stale lock from a crashed process
+    }
+  }
+  throw new DataDirLockedError(`could not lock ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export type OpenOptions = {
+  databaseUrl?: string;
+  /** Folder for PGlite; 'memory://' for a throwaway database (tests). */
+  dataDir: string;
+  poolSize?: number;
+};
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // A broken connection must not crash the process; queries report it.
+    pool.on('error', () => {});
+    const db = drizzlePg(pool) as unknown as Db;
+    const raw: RawSql = async (text, values) => {
+      const r = await pool.query(text, values as unknown[] | undefined);
+      return { rows: r.rows };
+    };
+    return {
+      kind: 'postgres',
+      db,
+      raw,
+      exec: raw,
+      migrate: () => migratePg(drizzlePg(pool), { migrationsFolder }),
+      close: () => pool.end(),
+    };
+  }
+
+  const inMemory = opts.dataDir.startsWith('memory://');
+  const unlock = inMemory ? () => {} : lockDataDir(resolve(opts.dataDir, 'pg'));
+  let client: PGlite;
+  try {
+    client = await PGlite.create(inMemory ? opts.dataDir : resolve(opts.dataDir, 'pg'));
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+  const db = drizzlePglite(client) as unknown as Db;
+  const raw: RawSql = async (text, values) => {
+    const r = await client.query<Record<string, unknown>>(text, values as unknown[] | undefined);
+    return { rows: r.rows };
+  };
+  const exec = async (text: string) => {
+    const results = await client.exec(text);
+    return { rows: results.flatMap((r) => r.rows as Record<string, unknown>[]) };
+  };
+  return {
+    kind: 'pglite',
+    db,
+    raw,
+    exec,
+    migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
+    },
+  };
+}
+
+/** SQLSTATE of a database error, unwrapping drizzle's DrizzleQueryError. */
+export function sqlState(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let i = 0; i < 4 && e; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function constraintName(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let i = 0; i < 4 && e; i++) {
+    const c = (e as { constraint?: unknown }).constraint;
+    if (typeof c === 'string') return c;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Runs raw SQL through drizzle and returns its rows (both drivers answer `{rows}`). */
+export async function selectRows<T = Record<string, unknown>>(exec: Executor, query: SQL): Promise<T[]> {
+  const result = (await exec.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}

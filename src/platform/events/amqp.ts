@@ -1,0 +1,200 @@
+import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import type { Logger } from 'pino';
+import { type Broker, type Consumer, type DomainEvent, RetryLater, retryDelayMs } from './types.ts';
+
+export const EXCHANGE = 'yeyak.events';
+const RETRY_LEVELS = 5;
+
+export type AmqpOptions = {
+  url: string;
+  maxAttempts: number;
+  retryBaseMs: number;
+  prefetch?: number;
+  /** Called when an event is given up on (after maxAttempts). */
+  onDead?: (consumer: string, event: DomainEvent, error: string) => Promise<void>;
+};
+
+/** Queue names a consumer owns: its main queue, one delay queue per backoff level, and a dead queue. */
+export function queueNames(consumer: string) {
+  const main = `yeyak.${consumer}`;
+  return {
+    main,
+    dead: `${main}.dead`,
+    retry: Array.from({ length: RETRY_LEVELS }, (_, i) => `${main}.retry.${i + 1}`),
+  };
+}
+
+/**
+ * RabbitMQ: events go to the durable topic exchange `yeyak.events` with publisher confirms.
+ * Each consumer has a durable queue; a failed message is parked in a TTL queue that dead-letters
+ * it back (backoff without a plugin), and after maxAttempts it goes to the consumer's dead queue.
+ * The connection is re-opened when it drops; publish fails while it is down so the outbox keeps the rows.
+ */
+export class AmqpBroker implements Broker {
+  readonly kind = 'amqp' as const;
+  private connection?: ChannelModel;
+  private channel?: ConfirmChannel;
+  private connecting?: Promise<ConfirmChannel>;
+  private consumers: Consumer[] = [];
+  private closed = false;
+  private reconnectTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly opts: AmqpOptions,
+    private readonly log: Logger,
+  ) {}
+
+  connected() {
+    return this.channel !== undefined;
+  }
+
+  private async open(): Promise<ConfirmChannel> {
+    if (this.channel) return this.channel;
+    if (this.connecting) return this.connecting;
+    this.connecting = (async () => {
+      const connection = await amqp.connect(this.opts.url, { timeout: 5000 });
+      connection.on('error', (err) => this.log.warn({ err: err.message }, 'amqp connection error'));
+      connection.on('close', () => this.dropped());
+      const channel = await connection.createConfirmChannel();
+      channel.on('error', (err) => this.log.warn({ err: err.message }, 'amqp channel error'));
+      await channel.assertExchange(EXCHANGE, 'topic', { durable: true });
+      await channel.prefetch(this.opts.prefetch ?? 32);
+      this.connection = connection;
+      this.channel = channel;
+      for (const c of this.consumers) await this.startConsumer(channel, c);
+      this.log.info('amqp connected');
+      return channel;
+    })();
+    try {
+      return await this.connecting;
+    } finally {
+      this.connecting = undefined;
+    }
+  }
+
+  private dropped() {
+    const wasUp = this.channel !== undefined;
+    this.channel = undefined;
+    this.connection = undefined;
+    if (this.closed) return;
+    if (wasUp) this.log.warn('amqp connection lost; will reconnect');
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect() {
+    if (this.reconnectTimer || this.closed || this.consumers.length === 0) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.open().catch(() => this.scheduleReconnect());
+    }, 1000);
+    this.reconnectTimer.unref();
+  }
+
+  async publish(events: DomainEvent[]) {
+    if (events.length === 0) return;
+    const channel = await this.open();
+    for (const e of events) {
+      channel.publish(EXCHANGE, e.topic, Buffer.from(JSON.stringify(e)), {
+        persistent: true,
+        messageId: e.id,
+        contentType: 'application/json',
+        timestamp: Math.floor(Date.parse(e.createdAt) / 1000),
+        type: e.topic,
+      });
+    }
+    await channel.waitForConfirms();
+  }
+
+  private registered: Consumer[] = [];
+
+  register(consumers: Consumer[]) {
+    this.registered.push(...consumers);
+  }
+
+  async consume() {
+    this.consumers.push(...this.registered);
+    try {
+      await this.open();
+    } catch (err) {
+      this.log.warn(
+        { err: (err as Error).message },
+        'amqp unavailable; consumers will start when it is back',
+      );
+      this.scheduleReconnect();
+    }
+  }
+
+  private async startConsumer(channel: ConfirmChannel, c: Consumer) {
+    const q = queueNames(c.name);
+    await channel.assertQueue(q.main, { durable: true });
+    for (const topic of c.topics) await channel.bindQueue(q.main, EXCHANGE, topic);
+    await channel.assertQueue(q.dead, { durable: true });
+    for (let i = 0; i < q.retry.length; i++) {
+      await channel.assertQueue(q.retry[i], {
+        durable: true,
+        messageTtl: retryDelayMs(this.opts.retryBaseMs, i + 1),
+        deadLetterExchange: '',
+        deadLetterRoutingKey: q.main,
+      });
+    }
+    await channel.consume(q.main, (msg) => {
+      if (msg) void this.deliver(channel, c, msg);
+    });
+  }
+
+  private async deliver(channel: ConfirmChannel, c: Consumer, msg: ConsumeMessage) {
+    const q = queueNames(c.name);
+    const attempt = Number(msg.properties.headers?.['x-yeyak-attempt'] ?? 1);
+    let event: DomainEvent;
+    try {
+      event = JSON.parse(msg.content.toString('utf8')) as DomainEvent;
+    } catch {
+      this.log.error({ consumer: c.name }, 'unreadable message moved to the dead queue');
+      channel.sendToQueue(q.dead, msg.content, { persistent: true, headers: msg.properties.headers });
+      channel.ack(msg);
+      return;
+    }
+    try {
+      await c.handle(event);
+      channel.ack(msg);
+      return;
+    } catch (err) {
+      const later = err instanceof RetryLater;
+      const message = (err as Error).message ?? String(err);
+      const nextAttempt = later ? attempt : attempt + 1;
+      try {
+        if (!later && nextAttempt > this.opts.maxAttempts) {
+          this.log.error({ consumer: c.name, event: event.id, err: message }, 'event dead-lettered');
+          channel.sendToQueue(q.dead, msg.content, {
+            persistent: true,
+            messageId: event.id,
+            headers: { ...msg.properties.headers, 'x-yeyak-error': message.slice(0, 500) },
+          });
+          await this.opts.onDead?.(c.name, event, message).catch(() => {});
+        } else {
+          if (!later)
+            this.log.warn({ consumer: c.name, event: event.id, attempt, err: message }, 'retrying event');
+          const level = Math.min(attempt, q.retry.length) - 1;
+          channel.sendToQueue(q.retry[level], msg.content, {
+            persistent: true,
+            messageId: event.id,
+            headers: { ...msg.properties.headers, 'x-yeyak-attempt': nextAttempt },
+          });
+        }
+        await channel.waitForConfirms();
+        channel.ack(msg);
+      } catch {
+        // The channel died mid-way: leave the message unacked so the broker redelivers it.
+      }
+    }
+  }
+
+  async close() {
+    this.closed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    const connection = this.connection;
+    this.channel = undefined;
+    this.connection = undefined;
+    await connection?.close().catch(() => {});
+  }
+}

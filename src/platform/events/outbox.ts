@@ -1,0 +1,61 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database, Executor } from '../db.ts';
+import { eventDeliveries, outbox } from '../schema.ts';
+import { RetryLater } from './types.ts';
+
+/** Writes an event in the caller's transaction, so it exists exactly when the change does. */
+export async function emit(tx: Executor, topic: string, payload: Record<string, unknown>): Promise<string> {
+  const [row] = await tx.insert(outbox).values({ topic, payload }).returning({ id: outbox.id });
+  return row.id;
+}
+
+const CLAIM_STALE_MS = 5 * 60_000;
+
+/**
+ * Runs `work` at most once per (consumer, event) to completion. A second delivery of a done event is
+ * skipped; one that races an attempt in flight is asked to come back later. A failed attempt releases
+ * its claim so a retry can run.
+ */
+export async function once(
+  database: Database,
+  consumer: string,
+  eventId: string,
+  work: () => Promise<void>,
+): Promise<'done' | 'skipped'> {
+  const { db } = database;
+  const claimed = await db
+    .insert(eventDeliveries)
+    .values({ consumer, eventId, status: 'claimed' })
+    .onConflictDoUpdate({
+      target: [eventDeliveries.consumer, eventDeliveries.eventId],
+      set: { status: 'claimed', claimedAt: sql`now()`, attempts: sql`${eventDeliveries.attempts} + 1` },
+      setWhere: sql`${eventDeliveries.status} in ('failed', 'dead') or (${eventDeliveries.status} = 'claimed' and ${eventDeliveries.claimedAt} < now() - ${`${CLAIM_STALE_MS} milliseconds`}::interval)`,
+    })
+    .returning({ status: eventDeliveries.status });
+  if (claimed.length === 0) {
+    const [existing] = await db
+      .select({ status: eventDeliveries.status })
+      .from(eventDeliveries)
+      .where(and(eq(eventDeliveries.consumer, consumer), eq(eventDeliveries.eventId, eventId)));
+    if (existing?.status === 'done') return 'skipped';
+    throw new RetryLater(`event ${eventId} is being handled by another ${consumer} worker`);
+  }
+  try {
+    await work();
+  } catch (err) {
+    await db
+      .update(eventDeliveries)
+      .set({
+        status: 'failed',
+        lastError: String((err as Error).message ?? err).slice(0, 500),
+        claimedAt: sql`now()`,
+      })
+      .where(and(eq(eventDeliveries.consumer, consumer), eq(eventDeliveries.eventId, eventId)));
+    throw err;
+  }
+  await db
+    .update(eventDeliveries)
+    .set({ status: 'done', doneAt: sql`now()`, lastError: null })
+    .where(and(eq(eventDeliveries.consumer, consumer), eq(eventDeliveries.eventId, eventId)));
+  return 'done';
+}

@@ -1,0 +1,121 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { constraintName, sqlState } from '../db.ts';
+import { AppError, type FieldError } from '../errors.ts';
+
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  Logger,
+  ZodTypeProvider
+>;
+
+export const webDist = resolve(dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+
+/** The one answer shape: `{code, description, data?}` with the real HTTP status. */
+export function envelope<T>(reply: FastifyReply, status: number, description: string, data?: T) {
+  reply.code(status);
+  return data === undefined ? { code: status, description } : { code: status, description, data };
+}
+
+export const ok = <T>(reply: FastifyReply, data?: T, description = 'ok') =>
+  envelope(reply, 200, description, data);
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'bad request',
+  401: 'login required',
+  403: 'not allowed',
+  404: 'not found',
+  405: 'method not allowed',
+  409: 'conflict',
+  413: 'request body too large',
+  415: 'unsupported content type',
+  429: 'too many requests',
+};
+
+function fieldErrors(err: FastifyError & { validationContext?: string }): FieldError[] {
+  return (err.validation ?? []).map((v) => {
+    const segments = v.instancePath.split('/').filter(Boolean);
+    const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
+    if (missing) segments.push(missing);
+    const where = err.validationContext ?? 'body';
+    return { path: [where, ...segments].join('.'), message: v.message ?? 'invalid' };
+  });
+}
+
+export type HttpOptions = { logger: Logger; bodyLimit: number; serveWeb: boolean };
+
+export async function createHttp(opts: HttpOptions): Promise<App> {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    bodyLimit: opts.bodyLimit,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>() as unknown as App;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const errors = fieldErrors(err as FastifyError & { validationContext?: string });
+      const first = errors[0];
+      return reply.send(
+        envelope(reply, 400, first ? `invalid ${first.path}: ${first.message}` : 'invalid input', { errors }),
+      );
+    }
+    if (err instanceof AppError) return reply.send(envelope(reply, err.status, err.message, err.data));
+    const state = sqlState(err);
+    if (state === '23514' && constraintName(err) === 'ticket_types_capacity') {
+      return reply.send(envelope(reply, 409, 'sold out: not enough tickets left'));
+    }
+    if (state === '23505') return reply.send(envelope(reply, 409, 'already exists'));
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own client errors: bad JSON, body too large, wrong content type …
+      const description =
+        err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.name === 'SyntaxError'
+          ? 'body is not valid JSON'
+          : (STATUS_TEXT[status] ?? err.message);
+      return reply.send(envelope(reply, status, description));
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.send(envelope(reply, 500, 'internal error'));
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'yeyak', description: 'Reservations and booking automation', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  const hasWeb = opts.serveWeb && existsSync(resolve(webDist, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: ['index.html'] });
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
+    const isApi = path.startsWith('/api/') || path.startsWith('/reservation/') || path === '/health';
+    if (hasWeb && req.method === 'GET' && !isApi && !path.includes('.')) {
+      // Client-side routes of the single-page app.
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.send(envelope(reply, 404, `no route ${req.method} ${path}`));
+  });
+  return app;
+}

@@ -1,0 +1,102 @@
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Database } from './db.ts';
+
+export type JobHandler<T> = (data: T, job: { id: string; retryCount: number }) => Promise<void>;
+
+type Definition = {
+  name: string;
+  handler: JobHandler<never>;
+  options: PgBoss.Queue;
+  cron?: string;
+};
+
+/**
+ * pg-boss on our own database (PGlite through a small executeSql adapter), for everything
+ * scheduled, delayed or retried. Queues are declared by modules; workers run only in processes
+ * that call startWorkers (serve by default, or `yeyak worker`).
+ */
+export class Jobs {
+  readonly boss: PgBoss;
+  private readonly definitions = new Map<string, Definition>();
+  private started = false;
+
+  constructor(
+    database: Database,
+    private readonly log: Logger,
+  ) {
+    const executeSql = async (text: string, values?: unknown[]) => {
+      if (values?.length) return database.raw(text, values);
+      try {
+        return await database.exec(text);
+      } catch (err) {
+        // A failed multi-statement script can leave PGlite inside an aborted transaction.
+        if (database.kind === 'pglite') await database.exec('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    };
+    this.boss = new PgBoss({
+      db: { executeSql },
+      schema: 'pgboss',
+      supervise: true,
+      schedule: true,
+      migrate: true,
+      monitorStateIntervalSeconds: 60,
+    });
+    this.boss.on('error', (err) => this.log.error({ err }, 'job queue error'));
+  }
+
+  define<T>(
+    name: string,
+    handler: JobHandler<T>,
+    options: Omit<PgBoss.Queue, 'name'> & { cron?: string } = {},
+  ) {
+    const { cron, ...queue } = options;
+    this.definitions.set(name, {
+      name,
+      handler: handler as JobHandler<never>,
+      options: { name, retryLimit: 5, retryDelay: 2, retryBackoff: true, ...queue },
+      cron,
+    });
+  }
+
+  private bossStarted = false;
+
+  async start() {
+    await this.boss.start();
+    this.bossStarted = true;
+    // A dead-letter queue must exist before the queues that point at it.
+    const ordered = [...this.definitions.values()].sort((a, b) => Number(!!a.options.deadLetter) - Number(!!b.options.deadLetter));
+    for (const d of ordered) {
+      if (!(await this.boss.getQueue(d.name))) await this.boss.createQueue(d.name, d.options);
+    }
+    this.started = true;
+  }
+
+  async startWorkers(pollingIntervalSeconds = 0.5) {
+    for (const d of this.definitions.values()) {
+      await this.boss.work<unknown>(d.name, { batchSize: 1, pollingIntervalSeconds }, async (jobs) => {
+        for (const job of jobs) {
+          await d.handler(job.data as never, { id: job.id, retryCount: 0 });
+        }
+      });
+      if (d.cron) await this.boss.schedule(d.name, d.cron, {}, { tz: 'UTC' });
+    }
+  }
+
+  async send<T extends object>(name: string, data: T, options: PgBoss.SendOptions = {}) {
+    if (!this.started) throw new Error(`job queue not started (sending ${name})`);
+    return this.boss.send(name, data, options);
+  }
+
+  async sendAt<T extends object>(name: string, data: T, at: Date) {
+    if (!this.started) throw new Error(`job queue not started (sending ${name})`);
+    return this.boss.sendAfter(name, data, {}, at);
+  }
+
+  async stop() {
+    if (this.bossStarted) await this.boss.stop({ graceful: true, wait: true, timeout: 5000 });
+    this.started = false;
+    this.bossStarted = false;
+  }
+}
