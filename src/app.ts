@@ -72,6 +72,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     ? new AmqpBroker(
         {
           url: config.amqpUrl,
+          namespace: config.amqpNamespace,
           maxAttempts: config.mailMaxAttempts,
           retryBaseMs: config.retryBaseMs,
           onDead: async (consumer, event, error) => {

@@ -29,6 +29,10 @@ const envSchema = z.object({
   YEYAK_DEMO: flag.default(true),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   AMQP_URL: url(['amqp:', 'amqps:']).optional(),
+  AMQP_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]{0,40}$/, 'lower-case letters, digits, . _ -')
+    .default('yeyak'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().min(3).default('yeyak <no-reply@yeyak.local>'),
   PUBLIC_URL: z.string().url().optional(),
@@ -53,6 +57,7 @@ export type Config = {
   demo: boolean;
   databaseUrl?: string;
   amqpUrl?: string;
+  amqpNamespace: string;
   smtpUrl?: string;
   mailFrom: string;
   publicUrl: string;
@@ -89,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     demo: e.YEYAK_DEMO,
     databaseUrl: e.DATABASE_URL,
     amqpUrl: e.AMQP_URL,
+    amqpNamespace: e.AMQP_NAMESPACE,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,

@@ -19,6 +19,7 @@ type Definition = {
 export class Jobs {
   readonly boss: PgBoss;
   private readonly definitions = new Map<string, Definition>();
+  private readonly workers = new Map<string, string>();
   private started = false;
 
   constructor(
@@ -66,7 +67,9 @@ export class Jobs {
     await this.boss.start();
     this.bossStarted = true;
     // A dead-letter queue must exist before the queues that point at it.
-    const ordered = [...this.definitions.values()].sort((a, b) => Number(!!a.options.deadLetter) - Number(!!b.options.deadLetter));
+    const ordered = [...this.definitions.values()].sort(
+      (a, b) => Number(!!a.options.deadLetter) - Number(!!b.options.deadLetter),
+    );
     for (const d of ordered) {
       if (!(await this.boss.getQueue(d.name))) await this.boss.createQueue(d.name, d.options);
     }
@@ -75,18 +78,27 @@ export class Jobs {
 
   async startWorkers(pollingIntervalSeconds = 0.5) {
     for (const d of this.definitions.values()) {
-      await this.boss.work<unknown>(d.name, { batchSize: 1, pollingIntervalSeconds }, async (jobs) => {
-        for (const job of jobs) {
-          await d.handler(job.data as never, { id: job.id, retryCount: 0 });
-        }
-      });
+      const workerId = await this.boss.work<unknown>(
+        d.name,
+        { batchSize: 1, pollingIntervalSeconds },
+        async (jobs) => {
+          for (const job of jobs) {
+            await d.handler(job.data as never, { id: job.id, retryCount: 0 });
+          }
+        },
+      );
+      this.workers.set(d.name, workerId);
       if (d.cron) await this.boss.schedule(d.name, d.cron, {}, { tz: 'UTC' });
     }
   }
 
   async send<T extends object>(name: string, data: T, options: PgBoss.SendOptions = {}) {
     if (!this.started) throw new Error(`job queue not started (sending ${name})`);
-    return this.boss.send(name, data, options);
+    const id = await this.boss.send(name, data, options);
+    // A worker in this process picks the job up now instead of at its next poll.
+    const workerId = this.workers.get(name);
+    if (workerId && !options.startAfter) this.boss.notifyWorker(workerId);
+    return id;
   }
 
   async sendAt<T extends object>(name: string, data: T, at: Date) {

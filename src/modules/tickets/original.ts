@@ -60,10 +60,11 @@ const none = (reply: FastifyReply) => envelope(reply, 202, NONE);
 
 export function originalReservationRoutes(app: App, auth: Auth, tickets: Tickets) {
   const tags = ['original reservation API'];
+  const loggedIn = auth.guard();
 
   app.post(
     '/reservation/create',
-    { schema: { tags, summary: 'Reserve (one step)', body: createBody } },
+    { onRequest: loggedIn, schema: { tags, summary: 'Reserve (one step)', body: createBody } },
     async (req, reply) => {
       const user = await auth.require(req);
       const b = req.body;
@@ -84,34 +85,42 @@ export function originalReservationRoutes(app: App, auth: Auth, tickets: Tickets
 
   app.get(
     '/reservation/lists',
-    { schema: { tags, summary: 'My reservations, cancelled ones marked Y' } },
+    { onRequest: loggedIn, schema: { tags, summary: 'My reservations, cancelled ones marked Y' } },
     async (req, reply) => {
       const list = await tickets.myReservations(await auth.require(req));
       return list.length ? envelope(reply, 200, SUCCESS, list.map(toOriginal)) : none(reply);
     },
   );
 
-  app.get('/reservation/list/:rsv_id', { schema: { tags, params: rsvParam } }, async (req, reply) => {
-    const user = await auth.require(req);
-    try {
-      return envelope(reply, 200, SUCCESS, toOriginal(await tickets.reservation(user, req.params.rsv_id)));
-    } catch (err) {
-      if (err instanceof AppError && err.status === 404) return none(reply);
-      throw err;
-    }
-  });
+  app.get(
+    '/reservation/list/:rsv_id',
+    { onRequest: loggedIn, schema: { tags, params: rsvParam } },
+    async (req, reply) => {
+      const user = await auth.require(req);
+      try {
+        return envelope(reply, 200, SUCCESS, toOriginal(await tickets.reservation(user, req.params.rsv_id)));
+      } catch (err) {
+        if (err instanceof AppError && err.status === 404) return none(reply);
+        throw err;
+      }
+    },
+  );
 
-  app.delete('/reservation/delete/:rsv_id', { schema: { tags, params: rsvParam } }, async (req, reply) => {
-    const user = await auth.require(req);
-    let current: ReservationView;
-    try {
-      current = await tickets.reservation(user, req.params.rsv_id);
-    } catch (err) {
-      if (err instanceof AppError && err.status === 404) return none(reply);
-      throw err;
-    }
-    // Cancelling twice finds nothing live to cancel, as in the original.
-    if (current.deleted) return none(reply);
-    return envelope(reply, 200, SUCCESS, toOriginal(await tickets.cancel(user, req.params.rsv_id)));
-  });
+  app.delete(
+    '/reservation/delete/:rsv_id',
+    { onRequest: loggedIn, schema: { tags, params: rsvParam } },
+    async (req, reply) => {
+      const user = await auth.require(req);
+      let current: ReservationView;
+      try {
+        current = await tickets.reservation(user, req.params.rsv_id);
+      } catch (err) {
+        if (err instanceof AppError && err.status === 404) return none(reply);
+        throw err;
+      }
+      // Cancelling twice finds nothing live to cancel, as in the original.
+      if (current.deleted) return none(reply);
+      return envelope(reply, 200, SUCCESS, toOriginal(await tickets.cancel(user, req.params.rsv_id)));
+    },
+  );
 }

@@ -64,6 +64,8 @@ export function toCsv(header: string[], rows: unknown[][]): string {
 
 export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Tickets) {
   const organizer = ['organizer', 'admin'] as const;
+  const loggedIn = auth.guard();
+  const organizerOnly = auth.guard(organizer);
   const withCode = (r: ReservationView) => ({
     ...r,
     ticketCode: r.deleted ? null : tickets.ticketCode(r.id),
@@ -96,7 +98,10 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
 
   app.post(
     '/api/events',
-    { schema: { tags: ['events'], summary: 'Create an event (organiser)', body: eventInput } },
+    {
+      onRequest: organizerOnly,
+      schema: { tags: ['events'], summary: 'Create an event (organiser)', body: eventInput },
+    },
     async (req, reply) => {
       const user = await auth.require(req, [...organizer]);
       return envelope(reply, 201, 'event created', { event: await tickets.createEvent(user, req.body) });
@@ -106,6 +111,7 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
   app.put(
     '/api/events/:id',
     {
+      onRequest: organizerOnly,
       schema: {
         tags: ['events'],
         summary: 'Edit an event (its organiser)',
@@ -121,7 +127,7 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
 
   app.get(
     '/api/organizer/events',
-    { schema: { tags: ['organiser'], summary: 'Events I organise (admins: all)' } },
+    { onRequest: organizerOnly, schema: { tags: ['organiser'], summary: 'Events I organise (admins: all)' } },
     async (req, reply) => {
       const user = await auth.require(req, [...organizer]);
       const list = await tickets.listEvents({
@@ -135,6 +141,7 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
   app.get(
     '/api/organizer/events/:id/sales',
     {
+      onRequest: organizerOnly,
       schema: {
         tags: ['organiser'],
         summary: 'Sales per day and ticket type, totals and check-ins',
@@ -147,7 +154,10 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
 
   app.get(
     '/api/organizer/events/:id/sales.csv',
-    { schema: { tags: ['organiser'], summary: 'Sales per day and ticket type as CSV', params: idParam } },
+    {
+      onRequest: organizerOnly,
+      schema: { tags: ['organiser'], summary: 'Sales per day and ticket type as CSV', params: idParam },
+    },
     async (req, reply) => {
       const s = await tickets.sales(await auth.require(req, [...organizer]), req.params.id);
       const csv = toCsv(
@@ -164,6 +174,7 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
   app.get(
     '/api/organizer/events/:id/reservations',
     {
+      onRequest: organizerOnly,
       schema: {
         tags: ['organiser'],
         summary: 'Every reservation of the event, cancelled ones flagged',
@@ -178,7 +189,10 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
 
   app.get(
     '/api/organizer/events/:id/reservations.csv',
-    { schema: { tags: ['organiser'], summary: 'Reservations as CSV', params: idParam } },
+    {
+      onRequest: organizerOnly,
+      schema: { tags: ['organiser'], summary: 'Reservations as CSV', params: idParam },
+    },
     async (req, reply) => {
       const list = await tickets.eventReservations(await auth.require(req, [...organizer]), req.params.id);
       const csv = toCsv(
@@ -218,20 +232,28 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
   const holdBody = z.object({ ticketTypeId: uuid, quantity }).strict();
   app.post(
     '/api/holds',
-    { schema: { tags: ['buying'], summary: 'Hold seats for a while before confirming', body: holdBody } },
+    {
+      onRequest: loggedIn,
+      schema: { tags: ['buying'], summary: 'Hold seats for a while before confirming', body: holdBody },
+    },
     async (req, reply) => {
       const user = await auth.require(req);
       return envelope(reply, 201, 'seats held', { hold: await tickets.hold(user, req.body) });
     },
   );
 
-  app.get('/api/holds/:id', { schema: { tags: ['buying'], params: idParam } }, async (req, reply) =>
-    ok(reply, { hold: await tickets.getHold(await auth.require(req), req.params.id) }),
+  app.get(
+    '/api/holds/:id',
+    { onRequest: loggedIn, schema: { tags: ['buying'], params: idParam } },
+    async (req, reply) => ok(reply, { hold: await tickets.getHold(await auth.require(req), req.params.id) }),
   );
 
   app.post(
     '/api/holds/:id/confirm',
-    { schema: { tags: ['buying'], summary: 'Turn a hold into a reservation', params: idParam } },
+    {
+      onRequest: loggedIn,
+      schema: { tags: ['buying'], summary: 'Turn a hold into a reservation', params: idParam },
+    },
     async (req, reply) => {
       const r = await tickets.confirm(await auth.require(req), req.params.id);
       return envelope(reply, 201, 'reservation confirmed', { reservation: withCode(r) });
@@ -240,7 +262,7 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
 
   app.delete(
     '/api/holds/:id',
-    { schema: { tags: ['buying'], summary: 'Give held seats back', params: idParam } },
+    { onRequest: loggedIn, schema: { tags: ['buying'], summary: 'Give held seats back', params: idParam } },
     async (req, reply) =>
       ok(reply, { hold: await tickets.releaseHold(await auth.require(req), req.params.id) }, 'hold released'),
   );
@@ -248,7 +270,7 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
   // ---- reservations
   app.post(
     '/api/reservations',
-    { schema: { tags: ['buying'], summary: 'Reserve in one step', body: holdBody } },
+    { onRequest: loggedIn, schema: { tags: ['buying'], summary: 'Reserve in one step', body: holdBody } },
     async (req, reply) => {
       const r = await tickets.reserve(await auth.require(req), { ...req.body, source: 'web' });
       return envelope(reply, 201, 'reservation confirmed', { reservation: withCode(r) });
@@ -257,7 +279,7 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
 
   app.get(
     '/api/reservations',
-    { schema: { tags: ['buying'], summary: 'My reservations, cancelled ones too' } },
+    { onRequest: loggedIn, schema: { tags: ['buying'], summary: 'My reservations, cancelled ones too' } },
     async (req, reply) => {
       const list = await tickets.myReservations(await auth.require(req));
       return ok(reply, { reservations: list.map(withCode) });
@@ -266,14 +288,17 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
 
   app.get(
     '/api/reservations/:id',
-    { schema: { tags: ['buying'], params: reservationParam } },
+    { onRequest: loggedIn, schema: { tags: ['buying'], params: reservationParam } },
     async (req, reply) =>
       ok(reply, { reservation: withCode(await tickets.reservation(await auth.require(req), req.params.id)) }),
   );
 
   app.delete(
     '/api/reservations/:id',
-    { schema: { tags: ['buying'], summary: 'Cancel a reservation', params: reservationParam } },
+    {
+      onRequest: loggedIn,
+      schema: { tags: ['buying'], summary: 'Cancel a reservation', params: reservationParam },
+    },
     async (req, reply) =>
       ok(
         reply,
@@ -285,7 +310,10 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
   // ---- waiting list
   app.post(
     '/api/waitlist',
-    { schema: { tags: ['waiting list'], summary: 'Wait for a sold-out ticket type', body: holdBody } },
+    {
+      onRequest: loggedIn,
+      schema: { tags: ['waiting list'], summary: 'Wait for a sold-out ticket type', body: holdBody },
+    },
     async (req, reply) =>
       envelope(reply, 201, 'on the waiting list', {
         entry: await tickets.joinWaitlist(await auth.require(req), req.body),
@@ -294,13 +322,16 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
 
   app.get(
     '/api/waitlist',
-    { schema: { tags: ['waiting list'], summary: 'My waiting list entries' } },
+    { onRequest: loggedIn, schema: { tags: ['waiting list'], summary: 'My waiting list entries' } },
     async (req, reply) => ok(reply, { entries: await tickets.myWaitlist(await auth.require(req)) }),
   );
 
   app.delete(
     '/api/waitlist/:id',
-    { schema: { tags: ['waiting list'], summary: 'Leave the waiting list', params: idParam } },
+    {
+      onRequest: loggedIn,
+      schema: { tags: ['waiting list'], summary: 'Leave the waiting list', params: idParam },
+    },
     async (req, reply) =>
       ok(
         reply,
@@ -313,6 +344,7 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
   app.post(
     '/api/checkin',
     {
+      onRequest: organizerOnly,
       schema: {
         tags: ['organiser'],
         summary: 'Check a ticket in by its QR code (organiser of its event)',

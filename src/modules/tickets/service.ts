@@ -837,7 +837,8 @@ export class Tickets {
           and(
             eq(waitlistEntries.ticketTypeId, row.w.ticketTypeId),
             eq(waitlistEntries.status, 'waiting'),
-            sql`(${waitlistEntries.createdAt}, ${waitlistEntries.id}) <= (${row.w.createdAt}, ${row.w.id})`,
+            // Compare in SQL: JavaScript dates lose PostgreSQL's microseconds.
+            sql`(${waitlistEntries.createdAt}, ${waitlistEntries.id}) <= (select w.created_at, w.id from ticket_waitlist_entries w where w.id = ${row.w.id})`,
           ),
         );
       position = n;

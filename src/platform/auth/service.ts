@@ -2,8 +2,8 @@ import { randomInt } from 'node:crypto';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { Context } from '../context.ts';
-import { selectRows } from '../db.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from '../crypto.ts';
+import { selectRows } from '../db.ts';
 import { AppError, conflict, forbidden, invalidField, unauthorized } from '../errors.ts';
 import { emit, once } from '../events/outbox.ts';
 import type { Consumer } from '../events/types.ts';
@@ -143,14 +143,28 @@ export class Auth {
     return rows[0] ? toUser(rows[0].user) : undefined;
   }
 
-  /** The caller, or 401; with roles, 403 unless the caller has one of them. */
-  async require(req: FastifyRequest, roles?: Role[]): Promise<User> {
+  private readonly resolved = new WeakMap<FastifyRequest, Promise<User | undefined>>();
+
+  /** The caller, or 401; with roles, 403 unless the caller has one of them. Looked up once per request. */
+  async require(req: FastifyRequest, roles?: readonly Role[]): Promise<User> {
     const token = tokenFrom(req);
     if (!token) throw unauthorized();
-    const user = await this.userForToken(token);
+    let pending = this.resolved.get(req);
+    if (!pending) {
+      pending = this.userForToken(token);
+      this.resolved.set(req, pending);
+    }
+    const user = await pending;
     if (!user) throw unauthorized('login expired or token invalid: log in again');
     if (roles && !roles.includes(user.role)) throw forbidden(`this needs the ${roles.join(' or ')} role`);
     return user;
+  }
+
+  /** A route hook that checks login (and roles) before the body is validated, so 401/403 come first. */
+  guard(roles?: readonly Role[]) {
+    return async (req: FastifyRequest) => {
+      await this.require(req, roles);
+    };
   }
 
   async optional(req: FastifyRequest): Promise<User | undefined> {

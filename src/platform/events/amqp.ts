@@ -2,11 +2,12 @@ import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage } fro
 import type { Logger } from 'pino';
 import { type Broker, type Consumer, type DomainEvent, RetryLater, retryDelayMs } from './types.ts';
 
-export const EXCHANGE = 'yeyak.events';
 const RETRY_LEVELS = 5;
 
 export type AmqpOptions = {
   url: string;
+  /** Prefix of the exchange and queue names: `<namespace>.events`, `<namespace>.<consumer>`. */
+  namespace: string;
   maxAttempts: number;
   retryBaseMs: number;
   prefetch?: number;
@@ -15,8 +16,8 @@ export type AmqpOptions = {
 };
 
 /** Queue names a consumer owns: its main queue, one delay queue per backoff level, and a dead queue. */
-export function queueNames(consumer: string) {
-  const main = `yeyak.${consumer}`;
+export function queueNames(namespace: string, consumer: string) {
+  const main = `${namespace}.${consumer}`;
   return {
     main,
     dead: `${main}.dead`,
@@ -25,7 +26,8 @@ export function queueNames(consumer: string) {
 }
 
 /**
- * RabbitMQ: events go to the durable topic exchange `yeyak.events` with publisher confirms.
+ * RabbitMQ: events go to the durable topic exchange `<namespace>.events` (`yeyak.events` by default)
+ * with publisher confirms.
  * Each consumer has a durable queue; a failed message is parked in a TTL queue that dead-letters
  * it back (backoff without a plugin), and after maxAttempts it goes to the consumer's dead queue.
  * The connection is re-opened when it drops; publish fails while it is down so the outbox keeps the rows.
@@ -38,11 +40,14 @@ export class AmqpBroker implements Broker {
   private consumers: Consumer[] = [];
   private closed = false;
   private reconnectTimer?: NodeJS.Timeout;
+  readonly exchange: string;
 
   constructor(
     private readonly opts: AmqpOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.exchange = `${opts.namespace}.events`;
+  }
 
   connected() {
     return this.channel !== undefined;
@@ -57,7 +62,7 @@ export class AmqpBroker implements Broker {
       connection.on('close', () => this.dropped());
       const channel = await connection.createConfirmChannel();
       channel.on('error', (err) => this.log.warn({ err: err.message }, 'amqp channel error'));
-      await channel.assertExchange(EXCHANGE, 'topic', { durable: true });
+      await channel.assertExchange(this.exchange, 'topic', { durable: true });
       await channel.prefetch(this.opts.prefetch ?? 32);
       this.connection = connection;
       this.channel = channel;
@@ -94,7 +99,7 @@ export class AmqpBroker implements Broker {
     if (events.length === 0) return;
     const channel = await this.open();
     for (const e of events) {
-      channel.publish(EXCHANGE, e.topic, Buffer.from(JSON.stringify(e)), {
+      channel.publish(this.exchange, e.topic, Buffer.from(JSON.stringify(e)), {
         persistent: true,
         messageId: e.id,
         contentType: 'application/json',
@@ -125,9 +130,9 @@ export class AmqpBroker implements Broker {
   }
 
   private async startConsumer(channel: ConfirmChannel, c: Consumer) {
-    const q = queueNames(c.name);
+    const q = queueNames(this.opts.namespace, c.name);
     await channel.assertQueue(q.main, { durable: true });
-    for (const topic of c.topics) await channel.bindQueue(q.main, EXCHANGE, topic);
+    for (const topic of c.topics) await channel.bindQueue(q.main, this.exchange, topic);
     await channel.assertQueue(q.dead, { durable: true });
     for (let i = 0; i < q.retry.length; i++) {
       await channel.assertQueue(q.retry[i], {
@@ -143,7 +148,7 @@ export class AmqpBroker implements Broker {
   }
 
   private async deliver(channel: ConfirmChannel, c: Consumer, msg: ConsumeMessage) {
-    const q = queueNames(c.name);
+    const q = queueNames(this.opts.namespace, c.name);
     const attempt = Number(msg.properties.headers?.['x-yeyak-attempt'] ?? 1);
     let event: DomainEvent;
     try {

@@ -52,7 +52,8 @@ export class Mailbox {
     opts: { onlyTo?: string; partUrl: (index: number) => string },
   ): Promise<MailboxMessage> {
     const row = await this.load(id, opts.onlyTo);
-    const parsed = await simpleParser(row.raw);
+    // Keep cid: links (mailparser would inline them as data URIs) and point them at the part endpoint.
+    const parsed = await simpleParser(row.raw, { keepCidLinks: true });
     let html = typeof parsed.html === 'string' ? parsed.html : null;
     const attachments = parsed.attachments.map((a, index) => ({
       index,
