@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import pg from 'pg';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { createLogger, createYeyak, type Yeyak, type YeyakOptions } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/platform/config.ts';
@@ -90,11 +90,19 @@ export async function startApp(
   };
 }
 
-export type Answer<T = Record<string, unknown>> = { status: number; body: { code: number; description: string; data?: T } };
+export type Answer<T = Record<string, unknown>> = {
+  status: number;
+  body: { code: number; description: string; data?: T };
+};
 
 /** A tiny HTTP client for tests: JSON in, envelope out. */
 export function client(baseUrl: string, token?: string) {
-  const call = async <T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> => {
+  const call = async <T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer<T>> => {
     const res = await fetch(baseUrl + path, {
       method,
       headers: {
@@ -114,12 +122,18 @@ export function client(baseUrl: string, token?: string) {
     return { status: res.status, body: parsed };
   };
   return {
-    get: <T = Record<string, unknown>>(p: string, h?: Record<string, string>) => call<T>('GET', p, undefined, h),
-    post: <T = Record<string, unknown>>(p: string, b?: unknown, h?: Record<string, string>) => call<T>('POST', p, b ?? {}, h),
+    get: <T = Record<string, unknown>>(p: string, h?: Record<string, string>) =>
+      call<T>('GET', p, undefined, h),
+    post: <T = Record<string, unknown>>(p: string, b?: unknown, h?: Record<string, string>) =>
+      call<T>('POST', p, b ?? {}, h),
     put: <T = Record<string, unknown>>(p: string, b?: unknown) => call<T>('PUT', p, b),
-    del: <T = Record<string, unknown>>(p: string, h?: Record<string, string>) => call<T>('DELETE', p, undefined, h),
+    del: <T = Record<string, unknown>>(p: string, h?: Record<string, string>) =>
+      call<T>('DELETE', p, undefined, h),
     raw: (path: string, init?: RequestInit) =>
-      fetch(baseUrl + path, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init?.headers ?? {}) } }),
+      fetch(baseUrl + path, {
+        ...init,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init?.headers ?? {}) },
+      }),
   };
 }
 
@@ -128,28 +142,48 @@ let counter = 0;
 export async function login(t: TestApp, role: 'user' | 'organizer' | 'admin' = 'user', email?: string) {
   const address = email ?? `${role}${++counter}-${randomBytes(3).toString('hex')}@test.yeyak`;
   await t.y.auth.addUser({ email: address, password: 'password-123', role });
-  const res = await client(t.url).post<{ token: string }>('/api/auth/login', { email: address, password: 'password-123' });
+  const res = await client(t.url).post<{ token: string }>('/api/auth/login', {
+    email: address,
+    password: 'password-123',
+  });
   if (res.status !== 200 || !res.body.data) throw new Error(`login failed: ${JSON.stringify(res.body)}`);
   const token = res.body.data.token;
   return { email: address, token, api: client(t.url, token) };
 }
 
-/** A showtime starting `hours` from now, as ISO with the Seoul offset. */
+/** A showtime `hours` from now, on a whole minute (showtimes are picked by date and HH:mm). */
 export function inHours(hours: number): string {
-  return new Date(Date.now() + hours * 3_600_000).toISOString();
+  return new Date(Math.round((Date.now() + hours * 3_600_000) / 60_000) * 60_000).toISOString();
 }
 
 export type EventData = {
   id: string;
   code: string;
   title: string;
-  showtimes: { id: string; startsAt: string; ticketTypes: { id: string; name: string; price: number; quota: number; available: number; sold: number; held: number }[] }[];
+  showtimes: {
+    id: string;
+    startsAt: string;
+    ticketTypes: {
+      id: string;
+      name: string;
+      price: number;
+      quota: number;
+      available: number;
+      sold: number;
+      held: number;
+    }[];
+  }[];
 };
 
 /** Creates an event with one showtime per entry of `quotas` rows (ticket types). */
 export async function createEvent(
   organizer: ReturnType<typeof client>,
-  opts: { code?: string; title?: string; startsInHours?: number; ticketTypes?: { name: string; price: number; quota: number }[] } = {},
+  opts: {
+    code?: string;
+    title?: string;
+    startsInHours?: number;
+    ticketTypes?: { name: string; price: number; quota: number }[];
+  } = {},
 ): Promise<EventData> {
   const code = opts.code ?? `PF${randomBytes(4).toString('hex').toUpperCase()}`;
   const res = await organizer.post<{ event: EventData }>('/api/events', {
@@ -163,12 +197,17 @@ export async function createEvent(
       },
     ],
   });
-  if (res.status !== 201 || !res.body.data) throw new Error(`create event failed: ${JSON.stringify(res.body)}`);
+  if (res.status !== 201 || !res.body.data)
+    throw new Error(`create event failed: ${JSON.stringify(res.body)}`);
   return res.body.data.event;
 }
 
 /** Waits until `check` returns a value (not undefined/false), polling. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+  everyMs = 100,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < until) {

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, client, createEvent, eventually, inHours, login, startApp, type TestApp } from './helpers.ts';
+import {
+  backends,
+  client,
+  createEvent,
+  eventually,
+  inHours,
+  login,
+  startApp,
+  type TestApp,
+} from './helpers.ts';
 
 type Hold = { id: string; status: string; expiresAt: string; quantity: number; reservationId: number | null };
 type Reservation = {
@@ -27,13 +36,20 @@ describe.each(backends)('tickets on %s', (backend) => {
   });
 
   const typeState = async (eventId: string, typeId: string) => {
-    const res = await client(t.url).get<{ event: { showtimes: { ticketTypes: TicketType[] }[] } }>(`/api/events/${eventId}`);
+    const res = await client(t.url).get<{ event: { showtimes: { ticketTypes: TicketType[] }[] } }>(
+      `/api/events/${eventId}`,
+    );
     return res.body.data!.event.showtimes.flatMap((s) => s.ticketTypes).find((x) => x.id === typeId)!;
   };
 
   it('lets an organiser create, list and edit an event, and nobody else', async () => {
     const ev = await createEvent(org.api, { ticketTypes: [{ name: 'R석', price: 110_000, quota: 5 }] });
-    expect(ev.showtimes[0].ticketTypes[0]).toMatchObject({ name: 'R석', price: 110_000, quota: 5, available: 5 });
+    expect(ev.showtimes[0].ticketTypes[0]).toMatchObject({
+      name: 'R석',
+      price: 110_000,
+      quota: 5,
+      available: 5,
+    });
 
     const buyer = await login(t);
     const denied = await buyer.api.post('/api/events', { code: 'PFNOPE', title: 'x', showtimes: [] });
@@ -42,10 +58,18 @@ describe.each(backends)('tickets on %s', (backend) => {
     const body = {
       code: ev.code,
       title: '수정된 공연',
-      showtimes: [{ id: ev.showtimes[0].id, startsAt: ev.showtimes[0].startsAt, ticketTypes: [{ id: ev.showtimes[0].ticketTypes[0].id, name: 'R석', price: 120_000, quota: 8 }] }],
+      showtimes: [
+        {
+          id: ev.showtimes[0].id,
+          startsAt: ev.showtimes[0].startsAt,
+          ticketTypes: [{ id: ev.showtimes[0].ticketTypes[0].id, name: 'R석', price: 120_000, quota: 8 }],
+        },
+      ],
     };
     expect((await otherOrg.api.put(`/api/events/${ev.id}`, body)).status).toBe(403);
-    const edited = await org.api.put<{ event: { title: string; showtimes: { ticketTypes: TicketType[] }[] } }>(`/api/events/${ev.id}`, body);
+    const edited = await org.api.put<{
+      event: { title: string; showtimes: { ticketTypes: TicketType[] }[] };
+    }>(`/api/events/${ev.id}`, body);
     expect(edited.status).toBe(200);
     expect(edited.body.data!.event.title).toBe('수정된 공연');
     expect(edited.body.data!.event.showtimes[0].ticketTypes[0]).toMatchObject({ available: 8 });
@@ -55,7 +79,11 @@ describe.each(backends)('tickets on %s', (backend) => {
     const theirs = await otherOrg.api.get<{ events: { id: string }[] }>('/api/organizer/events');
     expect(theirs.body.data!.events.map((e) => e.id)).not.toContain(ev.id);
 
-    const dup = await org.api.post('/api/events', { code: ev.code.toLowerCase(), title: 'dup', showtimes: [{ startsAt: inHours(10), ticketTypes: [{ name: 'A', price: 1, quota: 1 }] }] });
+    const dup = await org.api.post('/api/events', {
+      code: ev.code.toLowerCase(),
+      title: 'dup',
+      showtimes: [{ startsAt: inHours(10), ticketTypes: [{ name: 'A', price: 1, quota: 1 }] }],
+    });
     expect(dup.status).toBe(409);
     expect(dup.body.description).toContain('already taken');
   });
@@ -74,23 +102,33 @@ describe.each(backends)('tickets on %s', (backend) => {
     const stranger = await login(t);
     expect((await stranger.api.post(`/api/holds/${held.body.data!.hold.id}/confirm`)).status).toBe(404);
 
-    const confirmed = await buyer.api.post<{ reservation: Reservation }>(`/api/holds/${held.body.data!.hold.id}/confirm`);
+    const confirmed = await buyer.api.post<{ reservation: Reservation }>(
+      `/api/holds/${held.body.data!.hold.id}/confirm`,
+    );
     expect(confirmed.status).toBe(201);
     const r = confirmed.body.data!.reservation;
     expect(r).toMatchObject({ quantity: 3, totalPrice: 90_000, deleted: false, source: 'web' });
     expect(r.ticketCode).toMatch(/^YQ1\.\d+\./);
     expect(await typeState(ev.id, typeId)).toMatchObject({ available: 1, held: 0, sold: 3 });
     // Confirming twice answers the same reservation, it does not sell twice.
-    const again = await buyer.api.post<{ reservation: Reservation }>(`/api/holds/${held.body.data!.hold.id}/confirm`);
+    const again = await buyer.api.post<{ reservation: Reservation }>(
+      `/api/holds/${held.body.data!.hold.id}/confirm`,
+    );
     expect(again.body.data!.reservation.id).toBe(r.id);
     expect(await typeState(ev.id, typeId)).toMatchObject({ sold: 3 });
 
     // The ticket mail lands in the built-in mailbox with the QR as an inline image.
     const mail = await eventually(async () => {
-      const list = await buyer.api.get<{ messages: { id: number; to: string[]; subject: string }[] }>('/api/mailbox');
-      return list.body.data!.messages.find((m) => m.to.includes(buyer.email) && m.subject.includes('예매 확인'));
+      const list = await buyer.api.get<{ messages: { id: number; to: string[]; subject: string }[] }>(
+        '/api/mailbox',
+      );
+      return list.body.data!.messages.find(
+        (m) => m.to.includes(buyer.email) && m.subject.includes('예매 확인'),
+      );
     });
-    const full = await buyer.api.get<{ message: { html: string; attachments: { cid: string | null; contentType: string }[] } }>(`/api/mailbox/${mail.id}`);
+    const full = await buyer.api.get<{
+      message: { html: string; attachments: { cid: string | null; contentType: string }[] };
+    }>(`/api/mailbox/${mail.id}`);
     expect(full.body.data!.message.attachments[0]).toMatchObject({ contentType: 'image/png' });
     expect(full.body.data!.message.attachments[0].cid).toBeTruthy();
     expect(full.body.data!.message.html).toContain(`/api/mailbox/${mail.id}/parts/0`);
@@ -131,12 +169,21 @@ describe.each(backends)('tickets on %s', (backend) => {
     const c = await login(t);
     // While seats are free, waiting is refused.
     expect((await b.api.post('/api/waitlist', { ticketTypeId: typeId, quantity: 1 })).status).toBe(409);
-    const ra = await a.api.post<{ reservation: Reservation }>('/api/reservations', { ticketTypeId: typeId, quantity: 2 });
+    const ra = await a.api.post<{ reservation: Reservation }>('/api/reservations', {
+      ticketTypeId: typeId,
+      quantity: 2,
+    });
     expect(ra.status).toBe(201);
-    const wb = await b.api.post<{ entry: { id: string; status: string; position: number } }>('/api/waitlist', { ticketTypeId: typeId, quantity: 1 });
+    const wb = await b.api.post<{ entry: { id: string; status: string; position: number } }>(
+      '/api/waitlist',
+      { ticketTypeId: typeId, quantity: 1 },
+    );
     expect(wb.status).toBe(201);
     expect(wb.body.data!.entry).toMatchObject({ status: 'waiting', position: 1 });
-    const wc = await c.api.post<{ entry: { id: string; position: number } }>('/api/waitlist', { ticketTypeId: typeId, quantity: 1 });
+    const wc = await c.api.post<{ entry: { id: string; position: number } }>('/api/waitlist', {
+      ticketTypeId: typeId,
+      quantity: 1,
+    });
     expect(wc.body.data!.entry.position).toBe(2);
     expect((await b.api.post('/api/waitlist', { ticketTypeId: typeId, quantity: 1 })).status).toBe(409);
 
@@ -173,18 +220,31 @@ describe.each(backends)('tickets on %s', (backend) => {
     const a = await login(t);
     const b = await login(t);
     const c = await login(t);
-    const ra = await a.api.post<{ reservation: Reservation }>('/api/reservations', { ticketTypeId: typeId, quantity: 1 });
+    const ra = await a.api.post<{ reservation: Reservation }>('/api/reservations', {
+      ticketTypeId: typeId,
+      quantity: 1,
+    });
     await b.api.post('/api/waitlist', { ticketTypeId: typeId, quantity: 1 });
     await c.api.post('/api/waitlist', { ticketTypeId: typeId, quantity: 1 });
     await a.api.del(`/api/reservations/${ra.body.data!.reservation.id}`);
     type Entry = { status: string; hold: Hold | null };
-    expect((await b.api.get<{ entries: Entry[] }>('/api/waitlist')).body.data!.entries[0].status).toBe('offered');
-    expect((await c.api.get<{ entries: Entry[] }>('/api/waitlist')).body.data!.entries[0].status).toBe('waiting');
-    const cOffer = await eventually(async () => {
-      const e = (await c.api.get<{ entries: Entry[] }>('/api/waitlist')).body.data!.entries[0];
-      return e.status === 'offered' ? e : undefined;
-    }, 20_000, 200);
-    expect((await b.api.get<{ entries: Entry[] }>('/api/waitlist')).body.data!.entries[0].status).toBe('expired');
+    expect((await b.api.get<{ entries: Entry[] }>('/api/waitlist')).body.data!.entries[0].status).toBe(
+      'offered',
+    );
+    expect((await c.api.get<{ entries: Entry[] }>('/api/waitlist')).body.data!.entries[0].status).toBe(
+      'waiting',
+    );
+    const cOffer = await eventually(
+      async () => {
+        const e = (await c.api.get<{ entries: Entry[] }>('/api/waitlist')).body.data!.entries[0];
+        return e.status === 'offered' ? e : undefined;
+      },
+      20_000,
+      200,
+    );
+    expect((await b.api.get<{ entries: Entry[] }>('/api/waitlist')).body.data!.entries[0].status).toBe(
+      'expired',
+    );
     const rc = await c.api.post<{ reservation: Reservation }>(`/api/holds/${cOffer.hold!.id}/confirm`);
     expect(rc.status).toBe(201);
     expect(await typeState(ev.id, typeId)).toMatchObject({ sold: 1, held: 0, available: 0 });
@@ -195,12 +255,23 @@ describe.each(backends)('tickets on %s', (backend) => {
     const other = await createEvent(org.api, { ticketTypes: [{ name: 'R석', price: 50_000, quota: 10 }] });
     const typeId = ev.showtimes[0].ticketTypes[0].id;
     const buyer = await login(t);
-    const r = (await buyer.api.post<{ reservation: Reservation }>('/api/reservations', { ticketTypeId: typeId, quantity: 2 })).body.data!.reservation;
+    const r = (
+      await buyer.api.post<{ reservation: Reservation }>('/api/reservations', {
+        ticketTypeId: typeId,
+        quantity: 2,
+      })
+    ).body.data!.reservation;
 
-    const first = await org.api.post<{ result: string; ticket: Reservation }>('/api/checkin', { qr: r.ticketCode, eventId: ev.id });
+    const first = await org.api.post<{ result: string; ticket: Reservation }>('/api/checkin', {
+      qr: r.ticketCode,
+      eventId: ev.id,
+    });
     expect(first.status).toBe(200);
     expect(first.body.data).toMatchObject({ result: 'checked-in', ticket: { id: r.id, quantity: 2 } });
-    const second = await org.api.post<{ result: string; ticket: Reservation }>('/api/checkin', { qr: r.ticketCode, eventId: ev.id });
+    const second = await org.api.post<{ result: string; ticket: Reservation }>('/api/checkin', {
+      qr: r.ticketCode,
+      eventId: ev.id,
+    });
     expect(second.status).toBe(200);
     expect(second.body.data!.result).toBe('already');
     expect(second.body.description).toContain('already checked in at');
@@ -211,11 +282,19 @@ describe.each(backends)('tickets on %s', (backend) => {
     expect((await org.api.post('/api/checkin', { qr: `${r.ticketCode!.slice(0, -2)}xx` })).status).toBe(422);
     expect((await org.api.post('/api/checkin', { qr: 'hello' })).status).toBe(422);
 
-    const other409 = await org.api.post<{ result: string }>('/api/checkin', { qr: r.ticketCode, eventId: other.id });
+    const other409 = await org.api.post<{ result: string }>('/api/checkin', {
+      qr: r.ticketCode,
+      eventId: other.id,
+    });
     expect(other409.status).toBe(409);
     expect(other409.body.data!.result).toBe('other-event');
 
-    const r2 = (await buyer.api.post<{ reservation: Reservation }>('/api/reservations', { ticketTypeId: typeId, quantity: 1 })).body.data!.reservation;
+    const r2 = (
+      await buyer.api.post<{ reservation: Reservation }>('/api/reservations', {
+        ticketTypeId: typeId,
+        quantity: 1,
+      })
+    ).body.data!.reservation;
     await buyer.api.del(`/api/reservations/${r2.id}`);
     const cancelled = await org.api.post<{ result: string }>('/api/checkin', { qr: r2.ticketCode });
     expect(cancelled.status).toBe(409);
@@ -238,17 +317,26 @@ describe.each(backends)('tickets on %s', (backend) => {
     const [rType, sType] = ev.showtimes[0].ticketTypes;
     const buyer = await login(t);
     await buyer.api.post('/api/reservations', { ticketTypeId: rType.id, quantity: 2 });
-    const s = await buyer.api.post<{ reservation: Reservation }>('/api/reservations', { ticketTypeId: sType.id, quantity: 3 });
+    const s = await buyer.api.post<{ reservation: Reservation }>('/api/reservations', {
+      ticketTypeId: sType.id,
+      quantity: 3,
+    });
     await buyer.api.post('/api/reservations', { ticketTypeId: sType.id, quantity: 1 });
     await buyer.api.del(`/api/reservations/${s.body.data!.reservation.id}`);
 
-    type Sales = { days: { ticketTypeName: string; tickets: number; revenue: number; cancelled: number }[]; ticketTypes: { name: string; sold: number; revenue: number }[] };
+    type Sales = {
+      days: { ticketTypeName: string; tickets: number; revenue: number; cancelled: number }[];
+      ticketTypes: { name: string; sold: number; revenue: number }[];
+    };
     const sales = await org.api.get<Sales>(`/api/organizer/events/${ev.id}/sales`);
     expect(sales.status).toBe(200);
     const byName = Object.fromEntries(sales.body.data!.days.map((d) => [d.ticketTypeName, d]));
     expect(byName['R석']).toMatchObject({ tickets: 2, revenue: 200_000, cancelled: 0 });
     expect(byName['S석']).toMatchObject({ tickets: 1, revenue: 50_000, cancelled: 3 });
-    expect(sales.body.data!.ticketTypes.find((x) => x.name === 'S석')).toMatchObject({ sold: 1, revenue: 50_000 });
+    expect(sales.body.data!.ticketTypes.find((x) => x.name === 'S석')).toMatchObject({
+      sold: 1,
+      revenue: 50_000,
+    });
 
     const csv = await org.api.raw(`/api/organizer/events/${ev.id}/sales.csv`);
     expect(csv.headers.get('content-type')).toContain('text/csv');
@@ -265,7 +353,9 @@ describe.each(backends)('tickets on %s', (backend) => {
     const typeId = ev.showtimes[0].ticketTypes[0].id;
     const buyers = await Promise.all(Array.from({ length: 20 }, () => login(t)));
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => buyers[i % buyers.length].api.post('/api/reservations', { ticketTypeId: typeId, quantity: 1 })),
+      Array.from({ length: 200 }, (_, i) =>
+        buyers[i % buyers.length].api.post('/api/reservations', { ticketTypeId: typeId, quantity: 1 }),
+      ),
     );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(50);

@@ -48,12 +48,24 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 function fieldErrors(err: FastifyError & { validationContext?: string }): FieldError[] {
-  return (err.validation ?? []).map((v) => {
+  const where = err.validationContext ?? 'body';
+  return (err.validation ?? []).flatMap((v) => {
     const segments = v.instancePath.split('/').filter(Boolean);
-    const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
-    if (missing) segments.push(missing);
-    const where = err.validationContext ?? 'body';
-    return { path: [where, ...segments].join('.'), message: v.message ?? 'invalid' };
+    const params = v.params as { keys?: string[]; expected?: string; input?: unknown } | undefined;
+    // One error per unknown field, named by its own path.
+    if (v.keyword === 'unrecognized_keys' && params?.keys?.length) {
+      return params.keys.map((k) => ({ path: [where, ...segments, k].join('.'), message: 'unknown field' }));
+    }
+    let message = v.message ?? 'invalid';
+    if (
+      v.keyword === 'invalid_type' &&
+      params &&
+      params.input === undefined &&
+      /received undefined/.test(message)
+    ) {
+      message = 'required';
+    }
+    return [{ path: [where, ...segments].join('.'), message }];
   });
 }
 
@@ -66,6 +78,8 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: true,
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
+  // The API speaks JSON only; anything else is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
