@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import jsqrImport from 'jsqr';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import pg from 'pg';
+import { PNG } from 'pngjs';
 import { SMTPServer } from 'smtp-server';
 import { createLogger, createYeyak, type Yeyak, type YeyakOptions } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/platform/config.ts';
@@ -255,4 +257,14 @@ export async function startSmtp() {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+// jsqr is CommonJS with a default export; under NodeNext the callable is on .default at runtime.
+type JsQR = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const jsQR = ((jsqrImport as unknown as { default?: JsQR }).default ?? jsqrImport) as unknown as JsQR;
+
+/** Decodes the QR code in a PNG image. */
+export function decodeQr(png: Buffer): string | undefined {
+  const img = PNG.sync.read(png);
+  return jsQR(new Uint8ClampedArray(img.data), img.width, img.height)?.data;
 }

@@ -1,4 +1,6 @@
 import { mkdirSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsQRModule from 'jsqr';
@@ -18,41 +20,69 @@ const jsQR: Decode =
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const shots = resolve(root, 'test-results/screenshots');
-/** Demo posters are stored with this public URL; the browser context forwards it to the test server. */
-const PUBLIC_URL = 'http://yeyak.test';
 const PASSWORD = 'yeyak-demo';
 const STARRY = '별이 빛나는 밤에';
 
 let app: TestApp;
 let browser: Browser;
+let proxy: Server;
+
+/**
+ * The app listens on a port chosen at start, but demo posters and mail links are made from PUBLIC_URL
+ * before that. A small forwarding server on a port known beforehand stands in for the public address.
+ */
+async function startProxy(): Promise<string> {
+  proxy = createServer((req, res) => {
+    const target = new URL(req.url ?? '/', app.url);
+    const out = request(target, { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    out.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(out);
+  });
+  await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+  return `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+}
 
 type Watched = { page: Page; context: BrowserContext; errors: string[] };
 
 /** A fresh browser context (own localStorage) whose console errors, page errors and failed requests are kept. */
 async function open(lang?: 'ko' | 'en', viewport = { width: 1280, height: 900 }): Promise<Watched> {
   const context = await browser.newContext({ viewport, locale: lang === 'en' ? 'en-GB' : 'ko-KR' });
-  await context.route(`${PUBLIC_URL}/**`, async (route) => {
-    const u = new URL(route.request().url());
-    const response = await route.fetch({ url: `${app.url}${u.pathname}${u.search}` });
-    await route.fulfill({ response });
-  });
   if (lang) {
     await context.addInitScript((l) => {
-      if (!localStorage.getItem('yeyak.lang')) localStorage.setItem('yeyak.lang', l);
+      try {
+        if (!localStorage.getItem('yeyak.lang')) localStorage.setItem('yeyak.lang', l);
+      } catch {
+        // sandboxed frames (the mail view) have no storage
+      }
     }, lang);
   }
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
   const errors: string[] = [];
+  // Every page of the context is watched, popups (links opened from a mail) too.
+  context.on('page', (p) => watch(p, errors));
+  const page = await context.newPage();
+  return { page, context, errors };
+}
+
+function watch(page: Page, errors: string[]) {
+  page.setDefaultTimeout(15_000);
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(`console: ${msg.text()} @ ${msg.location().url}`);
   });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  page.on('requestfailed', (req) => errors.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on('requestfailed', (req) => {
+    // ERR_ABORTED is a request given up because the page moved on (an image still loading), not an error.
+    const why = req.failure()?.errorText ?? '';
+    if (!why.includes('ERR_ABORTED')) errors.push(`requestfailed: ${req.url()} ${why}`);
+  });
   page.on('response', (res) => {
     if (res.status() >= 400) errors.push(`http ${res.status()}: ${res.request().method()} ${res.url()}`);
   });
-  return { page, context, errors };
 }
 
 async function shot(page: Page, name: string, fullPage = true) {
@@ -68,6 +98,16 @@ async function login(page: Page, email: string) {
   await page.getByTestId('user-name').waitFor();
 }
 
+/** Waits for a mail to be listed, pressing the mailbox's refresh button meanwhile. */
+async function waitForMail(page: Page, item: ReturnType<Page['locator']>) {
+  const until = Date.now() + 20_000;
+  while ((await item.count()) === 0) {
+    if (Date.now() > until) throw new Error('the mail did not arrive');
+    await page.waitForTimeout(300);
+    await page.locator('.mailbox .page-head button').click();
+  }
+}
+
 /** Every PNG attachment of the mail decoded as a QR code. */
 async function qrFromPart(path: string): Promise<string | undefined> {
   const res = await fetch(`${app.url}${path}`);
@@ -79,7 +119,8 @@ async function qrFromPart(path: string): Promise<string | undefined> {
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
-  app = await startApp('pglite', { publicUrl: PUBLIC_URL }, { serveWeb: true, env: { YEYAK_DEMO: '1' } });
+  const publicUrl = await startProxy();
+  app = await startApp('pglite', { publicUrl }, { serveWeb: true, env: { YEYAK_DEMO: '1' } });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -97,6 +138,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.stop();
+  await new Promise((done) => (proxy ? proxy.close(done) : done(undefined)));
 });
 
 describe('web app', () => {
@@ -105,7 +147,7 @@ describe('web app', () => {
     const buyer = await open('ko');
     const { page } = buyer;
     await login(page, 'user@yeyak.local');
-    expect(await page.getByTestId('user-name').innerText()).toContain('회원');
+    expect(await page.getByTestId('user-name').textContent()).toContain('회원');
     await page.goto(`${app.url}/`);
     const card = page.getByTestId('event-card').filter({ hasText: STARRY });
     await card.waitFor();
@@ -121,14 +163,14 @@ describe('web app', () => {
 
     await page.waitForURL(/\/holds\/[0-9a-f-]{36}/);
     const countdown = page.getByTestId('countdown');
-    const first = await countdown.innerText();
+    const first = await countdown.textContent();
     expect(first).toMatch(/^\d{2}:\d{2}$/);
     await page.waitForFunction(
       (before) => document.querySelector('[data-testid=countdown]')?.textContent !== before,
       first,
       { timeout: 5000 },
     );
-    expect(await countdown.innerText()).toMatch(/^(19|20):\d{2}$/);
+    expect(await countdown.textContent()).toMatch(/^(19|20):\d{2}$/);
     await page.getByText('220,000원').waitFor();
     await shot(page, 'ko-03-hold');
     await page.getByRole('button', { name: '예매 확정' }).click();
@@ -139,9 +181,9 @@ describe('web app', () => {
     await page.waitForURL(/\/my\/tickets$/);
     const ticket = page.getByTestId('ticket').filter({ hasText: STARRY });
     await ticket.getByTestId('ticket-qr').waitFor();
-    expect(await ticket.innerText()).toContain('R석 × 2');
-    expect(await ticket.innerText()).toContain('예매 완료');
-    const ticketCode = (await ticket.getByTestId('ticket-code').innerText()).trim();
+    expect(await ticket.textContent()).toContain('R석 × 2');
+    expect(await ticket.textContent()).toContain('예매 완료');
+    const ticketCode = ((await ticket.getByTestId('ticket-code').textContent()) ?? '').trim();
     expect(ticketCode).toMatch(/^YQ1\.\d+\.[A-Za-z0-9_-]{22}$/);
     await shot(page, 'ko-05-my-tickets');
 
@@ -157,7 +199,7 @@ describe('web app', () => {
     await mail.first().click();
     const view = page.getByTestId('mail-view');
     await view.waitFor();
-    expect(await view.innerText()).toContain('user@yeyak.local');
+    expect(await view.textContent()).toContain('user@yeyak.local');
     // The mail's HTML shows the QR image inline in the sandboxed frame.
     const frame = page.frameLocator('iframe.mail-frame');
     const inlineQr = frame.locator('img[src^="data:image/png"]').first();
@@ -194,24 +236,24 @@ describe('web app', () => {
     };
 
     await check(ticketCode, 'checked-in');
-    expect(await result.innerText()).toContain('입장 확인 완료');
-    expect(await result.innerText()).toContain('R석 × 2');
+    expect(await result.textContent()).toContain('입장 확인 완료');
+    expect(await result.textContent()).toContain('R석 × 2');
     await shot(sp, 'ko-08-checkin-ok');
 
     await check(ticketCode, 'already');
-    expect(await result.innerText()).toContain('이미 입장한 티켓');
-    expect(await result.innerText()).toMatch(/에 이미 입장했습니다/);
+    expect(await result.textContent()).toContain('이미 입장한 티켓');
+    expect(await result.textContent()).toMatch(/에 이미 입장했습니다/);
     await shot(sp, 'ko-09-checkin-already');
 
     const forged = `${ticketCode.slice(0, -1)}${ticketCode.endsWith('A') ? 'B' : 'A'}`;
     await check(forged, 'invalid');
-    expect(await result.innerText()).toContain('유효하지 않은 티켓');
+    expect(await result.textContent()).toContain('유효하지 않은 티켓');
     await shot(sp, 'ko-10-checkin-forged');
 
     // The sales page counts the two checked-in tickets.
     await sp.getByRole('link', { name: '판매 현황' }).click();
     await sp.getByTestId('totals').waitFor();
-    expect(await sp.getByTestId('checked-in-total').innerText()).toBe('2');
+    expect(await sp.getByTestId('checked-in-total').textContent()).toBe('2');
     await shot(sp, 'ko-11-sales');
 
     // Only the forged code's refusal (422 from /api/checkin, logged by Chromium) may show up as an error.
@@ -290,8 +332,159 @@ describe('web app', () => {
     await page.getByRole('button', { name: 'Start camera' }).waitFor();
     await shot(page, 'en-08-checkin');
 
-    expect(await page.locator('body').innerText()).not.toMatch(/좌석 잡기|로그인|메일함|입장 확인/);
+    expect(await page.locator('body').textContent()).not.toMatch(/좌석 잡기|로그인|메일함|입장 확인/);
     expect(w.errors).toEqual([]);
+    await w.context.close();
+  });
+  it('sign-up with the mailed code, waiting list, and the offer mail opening the hold page', async () => {
+    const fan = await open('ko');
+    const { page } = fan;
+    const email = `fan-${Date.now().toString(36)}@test.yeyak`;
+    await page.goto(`${app.url}/signup`);
+    await page.locator('input[name=email]').fill(email);
+    await page.locator('input[name=password]').fill('short');
+    await page.getByRole('button', { name: '가입하기' }).click();
+    // The server's field error shows next to the password field.
+    await page.locator('.field-invalid input[name=password]').waitFor();
+    await page.locator('input[name=password]').fill('password-123');
+    await page.locator('input[name=name]').fill('새 팬');
+    await page.getByRole('button', { name: '가입하기' }).click();
+    await page.getByRole('heading', { name: '이메일 인증' }).waitFor();
+    await page.getByTestId('demo-hint').waitFor();
+    await shot(page, 'ko-12-verify');
+
+    // The code is in the mailbox (demo mode), read in a second tab.
+    const mailTab = await fan.context.newPage();
+    await mailTab.goto(`${app.url}/mailbox`);
+    const codeMail = mailTab.getByTestId('mail-item').filter({ hasText: email });
+    await waitForMail(mailTab, codeMail);
+    const code = /인증 코드 (\d{6})/.exec((await codeMail.first().textContent()) ?? '')?.[1];
+    expect(code).toMatch(/^\d{6}$/);
+    await mailTab.close();
+    await page.locator('input[name=code]').fill(code!);
+    await page.getByRole('button', { name: '인증하기' }).click();
+    await page.getByTestId('user-name').filter({ hasText: '새 팬' }).waitFor();
+
+    // Sold out: join the waiting list.
+    await page.goto(`${app.url}/events/PF300003`);
+    const row = page.getByTestId('ticket-row').first();
+    await row.getByText('매진').waitFor();
+    await row.getByRole('button', { name: '대기 신청' }).click();
+    await row.getByText('대기 신청이 완료되었습니다').waitFor();
+    await page.goto(`${app.url}/my/tickets`);
+    await page.getByTestId('waitlist-entry').getByText('대기 순번 1번').waitFor();
+
+    // The holder cancels, which frees the seats for the waiting list.
+    const holder = await open('ko');
+    await login(holder.page, 'user@yeyak.local');
+    await holder.page.goto(`${app.url}/my/tickets`);
+    const indie = holder.page.getByTestId('ticket').filter({ hasText: '인디 밴드' });
+    await indie.getByRole('button', { name: '예매 취소' }).click();
+    await holder.page.getByRole('dialog').getByText('예매를 취소할까요?').waitFor();
+    await shot(holder.page, 'ko-13-cancel-dialog', false);
+    await holder.page.getByRole('dialog').getByRole('button', { name: '예', exact: true }).click();
+    await indie.getByText('취소됨').waitFor();
+    expect(await indie.getByTestId('ticket-qr').count()).toBe(0);
+    expect(holder.errors).toEqual([]);
+    await holder.context.close();
+
+    // The offer mail links to the hold page; the link opens outside the sandboxed mail view.
+    await page.goto(`${app.url}/mailbox`);
+    const offer = page.getByTestId('mail-item').filter({ hasText: '대기하신 좌석이 나왔습니다' });
+    await waitForMail(page, offer);
+    await offer.first().click();
+    const link = page.frameLocator('iframe.mail-frame').getByRole('link', { name: /확정하기/ });
+    const [popup] = await Promise.all([fan.context.waitForEvent('page'), link.click()]);
+    await popup.waitForURL(/\/holds\/[0-9a-f-]{36}$/);
+    await popup.getByTestId('countdown').waitFor();
+    expect(await popup.getByTestId('countdown').textContent()).toMatch(/^(\d:)?\d{2}:\d{2}$/);
+    await popup.getByText('일반 · 1매').waitFor();
+    await shot(popup, 'ko-14-offer-hold');
+    await popup.getByRole('button', { name: '예매 확정' }).click();
+    await popup.getByTestId('hold-confirmed').waitFor();
+    await popup.goto(`${app.url}/my/tickets`);
+    await popup.getByTestId('ticket').filter({ hasText: '인디 밴드' }).getByTestId('ticket-qr').waitFor();
+    await popup.getByTestId('waitlist-entry').getByText('예매 완료').waitFor();
+    await shot(popup, 'ko-15-offer-ticket');
+    expect(fan.errors).toEqual([]);
+    await fan.context.close();
+  });
+
+  it('organiser creates and edits an event with the form; field errors show next to the fields', async () => {
+    const w = await open('en');
+    const { page } = w;
+    await login(page, 'organizer@yeyak.local');
+    await page.goto(`${app.url}/organizer/events/new`);
+    await page.getByRole('heading', { name: 'New event' }).waitFor();
+    await page.getByRole('button', { name: 'Create event' }).click();
+    for (const name of ['code', 'title', 'showtimes.0.startsAt', 'showtimes.0.ticketTypes.0.name']) {
+      await page.locator(`.field-invalid [name="${name}"]`).waitFor();
+    }
+    await shot(page, 'en-09-form-errors');
+
+    const code = `E2E-${Date.now().toString(36).toUpperCase()}`;
+    await page.locator('[name=code]').fill(code);
+    await page.locator('[name=title]').fill('E2E 콘서트');
+    await page.locator('[name=venue]').fill('테스트홀');
+    await page.locator('[name="showtimes.0.startsAt"]').fill('2030-05-01T19:30');
+    await page.locator('[name="showtimes.0.ticketTypes.0.name"]').fill('VIP');
+    await page.locator('[name="showtimes.0.ticketTypes.0.price"]').fill('150000');
+    await page.locator('[name="showtimes.0.ticketTypes.0.quota"]').fill('10');
+    await page.getByRole('button', { name: 'Add ticket type' }).click();
+    await page.locator('[name="showtimes.0.ticketTypes.1.name"]').fill('Standard');
+    await page.locator('[name="showtimes.0.ticketTypes.1.price"]').fill('50,000');
+    await page.locator('[name="showtimes.0.ticketTypes.1.quota"]').fill('100');
+    await page.getByRole('button', { name: 'Add showtime' }).click();
+    await page.locator('[name="showtimes.1.startsAt"]').fill('2030-05-02T15:00');
+    await page.locator('[name="showtimes.1.ticketTypes.0.name"]').fill('Standard');
+    await page.locator('[name="showtimes.1.ticketTypes.0.price"]').fill('50000');
+    await page.locator('[name="showtimes.1.ticketTypes.0.quota"]').fill('100');
+    await shot(page, 'en-10-form-filled');
+    await page.getByRole('button', { name: 'Create event' }).click();
+    await page.waitForURL(/\/organizer$/);
+    await page.getByTestId('org-event').filter({ hasText: 'E2E 콘서트' }).waitFor();
+
+    type Ev = {
+      id: string;
+      title: string;
+      showtimes: { id: string; startsAt: string; ticketTypes: { name: string; price: number }[] }[];
+    };
+    const fetchEvent = async () =>
+      (await (await fetch(`${app.url}/api/events/${code}`)).json()).data.event as Ev;
+    const created = await fetchEvent();
+    // 19:30 in Seoul (the default time zone, +09:00) is 10:30 UTC.
+    expect(created.showtimes.map((x) => x.startsAt)).toEqual([
+      '2030-05-01T10:30:00.000Z',
+      '2030-05-02T06:00:00.000Z',
+    ]);
+    expect(created.showtimes[0].ticketTypes.map((x) => [x.name, x.price])).toEqual([
+      ['VIP', 150000],
+      ['Standard', 50000],
+    ]);
+
+    await page
+      .getByTestId('org-event')
+      .filter({ hasText: 'E2E 콘서트' })
+      .getByRole('link', { name: 'Edit' })
+      .click();
+    await page.getByRole('heading', { name: 'Edit event' }).waitFor();
+    expect(await page.locator('[name="showtimes.0.startsAt"]').inputValue()).toBe('2030-05-01T19:30');
+    await page.locator('[name=title]').fill('E2E 콘서트 (앵콜)');
+    await page.locator('[name="showtimes.1.startsAt"]').fill('2030-05-02T16:00');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    await shot(page, 'en-11-form-saved');
+    const edited = await fetchEvent();
+    expect(edited.title).toBe('E2E 콘서트 (앵콜)');
+    expect(edited.showtimes.map((x) => x.id)).toEqual(created.showtimes.map((x) => x.id));
+    expect(edited.showtimes[1].startsAt).toBe('2030-05-02T07:00:00.000Z');
+
+    await page.goto(`${app.url}/events/${code}`);
+    await page.getByText('₩150,000').waitFor();
+    // The empty form's 400 is the only error response expected.
+    expect(
+      w.errors.filter((e) => !/http 400: POST .*\/api\/events$/.test(e) && !/status of 400/.test(e)),
+    ).toEqual([]);
     await w.context.close();
   });
 });

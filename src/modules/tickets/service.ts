@@ -402,20 +402,48 @@ export class Tickets {
   async reserve(
     user: User,
     input: { ticketTypeId: string; quantity: number; email?: string; source?: 'api' | 'web' },
-  ) {
-    const row = await this.sellable(this.ctx.database.db, input.ticketTypeId);
-    const id = await this.ctx.tx(async (tx) => {
-      await this.take(tx, input.ticketTypeId, input.quantity, 'sold');
-      return this.insertReservation(tx, {
-        user,
-        email: input.email ?? user.email,
-        ticketTypeId: input.ticketTypeId,
-        quantity: input.quantity,
-        unitPrice: row.t.price,
-        source: input.source ?? 'api',
-      });
-    });
-    return this.reservation(user, id);
+  ): Promise<ReservationView> {
+    const n = input.quantity;
+    const source = input.source ?? 'api';
+    // The hot path in one statement (one round trip, atomic on its own): take the seats if the
+    // showtime is ahead and enough are left, write the reservation and its outbox event, and read
+    // back what the answer shows. The row lock on the ticket type lasts only this statement.
+    const rows = await selectRows(
+      this.ctx.database.db,
+      sql`
+      with take as (
+        update ticket_types t set sold = t.sold + ${n}
+          from ticket_showtimes s
+         where t.id = ${input.ticketTypeId} and s.id = t.showtime_id and s.starts_at > now()
+           and t.quota - t.sold - t.held >= ${n}
+        returning t.id, t.price
+      ), res as (
+        insert into ticket_reservations (ticket_type_id, user_id, email, quantity, unit_price, total_price, source)
+        select id, ${user.id}, ${input.email ?? user.email}, ${n}, price, price * ${n}, ${source} from take
+        returning *
+      ), event as (
+        insert into outbox (topic, payload)
+        select 'reservation.confirmed', jsonb_build_object('reservationId', id, 'ticketTypeId', ticket_type_id,
+               'userId', user_id, 'quantity', quantity, 'totalPrice', total_price)
+          from res
+        returning id
+      )
+      select r.id, r.ticket_type_id, r.email, r.quantity, r.unit_price, r.total_price, r.source, r.created_at,
+             r.checked_in_at, null::timestamptz as cancelled_at, false as deleted, r.user_id,
+             t.name as ticket_type_name, s.id as showtime_id, s.starts_at,
+             e.id as event_id, e.code as event_code, e.title as event_title, e.poster_url, e.venue, e.timezone
+        from res r
+        join ticket_types t on t.id = r.ticket_type_id
+        join ticket_showtimes s on s.id = t.showtime_id
+        join ticket_events e on e.id = s.event_id`,
+    );
+    if (rows.length === 0) {
+      // Nothing taken: say why (unknown type, started showtime, or not enough left).
+      const row = await this.sellable(this.ctx.database.db, input.ticketTypeId);
+      throw soldOut(row.t.quota - row.t.sold - row.t.held);
+    }
+    this.ctx.relay.nudge();
+    return this.toView(rows[0]);
   }
 
   private async insertReservation(
