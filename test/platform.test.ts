@@ -275,3 +275,56 @@ describe.each(backends)('platform on %s', (backend) => {
     expect((await anon.raw('/docs')).status).toBeLessThan(400);
   });
 });
+
+describe('yeyak CLI', () => {
+  it('migrates and adds users who can then log in', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yeyak-cli-'));
+    const run = (...args: string[]) =>
+      spawnSync(join(process.cwd(), 'bin/yeyak'), args, {
+        env: { ...process.env, YEYAK_DATA: dir, DATABASE_URL: '', YEYAK_DEMO: '0', LOG_LEVEL: 'warn' },
+        encoding: 'utf8',
+        timeout: 90_000,
+      });
+    try {
+      const migrate = run('migrate');
+      expect(migrate.stdout).toContain('migrations applied (pglite)');
+      expect(migrate.status).toBe(0);
+      const add = run(
+        'users',
+        'add',
+        'Boss@Example.com',
+        '--password',
+        'long-enough-1',
+        '--role',
+        'organizer',
+      );
+      expect(add.stdout).toContain('boss@example.com (organizer) is ready');
+      expect(add.status).toBe(0);
+      const bad = run('users', 'add', 'x@y.z', '--password', 'long-enough-1', '--role', 'king');
+      expect(bad.status).not.toBe(0);
+      expect(bad.stderr).toContain('must be user, organizer or admin');
+      const short = run('users', 'add', 'x@y.z', '--password', 'short');
+      expect(short.status).not.toBe(0);
+      const badEnv = spawnSync(join(process.cwd(), 'bin/yeyak'), ['migrate'], {
+        env: { ...process.env, YEYAK_DATA: dir, PORT: 'abc' },
+        encoding: 'utf8',
+      });
+      expect(badEnv.status).toBe(2);
+      expect(badEnv.stderr).toContain('PORT');
+
+      const t = await startApp('pglite', { dataDir: dir });
+      try {
+        const res = await client(t.url).post<{ user: { role: string } }>('/api/auth/login', {
+          email: 'boss@example.com',
+          password: 'long-enough-1',
+        });
+        expect(res.status).toBe(200);
+        expect(res.body.data!.user.role).toBe('organizer');
+      } finally {
+        await t.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

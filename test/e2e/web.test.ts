@@ -26,6 +26,8 @@ const STARRY = '별이 빛나는 밤에';
 let app: TestApp;
 let browser: Browser;
 let proxy: Server;
+/** Where the browser goes: the public URL (the forwarding server), so mail links and posters share its origin. */
+let web: string;
 
 /**
  * The app listens on a port chosen at start, but demo posters and mail links are made from PUBLIC_URL
@@ -91,7 +93,7 @@ async function shot(page: Page, name: string, fullPage = true) {
 }
 
 async function login(page: Page, email: string) {
-  await page.goto(`${app.url}/login`);
+  await page.goto(`${web}/login`);
   await page.locator('input[name=email]').fill(email);
   await page.locator('input[name=password]').fill(PASSWORD);
   await page.locator('form button[type=submit]').click();
@@ -119,8 +121,8 @@ async function qrFromPart(path: string): Promise<string | undefined> {
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
-  const publicUrl = await startProxy();
-  app = await startApp('pglite', { publicUrl }, { serveWeb: true, env: { YEYAK_DEMO: '1' } });
+  web = await startProxy();
+  app = await startApp('pglite', { publicUrl: web }, { serveWeb: true, env: { YEYAK_DEMO: '1' } });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -148,7 +150,7 @@ describe('web app', () => {
     const { page } = buyer;
     await login(page, 'user@yeyak.local');
     expect(await page.getByTestId('user-name').textContent()).toContain('회원');
-    await page.goto(`${app.url}/`);
+    await page.goto(`${web}/`);
     const card = page.getByTestId('event-card').filter({ hasText: STARRY });
     await card.waitFor();
     await page.getByTestId('event-card').filter({ hasText: '인디 밴드' }).getByText('매진').first().waitFor();
@@ -188,7 +190,7 @@ describe('web app', () => {
     await shot(page, 'ko-05-my-tickets');
 
     // ---- the ticket mail reaches the mailbox; its inline QR code is the code on My tickets
-    await page.goto(`${app.url}/mailbox`);
+    await page.goto(`${web}/mailbox`);
     const mail = page.getByTestId('mail-item').filter({ hasText: `예매 확인 · 뮤지컬 〈${STARRY}〉` });
     const until = Date.now() + 20_000;
     while ((await mail.count()) === 0) {
@@ -265,7 +267,7 @@ describe('web app', () => {
   it('speaks English when switched, remembers it, and logs no console errors', async () => {
     const w = await open();
     const { page } = w;
-    await page.goto(`${app.url}/`);
+    await page.goto(`${web}/`);
     await page.getByRole('heading', { name: '공연', exact: true }).waitFor();
     await page.getByRole('button', { name: 'EN', exact: true }).click();
     await page.getByRole('heading', { name: 'Events', exact: true }).waitFor();
@@ -287,18 +289,18 @@ describe('web app', () => {
     await page.getByText('₩30,000').waitFor();
     await shot(page, 'en-02-event-soldout');
 
-    await page.goto(`${app.url}/login`);
+    await page.goto(`${web}/login`);
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
     await shot(page, 'en-03-login');
-    await page.goto(`${app.url}/signup`);
+    await page.goto(`${web}/signup`);
     await page.getByRole('heading', { name: 'Sign up' }).waitFor();
 
     await login(page, 'user@yeyak.local');
-    await page.goto(`${app.url}/events/PF300003`);
+    await page.goto(`${web}/events/PF300003`);
     const row = page.getByTestId('ticket-row').first();
     await row.getByRole('button', { name: 'Join waiting list' }).click();
     await row.getByText('You are on the waiting list').waitFor();
-    await page.goto(`${app.url}/my/tickets`);
+    await page.goto(`${web}/my/tickets`);
     await page.getByRole('heading', { name: 'My tickets' }).waitFor();
     const entry = page.getByTestId('waitlist-entry').first();
     await entry.getByText('Position 1').waitFor();
@@ -309,7 +311,7 @@ describe('web app', () => {
     await page.getByRole('button', { name: 'Yes' }).click();
     await page.getByText('You are not waiting for anything.').waitFor();
 
-    await page.goto(`${app.url}/mailbox`);
+    await page.goto(`${web}/mailbox`);
     await page.getByRole('heading', { name: 'Mailbox' }).waitFor();
     await page.getByTestId('mail-item').first().click();
     await page.getByTestId('mail-view').getByText('From').waitFor();
@@ -317,7 +319,7 @@ describe('web app', () => {
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await login(page, 'organizer@yeyak.local');
-    await page.goto(`${app.url}/organizer`);
+    await page.goto(`${web}/organizer`);
     await page.getByRole('heading', { name: 'Organiser' }).waitFor();
     await page.getByTestId('org-event').first().waitFor();
     await shot(page, 'en-06-organizer');
@@ -340,7 +342,7 @@ describe('web app', () => {
     const fan = await open('ko');
     const { page } = fan;
     const email = `fan-${Date.now().toString(36)}@test.yeyak`;
-    await page.goto(`${app.url}/signup`);
+    await page.goto(`${web}/signup`);
     await page.locator('input[name=email]').fill(email);
     await page.locator('input[name=password]').fill('short');
     await page.getByRole('button', { name: '가입하기' }).click();
@@ -355,7 +357,7 @@ describe('web app', () => {
 
     // The code is in the mailbox (demo mode), read in a second tab.
     const mailTab = await fan.context.newPage();
-    await mailTab.goto(`${app.url}/mailbox`);
+    await mailTab.goto(`${web}/mailbox`);
     const codeMail = mailTab.getByTestId('mail-item').filter({ hasText: email });
     await waitForMail(mailTab, codeMail);
     const code = /인증 코드 (\d{6})/.exec((await codeMail.first().textContent()) ?? '')?.[1];
@@ -366,18 +368,18 @@ describe('web app', () => {
     await page.getByTestId('user-name').filter({ hasText: '새 팬' }).waitFor();
 
     // Sold out: join the waiting list.
-    await page.goto(`${app.url}/events/PF300003`);
+    await page.goto(`${web}/events/PF300003`);
     const row = page.getByTestId('ticket-row').first();
     await row.getByText('매진').waitFor();
     await row.getByRole('button', { name: '대기 신청' }).click();
     await row.getByText('대기 신청이 완료되었습니다').waitFor();
-    await page.goto(`${app.url}/my/tickets`);
+    await page.goto(`${web}/my/tickets`);
     await page.getByTestId('waitlist-entry').getByText('대기 순번 1번').waitFor();
 
     // The holder cancels, which frees the seats for the waiting list.
     const holder = await open('ko');
     await login(holder.page, 'user@yeyak.local');
-    await holder.page.goto(`${app.url}/my/tickets`);
+    await holder.page.goto(`${web}/my/tickets`);
     const indie = holder.page.getByTestId('ticket').filter({ hasText: '인디 밴드' });
     await indie.getByRole('button', { name: '예매 취소' }).click();
     await holder.page.getByRole('dialog').getByText('예매를 취소할까요?').waitFor();
@@ -389,7 +391,7 @@ describe('web app', () => {
     await holder.context.close();
 
     // The offer mail links to the hold page; the link opens outside the sandboxed mail view.
-    await page.goto(`${app.url}/mailbox`);
+    await page.goto(`${web}/mailbox`);
     const offer = page.getByTestId('mail-item').filter({ hasText: '대기하신 좌석이 나왔습니다' });
     await waitForMail(page, offer);
     await offer.first().click();
@@ -402,7 +404,7 @@ describe('web app', () => {
     await shot(popup, 'ko-14-offer-hold');
     await popup.getByRole('button', { name: '예매 확정' }).click();
     await popup.getByTestId('hold-confirmed').waitFor();
-    await popup.goto(`${app.url}/my/tickets`);
+    await popup.goto(`${web}/my/tickets`);
     await popup.getByTestId('ticket').filter({ hasText: '인디 밴드' }).getByTestId('ticket-qr').waitFor();
     await popup.getByTestId('waitlist-entry').getByText('예매 완료').waitFor();
     await shot(popup, 'ko-15-offer-ticket');
@@ -414,7 +416,7 @@ describe('web app', () => {
     const w = await open('en');
     const { page } = w;
     await login(page, 'organizer@yeyak.local');
-    await page.goto(`${app.url}/organizer/events/new`);
+    await page.goto(`${web}/organizer/events/new`);
     await page.getByRole('heading', { name: 'New event' }).waitFor();
     await page.getByRole('button', { name: 'Create event' }).click();
     for (const name of ['code', 'title', 'showtimes.0.startsAt', 'showtimes.0.ticketTypes.0.name']) {
@@ -479,7 +481,7 @@ describe('web app', () => {
     expect(edited.showtimes.map((x) => x.id)).toEqual(created.showtimes.map((x) => x.id));
     expect(edited.showtimes[1].startsAt).toBe('2030-05-02T07:00:00.000Z');
 
-    await page.goto(`${app.url}/events/${code}`);
+    await page.goto(`${web}/events/${code}`);
     await page.getByText('₩150,000').waitFor();
     // The empty form's 400 is the only error response expected.
     expect(

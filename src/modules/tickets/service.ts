@@ -6,6 +6,7 @@ import { selectRows, sqlState } from '../../platform/db.ts';
 import { AppError, conflict, forbidden, invalidField, notFound } from '../../platform/errors.ts';
 import { emit } from '../../platform/events/outbox.ts';
 import { isValidTimeZone, zonedParts, zonedToInstant } from '../../platform/time.ts';
+import { freeCheckout, type PaymentProvider } from './payments.ts';
 import { signTicket, verifyTicket } from './qr.ts';
 import { events, holds, reservations, showtimes, ticketTypes, waitlistEntries } from './schema.ts';
 
@@ -108,7 +109,10 @@ function holdView(h: typeof holds.$inferSelect): HoldView {
 
 /** The tickets module: catalogue, holds, reservations, cancellation, check-in, waiting list, sales. */
 export class Tickets {
-  constructor(private readonly ctx: Context) {}
+  constructor(
+    private readonly ctx: Context,
+    private readonly payments: PaymentProvider = freeCheckout,
+  ) {}
 
   // ---------------------------------------------------------------- catalogue
 
@@ -501,8 +505,17 @@ export class Tickets {
     return holdView(h);
   }
 
-  /** Step two: the held seats become a reservation. Payment would go here; for now confirming is free. */
+  /** Step two: the held seats become a reservation, after the payment provider charged them (free for now). */
   async confirm(user: User, holdId: string): Promise<ReservationView> {
+    const [pending] = await this.ctx.database.db
+      .select({ h: holds, price: ticketTypes.price })
+      .from(holds)
+      .innerJoin(ticketTypes, eq(ticketTypes.id, holds.ticketTypeId))
+      .where(eq(holds.id, holdId));
+    if (!pending || pending.h.userId !== user.id) throw notFound('hold');
+    if (pending.h.status === 'held' && pending.h.expiresAt.getTime() > Date.now()) {
+      await this.payments.charge({ holdId, userId: user.id, amountKrw: pending.price * pending.h.quantity });
+    }
     const result = await this.ctx.tx(async (tx) => {
       const [h] = await tx.select().from(holds).where(eq(holds.id, holdId)).for('update');
       if (!h || h.userId !== user.id) throw notFound('hold');
