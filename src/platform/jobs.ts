@@ -101,6 +101,17 @@ export class Jobs {
     return id;
   }
 
+  /** Many jobs in one statement; a job whose id exists already is skipped. */
+  async insert(jobs: PgBoss.JobInsert[]) {
+    if (!this.started) throw new Error('job queue not started');
+    if (jobs.length === 0) return;
+    await this.boss.insert(jobs);
+    for (const name of new Set(jobs.map((j) => j.name))) {
+      const workerId = this.workers.get(name);
+      if (workerId) this.boss.notifyWorker(workerId);
+    }
+  }
+
   async sendAt<T extends object>(name: string, data: T, at: Date) {
     if (!this.started) throw new Error(`job queue not started (sending ${name})`);
     return this.boss.sendAfter(name, data, {}, at);

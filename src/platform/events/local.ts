@@ -48,14 +48,13 @@ export class LocalBroker implements Broker {
   }
 
   async publish(events: DomainEvent[]) {
-    for (const event of events) {
-      for (const c of this.consumers) {
-        if (c.topics.some((t) => topicMatches(t, event.topic))) {
-          // The job id makes a re-published event a no-op instead of a second delivery.
-          await this.jobs.send(`event.${c.name}`, event, { id: uuidFor(c.name, event.id) });
-        }
-      }
-    }
+    const jobs = events.flatMap((event) =>
+      this.consumers
+        .filter((c) => c.topics.some((t) => topicMatches(t, event.topic)))
+        // The job id makes a re-published event a no-op instead of a second delivery.
+        .map((c) => ({ name: `event.${c.name}`, data: event, id: uuidFor(c.name, event.id) })),
+    );
+    await this.jobs.insert(jobs);
   }
 
   async consume() {
