@@ -1,8 +1,6 @@
-import { sql } from 'drizzle-orm';
 import type { Tickets } from './modules/tickets/service.ts';
 import type { Auth } from './platform/auth/service.ts';
 import type { Context } from './platform/context.ts';
-import { selectRows } from './platform/db.ts';
 import { zonedParts, zonedToInstant } from './platform/time.ts';
 
 /** Demo accounts; the README lists them. They exist only when YEYAK_DEMO is on. */
@@ -21,11 +19,7 @@ function seoul(days: number, time: string): Date {
 
 /** Fills an empty database with accounts and events to try things with. Does nothing once events exist. */
 export async function seedDemo(ctx: Context, auth: Auth, tickets: Tickets) {
-  const [{ n }] = await selectRows<{ n: number }>(
-    ctx.database.db,
-    sql`select count(*)::int as n from ticket_events`,
-  );
-  if (Number(n) > 0) return;
+  if (await tickets.hasEvents()) return;
   await auth.addUser({ email: DEMO_USERS.admin, password: DEMO_PASSWORD, role: 'admin', name: '관리자' });
   const organizer = await auth.addUser({
     email: DEMO_USERS.organizer,

@@ -262,6 +262,11 @@ export class Tickets {
     await tx.delete(ticketTypes).where(eq(ticketTypes.id, t.id));
   }
 
+  async hasEvents(): Promise<boolean> {
+    const [row] = await this.ctx.database.db.select({ id: events.id }).from(events).limit(1);
+    return row !== undefined;
+  }
+
   /** Events with at least one showtime still to come, soonest first. */
   async listEvents(opts: { organizerId?: string; includePast?: boolean } = {}): Promise<EventView[]> {
     const conditions = [];
