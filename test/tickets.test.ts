@@ -331,8 +331,8 @@ describe.each(backends)('tickets on %s', (backend) => {
     const sales = await org.api.get<Sales>(`/api/organizer/events/${ev.id}/sales`);
     expect(sales.status).toBe(200);
     const byName = Object.fromEntries(sales.body.data!.days.map((d) => [d.ticketTypeName, d]));
-    expect(byName['R석']).toMatchObject({ tickets: 2, revenue: 200_000, cancelled: 0 });
-    expect(byName['S석']).toMatchObject({ tickets: 1, revenue: 50_000, cancelled: 3 });
+    expect(byName.R석).toMatchObject({ tickets: 2, revenue: 200_000, cancelled: 0 });
+    expect(byName.S석).toMatchObject({ tickets: 1, revenue: 50_000, cancelled: 3 });
     expect(sales.body.data!.ticketTypes.find((x) => x.name === 'S석')).toMatchObject({
       sold: 1,
       revenue: 50_000,

@@ -1,0 +1,218 @@
+/** The yeyak HTTP API as the web app uses it: envelopes in, typed data or ApiError out. */
+
+export type Role = 'user' | 'organizer' | 'admin';
+export type User = { id: string; email: string; name: string; role: Role; verified: boolean };
+
+export type TicketType = {
+  id: string;
+  name: string;
+  price: number;
+  quota: number;
+  sold: number;
+  held: number;
+  available: number;
+  waiting: number;
+};
+export type Showtime = { id: string; startsAt: string; past: boolean; ticketTypes: TicketType[] };
+export type EventView = {
+  id: string;
+  code: string;
+  title: string;
+  posterUrl: string | null;
+  venue: string | null;
+  description: string | null;
+  timezone: string;
+  organizerId: string;
+  showtimes: Showtime[];
+};
+
+export type Hold = {
+  id: string;
+  ticketTypeId: string;
+  quantity: number;
+  status: 'held' | 'confirmed' | 'expired' | 'released';
+  expiresAt: string;
+  reservationId: number | null;
+};
+
+export type Reservation = {
+  id: number;
+  eventId: string;
+  eventCode: string;
+  eventTitle: string;
+  posterUrl: string | null;
+  venue: string | null;
+  timezone: string;
+  showtimeId: string;
+  startsAt: string;
+  ticketTypeId: string;
+  ticketTypeName: string;
+  quantity: number;
+  unitPrice: number;
+  totalPrice: number;
+  email: string;
+  source: 'web' | 'api' | 'waitlist';
+  createdAt: string;
+  checkedInAt: string | null;
+  cancelledAt: string | null;
+  deleted: boolean;
+  ticketCode?: string | null;
+};
+
+export type WaitlistEntry = {
+  id: string;
+  ticketTypeId: string;
+  eventId: string;
+  eventTitle: string;
+  startsAt: string;
+  ticketTypeName: string;
+  quantity: number;
+  status: 'waiting' | 'offered' | 'accepted' | 'expired' | 'left';
+  position: number | null;
+  hold: Hold | null;
+  createdAt: string;
+};
+
+export type Sales = {
+  eventId: string;
+  timezone: string;
+  days: {
+    day: string;
+    ticketTypeId: string;
+    ticketTypeName: string;
+    startsAt: string;
+    tickets: number;
+    revenue: number;
+    cancelled: number;
+  }[];
+  ticketTypes: {
+    ticketTypeId: string;
+    name: string;
+    startsAt: string;
+    price: number;
+    quota: number;
+    sold: number;
+    held: number;
+    checkedIn: number;
+    revenue: number;
+    waiting: number;
+  }[];
+};
+
+export type CheckinResult = 'checked-in' | 'already' | 'cancelled' | 'other-event' | 'invalid';
+
+export type MailSummary = { id: number; from: string; to: string[]; subject: string; createdAt: string };
+export type MailMessage = MailSummary & {
+  html: string | null;
+  text: string | null;
+  attachments: { index: number; filename: string; contentType: string; size: number; cid: string | null }[];
+};
+
+export type FieldError = { path: string; message: string };
+
+export class ApiError extends Error {
+  constructor(
+    public readonly status: number,
+    message: string,
+    public readonly data?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+  get errors(): FieldError[] {
+    const e = this.data?.errors;
+    return Array.isArray(e) ? (e as FieldError[]) : [];
+  }
+}
+
+const TOKEN_KEY = 'yeyak.token';
+
+export const tokenStore = {
+  get: () => localStorage.getItem(TOKEN_KEY),
+  set: (t: string | null) => (t ? localStorage.setItem(TOKEN_KEY, t) : localStorage.removeItem(TOKEN_KEY)),
+};
+
+function headers(json: boolean): Record<string, string> {
+  const h: Record<string, string> = {};
+  if (json) h['content-type'] = 'application/json';
+  const token = tokenStore.get();
+  if (token) h.authorization = `Bearer ${token}`;
+  return h;
+}
+
+let onUnauthorized: (() => void) | undefined;
+/** Called when the server says the token is no longer good (401 with a token sent). */
+export function setUnauthorizedHandler(fn: () => void) {
+  onUnauthorized = fn;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: headers(body !== undefined),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network');
+  }
+  let envelope: { code?: number; description?: string; data?: unknown } = {};
+  try {
+    envelope = await res.json();
+  } catch {
+    envelope = { description: res.statusText };
+  }
+  if (!res.ok) {
+    if (res.status === 401 && tokenStore.get()) onUnauthorized?.();
+    throw new ApiError(
+      res.status,
+      envelope.description ?? `HTTP ${res.status}`,
+      (envelope.data ?? undefined) as Record<string, unknown> | undefined,
+    );
+  }
+  return envelope.data as T;
+}
+
+export const get = <T>(path: string) => api<T>('GET', path);
+export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
+export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
+export const del = <T>(path: string) => api<T>('DELETE', path);
+
+/** Fetches a file with the bearer token and saves it under the server's (or the given) file name. */
+export async function download(path: string, fallbackName: string): Promise<void> {
+  const res = await fetch(path, { headers: headers(false) });
+  if (!res.ok) {
+    let description = `HTTP ${res.status}`;
+    try {
+      description = (await res.json()).description ?? description;
+    } catch {
+      // not JSON
+    }
+    throw new ApiError(res.status, description);
+  }
+  const blob = await res.blob();
+  const disposition = res.headers.get('content-disposition') ?? '';
+  const m = /filename="?([^";]+)"?/.exec(disposition);
+  const name = m ? decodeURIComponent(m[1]) : fallbackName;
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** A part as a data: URL, fetched with the token (for images inside a sandboxed mail view). */
+export async function dataUrl(path: string): Promise<string> {
+  const res = await fetch(path, { headers: headers(false) });
+  if (!res.ok) throw new ApiError(res.status, `HTTP ${res.status}`);
+  const blob = await res.blob();
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
+}

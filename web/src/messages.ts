@@ -1,0 +1,55 @@
+import type { Lang } from './i18n.tsx';
+
+/**
+ * The server answers in English. The messages people meet most often are put into Korean here (and the
+ * schema library's terse ones into plainer English); anything else is shown as the server wrote it.
+ */
+const rules: [RegExp, { ko: string; en?: string }][] = [
+  [/^sold out: only (\d+) left/, { ko: '남은 좌석이 $1석뿐입니다.' }],
+  [/^sold out/, { ko: '매진되었습니다.' }],
+  [/^this hold has expired/, { ko: '확보 시간이 지나 좌석이 반납되었습니다.' }],
+  [/^this hold is (\w+)/, { ko: '이미 처리된 좌석 확보입니다 ($1).' }],
+  [/already on the waiting list/, { ko: '이미 대기 신청한 권종입니다.' }],
+  [/^(\d+) tickets are available/, { ko: '지금 $1석을 바로 예매할 수 있습니다. 대기 대신 예매하세요.' }],
+  [/^an account with this e-mail already exists/, { ko: '이미 가입된 이메일입니다.' }],
+  [/^wrong or expired code/, { ko: '코드가 틀렸거나 만료되었습니다.' }],
+  [/^event code (.+) is already taken/, { ko: '공연 코드 $1은(는) 이미 사용 중입니다.' }],
+  [/^you do not organise this event/, { ko: '이 공연의 기획자가 아닙니다.' }],
+  [/^this needs the .* role/, { ko: '이 작업을 할 권한이 없습니다.' }],
+  [/^must be an e-mail address/, { ko: '이메일 주소 형식이 아닙니다.' }],
+  [/^at least 8 characters/, { ko: '8자 이상이어야 합니다.' }],
+  [/^at most 20 per order/, { ko: '한 번에 20매까지 예매할 수 있습니다.' }],
+  [/^must be an ISO date-time/, { ko: '시작 일시를 입력하세요.', en: 'enter the date and time' }],
+  [/^letters, digits, - and _, 2 to 32 characters/, { ko: '영문, 숫자, -, _ 로 2~32자를 입력하세요.' }],
+  [/^Too small: expected string to have >=1 characters?/, { ko: '꼭 입력해야 합니다.', en: 'required' }],
+  [/^Invalid input: expected number/, { ko: '숫자를 입력하세요.', en: 'enter a number' }],
+  [/^Too small: expected number to be >=(\d+)/, { ko: '$1 이상이어야 합니다.', en: 'at least $1' }],
+  [/^Too big: expected number to be <=(\d+)/, { ko: '$1 이하여야 합니다.', en: 'at most $1' }],
+  [/^Invalid (URL|url)/, { ko: '올바른 URL이 아닙니다.', en: 'not a valid URL' }],
+  [/(the showtime has started|this showtime has already started)/, { ko: '이미 시작한 회차입니다.' }],
+  [/^duplicate ticket type name/, { ko: '권종 이름이 중복됩니다.' }],
+  [/^two showtimes start at the same time/, { ko: '같은 시각에 시작하는 회차가 있습니다.' }],
+  [/^add at least one/, { ko: '하나 이상 추가하세요.' }],
+  [/^unknown time zone/, { ko: '알 수 없는 시간대입니다.' }],
+  [
+    /has reservations and cannot be removed/,
+    { ko: '예매가 있는 권종은 삭제할 수 없습니다. 수량을 조정하세요.' },
+  ],
+  [/^this ticket was already used/, { ko: '이미 입장에 사용된 티켓입니다.' }],
+  [/^login expired/, { ko: '로그인이 만료되었습니다. 다시 로그인하세요.' }],
+  [/^login required/, { ko: '로그인이 필요합니다.' }],
+  [/^e-mail not verified/, { ko: '이메일 인증이 아직 끝나지 않았습니다.' }],
+  [/^wrong e-mail or password/, { ko: '이메일 또는 비밀번호가 올바르지 않습니다.' }],
+  [/^[\w ]+ not found$/, { ko: '찾을 수 없습니다.' }],
+];
+
+export function serverMessage(message: string, lang: Lang): string {
+  for (const [re, out] of rules) {
+    const m = re.exec(message);
+    if (!m) continue;
+    const template = lang === 'ko' ? out.ko : out.en;
+    if (!template) return message;
+    return template.replace(/\$(\d)/g, (_, i: string) => m[Number(i)] ?? '');
+  }
+  return message;
+}

@@ -1,0 +1,263 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { ApiError, post } from '../api.ts';
+import { useAuth } from '../auth.tsx';
+import { useI18n } from '../i18n.tsx';
+import { Link, navigate, useLocation } from '../router.tsx';
+import { ErrorBox, Field, fieldErrors, PageTitle } from '../ui.tsx';
+
+/** Whether the server runs in demo mode (demo accounts, readable mailbox). */
+function useDemo(): boolean {
+  const [demo, setDemo] = useState(false);
+  useEffect(() => {
+    fetch('/health')
+      .then((r) => r.json())
+      .then((b) => setDemo(Boolean(b?.data?.demo)))
+      .catch(() => setDemo(false));
+  }, []);
+  return demo;
+}
+
+const DEMO = ['user@yeyak.local', 'organizer@yeyak.local', 'admin@yeyak.local'];
+
+function safeNext(next: string | null): string {
+  return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+function VerifyStep({ email, password, next }: { email: string; password: string; next: string }) {
+  const { t } = useI18n();
+  const { login } = useAuth();
+  const demo = useDemo();
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [info, setInfo] = useState('');
+  const [busy, setBusy] = useState(false);
+  const errs = fieldErrors(error);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    setInfo('');
+    try {
+      await post('/api/auth/verify', { email, code: code.trim() });
+      if (password) {
+        await login(email, password);
+        navigate(next, { replace: true });
+      } else {
+        navigate(`/login?next=${encodeURIComponent(next)}`, { replace: true });
+      }
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const resend = async () => {
+    setError(undefined);
+    try {
+      await post('/api/auth/resend', { email });
+      setInfo(t('auth.resent'));
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  return (
+    <section className="card narrow auth-card">
+      <PageTitle k="auth.verifyTitle" />
+      <p>{t('auth.codeSent', { email })}</p>
+      {demo && (
+        <div className="alert alert-info" data-testid="demo-hint">
+          {t('auth.demoHint')}{' '}
+          <a href="/mailbox" target="_blank" rel="noreferrer">
+            {t('auth.openMailbox')} ↗
+          </a>
+        </div>
+      )}
+      <form onSubmit={submit} className="form">
+        <Field label={t('auth.code')} error={errs['body.code']}>
+          <input
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="\d{6}"
+            maxLength={6}
+            required
+            value={code}
+            onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
+            className="code-input"
+          />
+        </Field>
+        {info && <div className="alert alert-success">{info}</div>}
+        {error !== undefined && !errs['body.code'] && <ErrorBox error={error} />}
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+          {t('auth.verify')}
+        </button>
+        <button type="button" className="btn btn-ghost btn-block" onClick={resend}>
+          {t('auth.resend')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+export function LoginPage() {
+  const { t } = useI18n();
+  const { login } = useAuth();
+  const { search } = useLocation();
+  const next = safeNext(search.get('next'));
+  const demo = useDemo();
+  const [email, setEmail] = useState(search.get('email') ?? '');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const [verify, setVerify] = useState(false);
+  const errs = fieldErrors(error);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await login(email, password);
+      navigate(next, { replace: true });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 403 && /verif/i.test(err.message)) setVerify(true);
+      else setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (verify) return <VerifyStep email={email.trim().toLowerCase()} password={password} next={next} />;
+
+  const wrong = error instanceof ApiError && error.status === 401;
+  return (
+    <section className="card narrow auth-card">
+      <PageTitle k="auth.loginTitle" />
+      <form onSubmit={submit} className="form">
+        <Field label={t('auth.email')} error={errs['body.email']}>
+          <input
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </Field>
+        <Field label={t('auth.password')} error={errs['body.password']}>
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </Field>
+        {wrong ? (
+          <div className="alert alert-error" role="alert">
+            {t('auth.wrong')}
+          </div>
+        ) : (
+          Object.keys(errs).length === 0 && <ErrorBox error={error} />
+        )}
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+          {t('auth.login')}
+        </button>
+      </form>
+      <p className="center muted">
+        {t('auth.noAccount')} <Link to={`/signup?next=${encodeURIComponent(next)}`}>{t('nav.signup')}</Link>
+      </p>
+      {demo && (
+        <div className="demo-accounts">
+          <div className="muted small">{t('auth.demoAccounts')}</div>
+          <div className="chips">
+            {DEMO.map((d) => (
+              <button
+                key={d}
+                type="button"
+                className="chip"
+                onClick={() => {
+                  setEmail(d);
+                  setPassword('yeyak-demo');
+                }}
+              >
+                {d}
+              </button>
+            ))}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function SignupPage() {
+  const { t } = useI18n();
+  const { search } = useLocation();
+  const next = safeNext(search.get('next'));
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [name, setName] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState(false);
+  const errs = fieldErrors(error);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await post('/api/auth/signup', { email, password, ...(name.trim() ? { name: name.trim() } : {}) });
+      setCreated(true);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (created) return <VerifyStep email={email.trim().toLowerCase()} password={password} next={next} />;
+
+  return (
+    <section className="card narrow auth-card">
+      <PageTitle k="auth.signupTitle" />
+      <form onSubmit={submit} className="form" noValidate>
+        <Field label={t('auth.email')} error={errs['body.email']}>
+          <input
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </Field>
+        <Field label={t('auth.password')} error={errs['body.password']} hint={t('auth.passwordHint')}>
+          <input
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </Field>
+        <Field label={t('auth.name')} error={errs['body.name']}>
+          <input name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        {Object.keys(errs).length === 0 && <ErrorBox error={error} />}
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+          {t('auth.signup')}
+        </button>
+      </form>
+      <p className="center muted">
+        {t('auth.haveAccount')} <Link to={`/login?next=${encodeURIComponent(next)}`}>{t('nav.login')}</Link>
+      </p>
+    </section>
+  );
+}
