@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import amqp from 'amqplib';
 import jsqrImport from 'jsqr';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import pg from 'pg';
@@ -7,6 +8,7 @@ import { PNG } from 'pngjs';
 import { SMTPServer } from 'smtp-server';
 import { createLogger, createYeyak, type Yeyak, type YeyakOptions } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/platform/config.ts';
+import { queueNames } from '../src/platform/events/amqp.ts';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -267,4 +269,16 @@ const jsQR = ((jsqrImport as unknown as { default?: JsQR }).default ?? jsqrImpor
 export function decodeQr(png: Buffer): string | undefined {
   const img = PNG.sync.read(png);
   return jsQR(new Uint8ClampedArray(img.data), img.width, img.height)?.data;
+}
+
+/** Removes the exchange and queues a test or benchmark made under its own AMQP namespace. */
+export async function deleteAmqpNamespace(url: string, namespace: string, consumers: string[]) {
+  const conn = await amqp.connect(url);
+  const ch = await conn.createChannel();
+  for (const c of consumers) {
+    const q = queueNames(namespace, c);
+    for (const name of [q.main, q.dead, ...q.retry]) await ch.deleteQueue(name).catch(() => {});
+  }
+  await ch.deleteExchange(`${namespace}.events`).catch(() => {});
+  await conn.close();
 }

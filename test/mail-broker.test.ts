@@ -8,6 +8,7 @@ import {
   backends,
   createEvent,
   decodeQr,
+  deleteAmqpNamespace,
   eventually,
   login,
   startApp,
@@ -53,20 +54,6 @@ async function startProxy(target: string) {
   };
 }
 
-const CONSUMERS = ['ticket-mail', 'hold-expiry', 'account-mail'];
-
-async function deleteQueues(namespace: string) {
-  if (!amqpUrl) return;
-  const conn = await amqp.connect(amqpUrl);
-  const ch = await conn.createChannel();
-  for (const c of CONSUMERS) {
-    const q = queueNames(namespace, c);
-    for (const name of [q.main, q.dead, ...q.retry]) await ch.deleteQueue(name).catch(() => {});
-  }
-  await ch.deleteExchange(`${namespace}.events`).catch(() => {});
-  await conn.close();
-}
-
 type Smtp = Awaited<ReturnType<typeof startSmtp>>;
 
 describe.skipIf(!amqpUrl).each(backends)('ticket mail through RabbitMQ and SMTP on %s', (backend) => {
@@ -90,7 +77,12 @@ describe.skipIf(!amqpUrl).each(backends)('ticket mail through RabbitMQ and SMTP 
     await t?.stop();
     await proxy?.close();
     await smtp?.close();
-    await deleteQueues(namespace);
+    if (t)
+      await deleteAmqpNamespace(
+        amqpUrl!,
+        namespace,
+        t.y.ctx.consumers.map((c) => c.name),
+      );
   });
 
   const mailsTo = (email: string) =>

@@ -2,7 +2,7 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Database } from './db.ts';
 
-export type JobHandler<T> = (data: T, job: { id: string; retryCount: number }) => Promise<void>;
+export type JobHandler<T> = (data: T, job: { id: string }) => Promise<void>;
 
 type Definition = {
   name: string;
@@ -76,15 +76,25 @@ export class Jobs {
     this.started = true;
   }
 
-  async startWorkers(pollingIntervalSeconds = 0.5) {
+  async startWorkers(pollingIntervalSeconds = 0.5, batchSize = 16) {
     for (const d of this.definitions.values()) {
+      // pg-boss waits a full polling interval after every fetch, so fetch a batch and run it
+      // concurrently; a job that fails is failed on its own (retry/dead-letter), the rest complete.
       const workerId = await this.boss.work<unknown>(
         d.name,
-        { batchSize: 1, pollingIntervalSeconds },
+        { batchSize, pollingIntervalSeconds },
         async (jobs) => {
-          for (const job of jobs) {
-            await d.handler(job.data as never, { id: job.id, retryCount: 0 });
-          }
+          await Promise.all(
+            jobs.map(async (job) => {
+              try {
+                await d.handler(job.data as never, { id: job.id });
+              } catch (err) {
+                await this.boss.fail(d.name, job.id, {
+                  message: String((err as Error).message ?? err).slice(0, 500),
+                });
+              }
+            }),
+          );
         },
       );
       this.workers.set(d.name, workerId);

@@ -14,6 +14,7 @@ export type Role = 'user' | 'organizer' | 'admin';
 export type User = { id: string; email: string; name: string; role: Role; verified: boolean };
 
 const CODE_MINUTES = 30;
+const TOKEN_CACHE_MS = 5_000;
 const MAX_CODE_ATTEMPTS = 5;
 
 const toUser = (r: typeof users.$inferSelect): User => ({
@@ -122,25 +123,37 @@ export class Auth {
   }
 
   async logout(token: string) {
+    this.tokenCache.delete(sha256(token));
     await this.ctx.database.db
       .update(sessions)
       .set({ revokedAt: new Date() })
       .where(eq(sessions.tokenHash, sha256(token)));
   }
 
+  /**
+   * Token → user for a few seconds, so a burst of requests costs one lookup. Logout clears it here at
+   * once; another process sees a revoked token refused within TOKEN_CACHE_MS.
+   */
+  private readonly tokenCache = new Map<string, { user: User | undefined; until: number }>();
+
   async userForToken(token: string): Promise<User | undefined> {
+    const key = sha256(token);
+    const now = Date.now();
+    const hit = this.tokenCache.get(key);
+    if (hit && hit.until > now) return hit.user;
     const rows = await this.ctx.database.db
-      .select({ user: users })
+      .select({ user: users, expiresAt: sessions.expiresAt })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(
-        and(
-          eq(sessions.tokenHash, sha256(token)),
-          isNull(sessions.revokedAt),
-          gt(sessions.expiresAt, new Date()),
-        ),
+        and(eq(sessions.tokenHash, key), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())),
       );
-    return rows[0] ? toUser(rows[0].user) : undefined;
+    const user = rows[0] ? toUser(rows[0].user) : undefined;
+    if (this.tokenCache.size >= 10_000) this.tokenCache.clear();
+    // Never cache past the token's own expiry.
+    const until = Math.min(now + TOKEN_CACHE_MS, rows[0]?.expiresAt.getTime() ?? now + TOKEN_CACHE_MS);
+    if (user) this.tokenCache.set(key, { user, until });
+    return user;
   }
 
   private readonly resolved = new WeakMap<FastifyRequest, Promise<User | undefined>>();

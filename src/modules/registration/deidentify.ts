@@ -1,0 +1,282 @@
+import { createHmac } from 'node:crypto';
+
+/**
+ * De-identification for exports (research/integrations.md §5.2): keyed HMAC-SHA-256 pseudonyms for
+ * e-mail addresses and phone numbers (joinable and countable, not reversible without the secret,
+ * and no dictionary attack without it, unlike a plain SHA-256), masked names for display, dates kept.
+ * Pseudonymised data is still personal data under the GDPR; this lowers the risk, it does not
+ * remove the obligations.
+ */
+
+export type PseudonymKind = 'email' | 'phone' | 'id';
+
+const MIN_SECRET_BYTES = 32;
+
+/** E-mail for hashing: trimmed, lower-cased (the whole address; providers differ on local parts). */
+export function normaliseEmail(email: string): string {
+  return email.trim().normalize('NFKC').toLowerCase();
+}
+
+/**
+ * Phone for hashing, in an E.164-like form `+<digits>`: separators dropped, `00` → `+`, and a
+ * national number with a trunk `0` gets the default country calling code (886 Taiwan, 82 Korea…).
+ * `0912-345-678` and `+886 912 345 678` become the same `+886912345678`. Returns undefined when
+ * no digits are left.
+ */
+export function normalisePhone(phone: string, defaultCountryCode = '886'): string | undefined {
+  const s = phone.trim().normalize('NFKC');
+  let digits = s.replace(/\D/g, '');
+  if (!digits) return undefined;
+  if (s.startsWith('+')) return `+${digits}`;
+  if (digits.startsWith('00')) return `+${digits.slice(2)}`;
+  if (digits.startsWith('0')) digits = digits.slice(1);
+  else if (digits.startsWith(defaultCountryCode) && digits.length > 10) return `+${digits}`;
+  return `+${defaultCountryCode}${digits}`;
+}
+
+/**
+ * A keyed pseudonym: hex HMAC-SHA-256 over `kind` and the normalised value, so an e-mail and a
+ * phone with the same text never collide. Empty values give undefined (a hash of "" would be a
+ * recognisable constant).
+ */
+export function pseudonym(
+  secret: string | Buffer,
+  kind: PseudonymKind,
+  value: string | null | undefined,
+  opts: { defaultCountryCode?: string } = {},
+): string | undefined {
+  if (Buffer.byteLength(secret) < MIN_SECRET_BYTES)
+    throw new Error(`the pseudonym secret must be at least ${MIN_SECRET_BYTES} bytes`);
+  if (value == null) return undefined;
+  const normal =
+    kind === 'email'
+      ? normaliseEmail(value)
+      : kind === 'phone'
+        ? normalisePhone(value, opts.defaultCountryCode)
+        : value.trim();
+  if (!normal) return undefined;
+  return createHmac('sha256', secret).update(`${kind}\u0000${normal}`).digest('hex');
+}
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const graphemes = (s: string) => Array.from(segmenter.segment(s), (x) => x.segment);
+
+/** Scripts written without spaces between family and given name. */
+const EAST_ASIAN = /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
+/**
+ * Masks a person's name for display, whatever the script:
+ * `王小明` → `王*明`, `김예약` → `김*약`, `王明` → `王*`, `歐陽小明` → `歐**明`,
+ * `John Smith` → `J*** S****`, `Jean-Luc O'Neil` → `J***-L** O'N***`... Each word of a Latin
+ * name keeps its first letter; a Chinese, Korean or Japanese word keeps its first and last
+ * character (only the first when it is two long). Spaces and hyphens stay.
+ */
+export function maskName(name: string | null | undefined, mask = '*'): string {
+  if (!name) return '';
+  return name
+    .trim()
+    .normalize('NFC')
+    .split(/(\s+|-)/u)
+    .map((part) => {
+      if (part === '' || /^\s+$/u.test(part) || part === '-') return part;
+      return maskWord(part, mask);
+    })
+    .join('');
+}
+
+function maskWord(word: string, mask: string): string {
+  const g = graphemes(word);
+  if (EAST_ASIAN.test(word)) {
+    if (g.length === 1) return g[0];
+    if (g.length === 2) return g[0] + mask;
+    return g[0] + mask.repeat(g.length - 2) + g[g.length - 1];
+  }
+  // Keep an apostrophe prefix like O' or D' readable: O'Neil → O'N***.
+  const apos = /^([\p{L}]['’])(.+)$/u.exec(word);
+  if (apos) return apos[1] + maskWord(apos[2], mask);
+  return (
+    g[0] +
+    g
+      .slice(1)
+      .map((c) => (/[\p{L}\p{N}]/u.test(c) ? mask : c))
+      .join('')
+  );
+}
+
+/** `guest123@example.com` → `g*******@example.com`, for display only (not joinable). */
+export function maskEmail(email: string | null | undefined, mask = '*'): string {
+  if (!email) return '';
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return mask.repeat(3);
+  const local = graphemes(email.slice(0, at));
+  return local[0] + mask.repeat(Math.max(1, local.length - 1)) + email.slice(at);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writers
+
+export type Cell = string | number | boolean | null | undefined | Date;
+export type Row = Record<string, Cell>;
+
+export type CsvOptions = {
+  /** column order (and selection); default: the keys of the first row, then any new keys in order */
+  columns?: string[];
+  /** a UTF-8 byte-order mark, so spreadsheet programs read Chinese and Korean right; default false */
+  bom?: boolean;
+  /**
+   * Prefix text cells starting with = + - @ (tab, CR) with a quote, so a spreadsheet does not run
+   * them as formulas; default true. Numbers are left alone.
+   */
+  guardFormulas?: boolean;
+  /** line ending, default CRLF (RFC 4180) */
+  eol?: '\r\n' | '\n';
+};
+
+function cellText(v: Cell): string {
+  if (v == null) return '';
+  if (v instanceof Date) return v.toISOString();
+  return String(v);
+}
+
+function csvField(v: Cell, guard: boolean): string {
+  let s = cellText(v);
+  if (guard && typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function columnsOf(rows: readonly Row[]): string[] {
+  const seen = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r)) seen.add(k);
+  return [...seen];
+}
+
+/** RFC 4180 CSV with a header line. */
+export function toCsv(rows: readonly Row[], opts: CsvOptions = {}): string {
+  const columns = opts.columns ?? columnsOf(rows);
+  const guard = opts.guardFormulas ?? true;
+  const eol = opts.eol ?? '\r\n';
+  const lines = [columns.map((c) => csvField(c, false)).join(',')];
+  for (const r of rows) lines.push(columns.map((c) => csvField(r[c], guard)).join(','));
+  return (opts.bom ? '\uFEFF' : '') + lines.join(eol) + eol;
+}
+
+/** Newline-delimited JSON (one object per line), as BigQuery's NEWLINE_DELIMITED_JSON loads it. */
+export function toNdjson(rows: readonly Row[]): string {
+  return rows
+    .map(
+      (r) =>
+        `${JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : (v ?? null)])))}\n`,
+    )
+    .join('');
+}
+
+/** Streams rows as CSV or NDJSON lines, for exports too big to build in memory. */
+export async function* lines(
+  rows: AsyncIterable<Row> | Iterable<Row>,
+  format: 'csv' | 'ndjson',
+  opts: CsvOptions & { columns?: string[] } = {},
+): AsyncGenerator<string> {
+  let columns = opts.columns;
+  const eol = opts.eol ?? '\r\n';
+  const guard = opts.guardFormulas ?? true;
+  let first = true;
+  for await (const r of rows) {
+    if (format === 'ndjson') {
+      yield toNdjson([r]);
+      continue;
+    }
+    if (first) {
+      columns ??= Object.keys(r);
+      yield (opts.bom ? '\uFEFF' : '') + columns.map((c) => csvField(c, false)).join(',') + eol;
+      first = false;
+    }
+    yield (columns as string[]).map((c) => csvField(r[c], guard)).join(',') + eol;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attendees
+
+/** The parts of a KKTIX attendee record the export reads (see sources/kktix.ts). */
+export type AttendeeLike = {
+  id: number | string;
+  ticket_name?: string;
+  state?: string;
+  is_paid?: boolean;
+  price?: number;
+  currency?: string;
+  payment_method?: string;
+  order_no?: number;
+  updated_at?: number;
+  data?: [string, string][];
+};
+
+export type DeidentifyOptions = {
+  secret: string | Buffer;
+  defaultCountryCode?: string;
+  /** time zone of `paid_date`, default Asia/Taipei (KKTIX's) */
+  timeZone?: string;
+  /** form questions that hold a name, e-mail or phone, or that are dropped entirely */
+  nameKeys?: RegExp;
+  emailKeys?: RegExp;
+  phoneKeys?: RegExp;
+  dropKeys?: RegExp;
+  /** pseudonymise the KKTIX order number too (default false: it only means something inside KKTIX) */
+  pseudonymiseOrder?: boolean;
+};
+
+const NAME_KEYS = /姓名|名字|暱稱|이름|닉네임|name/i;
+const EMAIL_KEYS = /e-?mail|電子郵件|이메일/i;
+const PHONE_KEYS = /手機|電話|phone|mobile|휴대|전화/i;
+const DROP_KEYS = /address|地址|住址|주소|身分證|id number|생년월일/i;
+
+/** `YYYY-MM-DD` in a time zone. */
+export function dateIn(epochMs: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(epochMs);
+}
+
+/**
+ * One export row for an attendee: the ticket fields in clear, e-mail and phone as keyed
+ * pseudonyms, the name masked, addresses and free-text search strings dropped, other answers kept
+ * (`answer:<question>`), the paid time and its local date kept.
+ */
+export function deidentifyAttendee(a: AttendeeLike, opts: DeidentifyOptions): Row {
+  const cc = opts.defaultCountryCode;
+  const row: Row = {
+    attendee_id: String(a.id),
+    order_no: opts.pseudonymiseOrder
+      ? pseudonym(opts.secret, 'id', a.order_no == null ? undefined : String(a.order_no))
+      : a.order_no == null
+        ? undefined
+        : String(a.order_no),
+    ticket_name: a.ticket_name,
+    state: a.state,
+    is_paid: a.is_paid,
+    price: a.price,
+    currency: a.currency,
+    payment_method: a.payment_method,
+    paid_at: a.updated_at == null ? undefined : new Date(a.updated_at * 1000).toISOString(),
+    paid_date: a.updated_at == null ? undefined : dateIn(a.updated_at * 1000, opts.timeZone ?? 'Asia/Taipei'),
+    name_masked: undefined,
+    email_pseudonym: undefined,
+    phone_pseudonym: undefined,
+  };
+  for (const [question, value] of a.data ?? []) {
+    if ((opts.dropKeys ?? DROP_KEYS).test(question)) continue;
+    if ((opts.emailKeys ?? EMAIL_KEYS).test(question)) {
+      row.email_pseudonym ??= pseudonym(opts.secret, 'email', value);
+    } else if ((opts.phoneKeys ?? PHONE_KEYS).test(question)) {
+      row.phone_pseudonym ??= pseudonym(opts.secret, 'phone', value, { defaultCountryCode: cc });
+    } else if ((opts.nameKeys ?? NAME_KEYS).test(question)) {
+      // Nicknames are names too: masked, kept as answers; the contact name fills the column.
+      if (/聯絡人|contact/i.test(question)) row.name_masked ??= maskName(value);
+      else row[`answer:${question}`] = maskName(value);
+    } else row[`answer:${question}`] = value;
+  }
+  return row;
+}

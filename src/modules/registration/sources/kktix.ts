@@ -1,0 +1,412 @@
+import { invalidField } from '../../../platform/errors.ts';
+import {
+  excerpt,
+  Http,
+  type HttpOptions,
+  joinUrl,
+  mapLimit,
+  reasonFor,
+  safeJson,
+  UpstreamError,
+} from './upstream.ts';
+
+/**
+ * KKTIX organiser data. KKTIX has no public organiser REST API; the paths and shapes here follow the
+ * private endpoints PyCon TW's pipeline uses (research/integrations.md §1.1–1.2): list events, list
+ * an event's attendance books, read one book (attendee ids only), read one attendee. No paging was
+ * ever seen, and there is no "changed since" filter, so the cheapest sync is: read the book (all
+ * ids, one request) and fetch details only for ids we do not know yet (plus the unpaid ones, which
+ * may turn paid).
+ */
+
+export class KktixError extends UpstreamError {
+  constructor(reason: UpstreamError['reason'], message: string, details: UpstreamError['details'] = {}) {
+    super('kktix', reason, message, details);
+    this.name = 'KktixError';
+  }
+}
+
+export type KktixEvent = { id: number; name: string } & Record<string, unknown>;
+export type KktixAttendanceBook = { id: number; name?: string } & Record<string, unknown>;
+
+/** One ticket's attendee record, as PyCon TW's fixture shows it. Unknown extra fields are kept. */
+export type KktixAttendee = {
+  id: number;
+  ticket_id?: number;
+  ticket_name: string;
+  reg_no?: number;
+  state: string; // 'activated' | 'cancelled' seen
+  checkin_code?: string;
+  qrcode?: string;
+  is_paid: boolean;
+  price?: number;
+  currency?: string;
+  payment_method?: string;
+  /** the registration form as [question, answer] pairs */
+  data: [string, string][];
+  kyc?: unknown;
+  slot?: unknown;
+  id_number?: string | null;
+  /** Unix seconds (float); the only "paid at" there is */
+  updated_at: number;
+  ticket_type?: string;
+  order_no?: number;
+  search_string?: string;
+} & Record<string, unknown>;
+
+export type KktixClientOptions = HttpOptions & {
+  /** e.g. `https://kktix.com/api/v2`; the path is configurable because KKTIX keeps it private */
+  baseUrl: string;
+  /** sent as `Authorization: bearer <token>` */
+  token: string;
+  /** parallel attendee reads, default 1 (pacing applies across them) */
+  concurrency?: number;
+};
+
+export type SyncResult = {
+  /** every attendee id in the attendance book(s) now */
+  ids: number[];
+  /** records for every id in `ids`: fresh where fetched, the known record otherwise */
+  attendees: Map<number, KktixAttendee>;
+  /** how many attendee records were fetched this run */
+  fetched: number;
+  /** ids listed in the book whose record answered 404 (left out of `ids`) */
+  missing: number[];
+  /** HTTP requests this run made (retries included) */
+  requests: number;
+};
+
+export function createKktixClient(opts: KktixClientOptions) {
+  if (!opts.baseUrl) throw new Error('KKTIX baseUrl is required');
+  if (!opts.token) throw new Error('KKTIX token is required');
+  const http = new Http('kktix', { ...opts, minIntervalMs: opts.minIntervalMs ?? 100 });
+  const concurrency = Math.max(1, opts.concurrency ?? 1);
+
+  async function get(path: string, what: string): Promise<unknown> {
+    const { res, text } = await http.request(joinUrl(opts.baseUrl, path), {
+      headers: { authorization: `bearer ${opts.token}`, accept: 'application/json' },
+    });
+    if (!res.ok) {
+      const reason = reasonFor(res.status);
+      const message =
+        reason === 'unauthorized'
+          ? `KKTIX refused the token (HTTP ${res.status}); check the configured organiser token`
+          : reason === 'not_found'
+            ? `KKTIX has no ${what}`
+            : reason === 'rate_limited'
+              ? `KKTIX is rate limiting us (HTTP 429) on ${what}`
+              : `KKTIX answered HTTP ${res.status} for ${what}: ${excerpt(text)}`;
+      const retry = res.headers.get('retry-after');
+      throw new KktixError(reason, message, {
+        upstreamStatus: res.status,
+        ...(retry && Number.isFinite(Number(retry)) ? { retryAfterMs: Number(retry) * 1000 } : {}),
+      });
+    }
+    const body = safeJson(text);
+    if (body === undefined) throw new KktixError('bad_response', `KKTIX sent non-JSON for ${what}`);
+    return body;
+  }
+
+  const bad = (what: string, why: string) => new KktixError('bad_response', `KKTIX ${what}: ${why}`);
+  const seg = (v: number | string) => encodeURIComponent(String(v));
+
+  const client = {
+    http,
+    /** requests made so far by this client */
+    get requests() {
+      return http.requests;
+    },
+
+    /** `GET /hosting_events?only_not_ended_event=true` → `{data: [...]}` */
+    async listEvents(onlyNotEnded = true): Promise<KktixEvent[]> {
+      const body = await get(`/hosting_events${onlyNotEnded ? '?only_not_ended_event=true' : ''}`, 'events');
+      const data = (body as { data?: unknown })?.data;
+      if (!Array.isArray(data)) throw bad('event list', '`data` is not an array');
+      return data.map((e, i) => {
+        if (typeof e?.id !== 'number') throw bad('event list', `data[${i}].id is not a number`);
+        return { ...e, name: String(e.name ?? '') } as KktixEvent;
+      });
+    },
+
+    /** `GET /hosting_events/{id}/attendance_books` → a JSON array */
+    async listAttendanceBooks(eventId: number | string): Promise<KktixAttendanceBook[]> {
+      const body = await get(`/hosting_events/${seg(eventId)}/attendance_books`, `event ${eventId}`);
+      if (!Array.isArray(body)) throw bad('attendance books', 'not an array');
+      return body.map((b, i) => {
+        if (typeof b?.id !== 'number') throw bad('attendance books', `[${i}].id is not a number`);
+        return b as KktixAttendanceBook;
+      });
+    },
+
+    /** `GET /hosting_events/{id}/attendance_books/{book}` → attendee ids from `signin_status[n][0]` */
+    async attendanceBookIds(eventId: number | string, bookId: number): Promise<number[]> {
+      const body = await get(
+        `/hosting_events/${seg(eventId)}/attendance_books/${seg(bookId)}`,
+        `attendance book ${bookId} of event ${eventId}`,
+      );
+      const rows = (body as { signin_status?: unknown })?.signin_status;
+      if (!Array.isArray(rows)) throw bad('attendance book', '`signin_status` is not an array');
+      return rows.map((row, i) => {
+        const id = Array.isArray(row) ? row[0] : undefined;
+        if (typeof id !== 'number')
+          throw bad('attendance book', `signin_status[${i}][0] is not an attendee id`);
+        return id;
+      });
+    },
+
+    /** `GET /hosting_events/{id}/attendees/{attendee}` */
+    async getAttendee(eventId: number | string, attendeeId: number): Promise<KktixAttendee> {
+      const body = await get(
+        `/hosting_events/${seg(eventId)}/attendees/${seg(attendeeId)}`,
+        `attendee ${attendeeId} in event ${eventId}`,
+      );
+      return checkAttendee(body, `attendee ${attendeeId}`);
+    },
+
+    /**
+     * All attendee ids of an event: its first attendance book, as PyCon TW does, or the union of
+     * all books (one request more per extra book).
+     */
+    async attendeeIds(eventId: number | string, books: 'first' | 'all' = 'first'): Promise<number[]> {
+      const list = await client.listAttendanceBooks(eventId);
+      if (list.length === 0) return [];
+      const chosen = books === 'first' ? list.slice(0, 1) : list;
+      const ids = new Set<number>();
+      for (const b of chosen) for (const id of await client.attendanceBookIds(eventId, b.id)) ids.add(id);
+      return [...ids];
+    },
+
+    /**
+     * One sync of an event: the ids now, and a record for each. Records in `known` are reused
+     * unless `refetch` says otherwise (default: refetch unpaid ones, since an ATM or convenience
+     * store payment turns them paid later). `full: true` refetches everything (a nightly check for
+     * changed answers, for instance).
+     */
+    async syncEvent(
+      eventId: number | string,
+      opts: {
+        known?: ReadonlyMap<number, KktixAttendee>;
+        refetch?: (known: KktixAttendee) => boolean;
+        full?: boolean;
+        books?: 'first' | 'all';
+      } = {},
+    ): Promise<SyncResult> {
+      const before = http.requests;
+      const ids = await client.attendeeIds(eventId, opts.books);
+      const known = opts.known ?? new Map<number, KktixAttendee>();
+      const refetch = opts.refetch ?? ((a: KktixAttendee) => !a.is_paid);
+      const attendees = new Map<number, KktixAttendee>();
+      const toFetch: number[] = [];
+      for (const id of ids) {
+        const k = known.get(id);
+        if (k && !opts.full && !refetch(k)) attendees.set(id, k);
+        else toFetch.push(id);
+      }
+      // A ticket refunded between reading the book and reading its record may be gone: skip it.
+      const missing: number[] = [];
+      const fresh = await mapLimit(toFetch, concurrency, (id) =>
+        client.getAttendee(eventId, id).catch((err) => {
+          if (err instanceof KktixError && err.reason === 'not_found') {
+            missing.push(id);
+            return undefined;
+          }
+          throw err;
+        }),
+      );
+      for (const a of fresh) if (a) attendees.set(a.id, a);
+      const gone = new Set(missing);
+      return {
+        ids: gone.size ? ids.filter((id) => !gone.has(id)) : ids,
+        attendees,
+        fetched: toFetch.length,
+        missing,
+        requests: http.requests - before,
+      };
+    },
+  };
+  return client;
+}
+
+export type KktixClient = ReturnType<typeof createKktixClient>;
+
+function checkAttendee(body: unknown, what: string): KktixAttendee {
+  const a = body as Partial<KktixAttendee> | undefined;
+  const fail = (why: string) => new KktixError('bad_response', `KKTIX ${what}: ${why}`);
+  if (!a || typeof a !== 'object') throw fail('not an object');
+  if (typeof a.id !== 'number') throw fail('`id` is not a number');
+  if (typeof a.is_paid !== 'boolean') throw fail('`is_paid` is not a boolean');
+  if (!Array.isArray(a.data)) throw fail('`data` is not a list of [question, answer] pairs');
+  return {
+    ...a,
+    id: a.id,
+    is_paid: a.is_paid,
+    state: String(a.state ?? ''),
+    ticket_name: String(a.ticket_name ?? ''),
+    updated_at: Number(a.updated_at ?? 0),
+    data: a.data.map((pair) =>
+      Array.isArray(pair) ? [String(pair[0] ?? ''), pair[1] == null ? '' : String(pair[1])] : ['', ''],
+    ),
+  } as KktixAttendee;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contact details inside the form answers
+
+export type ContactKeys = { name: string[]; email: string[]; phone: string[] };
+
+/** PyCon TW's form keys (§1.2); English-locale forms may differ, so the lists are configurable. */
+export const DEFAULT_CONTACT_KEYS: ContactKeys = {
+  name: ['聯絡人 姓名', 'Contact Name'],
+  email: ['聯絡人 Email', 'Contact Email'],
+  phone: ['聯絡人 手機', 'Contact Mobile'],
+};
+
+export function answer(a: Pick<KktixAttendee, 'data'>, keys: readonly string[]): string | undefined {
+  for (const key of keys) {
+    const hit = a.data.find(([q]) => q.trim() === key);
+    if (hit && hit[1].trim() !== '') return hit[1].trim();
+  }
+  return undefined;
+}
+
+export function contactOf(a: Pick<KktixAttendee, 'data'>, keys: ContactKeys = DEFAULT_CONTACT_KEYS) {
+  return { name: answer(a, keys.name), email: answer(a, keys.email), phone: answer(a, keys.phone) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diff
+
+/** What a diff needs of a record: a stable id and whether it counts as a sold ticket. */
+export type DiffableAttendee = { id: number | string; is_paid: boolean; state?: string };
+
+/** A ticket counts while it is paid and not cancelled. */
+export const isActive = (a: DiffableAttendee) => a.is_paid && a.state !== 'cancelled';
+
+export type AttendeeDiff<T extends DiffableAttendee> = {
+  /** active now, not active before (new, or just paid) */
+  added: T[];
+  /** active before and now, with a different record */
+  changed: { before: T; after: T }[];
+  /** active before, now gone from the book, unpaid or cancelled (the last known record) */
+  refunded: T[];
+};
+
+type Records<T> = ReadonlyMap<number | string, T> | readonly T[];
+
+const toMap = <T extends DiffableAttendee>(r: Records<T>): ReadonlyMap<number | string, T> =>
+  Array.isArray(r)
+    ? new Map((r as readonly T[]).map((a) => [a.id, a]))
+    : (r as ReadonlyMap<number | string, T>);
+
+/**
+ * Compares two snapshots of an event by attendee id. Pure. `equal` decides "changed"; by default
+ * the records are compared field by field (key order does not matter).
+ */
+export function diffAttendees<T extends DiffableAttendee>(
+  previous: Records<T>,
+  current: Records<T>,
+  equal: (a: T, b: T) => boolean = (a, b) => stableJson(a) === stableJson(b),
+): AttendeeDiff<T> {
+  const prev = toMap(previous);
+  const cur = toMap(current);
+  const out: AttendeeDiff<T> = { added: [], changed: [], refunded: [] };
+  for (const [id, after] of cur) {
+    const before = prev.get(id);
+    const was = before !== undefined && isActive(before);
+    if (isActive(after)) {
+      if (!was) out.added.push(after);
+      else if (!equal(before, after)) out.changed.push({ before, after });
+    } else if (was) out.refunded.push(after);
+  }
+  for (const [id, before] of prev) if (!cur.has(id) && isActive(before)) out.refunded.push(before);
+  return out;
+}
+
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Webhook
+
+/**
+ * One order of a KKTIX webhook batch. KKTIX documents that it batches POSTs of orders that were
+ * created and paid, or cancelled, but the stored copy of its help page does not show the body.
+ * The shape accepted here is an ASSUMPTION modelled on the organiser API's field names
+ * (`order_no`, `state`, `is_paid`, `updated_at`, attendees with `id`); check it against a real
+ * delivery before relying on anything but `order_no`, `event_id` and the attendee ids. The safe
+ * use is as a trigger: sync the named events through the API.
+ */
+export type KktixWebhookOrder = {
+  orderNo: string;
+  eventId?: number;
+  state: 'activated' | 'cancelled';
+  paid: boolean;
+  /** Unix milliseconds, when given */
+  updatedAt?: number;
+  attendeeIds: number[];
+};
+
+export type KktixWebhookBatch = { orders: KktixWebhookOrder[] };
+
+const STATES = new Set(['activated', 'cancelled']);
+
+/**
+ * Validates a webhook body (parsed JSON, or the raw text). Accepts `{orders: [...]}` or a bare
+ * array. Throws a 400 AppError naming the first bad field, e.g. `orders[2].order_no`.
+ */
+export function parseKktixWebhook(body: unknown): KktixWebhookBatch {
+  let value = body;
+  if (typeof value === 'string' || Buffer.isBuffer(value)) {
+    value = safeJson(String(value));
+    if (value === undefined) throw invalidField('body', 'is not JSON');
+  }
+  const list = Array.isArray(value) ? value : (value as { orders?: unknown } | null)?.orders;
+  const base = Array.isArray(value) ? '' : 'orders';
+  if (!Array.isArray(list)) throw invalidField('orders', 'must be a list of orders');
+  if (list.length === 0) throw invalidField('orders', 'is empty');
+  const orders = list.map((o, i): KktixWebhookOrder => {
+    const at = (f: string) => `${base}[${i}]${f ? `.${f}` : ''}`;
+    if (!o || typeof o !== 'object' || Array.isArray(o)) throw invalidField(at(''), 'must be an object');
+    const r = o as Record<string, unknown>;
+    const orderNo = r.order_no;
+    if (!(typeof orderNo === 'string' && orderNo.trim()) && !Number.isSafeInteger(orderNo))
+      throw invalidField(at('order_no'), 'must be a non-empty string or an integer');
+    if (r.event_id !== undefined && !Number.isSafeInteger(r.event_id))
+      throw invalidField(at('event_id'), 'must be an integer');
+    if (typeof r.state !== 'string' || !STATES.has(r.state))
+      throw invalidField(at('state'), 'must be "activated" or "cancelled"');
+    if (typeof r.is_paid !== 'boolean') throw invalidField(at('is_paid'), 'must be true or false');
+    let updatedAt: number | undefined;
+    if (r.updated_at !== undefined) {
+      updatedAt =
+        typeof r.updated_at === 'number'
+          ? r.updated_at * 1000
+          : typeof r.updated_at === 'string'
+            ? Date.parse(r.updated_at)
+            : Number.NaN;
+      if (!Number.isFinite(updatedAt))
+        throw invalidField(at('updated_at'), 'must be Unix seconds or an ISO 8601 time');
+    }
+    const attendees = r.attendees ?? [];
+    if (!Array.isArray(attendees)) throw invalidField(at('attendees'), 'must be a list');
+    const attendeeIds = attendees.map((a, j) => {
+      const id = typeof a === 'number' ? a : (a as { id?: unknown } | null)?.id;
+      if (!Number.isSafeInteger(id)) throw invalidField(at(`attendees[${j}].id`), 'must be an integer');
+      return id as number;
+    });
+    return {
+      orderNo: String(orderNo),
+      ...(r.event_id !== undefined ? { eventId: r.event_id as number } : {}),
+      state: r.state as KktixWebhookOrder['state'],
+      paid: r.is_paid,
+      ...(updatedAt !== undefined ? { updatedAt } : {}),
+      attendeeIds,
+    };
+  });
+  return { orders };
+}
