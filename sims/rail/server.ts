@@ -1,0 +1,189 @@
+/**
+ * A stand-in rail operator on one port: the SRT app API, the Korail app API and NetFunnel,
+ * each on its real paths. Loopback by default.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Answer, type Ctx, json, text } from './common.ts';
+import { type Operator, STATIONS } from './data.ts';
+import { handleKorail, KORAIL_BLOCK_ANSWER, KORAIL_PREFIX } from './korail.ts';
+import { NetFunnelSim } from './netfunnel.ts';
+import { handleSrt, SRT_BLOCKED_TEXT, SRT_PATHS } from './srt.ts';
+import { kstDate, type RailSimOptions, RailWorld, type SeatClass } from './world.ts';
+
+export type { RailSimOptions, SimUser } from './world.ts';
+export { DEFAULT_USERS } from './world.ts';
+
+export type RailSim = {
+  /** Base URL for both operators' APIs, e.g. http://127.0.0.1:40123 */
+  url: string;
+  /** NetFunnel URL (`${url}/ts.wseq`). */
+  netfunnelUrl: string;
+  close: () => Promise<void>;
+  world: RailWorld;
+  /** Today in KST by the sim's clock, YYYYMMDD. */
+  today: () => string;
+  /** Moves the sim's clock forward (holds expire, sessions idle out, cancellations release seats). */
+  advance: (ms: number) => void;
+  setCancellationRate: (seatsPerMinute: number) => void;
+  setBlockThreshold: (requestsPerWindow: number) => void;
+  unblock: () => void;
+  expireSessions: () => void;
+  /** Makes every NetFunnel key issued so far stale (the SRT API answers NET000001). */
+  expireNetfunnelKeys: () => void;
+  setNetfunnelKeyTtl: (ms: number) => void;
+  setNetfunnelWaitPolls: (n: number) => void;
+  /** The next n queue polls (5002) answer 503, as if the queue lost the ticket. */
+  staleNetfunnelPolls: (n: number) => void;
+  seedSoldOut: (operator: Operator, date: string, trainNo: number, cls?: SeatClass) => void;
+  releaseSeats: (operator: Operator, date: string, trainNo: number, cls: SeatClass, n: number) => number;
+  /** The next n reserve attempts lose the race for the last seat (`잔여석없음`). */
+  loseNextRaces: (n: number) => void;
+  setKorailMacroCheck: (on: boolean) => void;
+  pay: (pnr: string) => boolean;
+  counts: () => {
+    total: number;
+    byPath: Record<string, number>;
+    blockedAnswers: number;
+    netfunnel: { take: number; poll: number; complete: number };
+  };
+};
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > 1_000_000) throw new Error('body too large');
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function cookie(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return undefined;
+}
+
+export async function startRailSim(options: RailSimOptions = {}): Promise<RailSim> {
+  const world = new RailWorld(options);
+  let address = { ip: '127.0.0.1', port: 0 };
+  const nf = new NetFunnelSim(
+    () => world.now(),
+    world.o.netfunnelWaitPolls,
+    world.o.netfunnelKeyTtlMs,
+    () => address,
+  );
+
+  const server = createServer(async (req, res) => {
+    let answer: Answer;
+    const setCookies: string[] = [];
+    try {
+      const url = new URL(req.url ?? '/', 'http://sim');
+      const body = req.method === 'POST' ? await readBody(req) : '';
+      const fields: Record<string, string> = Object.fromEntries(url.searchParams);
+      for (const [k, v] of new URLSearchParams(body)) fields[k] = v;
+      const addr = req.socket.remoteAddress ?? '?';
+      const path = url.pathname;
+      const ctx: Ctx = {
+        world,
+        nf,
+        fields,
+        headers: req.headers,
+        sessionId: cookie(req, 'JSESSIONID'),
+        setSession: (id) =>
+          setCookies.push(id ? `JSESSIONID=${id}; Path=/; HttpOnly` : 'JSESSIONID=; Path=/; Max-Age=0'),
+      };
+      world.tick();
+      if (path === '/ts.wseq') {
+        world.counts.byPath[path] = (world.counts.byPath[path] ?? 0) + 1;
+        answer = { status: 200, body: nf.handle(url.searchParams), type: 'text/javascript;charset=UTF-8' };
+      } else if (SRT_PATHS.has(path)) {
+        answer = world.hit(addr, path) ? text(SRT_BLOCKED_TEXT) : handleSrt(path, ctx);
+      } else if (path.startsWith(KORAIL_PREFIX)) {
+        answer = world.hit(addr, path)
+          ? KORAIL_BLOCK_ANSWER()
+          : handleKorail(path.slice(KORAIL_PREFIX.length), ctx);
+      } else if (path === '/' || path === '/health') {
+        answer = json({
+          sim: 'rail',
+          operators: ['srt', 'korail'],
+          trains: world.timetable.length,
+          stations: STATIONS.length,
+          today: kstDate(world.now()),
+        });
+      } else {
+        answer = json({ ErrorCode: '404', ErrorMsg: 'not found' }, 404);
+      }
+    } catch (err) {
+      answer = json({ ErrorCode: '500', ErrorMsg: (err as Error).message }, 500);
+    }
+    res.writeHead(answer.status, {
+      'content-type': answer.type,
+      ...(answer.headers ?? {}),
+      ...(setCookies.length ? { 'set-cookie': setCookies } : {}),
+    });
+    res.end(answer.body);
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  address = { ip: host, port };
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  return {
+    url,
+    netfunnelUrl: `${url}/ts.wseq`,
+    world,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+    today: () => kstDate(world.now()),
+    advance: (ms) => {
+      world.offset += ms;
+      world.tick();
+    },
+    setCancellationRate: (n) => {
+      world.o.cancellationRate = n;
+    },
+    setBlockThreshold: (n) => {
+      world.o.blockThreshold = n;
+    },
+    unblock: () => world.unblock(),
+    expireSessions: () => world.expireSessions(),
+    expireNetfunnelKeys: () => nf.expireAll(),
+    setNetfunnelKeyTtl: (ms) => {
+      nf.keyTtlMs = ms;
+    },
+    setNetfunnelWaitPolls: (n) => {
+      nf.waitPolls = n;
+    },
+    staleNetfunnelPolls: (n) => {
+      nf.stalePolls = n;
+    },
+    seedSoldOut: (op, date, trainNo, cls) => world.seedSoldOut(op, date, trainNo, cls),
+    releaseSeats: (op, date, trainNo, cls, n) => world.releaseSeats(op, date, trainNo, cls, n),
+    loseNextRaces: (n) => {
+      world.racesPending = n;
+    },
+    setKorailMacroCheck: (on) => {
+      world.o.korailMacroCheck = on;
+    },
+    pay: (pnr) => world.pay(pnr),
+    counts: () => ({
+      total: world.counts.total,
+      byPath: { ...world.counts.byPath },
+      blockedAnswers: world.counts.blockedAnswers,
+      netfunnel: { ...nf.counts },
+    }),
+  };
+}
