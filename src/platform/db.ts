@@ -1,6 +1,7 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -100,10 +101,12 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   }
 
   const inMemory = opts.dataDir.startsWith('memory://');
-  const unlock = inMemory ? () => {} : lockDataDir(resolve(opts.dataDir, 'pg'));
+  const dir = resolve(opts.dataDir, 'pg');
+  const unlock = inMemory ? () => {} : lockDataDir(dir);
   let client: PGlite;
   try {
-    client = await PGlite.create(inMemory ? opts.dataDir : resolve(opts.dataDir, 'pg'));
+    if (!inMemory && !existsSync(join(dir, 'PG_VERSION'))) await initInWorker(dir);
+    client = await PGlite.create(inMemory ? opts.dataDir : dir);
   } catch (err) {
     unlock();
     throw err;
@@ -131,6 +134,25 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       }
     },
   };
+}
+
+/** Creates and migrates a new PGlite folder in a worker thread, so its start-up memory goes with it. */
+function initInWorker(dir: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const worker = new Worker(new URL('./pglite-init.mjs', import.meta.url), {
+      workerData: { dir, migrationsFolder },
+    });
+    let ready = false;
+    worker.once('message', () => {
+      ready = true;
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) =>
+      ready
+        ? resolvePromise()
+        : reject(new Error(`creating the database in ${dir} failed (worker exit ${code})`)),
+    );
+  });
 }
 
 /** SQLSTATE of a database error, unwrapping drizzle's DrizzleQueryError. */
