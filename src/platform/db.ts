@@ -11,7 +11,19 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 
-export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+const drizzleDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+
+/**
+ * Migration sets, applied in this order: the core (platform and tickets) in drizzle/, then one folder
+ * per later module (drizzle/<module>/, generated with drizzle.<module>.config.ts), each with its own
+ * journal table so modules can add migrations without touching each other's history.
+ */
+export const migrationSets: { migrationsFolder: string; migrationsTable: string }[] = [
+  { migrationsFolder: drizzleDir, migrationsTable: '__drizzle_migrations' },
+  ...['rail', 'registration', 'consult']
+    .filter((m) => existsSync(join(drizzleDir, m, 'meta', '_journal.json')))
+    .map((m) => ({ migrationsFolder: join(drizzleDir, m), migrationsTable: `__drizzle_migrations_${m}` })),
+];
 
 type NoSchema = Record<string, never>;
 export type Db = PgDatabase<PgQueryResultHKT, NoSchema>;
@@ -95,7 +107,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       db,
       raw,
       exec: raw,
-      migrate: () => migratePg(drizzlePg(pool), { migrationsFolder }),
+      migrate: async () => {
+        for (const set of migrationSets) await migratePg(drizzlePg(pool), set);
+      },
       close: () => pool.end(),
     };
   }
@@ -125,7 +139,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     db,
     raw,
     exec,
-    migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    migrate: async () => {
+      for (const set of migrationSets) await migratePglite(drizzlePglite(client), set);
+    },
     close: async () => {
       try {
         await client.close();
@@ -140,7 +156,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 function initInWorker(dir: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const worker = new Worker(new URL('./pglite-init.mjs', import.meta.url), {
-      workerData: { dir, migrationsFolder },
+      workerData: { dir, migrationSets },
     });
     let ready = false;
     worker.once('message', () => {

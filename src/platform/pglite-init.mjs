@@ -8,7 +8,7 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 
 const client = await PGlite.create(workerData.dir);
 try {
-  await migrate(drizzle(client), { migrationsFolder: workerData.migrationsFolder });
+  for (const set of workerData.migrationSets) await migrate(drizzle(client), set);
 } finally {
   await client.close();
 }
