@@ -29,8 +29,13 @@ export class LocalBroker implements Broker {
           try {
             await c.handle(event);
           } catch (err) {
-            if (!(err instanceof RetryLater))
-              this.log.warn({ err, consumer: c.name, event: event.id }, 'consumer failed');
+            if (!(err instanceof RetryLater)) {
+              const message = (err as Error).message;
+              this.log.warn(
+                { err: message, consumer: c.name, event: event.id },
+                'consumer failed; will retry',
+              );
+            }
             throw err;
           }
         },
