@@ -122,15 +122,7 @@ export class Tickets {
       const id = await this.ctx.tx(async (tx) => {
         const [e] = await tx
           .insert(events)
-          .values({
-            code: input.code,
-            title: input.title,
-            posterUrl: input.posterUrl ?? null,
-            venue: input.venue ?? null,
-            description: input.description ?? null,
-            timezone: input.timezone ?? 'Asia/Seoul',
-            organizerId: organizer.id,
-          })
+          .values({ ...eventDetails(input), organizerId: organizer.id })
           .returning({ id: events.id });
         await this.insertShowtimes(tx, e.id, input.showtimes);
         await emit(tx, 'event.created', { eventId: e.id, code: input.code });
@@ -174,15 +166,7 @@ export class Tickets {
       await this.ctx.tx(async (tx) => {
         await tx
           .update(events)
-          .set({
-            code: input.code,
-            title: input.title,
-            posterUrl: input.posterUrl ?? null,
-            venue: input.venue ?? null,
-            description: input.description ?? null,
-            timezone: input.timezone ?? 'Asia/Seoul',
-            updatedAt: new Date(),
-          })
+          .set({ ...eventDetails(input), updatedAt: new Date() })
           .where(eq(events.id, eventId));
         const existing = await tx.select().from(showtimes).where(eq(showtimes.eventId, eventId));
         const existingTypes = existing.length
@@ -1031,6 +1015,18 @@ export class Tickets {
     const res = await this.historyQuery(this.ctx.database.db, sql`e.id = ${eventId}`);
     return res.map((r) => this.toView(r));
   }
+}
+
+/** The event row's own columns from the input (showtimes go to their tables). */
+function eventDetails(input: EventInput) {
+  return {
+    code: input.code,
+    title: input.title,
+    posterUrl: input.posterUrl ?? null,
+    venue: input.venue ?? null,
+    description: input.description ?? null,
+    timezone: input.timezone ?? 'Asia/Seoul',
+  };
 }
 
 function validateEventInput(input: EventInput) {
