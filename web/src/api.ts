@@ -1,114 +1,30 @@
 /** The yeyak HTTP API as the web app uses it: envelopes in, typed data or ApiError out. */
 
-export type Role = 'user' | 'organizer' | 'admin';
-export type User = { id: string; email: string; name: string; role: Role; verified: boolean };
+import type {
+  EventView,
+  HoldView,
+  ReservationView,
+  ShowtimeView,
+  Tickets,
+  TicketTypeView,
+  WaitlistView,
+} from '../../src/modules/tickets/service.ts';
+// The shapes come from the server's own types (type-only imports vanish from the bundle).
+import type { Role, User } from '../../src/platform/auth/service.ts';
+import type { FieldError } from '../../src/platform/errors.ts';
+import type { MailboxMessage, MailboxSummary } from '../../src/platform/mail/mailbox.ts';
 
-export type TicketType = {
-  id: string;
-  name: string;
-  price: number;
-  quota: number;
-  sold: number;
-  held: number;
-  available: number;
-  waiting: number;
-};
-export type Showtime = { id: string; startsAt: string; past: boolean; ticketTypes: TicketType[] };
-export type EventView = {
-  id: string;
-  code: string;
-  title: string;
-  posterUrl: string | null;
-  venue: string | null;
-  description: string | null;
-  timezone: string;
-  organizerId: string;
-  showtimes: Showtime[];
-};
-
-export type Hold = {
-  id: string;
-  ticketTypeId: string;
-  quantity: number;
-  status: 'held' | 'confirmed' | 'expired' | 'released';
-  expiresAt: string;
-  reservationId: number | null;
-};
-
-export type Reservation = {
-  id: number;
-  eventId: string;
-  eventCode: string;
-  eventTitle: string;
-  posterUrl: string | null;
-  venue: string | null;
-  timezone: string;
-  showtimeId: string;
-  startsAt: string;
-  ticketTypeId: string;
-  ticketTypeName: string;
-  quantity: number;
-  unitPrice: number;
-  totalPrice: number;
-  email: string;
-  source: 'web' | 'api' | 'waitlist';
-  createdAt: string;
-  checkedInAt: string | null;
-  cancelledAt: string | null;
-  deleted: boolean;
-  ticketCode?: string | null;
-};
-
-export type WaitlistEntry = {
-  id: string;
-  ticketTypeId: string;
-  eventId: string;
-  eventTitle: string;
-  startsAt: string;
-  ticketTypeName: string;
-  quantity: number;
-  status: 'waiting' | 'offered' | 'accepted' | 'expired' | 'left';
-  position: number | null;
-  hold: Hold | null;
-  createdAt: string;
-};
-
-export type Sales = {
-  eventId: string;
-  timezone: string;
-  days: {
-    day: string;
-    ticketTypeId: string;
-    ticketTypeName: string;
-    startsAt: string;
-    tickets: number;
-    revenue: number;
-    cancelled: number;
-  }[];
-  ticketTypes: {
-    ticketTypeId: string;
-    name: string;
-    startsAt: string;
-    price: number;
-    quota: number;
-    sold: number;
-    held: number;
-    checkedIn: number;
-    revenue: number;
-    waiting: number;
-  }[];
-};
-
+export type { EventView, FieldError, Role, User };
+export type TicketType = TicketTypeView;
+export type Showtime = ShowtimeView;
+export type Hold = HoldView;
+/** Buyers see their ticket's QR content; null once cancelled. */
+export type Reservation = ReservationView & { ticketCode?: string | null };
+export type WaitlistEntry = WaitlistView;
+export type Sales = Awaited<ReturnType<Tickets['sales']>>;
 export type CheckinResult = 'checked-in' | 'already' | 'cancelled' | 'other-event' | 'invalid';
-
-export type MailSummary = { id: number; from: string; to: string[]; subject: string; createdAt: string };
-export type MailMessage = MailSummary & {
-  html: string | null;
-  text: string | null;
-  attachments: { index: number; filename: string; contentType: string; size: number; cid: string | null }[];
-};
-
-export type FieldError = { path: string; message: string };
+export type MailSummary = MailboxSummary;
+export type MailMessage = MailboxMessage;
 
 export class ApiError extends Error {
   constructor(
