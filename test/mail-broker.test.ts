@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createYeyak } from '../src/app.ts';
 import { queueNames } from '../src/platform/events/amqp.ts';
 import {
   amqpUrl,
@@ -246,3 +247,41 @@ describe.each(backends)('ticket mail through the in-process queue and SMTP on %s
     expect(to()[0].parsed.attachments[0].cid).toBeTruthy();
   });
 });
+
+describe.skipIf(!process.env.DATABASE_URL)(
+  'scale-out on PostgreSQL: serve --no-workers plus a separate worker',
+  () => {
+    it('mails tickets sold by an HTTP-only server from a worker process of its own', async () => {
+      const smtp = await startSmtp();
+      const web = await startApp('postgres', { smtpUrl: smtp.url }, { workers: false });
+      // The worker shares the database (and would share the broker): no HTTP, consumers and jobs only.
+      const worker = await createYeyak(
+        { ...web.config, smtpUrl: smtp.url },
+        { http: false, workers: true, pollingIntervalSeconds: 0.5 },
+      );
+      await worker.start();
+      try {
+        const org = await login(web, 'organizer');
+        const ev = await createEvent(org.api, { ticketTypes: [{ name: 'R석', price: 10_000, quota: 10 }] });
+        const buyer = await login(web);
+        expect(
+          (
+            await buyer.api.post('/api/reservations', {
+              ticketTypeId: ev.showtimes[0].ticketTypes[0].id,
+              quantity: 1,
+            })
+          ).status,
+        ).toBe(201);
+        await eventually(
+          async () => smtp.messages.some((m) => JSON.stringify(m.parsed.to).includes(buyer.email)),
+          30_000,
+          200,
+        );
+      } finally {
+        await worker.stop();
+        await web.stop();
+        await smtp.close();
+      }
+    });
+  },
+);
