@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import pino, { type Logger } from 'pino';
 import { seedDemo } from './demo.ts';
+import { railModule } from './modules/rail/index.ts';
+import { registrationModule } from './modules/registration/index.ts';
 import { ticketsModule } from './modules/tickets/index.ts';
 import { authRoutes } from './platform/auth/routes.ts';
 import { Auth } from './platform/auth/service.ts';
@@ -111,6 +113,10 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   const auth = new Auth(ctx);
   const tickets = ticketsModule(ctx);
   consumers.push(auth.consumer(), ...tickets.consumers);
+  const registration = registrationModule(ctx, tickets.tickets);
+  consumers.push(...registration.consumers);
+  const rail = railModule(ctx);
+  consumers.push(...rail.consumers);
   broker.register(consumers);
 
   let app: App | undefined;
@@ -145,15 +151,20 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     authRoutes(app, ctx, auth);
     mailboxRoutes(app, ctx, auth);
     tickets.routes(app, auth);
+    registration.routes(app, auth);
+    rail.routes(app, auth);
   }
 
   return {
     ctx,
     auth,
     tickets: tickets.tickets,
+    registration: registration.registration,
+    rail: rail.rail,
     app,
     async start() {
       await jobs.start();
+      await rail.start();
       if (opts.workers !== false) {
         await jobs.startWorkers(opts.pollingIntervalSeconds ?? 0.5);
         await broker.consume();
@@ -169,7 +180,9 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     async stop() {
       if (app) await app.close();
       await relay.stop();
+      rail.halt();
       await jobs.stop();
+      await rail.stop();
       await broker.close();
       mailer.close();
       await database.close();

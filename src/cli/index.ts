@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createLogger, createYeyak } from '../app.ts';
+import { registerRailCommands } from '../modules/rail/cli.ts';
 import { ConfigError, loadConfig } from '../platform/config.ts';
 import { DataDirLockedError, openDatabase } from '../platform/db.ts';
 
@@ -130,5 +131,23 @@ users
       }
     },
   );
+
+const discord = program.command('discord').description('the registration Discord bot');
+discord
+  .command('register-commands')
+  .description('register /event list|status|report with Discord (DISCORD_APPLICATION_ID, DISCORD_BOT_TOKEN)')
+  .option('--guild <id>', 'register in one server only (instant; global commands can take a while)')
+  .action(async (opts: { guild?: string }) => {
+    const { registerCommands } = await import('../modules/registration/actions/discord.ts');
+    const d = config().discord ?? {};
+    if (!d.applicationId || !d.botToken)
+      fail(new Error('set DISCORD_APPLICATION_ID and DISCORD_BOT_TOKEN to register commands'));
+    const out = await registerCommands(d.applicationId, opts.guild, d.botToken, d.apiUrl).catch(fail);
+    console.log(
+      `registered ${out.map((c) => `/${c.name}`).join(', ')} ${opts.guild ? `in guild ${opts.guild}` : 'globally'}`,
+    );
+  });
+
+registerRailCommands(program, fail);
 
 program.parseAsync().catch(fail);

@@ -48,7 +48,70 @@ const envSchema = z.object({
     .min(1024)
     .max(50 * 1024 * 1024)
     .default(256 * 1024),
+  REGISTRATION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  DISCORD_PUBLIC_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters')
+    .optional(),
+  DISCORD_APPLICATION_ID: z
+    .string()
+    .regex(/^\d{1,25}$/, 'must be a numeric id')
+    .optional(),
+  DISCORD_BOT_TOKEN: z.string().min(10).optional(),
+  DISCORD_API_URL: url(['http:', 'https:']).optional(),
+  // rail (README "Rail"): the 1 s poll floor follows the operators' reported limits
+  RAIL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  RAIL_POLL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000, 'at least 1000 (the polite floor)')
+    .max(600_000)
+    .default(3000),
+  RAIL_JITTER_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  RAIL_ACCOUNT_INTERVAL_MS: z.coerce.number().int().min(1000, 'at least 1000').max(60_000).default(1000),
+  RAIL_EGRESS_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(90),
+  RAIL_STOP_BEFORE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(10),
+  RAIL_SANDBOX: flag.optional(),
+  RAIL_SRT_URL: url(['http:', 'https:']).optional(),
+  RAIL_KORAIL_URL: url(['http:', 'https:']).optional(),
+  RAIL_NETFUNNEL_URL: url(['http:', 'https:']).optional(),
+  RAIL_DISCORD_WEBHOOK_BASE: url(['http:', 'https:']).default('https://discord.com/api/webhooks/'),
+  RAIL_SLACK_WEBHOOK_BASE: url(['http:', 'https:']).default('https://hooks.slack.com/'),
+  TELEGRAM_API_URL: url(['http:', 'https:']).default('https://api.telegram.org'),
+  TELEGRAM_BOT_TOKEN: z.string().min(10).optional(),
+  KAKAO_SKILL_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  KAKAO_API_URL: url(['http:', 'https:']).default('https://bot-api.kakao.com'),
+  KAKAO_BOT_ID: z.string().min(1).optional(),
+  KAKAO_REST_API_KEY: z.string().min(10).optional(),
+  KAKAO_EVENT_NAME: z.string().min(1).default('rail_notice'),
 });
+
+/** Rail module settings (RAIL_*, notification adapters); tests shorten the intervals through overrides. */
+export type RailConfig = {
+  /** Key material for credentials at rest; derived from the server secret (HKDF) when unset. */
+  secret?: string;
+  pollMs: number;
+  jitterMs: number;
+  accountIntervalMs: number;
+  egressPerMinute: number;
+  stopBeforeMinutes: number;
+  /** Use the in-process stand-in operator ("sandbox"); default: on in demo mode without operator URLs. */
+  sandbox: boolean;
+  srtUrl?: string;
+  korailUrl?: string;
+  netfunnelUrl?: string;
+  discordBase: string;
+  slackBase: string;
+  telegramApi: string;
+  telegramToken?: string;
+  /** Kakao skill server: `?key=` the skill URL must carry; Event API for notifications. */
+  kakao: { skillKey?: string; apiUrl: string; botId?: string; restApiKey?: string; eventName: string };
+};
 
 export type Config = {
   port: number;
@@ -70,6 +133,13 @@ export type Config = {
   bodyLimit: number;
   /** Relay and consumer retry base delay; tests shorten it. */
   retryBaseMs: number;
+  /** Registration: key for sealing connection secrets and pseudonyms (derived from `secret` when unset). */
+  registrationSecret?: string;
+  /** Registration: the Discord application (interactions endpoint and command registration). */
+  discord?: { publicKey?: string; applicationId?: string; botToken?: string; apiUrl?: string };
+  /** Registration: gap between KKTIX requests (default 100 ms); tests shorten it. */
+  registrationKktixIntervalMs?: number;
+  rail: RailConfig;
 };
 
 export class ConfigError extends Error {
@@ -106,6 +176,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     mailMaxAttempts: e.MAIL_MAX_ATTEMPTS,
     bodyLimit: e.BODY_LIMIT_BYTES,
     retryBaseMs: 1000,
+    registrationSecret: e.REGISTRATION_SECRET,
+    discord: {
+      publicKey: e.DISCORD_PUBLIC_KEY,
+      applicationId: e.DISCORD_APPLICATION_ID,
+      botToken: e.DISCORD_BOT_TOKEN,
+      apiUrl: e.DISCORD_API_URL,
+    },
+    rail: {
+      secret: e.RAIL_SECRET,
+      pollMs: e.RAIL_POLL_MS,
+      jitterMs: e.RAIL_JITTER_MS,
+      accountIntervalMs: e.RAIL_ACCOUNT_INTERVAL_MS,
+      egressPerMinute: e.RAIL_EGRESS_PER_MINUTE,
+      stopBeforeMinutes: e.RAIL_STOP_BEFORE_MINUTES,
+      sandbox: e.RAIL_SANDBOX ?? (e.YEYAK_DEMO && !e.RAIL_SRT_URL && !e.RAIL_KORAIL_URL),
+      srtUrl: e.RAIL_SRT_URL,
+      korailUrl: e.RAIL_KORAIL_URL,
+      netfunnelUrl: e.RAIL_NETFUNNEL_URL,
+      discordBase: e.RAIL_DISCORD_WEBHOOK_BASE,
+      slackBase: e.RAIL_SLACK_WEBHOOK_BASE,
+      telegramApi: e.TELEGRAM_API_URL,
+      telegramToken: e.TELEGRAM_BOT_TOKEN,
+      kakao: {
+        skillKey: e.KAKAO_SKILL_KEY,
+        apiUrl: e.KAKAO_API_URL,
+        botId: e.KAKAO_BOT_ID,
+        restApiKey: e.KAKAO_REST_API_KEY,
+        eventName: e.KAKAO_EVENT_NAME,
+      },
+    },
     ...overrides,
   };
 }

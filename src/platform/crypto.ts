@@ -1,4 +1,13 @@
-import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  scrypt,
+  timingSafeEqual,
+} from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -61,4 +70,41 @@ export function loadSecret(configured: string | undefined, dataDir: string): str
   const secret = randomToken(32);
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/**
+ * Secrets at rest (operator passwords, API tokens, webhook URLs): AES-256-GCM with a random 96-bit
+ * nonce and a key derived by HKDF-SHA256 from a master secret for one use (`context`), so each
+ * module's key differs. Sealed values read `v1.<nonce>.<ciphertext>.<tag>` (base64url) and are bound
+ * to what they belong to (`aad`, e.g. the row id): a value copied to another row does not open.
+ */
+export class Sealer {
+  private readonly key: Buffer;
+
+  constructor(master: string, context: string) {
+    this.key = Buffer.from(hkdfSync('sha256', master, 'yeyak', context, 32));
+  }
+
+  seal(plain: string, aad: string): string {
+    const nonce = randomBytes(12);
+    const c = createCipheriv('aes-256-gcm', this.key, nonce);
+    c.setAAD(Buffer.from(aad));
+    const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+    return [
+      'v1',
+      nonce.toString('base64url'),
+      body.toString('base64url'),
+      c.getAuthTag().toString('base64url'),
+    ].join('.');
+  }
+
+  /** Throws when the value was not sealed with this key for this aad (or was altered). */
+  open(sealed: string, aad: string): string {
+    const [v, nonce, body, tag] = sealed.split('.');
+    if (v !== 'v1' || !nonce || body === undefined || !tag) throw new Error('not a sealed value');
+    const d = createDecipheriv('aes-256-gcm', this.key, Buffer.from(nonce, 'base64url'));
+    d.setAAD(Buffer.from(aad));
+    d.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([d.update(Buffer.from(body, 'base64url')), d.final()]).toString('utf8');
+  }
 }

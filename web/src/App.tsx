@@ -9,6 +9,11 @@ import { LoginPage, SignupPage } from './pages/Login.tsx';
 import { MailboxPage } from './pages/Mailbox.tsx';
 import { MyTicketsPage } from './pages/MyTickets.tsx';
 import { EventFormPage, OrganizerEventsPage } from './pages/Organizer.tsx';
+import { RailReservationsPage } from './pages/rail/Reservations.tsx';
+import { RailSearchPage } from './pages/rail/Search.tsx';
+import { RailSettingsPage } from './pages/rail/Settings.tsx';
+import { RailWatchesPage } from './pages/rail/Watches.tsx';
+import { RegistrationEventPage, RegistrationListPage } from './pages/registration/Registration.tsx';
 import { SalesPage } from './pages/Sales.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
 import { RequireAuth } from './ui.tsx';
@@ -78,6 +83,30 @@ const routes: Route[] = [
       </RequireAuth>
     ),
   },
+  {
+    pattern: '/registration',
+    render: () => (
+      <RequireAuth roles={staff}>
+        <RegistrationListPage />
+      </RequireAuth>
+    ),
+  },
+  {
+    pattern: '/registration/:id',
+    render: (p) => (
+      <RequireAuth roles={staff}>
+        <RegistrationEventPage id={p.id} />
+      </RequireAuth>
+    ),
+  },
+  ...(
+    [
+      ['/rail', () => <RailSearchPage />],
+      ['/rail/watches', () => <RailWatchesPage />],
+      ['/rail/reservations', () => <RailReservationsPage />],
+      ['/rail/settings', () => <RailSettingsPage />],
+    ] as const
+  ).map(([pattern, page]) => ({ pattern, render: () => <RequireAuth>{page()}</RequireAuth> })),
   { pattern: '/mailbox', render: () => <MailboxPage /> },
   { pattern: '/mailbox/:id', render: (p) => <MailboxPage id={Number(p.id)} /> },
 ];
@@ -107,6 +136,8 @@ function Header({ path }: { path: string }) {
           <NavLink to="/" k="nav.events" path={path} />
           {user && <NavLink to="/my/tickets" k="nav.myTickets" path={path} />}
           {isOrganizer(user) && <NavLink to="/organizer" k="nav.organizer" path={path} />}
+          {isOrganizer(user) && <NavLink to="/registration" k="nav.registration" path={path} />}
+          {user && <NavLink to="/rail" k="nav.rail" path={path} />}
           <NavLink to="/mailbox" k="nav.mailbox" path={path} />
         </nav>
         <div className="topbar-right">

@@ -24,6 +24,8 @@ export type CommonOptions = {
   stations?: Station[];
   sleep?: Sleep;
   now?: () => number;
+  /** Awaited before every request after the adapter's own pacing: a limit shared by adapters (per egress). */
+  gate?: () => Promise<void>;
 };
 
 export type HttpAnswer = { status: number; text: string; headers: Headers };
@@ -85,6 +87,7 @@ export abstract class BaseAdapter {
   ): Promise<HttpAnswer> {
     if (this.stopped) throw this.stopped;
     await this.pacer.wait();
+    if (this.common.gate) await this.common.gate();
     if (this.stopped) throw this.stopped;
     const useCookies = opts.cookies !== false;
     const headers: Record<string, string> = {

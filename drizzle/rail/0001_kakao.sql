@@ -1,0 +1,15 @@
+CREATE TABLE "rail_kakao_codes" (
+	"code_hash" text PRIMARY KEY NOT NULL,
+	"user_id" uuid NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "rail_kakao_links" (
+	"bot_user_key" text PRIMARY KEY NOT NULL,
+	"user_id" uuid NOT NULL,
+	"linked_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "rail_kakao_codes" ADD CONSTRAINT "rail_kakao_codes_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "rail_kakao_links" ADD CONSTRAINT "rail_kakao_links_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "rail_kakao_links_user_idx" ON "rail_kakao_links" USING btree ("user_id");

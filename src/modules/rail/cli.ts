@@ -1,0 +1,323 @@
+/**
+ * `yeyak sim rail`, `yeyak rail search`, `yeyak rail watch`. The rail commands talk to a running
+ * yeyak over its HTTP API (the same validation, watches that live on in the server after the CLI
+ * exits if you want), so they need its address and a login: --server (YEYAK_URL, default
+ * http://localhost:$PORT) and YEYAK_TOKEN, or --email/--password (YEYAK_EMAIL/YEYAK_PASSWORD).
+ */
+import type { Command } from 'commander';
+import { hhmm, normalizeDate, normalizeTime, ymd } from './time.ts';
+
+type Envelope<T> = { code: number; description: string; data?: T };
+
+type Common = { server?: string; token?: string; email?: string; password?: string };
+
+class Api {
+  constructor(
+    private readonly base: string,
+    private token?: string,
+  ) {}
+
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, {
+        method,
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new Error(
+        `cannot reach yeyak at ${this.base} (${(err as Error).message}); is \`yeyak serve\` running?`,
+      );
+    }
+    const env = (await res
+      .json()
+      .catch(() => ({ code: res.status, description: res.statusText }))) as Envelope<T>;
+    if (!res.ok) {
+      throw new Error(env.description);
+    }
+    return env.data as T;
+  }
+
+  async login(o: Common) {
+    if (this.token) return;
+    const email = o.email ?? process.env.YEYAK_EMAIL;
+    const password = o.password ?? process.env.YEYAK_PASSWORD;
+    if (!email || !password) throw new Error('log in with --email and --password (or YEYAK_TOKEN)');
+    this.token = (await this.call<{ token: string }>('POST', '/api/auth/login', { email, password })).token;
+  }
+}
+
+async function connect(o: Common): Promise<Api> {
+  const base = (o.server ?? process.env.YEYAK_URL ?? `http://localhost:${process.env.PORT ?? 8080}`).replace(
+    /\/$/,
+    '',
+  );
+  const api = new Api(base, o.token ?? process.env.YEYAK_TOKEN);
+  await api.login(o);
+  return api;
+}
+
+type Train = {
+  trainNo: string;
+  type: string;
+  departure: string;
+  arrival: string;
+  general: string;
+  special: string;
+  standby: boolean;
+  price: number | null;
+  departed: boolean;
+};
+type Reservation = {
+  pnr: string;
+  trainType: string;
+  trainNo: string;
+  date: string;
+  from: string;
+  to: string;
+  departure: string;
+  arrival: string;
+  seats: { car: string; seat: string }[];
+  seatCount: number;
+  totalPrice: number;
+  paymentDeadline: string | null;
+};
+type Watch = {
+  id: string;
+  status: string;
+  attempts: number;
+  lastResult: string | null;
+  failReason: string | null;
+  reservation: Reservation | null;
+};
+
+const MARK: Record<string, string> = { available: '예약가능', 'sold-out': '매진', absent: '—' };
+const width = (s: string) => [...s].reduce((n, ch) => n + (/[\u1100-\uffdc]/.test(ch) ? 2 : 1), 0);
+const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - width(s)));
+
+/** A plain text table with columns sized to their widest cell (Hangul counts double). */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => pad(c, widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const dateArg = (v: string) => {
+  const d = normalizeDate(v);
+  if (!d) throw new Error(`--date: "${v}" is not a date (YYYY-MM-DD)`);
+  return d;
+};
+const timeArg = (name: string, v: string) => {
+  const t = normalizeTime(v);
+  if (!t) throw new Error(`--${name}: "${v}" is not a time (HH:mm)`);
+  return t;
+};
+
+function describeReservation(r: Reservation): string {
+  const seats = r.seats.map((s) => `${s.car}-${s.seat}`).join(', ') || `${r.seatCount} seat(s)`;
+  const deadline = r.paymentDeadline
+    ? new Date(r.paymentDeadline).toLocaleString('ko-KR', { timeZone: 'Asia/Seoul' })
+    : '—';
+  return [
+    `reserved ${r.trainType} ${r.trainNo} ${r.from} → ${r.to} ${ymd(r.date)} ${hhmm(r.departure)}–${hhmm(r.arrival)}`,
+    `  reservation no. ${r.pnr} · seats ${seats} · ${r.totalPrice.toLocaleString('ko-KR')}원`,
+    `  pay by ${deadline} (KST) in the operator's app; yeyak never pays`,
+  ].join('\n');
+}
+
+const withServer = (c: Command) =>
+  c
+    .option('--server <url>', 'yeyak address (YEYAK_URL; default http://localhost:$PORT)')
+    .option('--token <token>', 'login token (YEYAK_TOKEN)')
+    .option('--email <email>', 'log in with this account (YEYAK_EMAIL)')
+    .option('--password <password>', 'password (YEYAK_PASSWORD)');
+
+const withTrip = (c: Command) =>
+  c
+    .requiredOption('--from <station>', 'departure station, e.g. 수서')
+    .requiredOption('--to <station>', 'arrival station, e.g. 부산')
+    .requiredOption('--date <date>', 'YYYY-MM-DD')
+    .option('--provider <srt|korail>', 'operator', 'srt')
+    .option('--adults <n>', 'adults', '1')
+    .option('--children <n>', 'children', '0')
+    .option('--seniors <n>', 'seniors', '0');
+
+const passengers = (o: { adults: string; children: string; seniors: string }) => ({
+  adult: Number(o.adults),
+  child: Number(o.children),
+  senior: Number(o.seniors),
+});
+
+export function registerRailCommands(program: Command, fail: (err: unknown) => never) {
+  const simCmd = program.command('sim').description('stand-ins for outside services');
+  simCmd
+    .command('rail')
+    .description('run the SRT/Korail stand-in operator alone (prints its URL)')
+    .option('--port <n>', 'port', process.env.RAIL_SIM_PORT ?? '8790')
+    .option('--host <host>', 'address', process.env.RAIL_SIM_HOST ?? '127.0.0.1')
+    .option('--seed <n>', 'timetable seed')
+    .option('--cancellation-rate <n>', 'seats per minute freed on sold-out classes', '2')
+    .option('--block-threshold <n>', 'requests per minute before an IP block', '100')
+    .action(
+      async (o: {
+        port: string;
+        host: string;
+        seed?: string;
+        cancellationRate: string;
+        blockThreshold: string;
+      }) => {
+        const { startRailSim, DEFAULT_USERS } = await import('../../../sims/rail/server.ts');
+        const sim = await startRailSim({
+          port: Number(o.port),
+          host: o.host,
+          seed: o.seed ? Number(o.seed) : undefined,
+          cancellationRate: Number(o.cancellationRate),
+          blockThreshold: Number(o.blockThreshold),
+        }).catch(fail);
+        console.log(sim.url);
+        console.error(
+          `rail sim: SRT + Korail at ${sim.url} (NetFunnel ${sim.netfunnelUrl}); members ${DEFAULT_USERS.map((u) => u.memberNo).join(', ')}, password ${DEFAULT_USERS[0].password} (first). ` +
+            `Point yeyak at it: RAIL_SRT_URL=${sim.url} RAIL_KORAIL_URL=${sim.url}`,
+        );
+        const stop = () => void sim.close().then(() => process.exit(0));
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      },
+    );
+
+  const rail = program.command('rail').description('KTX/SRT search and watches (talks to a running yeyak)');
+
+  withServer(withTrip(rail.command('search').description('print the trains with availability per class')))
+    .option('--time <HH:mm>', 'earliest departure', '00:00')
+    .action(async (o: Common & Record<string, string>) => {
+      try {
+        const api = await connect(o);
+        const data = await api.call<{ sandbox: boolean; from: string; to: string; trains: Train[] }>(
+          'POST',
+          '/api/rail/search',
+          {
+            provider: o.provider,
+            from: o.from,
+            to: o.to,
+            date: dateArg(o.date),
+            time: timeArg('time', o.time),
+            passengers: passengers(o as never),
+          },
+        );
+        console.log(
+          `${o.provider.toUpperCase()} ${data.from} → ${data.to} ${ymd(dateArg(o.date))}${data.sandbox ? ' [sandbox]' : ''}`,
+        );
+        console.log(
+          table(
+            ['train', 'type', 'dep', 'arr', 'general', 'special', 'standby', 'fare'],
+            data.trains.map((t) => [
+              t.trainNo,
+              t.type,
+              hhmm(t.departure),
+              hhmm(t.arrival),
+              t.departed ? '출발' : (MARK[t.general] ?? t.general),
+              t.departed ? '' : (MARK[t.special] ?? t.special),
+              t.standby ? '대기가능' : '',
+              t.price ? `${t.price.toLocaleString('ko-KR')}원` : '',
+            ]),
+          ),
+        );
+      } catch (err) {
+        fail(err);
+      }
+    });
+
+  withServer(
+    withTrip(
+      rail
+        .command('watch')
+        .description('watch one train or a time window until a seat frees up; exits with the reservation'),
+    ),
+  )
+    .option('--train <no>', 'one train number')
+    .option('--after <HH:mm>', 'earliest departure of the window', '00:00')
+    .option('--before <HH:mm>', 'latest departure of the window', '23:59')
+    .option('--seat <policy>', 'general-first, general-only, special-first or special-only', 'general-first')
+    .option('--select <how>', 'earliest, latest or random among matching trains', 'earliest')
+    .option('--standby', 'accept a standby (예약대기) request when seats stay sold out')
+    .option('--notify <channels>', 'comma-separated: email,discord,slack,telegram', 'email')
+    .option('--keep', 'on Ctrl-C leave the watch running in the server')
+    .action(async (o: Common & Record<string, string | boolean | undefined>) => {
+      let api: Api;
+      let watch: Watch;
+      try {
+        api = await connect(o);
+        watch = (
+          await api.call<{ watch: Watch }>('POST', '/api/rail/watches', {
+            provider: o.provider,
+            from: o.from,
+            to: o.to,
+            date: dateArg(String(o.date)),
+            ...(o.train
+              ? { trainNo: String(o.train) }
+              : { timeFrom: timeArg('after', String(o.after)), timeTo: timeArg('before', String(o.before)) }),
+            passengers: passengers(o as never),
+            seatPolicy: o.seat,
+            selection: o.select,
+            standby: !!o.standby,
+            notify: String(o.notify)
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          })
+        ).watch;
+      } catch (err) {
+        fail(err);
+      }
+      const started = Date.now();
+      const tty = process.stdout.isTTY;
+      let stopping = false;
+      process.on('SIGINT', () => {
+        if (stopping) process.exit(130);
+        stopping = true;
+        if (tty) process.stdout.write('\n');
+        const done = o.keep
+          ? Promise.resolve(console.log(`left watch ${watch.id} running in the server`))
+          : api
+              .call('POST', `/api/rail/watches/${watch.id}/stop`)
+              .then(() => console.log(`stopped watch ${watch.id}`));
+        done.then(
+          () => process.exit(130),
+          () => process.exit(1),
+        );
+      });
+      console.log(`watching (${watch.id}); Ctrl-C stops`);
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 1000));
+        if (stopping) continue;
+        try {
+          watch = (await api.call<{ watch: Watch }>('GET', `/api/rail/watches/${watch.id}`)).watch;
+        } catch (err) {
+          console.error(`\n${(err as Error).message}`);
+          continue;
+        }
+        const elapsed = Math.round((Date.now() - started) / 1000);
+        const line = `${watch.status} · attempts ${watch.attempts} · ${watch.lastResult ?? '—'} · ${Math.floor(elapsed / 60)}m${String(elapsed % 60).padStart(2, '0')}s`;
+        if (tty) process.stdout.write(`\r\x1b[2K${line}`);
+        else console.log(line);
+        if (watch.status === 'reserved' && watch.reservation) {
+          if (tty) process.stdout.write('\n');
+          console.log(describeReservation(watch.reservation));
+          process.exit(0);
+        }
+        if (watch.status === 'failed' || watch.status === 'stopped') {
+          if (tty) process.stdout.write('\n');
+          console.error(`watch ${watch.status}: ${watch.failReason ?? ''}`);
+          process.exit(1);
+        }
+      }
+    });
+}

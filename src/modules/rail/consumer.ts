@@ -1,0 +1,119 @@
+import { eq } from 'drizzle-orm';
+import type { Context } from '../../platform/context.ts';
+import { once } from '../../platform/events/outbox.ts';
+import type { Consumer, DomainEvent } from '../../platform/events/types.ts';
+import { users } from '../../platform/schema.ts';
+import type { KakaoSkill } from './kakao.ts';
+import { type Message, renderRailMail, sendDiscord, sendSlack, sendTelegram } from './notify.ts';
+import type { Rail } from './service.ts';
+import { hhmm, ymd } from './time.ts';
+
+const won = (n: number) => `${n.toLocaleString('ko-KR')}원`;
+const label = { srt: 'SRT', korail: 'Korail' } as const;
+
+function deadlineText(d: Date | null): string {
+  if (!d) return '—';
+  const k = new Date(d.getTime() + 9 * 3_600_000).toISOString();
+  return `${k.slice(0, 10)} ${k.slice(11, 16)} KST`;
+}
+
+/**
+ * Tells the user about their watches on the channels the watch asks for: a reservation (number,
+ * seats, price, payment deadline from the operator's answer) or a watch that had to stop. Each
+ * channel is sent once per event; a failing channel is retried with the event.
+ */
+export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill): Consumer {
+  return {
+    name: 'rail-notify',
+    topics: ['rail.reserved', 'rail.watch_failed'],
+    handle: async (event: DomainEvent) => {
+      const w = await rail.watchRow(String(event.payload.watchId));
+      if (!w) return;
+      const [u] = await ctx.database.db
+        .select({ email: users.email })
+        .from(users)
+        .where(eq(users.id, w.userId));
+      const channels = await rail.channelsFor(w.userId);
+      const route = `${w.fromStation} → ${w.toStation}`;
+      const when = `${ymd(w.date)} ${w.trainNo ? `#${w.trainNo} ${hhmm(w.timeFrom)}` : `${hhmm(w.timeFrom)}–${hhmm(w.timeTo)}`}`;
+      let message: Message;
+      let mail: { subject: string; html: string };
+      if (event.topic === 'rail.reserved') {
+        const r = await rail.reservationRow(String(event.payload.reservationId));
+        if (!r) return;
+        const seats = r.standby
+          ? '예약대기 (standby)'
+          : r.seats.map((s) => `${s.car}호차 ${s.seat}`).join(', ') || `${r.seatCount}석`;
+        const data = {
+          route: `${r.fromStation} → ${r.toStation}`,
+          when: `${ymd(r.date)} ${hhmm(r.departure)}–${hhmm(r.arrival)}`,
+          pnr: r.pnr,
+          train: `${r.trainType} ${r.trainNo}`,
+          seats,
+          price: won(r.totalPrice),
+          deadline: deadlineText(r.paymentDeadline),
+          operator: label[r.provider],
+          link: `${ctx.config.publicUrl}/rail/reservations`,
+        };
+        message = {
+          title: `[yeyak] ${label[r.provider]} ${data.train} 좌석 확보 / seat reserved`,
+          lines: [
+            `${data.route} ${data.when}`,
+            `예약번호 / reservation: ${r.pnr}`,
+            `좌석 / seats: ${seats}`,
+            `금액 / price: ${data.price}`,
+            `결제 기한 / pay by: ${data.deadline} (${label[r.provider]} 앱에서 결제 / pay in the operator's app)`,
+          ],
+        };
+        mail = { subject: message.title, html: renderRailMail('reserved', data, message.title) };
+      } else {
+        const reason = String(event.payload.reason ?? w.failReason ?? '');
+        message = {
+          title: `[yeyak] ${label[w.provider]} 감시 중단 / watch stopped`,
+          lines: [`${route} ${when}`, reason],
+        };
+        mail = {
+          subject: message.title,
+          html: renderRailMail(
+            'failed',
+            { route, when, reason, link: `${ctx.config.publicUrl}/rail/watches` },
+            message.title,
+          ),
+        };
+      }
+      const wanted = new Set(w.notify);
+      const jobs: [string, () => Promise<unknown>][] = [];
+      if (wanted.has('email') && channels.email && u)
+        jobs.push([
+          'email',
+          () =>
+            ctx.mailer.send({
+              to: u.email,
+              subject: mail.subject,
+              html: mail.html,
+              text: message.lines.join('\n'),
+            }),
+        ]);
+      if (wanted.has('discord') && channels.discord)
+        jobs.push(['discord', () => sendDiscord(channels.discord as string, message)]);
+      if (wanted.has('slack') && channels.slack)
+        jobs.push(['slack', () => sendSlack(channels.slack as string, message)]);
+      if (wanted.has('telegram') && channels.telegram && ctx.config.rail.telegramToken)
+        jobs.push(['telegram', () => sendTelegram(ctx.config.rail, channels.telegram as string, message)]);
+      if (wanted.has('kakao') && kakao && (await kakao.keyFor(w.userId)))
+        jobs.push(['kakao', () => kakao.notify(w.userId, message)]);
+      // One delivery record per channel, so a retry after a failing webhook does not mail twice.
+      const failures: string[] = [];
+      for (const [name, send] of jobs) {
+        try {
+          await once(ctx.database, `rail-notify-${name}`, event.id, async () => {
+            await send();
+          });
+        } catch (err) {
+          failures.push(`${name}: ${(err as Error).message}`);
+        }
+      }
+      if (failures.length) throw new Error(`notification failed (${failures.join('; ')})`);
+    },
+  };
+}

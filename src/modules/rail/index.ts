@@ -1,0 +1,89 @@
+import type { Auth } from '../../platform/auth/service.ts';
+import type { Context } from '../../platform/context.ts';
+import type { Consumer } from '../../platform/events/types.ts';
+import type { App } from '../../platform/http/app.ts';
+import { railNotifyConsumer } from './consumer.ts';
+import { KakaoSkill, kakaoRoutes } from './kakao.ts';
+import { railRoutes } from './routes.ts';
+import { type ProviderEndpoints, Rail } from './service.ts';
+
+export type { AccountView, ReservationView, TrainView, WatchView } from './service.ts';
+export { Rail };
+
+type Sandbox = { url: string; netfunnelUrl: string; close: () => Promise<void> };
+
+/**
+ * Wires the rail module: the service, the shared-poll job, its safety sweep, notifications and routes.
+ * With `config.rail.sandbox` (demo mode by default) the stand-in operator runs in this process and
+ * every answer is labelled "sandbox".
+ */
+export function railModule(ctx: Context) {
+  const rail = new Rail(ctx);
+  let sandbox: Sandbox | undefined;
+
+  ctx.jobs.define<{ key: string; errors?: number }>(
+    'rail.poll',
+    async ({ key, errors }) => {
+      try {
+        await rail.poll(key, errors ?? 0);
+      } catch (err) {
+        ctx.log.error({ err, key }, 'rail poll failed');
+        await rail.schedule(key, (errors ?? 0) + 1);
+      }
+    },
+    { policy: 'stately', retryLimit: 0, expireInSeconds: 120 },
+  );
+  ctx.jobs.define(
+    'rail.sweep',
+    async () => {
+      await rail.sweep();
+    },
+    { cron: '* * * * *', retryLimit: 0 },
+  );
+
+  const kakao = new KakaoSkill(ctx, rail);
+  const consumers: Consumer[] = [railNotifyConsumer(ctx, rail, kakao)];
+  return {
+    rail,
+    kakao,
+    consumers,
+    routes(app: App, auth: Auth) {
+      railRoutes(app, ctx, auth, rail);
+      kakaoRoutes(app, ctx, auth, kakao);
+    },
+    /** Points the adapters at the operators, or at the in-process sandbox. */
+    async start() {
+      const c = ctx.config.rail;
+      const endpoints: Partial<Record<'srt' | 'korail', ProviderEndpoints>> = {};
+      if (c.sandbox) {
+        const { startRailSim } = await import('../../../sims/rail/server.ts');
+        const sim = await startRailSim({ cancellationRate: 2 });
+        sandbox = sim;
+        rail.sandboxSim = sim;
+        endpoints.srt = { baseUrl: sim.url, netfunnelUrl: sim.netfunnelUrl };
+        endpoints.korail = { baseUrl: sim.url, netfunnelUrl: sim.netfunnelUrl };
+        ctx.log.info({ url: sim.url }, 'rail: sandbox operator (stand-in) running');
+      } else {
+        if (c.srtUrl)
+          endpoints.srt = { baseUrl: c.srtUrl, netfunnelUrl: c.netfunnelUrl ?? `${c.srtUrl}/ts.wseq` };
+        if (c.korailUrl)
+          endpoints.korail = {
+            baseUrl: c.korailUrl,
+            netfunnelUrl: c.netfunnelUrl ?? `${c.korailUrl}/ts.wseq`,
+          };
+      }
+      rail.setEndpoints(endpoints, c.sandbox);
+      await rail.sweep().catch((err) => ctx.log.warn({ err }, 'rail: could not resume watches'));
+    },
+    /** Ends polls early; call before the job workers stop. */
+    halt() {
+      rail.stopping = true;
+    },
+    async stop() {
+      rail.stopping = true;
+      await sandbox?.close();
+      rail.sandboxSim = undefined;
+      sandbox = undefined;
+    },
+  };
+}

@@ -1,0 +1,174 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users } from '../../platform/schema.ts';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/**
+ * A user's login at an operator. `secret` is the AES-256-GCM sealed JSON of the credentials
+ * (the platform Sealer); it never leaves the server and is never logged.
+ */
+export const railAccounts = pgTable(
+  'rail_accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    provider: text('provider', { enum: ['srt', 'korail'] }).notNull(),
+    /** The login id with most of it masked, for display. */
+    loginHint: text('login_hint').notNull(),
+    secret: text('secret').notNull(),
+    memberNo: text('member_no'),
+    memberName: text('member_name'),
+    status: text('status', { enum: ['ok', 'bad-credentials', 'blocked'] })
+      .notNull()
+      .default('ok'),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('rail_accounts_user_provider_key').on(t.userId, t.provider)],
+);
+
+export type WatchStatus = 'waiting' | 'trying' | 'reserved' | 'failed' | 'stopped';
+
+/** A standing order: keep trying to reserve a train (or any train in a window) until it works. */
+export const railWatches = pgTable(
+  'rail_watches',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => railAccounts.id, { onDelete: 'cascade' }),
+    provider: text('provider', { enum: ['srt', 'korail'] }).notNull(),
+    /** provider|fromCode|toCode|date: watches with the same key share one poll. */
+    searchKey: text('search_key').notNull(),
+    fromStation: text('from_station').notNull(),
+    toStation: text('to_station').notNull(),
+    date: text('date').notNull(),
+    /** HHmmss window (inclusive start, inclusive end) of departure times. */
+    timeFrom: text('time_from').notNull(),
+    timeTo: text('time_to').notNull(),
+    trainNo: text('train_no'),
+    passengers: jsonb('passengers').notNull().$type<Record<string, number>>(),
+    seatPolicy: text('seat_policy').notNull().default('general-first'),
+    seatPosition: text('seat_position').notNull().default('any'),
+    selection: text('selection', { enum: ['earliest', 'latest', 'random'] })
+      .notNull()
+      .default('earliest'),
+    standby: boolean('standby').notNull().default(false),
+    notify: jsonb('notify').notNull().$type<string[]>().default(sql`'["email"]'::jsonb`),
+    /** Stop trying after this instant (default: the last candidate train's cut-off). */
+    deadline: ts('deadline'),
+    /** Stop trying a train this many minutes before it leaves. */
+    stopBeforeMinutes: integer('stop_before_minutes').notNull().default(10),
+    status: text('status', { enum: ['waiting', 'trying', 'reserved', 'failed', 'stopped'] })
+      .notNull()
+      .default('waiting'),
+    attempts: integer('attempts').notNull().default(0),
+    lastResult: text('last_result'),
+    lastPollAt: ts('last_poll_at'),
+    failReason: text('fail_reason'),
+    /** Set while a reserve call is in flight at the operator: the claim that makes holds exclusive. */
+    reservingSince: ts('reserving_since'),
+    reservingTrain: text('reserving_train'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('rail_watches_active_idx')
+      .on(t.searchKey, t.createdAt)
+      .where(sql`${t.status} in ('waiting', 'trying')`),
+    index('rail_watches_user_idx').on(t.userId, t.createdAt),
+    check('rail_watches_window', sql`${t.timeFrom} <= ${t.timeTo}`),
+  ],
+);
+
+/** Seats held at an operator through yeyak. At most one per watch (the unique index). */
+export const railReservations = pgTable(
+  'rail_reservations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id').references(() => railAccounts.id, { onDelete: 'set null' }),
+    watchId: uuid('watch_id').references(() => railWatches.id, { onDelete: 'set null' }),
+    provider: text('provider', { enum: ['srt', 'korail'] }).notNull(),
+    pnr: text('pnr').notNull(),
+    trainNo: text('train_no').notNull(),
+    trainType: text('train_type').notNull(),
+    date: text('date').notNull(),
+    fromStation: text('from_station').notNull(),
+    toStation: text('to_station').notNull(),
+    departure: text('departure').notNull(),
+    arrival: text('arrival').notNull(),
+    seatClass: text('seat_class'),
+    seats: jsonb('seats')
+      .notNull()
+      .$type<{ car: string; seat: string; seatClass: string; price?: number }[]>(),
+    seatCount: integer('seat_count').notNull(),
+    totalPrice: integer('total_price').notNull(),
+    paymentDeadline: ts('payment_deadline'),
+    standby: boolean('standby').notNull().default(false),
+    status: text('status', { enum: ['held', 'cancelled', 'paid', 'expired'] })
+      .notNull()
+      .default('held'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    cancelledAt: ts('cancelled_at'),
+  },
+  (t) => [
+    uniqueIndex('rail_reservations_watch_key').on(t.watchId),
+    uniqueIndex('rail_reservations_pnr_key').on(t.provider, t.pnr),
+    index('rail_reservations_user_idx').on(t.userId, t.createdAt),
+  ],
+);
+
+/** Where a user wants to hear about their watches. Webhook URLs are sealed like credentials. */
+export const railNotifySettings = pgTable('rail_notify_settings', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  email: boolean('email').notNull().default(true),
+  discordWebhook: text('discord_webhook'),
+  slackWebhook: text('slack_webhook'),
+  telegramChatId: text('telegram_chat_id'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** KakaoTalk users (per-bot `botUserKey`) linked to yeyak accounts through a one-time code. */
+export const railKakaoLinks = pgTable(
+  'rail_kakao_links',
+  {
+    botUserKey: text('bot_user_key').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    linkedAt: ts('linked_at').notNull().defaultNow(),
+  },
+  (t) => [index('rail_kakao_links_user_idx').on(t.userId)],
+);
+
+/** Link codes shown on the web, typed into the chat ("연결 123456"); only a hash is kept. */
+export const railKakaoCodes = pgTable('rail_kakao_codes', {
+  codeHash: text('code_hash').primaryKey(),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  expiresAt: ts('expires_at').notNull(),
+});

@@ -1,0 +1,1286 @@
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { RailSim } from '../../../sims/rail/server.ts';
+import type { User } from '../../platform/auth/service.ts';
+import type { Context } from '../../platform/context.ts';
+import { Sealer } from '../../platform/crypto.ts';
+import { sqlState } from '../../platform/db.ts';
+import { AppError, badRequest, conflict, invalidField, notFound } from '../../platform/errors.ts';
+import { emit } from '../../platform/events/outbox.ts';
+import { Pacer } from './providers/http.ts';
+import {
+  classesToTry,
+  createRailProvider,
+  isRailError,
+  PASSENGER_TYPES,
+  type Passengers,
+  type ProviderName,
+  RailError,
+  type RailProvider,
+  type Reservation,
+  type SeatPolicy,
+  type SeatPosition,
+  type Station,
+  type Train,
+  totalPassengers,
+} from './providers/index.ts';
+import { railAccounts, railKakaoLinks, railNotifySettings, railReservations, railWatches } from './schema.ts';
+import { addDays, kstDate, kstEpoch, kstIso } from './time.ts';
+
+export type ProviderEndpoints = { baseUrl: string; netfunnelUrl: string };
+
+export type TrainView = {
+  provider: ProviderName;
+  trainNo: string;
+  type: string;
+  date: string;
+  from: string;
+  to: string;
+  departure: string;
+  arrival: string;
+  general: Train['general'];
+  special: Train['special'];
+  standby: boolean;
+  price: number | null;
+  departed: boolean;
+};
+
+export type AccountView = {
+  id: string;
+  provider: ProviderName;
+  loginHint: string;
+  memberName: string | null;
+  status: 'ok' | 'bad-credentials' | 'blocked';
+  lastError: string | null;
+  createdAt: string;
+};
+
+export type WatchRow = typeof railWatches.$inferSelect;
+export type ReservationRow = typeof railReservations.$inferSelect;
+
+export type WatchView = {
+  id: string;
+  provider: ProviderName;
+  from: string;
+  to: string;
+  date: string;
+  timeFrom: string;
+  timeTo: string;
+  trainNo: string | null;
+  passengers: Passengers;
+  seatPolicy: SeatPolicy;
+  seatPosition: SeatPosition;
+  selection: 'earliest' | 'latest' | 'random';
+  standby: boolean;
+  notify: string[];
+  deadline: string | null;
+  stopBeforeMinutes: number;
+  status: WatchRow['status'];
+  attempts: number;
+  lastResult: string | null;
+  lastPollAt: string | null;
+  failReason: string | null;
+  reservation: ReservationView | null;
+  createdAt: string;
+};
+
+export type ReservationView = {
+  id: string;
+  provider: ProviderName;
+  pnr: string;
+  watchId: string | null;
+  trainNo: string;
+  trainType: string;
+  date: string;
+  from: string;
+  to: string;
+  departure: string;
+  arrival: string;
+  seatClass: string | null;
+  seats: { car: string; seat: string; seatClass: string; price?: number }[];
+  seatCount: number;
+  totalPrice: number;
+  paymentDeadline: string | null;
+  standby: boolean;
+  status: ReservationRow['status'];
+  createdAt: string;
+};
+
+export type WatchInput = {
+  provider: ProviderName;
+  from: string;
+  to: string;
+  date: string;
+  timeFrom?: string;
+  timeTo?: string;
+  trainNo?: string | null;
+  passengers: Passengers;
+  seatPolicy?: SeatPolicy;
+  seatPosition?: SeatPosition;
+  selection?: 'earliest' | 'latest' | 'random';
+  standby?: boolean;
+  notify?: string[];
+  deadline?: Date | null;
+  stopBeforeMinutes?: number;
+};
+
+export type WatchPatch = Partial<Omit<WatchInput, 'provider' | 'from' | 'to' | 'date'>>;
+
+/** How far ahead each operator sells (research §2.9: SRT D-30, KTX D-31). */
+export const BOOKING_DAYS: Record<ProviderName, number> = { srt: 30, korail: 31 };
+const PROVIDER_LABEL: Record<ProviderName, string> = { srt: 'SRT', korail: 'Korail' };
+/** A reserve claim older than this is taken as left behind by a crashed worker. */
+const STALE_CLAIM_MS = 60_000;
+const MAX_BACKOFF_MS = 5 * 60_000;
+/** The stand-in operator's first member (sims/rail README). */
+export const SANDBOX_MEMBER = { id: '1234567890', password: 'sim-password' };
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function maskLogin(id: string): string {
+  if (id.includes('@')) {
+    const [name, host] = id.split('@');
+    return `${name.slice(0, 2)}${'*'.repeat(Math.max(1, name.length - 2))}@${host}`;
+  }
+  return id.length <= 4 ? '****' : `${id.slice(0, 3)}${'*'.repeat(id.length - 5)}${id.slice(-2)}`;
+}
+
+export function trainView(t: Train, now = Date.now()): TrainView {
+  return {
+    provider: t.provider,
+    trainNo: t.trainNo,
+    type: t.type,
+    date: t.date,
+    from: t.from.name,
+    to: t.to.name,
+    departure: t.departure,
+    arrival: t.arrival,
+    general: t.general,
+    special: t.special,
+    standby: t.standby,
+    price: t.price ?? null,
+    departed: kstEpoch(t.date, t.departure) <= now,
+  };
+}
+
+function reservationView(r: ReservationRow): ReservationView {
+  return {
+    id: r.id,
+    provider: r.provider,
+    pnr: r.pnr,
+    watchId: r.watchId,
+    trainNo: r.trainNo,
+    trainType: r.trainType,
+    date: r.date,
+    from: r.fromStation,
+    to: r.toStation,
+    departure: r.departure,
+    arrival: r.arrival,
+    seatClass: r.seatClass,
+    seats: r.seats,
+    seatCount: r.seatCount,
+    totalPrice: r.totalPrice,
+    paymentDeadline: iso(r.paymentDeadline),
+    standby: r.standby,
+    status:
+      r.status === 'held' && r.paymentDeadline && r.paymentDeadline.getTime() < Date.now()
+        ? 'expired'
+        : r.status,
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+function watchView(w: WatchRow, r?: ReservationRow | null): WatchView {
+  return {
+    id: w.id,
+    provider: w.provider,
+    from: w.fromStation,
+    to: w.toStation,
+    date: w.date,
+    timeFrom: w.timeFrom,
+    timeTo: w.timeTo,
+    trainNo: w.trainNo,
+    passengers: w.passengers as Passengers,
+    seatPolicy: w.seatPolicy as SeatPolicy,
+    seatPosition: w.seatPosition as SeatPosition,
+    selection: w.selection,
+    standby: w.standby,
+    notify: w.notify,
+    deadline: iso(w.deadline),
+    stopBeforeMinutes: w.stopBeforeMinutes,
+    status: w.status,
+    attempts: w.attempts,
+    lastResult: w.lastResult,
+    lastPollAt: iso(w.lastPollAt),
+    failReason: w.failReason,
+    reservation: r ? reservationView(r) : null,
+    createdAt: w.createdAt.toISOString(),
+  };
+}
+
+/** The last instant a watch may still try to reserve. */
+export function watchEnd(w: Pick<WatchRow, 'date' | 'timeTo' | 'deadline' | 'stopBeforeMinutes'>): number {
+  const lastTrain = kstEpoch(w.date, w.timeTo) - w.stopBeforeMinutes * 60_000;
+  return w.deadline ? Math.min(w.deadline.getTime(), lastTrain) : lastTrain;
+}
+
+const searchKeyOf = (provider: ProviderName, from: Station, to: Station, date: string) =>
+  `${provider}|${from.code ?? from.name}|${to.code ?? to.name}|${date}`;
+
+/** Picks the train to try among the candidates, by the watch's selection. */
+function pick<T extends { departure: string }>(list: T[], selection: WatchRow['selection']): T[] {
+  const sorted = [...list].sort((a, b) => a.departure.localeCompare(b.departure));
+  if (selection === 'latest') return sorted.reverse();
+  if (selection === 'random') {
+    for (let i = sorted.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [sorted[i], sorted[j]] = [sorted[j], sorted[i]];
+    }
+  }
+  return sorted;
+}
+
+class WatchGone extends Error {}
+
+export type PollOutcome = {
+  searched: boolean;
+  watches: number;
+  reserved: string[];
+  /** Milliseconds from the search answer to each hold committed here (poll-to-hold latency). */
+  holdMs: number[];
+  error?: string;
+};
+
+/**
+ * The rail module's logic: operator accounts (sealed credentials), search, direct reservations, and
+ * watches with their shared polls. HTTP routes and pg-boss jobs call into it.
+ */
+export class Rail {
+  readonly sealer: Sealer;
+  private endpoints: Partial<Record<ProviderName, ProviderEndpoints>> = {};
+  /** One adapter per account (own cookie jar and pacing), logged in once and reused. */
+  private readonly accountProviders = new Map<string, { provider: RailProvider; ready: Promise<void> }>();
+  /** Anonymous adapters for searches (no login needed), one per operator. */
+  private readonly searchers = new Map<ProviderName, RailProvider>();
+  /** Every request to one operator from this process waits here: the per-egress limit. */
+  private readonly egress = new Map<ProviderName, Pacer>();
+  sandbox = false;
+  /** Set on shutdown: polls end early and no request leaves. */
+  stopping = false;
+  /** The in-process stand-in operator in sandbox mode (demo and tests may drive it). */
+  sandboxSim: RailSim | undefined;
+  /** How long the Kakao skill works before answering with useCallback (Kakao allows 5 s). */
+  kakaoBudgetMs = 3500;
+
+  constructor(private readonly ctx: Context) {
+    this.sealer = new Sealer(ctx.config.rail.secret ?? ctx.secret, 'rail credentials v1');
+  }
+
+  get config() {
+    return this.ctx.config.rail;
+  }
+
+  setEndpoints(e: Partial<Record<ProviderName, ProviderEndpoints>>, sandbox: boolean) {
+    this.endpoints = e;
+    this.sandbox = sandbox;
+    this.searchers.clear();
+    this.accountProviders.clear();
+  }
+
+  providers(): { name: ProviderName; label: string; sandbox: boolean; bookingDays: number }[] {
+    return (['srt', 'korail'] as const).map((name) => ({
+      name,
+      label: PROVIDER_LABEL[name],
+      sandbox: this.sandbox,
+      bookingDays: BOOKING_DAYS[name],
+    }));
+  }
+
+  private gate(name: ProviderName) {
+    let p = this.egress.get(name);
+    if (!p) {
+      p = new Pacer(60_000 / this.config.egressPerMinute, 0);
+      this.egress.set(name, p);
+    }
+    const pacer = p;
+    return async () => {
+      await pacer.wait();
+      if (this.stopping)
+        throw new RailError('operator', name, 'yeyak is shutting down', { code: 'STOPPING' });
+    };
+  }
+
+  /** A fresh adapter with the configured endpoints, pacing and egress gate. */
+  newProvider(name: ProviderName): RailProvider {
+    const e = this.endpoints[name];
+    return createRailProvider(name, {
+      baseUrl: e?.baseUrl,
+      netfunnelUrl: e?.netfunnelUrl,
+      minIntervalMs: this.config.accountIntervalMs,
+      jitterMs: Math.min(250, this.config.accountIntervalMs / 4),
+      netfunnelPollMs: this.sandbox ? 50 : undefined,
+      timeoutMs: 15_000,
+      gate: this.gate(name),
+    });
+  }
+
+  private searcher(name: ProviderName): RailProvider {
+    let s = this.searchers.get(name);
+    if (!s || s.stoppedBy) {
+      s = this.newProvider(name);
+      this.searchers.set(name, s);
+    }
+    return s;
+  }
+
+  // ------------------------------------------------------------------ validation
+
+  /** Resolves a station name, or a 400 naming the field with the nearest names. */
+  async station(provider: ProviderName, name: string, path: string): Promise<Station> {
+    try {
+      return await this.searcher(provider).findStation(name);
+    } catch (err) {
+      if (isRailError(err, 'no-such-station')) {
+        throw new AppError(400, `${path}: ${err.message}`, {
+          errors: [{ path, message: err.message }],
+          suggestions: err.suggestions ?? [],
+        });
+      }
+      throw this.operatorError(err);
+    }
+  }
+
+  checkDate(provider: ProviderName, date: string, path = 'body.date') {
+    const today = kstDate();
+    const last = addDays(today, BOOKING_DAYS[provider]);
+    if (date < today) throw invalidField(path, `${date} is in the past (today in Korea is ${today})`);
+    if (date > last)
+      throw invalidField(
+        path,
+        `${PROVIDER_LABEL[provider]} sells ${BOOKING_DAYS[provider]} days ahead: the last date now is ${last}`,
+      );
+  }
+
+  checkPassengers(p: Passengers, path = 'body.passengers') {
+    for (const t of PASSENGER_TYPES) {
+      const n = p[t] ?? 0;
+      if (!Number.isInteger(n) || n < 0) throw invalidField(`${path}.${t}`, 'must be a whole number ≥ 0');
+    }
+    const total = totalPassengers(p);
+    if (total < 1) throw invalidField(path, 'at least 1 passenger');
+    if (total > 9) throw invalidField(path, `at most 9 passengers per reservation (got ${total})`);
+    if (total === (p.child ?? 0))
+      throw invalidField(path, 'children need an accompanying adult, senior or disabled passenger');
+  }
+
+  /** Turns adapter errors into answers a user can act on. */
+  operatorError(err: unknown): Error {
+    if (!(err instanceof RailError)) return err as Error;
+    const label = PROVIDER_LABEL[err.provider];
+    switch (err.kind) {
+      case 'sold-out':
+        return conflict(`sold out: ${err.message}`);
+      case 'blocked':
+        return new AppError(503, `${label} refused us (blocked): ${err.operatorMessage ?? err.message}`);
+      case 'bad-credentials':
+        return invalidField('body.password', `${label} says the id or password is wrong`);
+      case 'invalid-request':
+        return badRequest(err.message);
+      default:
+        return new AppError(502, `${label}: ${err.operatorMessage ?? err.message}`);
+    }
+  }
+
+  // ------------------------------------------------------------------ accounts
+
+  private accountView(a: typeof railAccounts.$inferSelect): AccountView {
+    return {
+      id: a.id,
+      provider: a.provider,
+      loginHint: a.loginHint,
+      memberName: a.memberName,
+      status: a.status,
+      lastError: a.lastError,
+      createdAt: a.createdAt.toISOString(),
+    };
+  }
+
+  async accounts(user: User): Promise<AccountView[]> {
+    const rows = await this.ctx.database.db
+      .select()
+      .from(railAccounts)
+      .where(eq(railAccounts.userId, user.id))
+      .orderBy(asc(railAccounts.provider));
+    return rows.map((a) => this.accountView(a));
+  }
+
+  /** Checks the credentials with the operator, then stores them sealed (one account per operator). */
+  async saveAccount(user: User, provider: ProviderName, id: string, password: string): Promise<AccountView> {
+    const p = this.newProvider(provider);
+    let session: Awaited<ReturnType<RailProvider['login']>>;
+    try {
+      session = await p.login({ id, password });
+    } catch (err) {
+      throw this.operatorError(err);
+    }
+    const secret = this.sealer.seal(JSON.stringify({ id, password }), `account:${user.id}:${provider}`);
+    const [row] = await this.ctx.database.db
+      .insert(railAccounts)
+      .values({
+        userId: user.id,
+        provider,
+        loginHint: maskLogin(id),
+        secret,
+        memberNo: session.memberNo,
+        memberName: session.name,
+      })
+      .onConflictDoUpdate({
+        target: [railAccounts.userId, railAccounts.provider],
+        set: {
+          loginHint: maskLogin(id),
+          secret,
+          memberNo: session.memberNo,
+          memberName: session.name,
+          status: 'ok',
+          lastError: null,
+          updatedAt: new Date(),
+        },
+      })
+      .returning();
+    this.accountProviders.set(row.id, { provider: p, ready: Promise.resolve() });
+    return this.accountView(row);
+  }
+
+  async deleteAccount(user: User, provider: ProviderName) {
+    const rows = await this.ctx.tx(async (tx) => {
+      const [a] = await tx
+        .select()
+        .from(railAccounts)
+        .where(and(eq(railAccounts.userId, user.id), eq(railAccounts.provider, provider)));
+      if (!a) throw notFound(`${PROVIDER_LABEL[provider]} account`);
+      await tx
+        .update(railWatches)
+        .set({ status: 'stopped', failReason: 'account removed', updatedAt: new Date() })
+        .where(and(eq(railWatches.accountId, a.id), inArray(railWatches.status, ['waiting', 'trying'])));
+      return tx.delete(railAccounts).where(eq(railAccounts.id, a.id)).returning({ id: railAccounts.id });
+    });
+    for (const r of rows) this.accountProviders.delete(r.id);
+  }
+
+  private async accountRow(
+    user: User,
+    provider: ProviderName,
+    path = 'body.provider',
+  ): Promise<typeof railAccounts.$inferSelect> {
+    const [a] = await this.ctx.database.db
+      .select()
+      .from(railAccounts)
+      .where(and(eq(railAccounts.userId, user.id), eq(railAccounts.provider, provider)));
+    if (!a && this.sandbox) {
+      // The sandbox operator has a demo member; use it so the demo works without typing a login.
+      await this.saveAccount(user, provider, SANDBOX_MEMBER.id, SANDBOX_MEMBER.password);
+      return this.accountRow(user, provider, path);
+    }
+    if (!a)
+      throw invalidField(
+        path,
+        `add your ${PROVIDER_LABEL[provider]} account first (PUT /api/rail/accounts/${provider})`,
+      );
+    if (a.status !== 'ok')
+      throw invalidField(
+        path,
+        `your ${PROVIDER_LABEL[provider]} account needs attention: ${a.lastError ?? a.status}`,
+      );
+    return a;
+  }
+
+  /** The logged-in adapter of an account (logs in on first use, re-login is the adapter's). */
+  async accountProvider(accountId: string): Promise<RailProvider> {
+    const cached = this.accountProviders.get(accountId);
+    if (cached && !cached.provider.stoppedBy) {
+      await cached.ready;
+      return cached.provider;
+    }
+    const [a] = await this.ctx.database.db.select().from(railAccounts).where(eq(railAccounts.id, accountId));
+    if (!a) throw new RailError('not-logged-in', 'srt', 'the account was removed');
+    const creds = JSON.parse(this.sealer.open(a.secret, `account:${a.userId}:${a.provider}`)) as {
+      id: string;
+      password: string;
+    };
+    const provider = this.newProvider(a.provider);
+    const ready = provider.login(creds).then(() => undefined);
+    this.accountProviders.set(accountId, { provider, ready });
+    try {
+      await ready;
+    } catch (err) {
+      this.accountProviders.delete(accountId);
+      throw err;
+    }
+    return provider;
+  }
+
+  // ------------------------------------------------------------------ search and reserve
+
+  async search(q: {
+    provider: ProviderName;
+    from: string;
+    to: string;
+    date: string;
+    time?: string;
+    passengers?: Passengers;
+  }): Promise<{ from: string; to: string; trains: TrainView[] }> {
+    this.checkDate(q.provider, q.date);
+    if (q.passengers) this.checkPassengers(q.passengers);
+    const from = await this.station(q.provider, q.from, 'body.from');
+    const to = await this.station(q.provider, q.to, 'body.to');
+    if (from.name === to.name) throw invalidField('body.to', 'must differ from body.from');
+    try {
+      const trains = await this.searcher(q.provider).search({
+        from: from.name,
+        to: to.name,
+        date: q.date,
+        time: q.time ?? '000000',
+        passengers: q.passengers,
+      });
+      const now = Date.now();
+      return { from: from.name, to: to.name, trains: trains.map((t) => trainView(t, now)) };
+    } catch (err) {
+      throw this.operatorError(err);
+    }
+  }
+
+  private async findTrain(
+    provider: ProviderName,
+    from: string,
+    to: string,
+    date: string,
+    trainNo: string,
+    path: string,
+  ) {
+    let trains: Train[];
+    try {
+      trains = await this.searcher(provider).search({ from, to, date, time: '000000' });
+    } catch (err) {
+      throw this.operatorError(err);
+    }
+    const train = trains.find((t) => t.trainNo === trainNo.replace(/^0+/, ''));
+    if (!train) throw invalidField(path, `no train ${trainNo} from ${from} to ${to} on ${date}`);
+    return train;
+  }
+
+  /** Reserves a train that has seats now (the direct path, no watch). */
+  async reserve(
+    user: User,
+    input: {
+      provider: ProviderName;
+      from: string;
+      to: string;
+      date: string;
+      trainNo: string;
+      passengers: Passengers;
+      seatPolicy?: SeatPolicy;
+      seatPosition?: SeatPosition;
+    },
+  ): Promise<ReservationView> {
+    this.checkDate(input.provider, input.date);
+    this.checkPassengers(input.passengers);
+    const account = await this.accountRow(user, input.provider);
+    const from = await this.station(input.provider, input.from, 'body.from');
+    const to = await this.station(input.provider, input.to, 'body.to');
+    const train = await this.findTrain(
+      input.provider,
+      from.name,
+      to.name,
+      input.date,
+      input.trainNo,
+      'body.trainNo',
+    );
+    if (kstEpoch(train.date, train.departure) <= Date.now())
+      throw invalidField('body.trainNo', `train ${train.trainNo} has already left`);
+    const policy = input.seatPolicy ?? 'general-first';
+    if (classesToTry(train, policy).length === 0)
+      throw conflict(`train ${train.trainNo} is sold out for ${policy}: start a watch to wait for a seat`);
+    let r: Reservation;
+    try {
+      const p = await this.accountProvider(account.id);
+      r = await p.reserve(train, {
+        passengers: input.passengers,
+        seatPolicy: policy,
+        seatPosition: input.seatPosition ?? 'any',
+      });
+    } catch (err) {
+      await this.noteAccountError(account.id, err);
+      throw this.operatorError(err);
+    }
+    const [row] = await this.ctx.database.db
+      .insert(railReservations)
+      .values(this.reservationValues(user.id, account.id, null, r))
+      .returning();
+    return reservationView(row);
+  }
+
+  private reservationValues(userId: string, accountId: string, watchId: string | null, r: Reservation) {
+    return {
+      userId,
+      accountId,
+      watchId,
+      provider: r.provider,
+      pnr: r.id,
+      trainNo: r.trainNo,
+      trainType: r.type,
+      date: r.date,
+      fromStation: r.from.name,
+      toStation: r.to.name,
+      departure: r.departure,
+      arrival: r.arrival,
+      seatClass: r.seatClass ?? null,
+      seats: r.seats.map((s) => ({ car: s.car, seat: s.seat, seatClass: s.seatClass, price: s.price })),
+      seatCount: r.seatCount,
+      totalPrice: r.totalPrice,
+      paymentDeadline: r.paymentDeadline ? new Date(r.paymentDeadline) : null,
+      standby: r.standby,
+    };
+  }
+
+  async reservations(user: User): Promise<ReservationView[]> {
+    const rows = await this.ctx.database.db
+      .select()
+      .from(railReservations)
+      .where(eq(railReservations.userId, user.id))
+      .orderBy(desc(railReservations.createdAt));
+    return rows.map(reservationView);
+  }
+
+  async cancelReservation(user: User, id: string): Promise<ReservationView> {
+    const [r] = await this.ctx.database.db
+      .select()
+      .from(railReservations)
+      .where(and(eq(railReservations.id, id), eq(railReservations.userId, user.id)));
+    if (!r) throw notFound('rail reservation');
+    if (r.status !== 'held') throw conflict(`the reservation is ${r.status}`);
+    if (!r.accountId)
+      throw conflict('the account behind this reservation was removed; cancel it in the operator app');
+    try {
+      const p = await this.accountProvider(r.accountId);
+      await p.cancel(r.pnr);
+    } catch (err) {
+      throw this.operatorError(err);
+    }
+    const [row] = await this.ctx.database.db
+      .update(railReservations)
+      .set({ status: 'cancelled', cancelledAt: new Date() })
+      .where(eq(railReservations.id, r.id))
+      .returning();
+    return reservationView(row);
+  }
+
+  // ------------------------------------------------------------------ notification settings
+
+  async notifySettings(user: User) {
+    const [s] = await this.ctx.database.db
+      .select()
+      .from(railNotifySettings)
+      .where(eq(railNotifySettings.userId, user.id));
+    return {
+      email: s?.email ?? true,
+      discord: !!s?.discordWebhook,
+      slack: !!s?.slackWebhook,
+      telegram: !!s?.telegramChatId,
+      telegramChatId: s?.telegramChatId ?? null,
+      telegramAvailable: !!this.config.telegramToken,
+    };
+  }
+
+  async saveNotifySettings(
+    user: User,
+    input: {
+      email?: boolean;
+      discordWebhook?: string | null;
+      slackWebhook?: string | null;
+      telegramChatId?: string | null;
+    },
+  ) {
+    const seal = (v: string | null | undefined, kind: string) =>
+      v ? this.sealer.seal(v, `notify:${user.id}:${kind}`) : v === null ? null : undefined;
+    const values = {
+      ...(input.email !== undefined ? { email: input.email } : {}),
+      ...(input.discordWebhook !== undefined
+        ? { discordWebhook: seal(input.discordWebhook, 'discord') }
+        : {}),
+      ...(input.slackWebhook !== undefined ? { slackWebhook: seal(input.slackWebhook, 'slack') } : {}),
+      ...(input.telegramChatId !== undefined ? { telegramChatId: input.telegramChatId } : {}),
+      updatedAt: new Date(),
+    };
+    await this.ctx.database.db
+      .insert(railNotifySettings)
+      .values({ userId: user.id, ...values })
+      .onConflictDoUpdate({ target: railNotifySettings.userId, set: values });
+    return this.notifySettings(user);
+  }
+
+  /** The user's channels with secrets opened (for the notifier only). */
+  async channelsFor(userId: string) {
+    const [s] = await this.ctx.database.db
+      .select()
+      .from(railNotifySettings)
+      .where(eq(railNotifySettings.userId, userId));
+    const open = (v: string | null | undefined, kind: string) =>
+      v ? this.sealer.open(v, `notify:${userId}:${kind}`) : undefined;
+    return {
+      email: s?.email ?? true,
+      discord: open(s?.discordWebhook, 'discord'),
+      slack: open(s?.slackWebhook, 'slack'),
+      telegram: s?.telegramChatId ?? undefined,
+    };
+  }
+
+  /** The channels a user set up once: every watch uses them unless it names its own. */
+  async defaultChannels(userId: string): Promise<string[]> {
+    const c = await this.channelsFor(userId);
+    const [k] = await this.ctx.database.db
+      .select({ k: railKakaoLinks.botUserKey })
+      .from(railKakaoLinks)
+      .where(eq(railKakaoLinks.userId, userId));
+    return [
+      ...(c.email ? ['email'] : []),
+      ...(c.discord ? ['discord'] : []),
+      ...(c.slack ? ['slack'] : []),
+      ...(c.telegram ? ['telegram'] : []),
+      ...(k ? ['kakao'] : []),
+    ];
+  }
+
+  // ------------------------------------------------------------------ watches
+
+  /** Validates a watch against the operator (stations, date, train) before anything is scheduled. */
+  private async resolveWatch(input: WatchInput) {
+    this.checkDate(input.provider, input.date);
+    this.checkPassengers(input.passengers);
+    const from = await this.station(input.provider, input.from, 'body.from');
+    const to = await this.station(input.provider, input.to, 'body.to');
+    if (from.name === to.name) throw invalidField('body.to', 'must differ from body.from');
+    let timeFrom = input.timeFrom ?? '000000';
+    let timeTo = input.timeTo ?? '235959';
+    const stopBefore = input.stopBeforeMinutes ?? this.config.stopBeforeMinutes;
+    let trainNo: string | null = null;
+    if (input.trainNo) {
+      const train = await this.findTrain(
+        input.provider,
+        from.name,
+        to.name,
+        input.date,
+        input.trainNo,
+        'body.trainNo',
+      );
+      if (kstEpoch(train.date, train.departure) - stopBefore * 60_000 <= Date.now())
+        throw invalidField(
+          'body.trainNo',
+          `train ${train.trainNo} has already left (or leaves within ${stopBefore} min)`,
+        );
+      trainNo = train.trainNo;
+      timeFrom = train.departure;
+      timeTo = train.departure;
+    } else {
+      if (timeFrom >= timeTo)
+        throw invalidField('body.timeTo', 'the time window is empty: timeTo must be after timeFrom');
+      if (kstEpoch(input.date, timeTo) - stopBefore * 60_000 <= Date.now())
+        throw invalidField('body.timeTo', 'every train in this window has already left');
+    }
+    if (input.deadline && input.deadline.getTime() <= Date.now())
+      throw invalidField('body.deadline', 'must be in the future');
+    return { from, to, timeFrom, timeTo, trainNo, stopBefore };
+  }
+
+  async createWatch(user: User, input: WatchInput): Promise<WatchView> {
+    const account = await this.accountRow(user, input.provider);
+    const v = await this.resolveWatch(input);
+    const notify = input.notify ?? (await this.defaultChannels(user.id));
+    const [w] = await this.ctx.tx(async (tx) => {
+      const rows = await tx
+        .insert(railWatches)
+        .values({
+          userId: user.id,
+          accountId: account.id,
+          provider: input.provider,
+          searchKey: searchKeyOf(input.provider, v.from, v.to, input.date),
+          fromStation: v.from.name,
+          toStation: v.to.name,
+          date: input.date,
+          timeFrom: v.timeFrom,
+          timeTo: v.timeTo,
+          trainNo: v.trainNo,
+          passengers: input.passengers as Record<string, number>,
+          seatPolicy: input.seatPolicy ?? 'general-first',
+          seatPosition: input.seatPosition ?? 'any',
+          selection: input.selection ?? 'earliest',
+          standby: input.standby ?? false,
+          notify,
+          deadline: input.deadline ?? null,
+          stopBeforeMinutes: v.stopBefore,
+        })
+        .returning();
+      await emit(tx, 'rail.watch_created', { watchId: rows[0].id, userId: user.id });
+      return rows;
+    });
+    await this.schedule(w.searchKey, 0, true);
+    return watchView(w);
+  }
+
+  async watches(user: User): Promise<WatchView[]> {
+    const rows = await this.ctx.database.db
+      .select({ w: railWatches, r: railReservations })
+      .from(railWatches)
+      .leftJoin(railReservations, eq(railReservations.watchId, railWatches.id))
+      .where(eq(railWatches.userId, user.id))
+      .orderBy(desc(railWatches.createdAt));
+    return rows.map((x) => watchView(x.w, x.r));
+  }
+
+  async watch(user: User, id: string): Promise<WatchView> {
+    const [x] = await this.ctx.database.db
+      .select({ w: railWatches, r: railReservations })
+      .from(railWatches)
+      .leftJoin(railReservations, eq(railReservations.watchId, railWatches.id))
+      .where(and(eq(railWatches.id, id), eq(railWatches.userId, user.id)));
+    if (!x) throw notFound('watch');
+    return watchView(x.w, x.r);
+  }
+
+  /** Edits a live watch; the new values count from its next poll. */
+  async editWatch(user: User, id: string, patch: WatchPatch): Promise<WatchView> {
+    const current = await this.watch(user, id);
+    if (current.status !== 'waiting' && current.status !== 'trying')
+      throw conflict(`the watch is ${current.status}; start a new one`);
+    const merged: WatchInput = {
+      provider: current.provider,
+      from: current.from,
+      to: current.to,
+      date: current.date,
+      timeFrom:
+        patch.timeFrom ?? (patch.trainNo ? undefined : current.trainNo ? undefined : current.timeFrom),
+      timeTo: patch.timeTo ?? (patch.trainNo ? undefined : current.trainNo ? undefined : current.timeTo),
+      trainNo:
+        patch.trainNo !== undefined ? patch.trainNo : patch.timeFrom || patch.timeTo ? null : current.trainNo,
+      passengers: patch.passengers ?? current.passengers,
+      seatPolicy: patch.seatPolicy ?? current.seatPolicy,
+      seatPosition: patch.seatPosition ?? current.seatPosition,
+      selection: patch.selection ?? current.selection,
+      standby: patch.standby ?? current.standby,
+      notify: patch.notify ?? current.notify,
+      deadline:
+        patch.deadline !== undefined ? patch.deadline : current.deadline ? new Date(current.deadline) : null,
+      stopBeforeMinutes: patch.stopBeforeMinutes ?? current.stopBeforeMinutes,
+    };
+    const v = await this.resolveWatch(merged);
+    const rows = await this.ctx.database.db
+      .update(railWatches)
+      .set({
+        timeFrom: v.timeFrom,
+        timeTo: v.timeTo,
+        trainNo: v.trainNo,
+        passengers: merged.passengers as Record<string, number>,
+        seatPolicy: merged.seatPolicy,
+        seatPosition: merged.seatPosition,
+        selection: merged.selection,
+        standby: merged.standby,
+        notify: merged.notify,
+        deadline: merged.deadline ?? null,
+        stopBeforeMinutes: v.stopBefore,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(railWatches.id, id), inArray(railWatches.status, ['waiting', 'trying'])))
+      .returning();
+    if (!rows.length) throw conflict('the watch changed state meanwhile; reload it');
+    await this.schedule(rows[0].searchKey, 0, true);
+    return this.watch(user, id);
+  }
+
+  async stopWatch(user: User, id: string): Promise<WatchView> {
+    const current = await this.watch(user, id);
+    if (current.status === 'waiting' || current.status === 'trying') {
+      await this.ctx.database.db
+        .update(railWatches)
+        .set({ status: 'stopped', failReason: 'stopped by you', updatedAt: new Date() })
+        .where(and(eq(railWatches.id, id), inArray(railWatches.status, ['waiting', 'trying'])));
+    }
+    return this.watch(user, id);
+  }
+
+  async deleteWatch(user: User, id: string) {
+    await this.stopWatch(user, id);
+    await this.ctx.database.db
+      .delete(railWatches)
+      .where(and(eq(railWatches.id, id), eq(railWatches.userId, user.id)));
+  }
+
+  // ------------------------------------------------------------------ the engine
+
+  /** Queues the next poll of a search; one pending poll per search key (queue policy "stately"). */
+  async schedule(key: string, errors: number, immediate = false) {
+    if (this.stopping) return;
+    const data = { key, errors };
+    if (immediate) {
+      await this.ctx.jobs.send('rail.poll', data, { singletonKey: key });
+      return;
+    }
+    const backoff = errors > 0 ? Math.min(MAX_BACKOFF_MS, this.config.pollMs * 2 ** Math.min(errors, 10)) : 0;
+    const delay = this.config.pollMs + Math.random() * this.config.jitterMs + backoff;
+    await this.ctx.jobs.boss.send('rail.poll', data, {
+      singletonKey: key,
+      startAfter: new Date(Date.now() + delay),
+    });
+  }
+
+  /** Makes sure every active search has a poll queued (after a restart or a lost job). */
+  async sweep() {
+    const keys = await this.ctx.database.db
+      .selectDistinct({ key: railWatches.searchKey })
+      .from(railWatches)
+      .where(inArray(railWatches.status, ['waiting', 'trying']));
+    for (const { key } of keys) await this.schedule(key, 0, true);
+    return keys.length;
+  }
+
+  private async activeWatches(key: string): Promise<WatchRow[]> {
+    return this.ctx.database.db
+      .select()
+      .from(railWatches)
+      .where(and(eq(railWatches.searchKey, key), inArray(railWatches.status, ['waiting', 'trying'])))
+      .orderBy(asc(railWatches.createdAt), asc(railWatches.id));
+  }
+
+  private async finish(w: WatchRow, status: 'failed' | 'stopped', reason: string) {
+    await this.ctx.tx(async (tx) => {
+      const rows = await tx
+        .update(railWatches)
+        .set({ status, failReason: reason, reservingSince: null, updatedAt: new Date() })
+        .where(and(eq(railWatches.id, w.id), inArray(railWatches.status, ['waiting', 'trying'])))
+        .returning({ id: railWatches.id });
+      if (rows.length) await emit(tx, 'rail.watch_failed', { watchId: w.id, userId: w.userId, reason });
+    });
+  }
+
+  /** Records an account-level refusal (block, wrong password) and fails the account's watches. */
+  private async noteAccountError(accountId: string, err: unknown) {
+    if (!isRailError(err, 'blocked') && !isRailError(err, 'bad-credentials')) return;
+    const e = err as RailError;
+    const status = e.kind === 'blocked' ? 'blocked' : 'bad-credentials';
+    const reason =
+      e.kind === 'blocked'
+        ? `${PROVIDER_LABEL[e.provider]} blocked us: ${e.operatorMessage ?? e.message}. Stopped; try again later.`
+        : `${PROVIDER_LABEL[e.provider]} refused the saved id or password; update the account.`;
+    await this.ctx.database.db
+      .update(railAccounts)
+      .set({ status, lastError: reason, updatedAt: new Date() })
+      .where(eq(railAccounts.id, accountId));
+    this.accountProviders.delete(accountId);
+    const watches = await this.ctx.database.db
+      .select()
+      .from(railWatches)
+      .where(and(eq(railWatches.accountId, accountId), inArray(railWatches.status, ['waiting', 'trying'])));
+    for (const w of watches) await this.finish(w, 'failed', reason);
+  }
+
+  /**
+   * One poll of a shared search: one search request for every watch on this route and date, then
+   * the watches, oldest first, try the trains with seats. Returns what happened (tests, bench).
+   */
+  async poll(key: string, errors = 0, reschedule = true): Promise<PollOutcome> {
+    const outcome: PollOutcome = { searched: false, watches: 0, reserved: [], holdMs: [] };
+    let watches = await this.activeWatches(key);
+    const now = Date.now();
+    for (const w of watches) {
+      if (watchEnd(w) <= now)
+        await this.finish(
+          w,
+          'failed',
+          w.deadline && w.deadline.getTime() <= now
+            ? 'deadline passed without a seat'
+            : 'no train left to try before departure',
+        );
+    }
+    watches = watches.filter((w) => watchEnd(w) > now);
+    outcome.watches = watches.length;
+    if (!watches.length) return outcome;
+    const first = watches[0];
+    let trains: Train[];
+    let searchedAt = 0;
+    try {
+      const time = watches.reduce((m, w) => (w.timeFrom < m ? w.timeFrom : m), '235959');
+      trains = await this.searcher(first.provider).search({
+        from: first.fromStation,
+        to: first.toStation,
+        date: first.date,
+        time,
+      });
+      outcome.searched = true;
+      searchedAt = performance.now();
+    } catch (err) {
+      outcome.error = (err as Error).message;
+      if (isRailError(err, 'blocked')) {
+        const reason = `${PROVIDER_LABEL[first.provider]} blocked us: ${(err as RailError).operatorMessage ?? (err as Error).message}. Stopped; try again later.`;
+        for (const w of watches) await this.finish(w, 'failed', reason);
+        return outcome;
+      }
+      if (isRailError(err, 'no-such-station') || isRailError(err, 'invalid-request')) {
+        for (const w of watches) await this.finish(w, 'failed', (err as Error).message);
+        return outcome;
+      }
+      await this.ctx.database.db
+        .update(railWatches)
+        .set({
+          lastResult: `error: ${(err as Error).message}`.slice(0, 300),
+          lastPollAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .where(
+          inArray(
+            railWatches.id,
+            watches.map((w) => w.id),
+          ),
+        );
+      if (reschedule) await this.schedule(key, errors + 1);
+      return outcome;
+    }
+
+    const soldOutNow = new Set<string>();
+    for (const w of watches) {
+      if (this.stopping) return outcome;
+      if (w.reservingSince) {
+        // Another worker is reserving for this watch, or crashed while doing so.
+        if (Date.now() - w.reservingSince.getTime() < STALE_CLAIM_MS) continue;
+        const adopted = await this.reconcile(w);
+        if (adopted) {
+          outcome.reserved.push(w.id);
+          continue;
+        }
+      }
+      const cutoff = Date.now() + w.stopBeforeMinutes * 60_000;
+      const matching = trains.filter(
+        (t) =>
+          (w.trainNo ? t.trainNo === w.trainNo : t.departure >= w.timeFrom && t.departure <= w.timeTo) &&
+          kstEpoch(t.date, t.departure) > cutoff,
+      );
+      const withSeats = matching.filter(
+        (t) => !soldOutNow.has(t.trainNo) && classesToTry(t, w.seatPolicy as SeatPolicy).length > 0,
+      );
+      let result = matching.length
+        ? `sold out (${matching.length} train${matching.length > 1 ? 's' : ''})`
+        : 'no matching train';
+      let done = false;
+      for (const t of pick(withSeats, w.selection).slice(0, 2)) {
+        const r = await this.hold(w, t, false);
+        if (r === 'reserved') {
+          outcome.reserved.push(w.id);
+          outcome.holdMs.push(performance.now() - searchedAt);
+          done = true;
+          break;
+        }
+        if (r === 'stop') {
+          done = true;
+          break;
+        }
+        if (r === 'sold-out') soldOutNow.add(t.trainNo);
+        result = `lost the seat on ${t.trainNo} (${r})`;
+      }
+      if (!done && w.standby) {
+        const sb = pick(
+          matching.filter((t) => t.standby && t.general === 'sold-out'),
+          w.selection,
+        )[0];
+        if (sb) {
+          const r = await this.hold(w, sb, true);
+          if (r === 'reserved' || r === 'stop') {
+            if (r === 'reserved') outcome.reserved.push(w.id);
+            done = true;
+          }
+        }
+      }
+      if (!done) {
+        await this.ctx.database.db
+          .update(railWatches)
+          .set({
+            status: 'trying',
+            attempts: sql`${railWatches.attempts} + 1`,
+            lastResult: result,
+            lastPollAt: new Date(),
+            updatedAt: new Date(),
+          })
+          .where(and(eq(railWatches.id, w.id), inArray(railWatches.status, ['waiting', 'trying'])));
+      }
+    }
+    if (reschedule) await this.schedule(key, 0);
+    return outcome;
+  }
+
+  /**
+   * Reserves `train` for `w`, exactly once: a claim on the watch row (reserving_since) keeps two
+   * workers from reserving at the same time; the unique index on rail_reservations.watch_id keeps a
+   * second hold from being recorded (and that hold is cancelled at the operator at once).
+   */
+  async hold(
+    w: WatchRow,
+    train: Train,
+    standby: boolean,
+  ): Promise<'reserved' | 'sold-out' | 'busy' | 'error' | 'stop'> {
+    const claimed = await this.ctx.database.db
+      .update(railWatches)
+      .set({
+        reservingSince: new Date(),
+        reservingTrain: train.trainNo,
+        status: 'trying',
+        updatedAt: new Date(),
+      })
+      .where(
+        and(
+          eq(railWatches.id, w.id),
+          inArray(railWatches.status, ['waiting', 'trying']),
+          or(
+            isNull(railWatches.reservingSince),
+            lt(railWatches.reservingSince, new Date(Date.now() - STALE_CLAIM_MS)),
+          ),
+        ),
+      )
+      .returning({ id: railWatches.id });
+    if (!claimed.length) return 'busy';
+    let r: Reservation;
+    try {
+      const p = await this.accountProvider(w.accountId);
+      r = standby
+        ? await p.requestStandby(train, {
+            passengers: w.passengers as Passengers,
+            seatPolicy: w.seatPolicy as SeatPolicy,
+          })
+        : await p.reserve(train, {
+            passengers: w.passengers as Passengers,
+            seatPolicy: w.seatPolicy as SeatPolicy,
+            seatPosition: w.seatPosition as SeatPosition,
+          });
+    } catch (err) {
+      await this.ctx.database.db
+        .update(railWatches)
+        .set({
+          reservingSince: null,
+          reservingTrain: null,
+          attempts: sql`${railWatches.attempts} + 1`,
+          lastResult: isRailError(err, 'sold-out')
+            ? `lost the race for ${train.trainNo}`
+            : `error: ${(err as Error).message}`.slice(0, 300),
+          lastPollAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .where(eq(railWatches.id, w.id));
+      if (isRailError(err, 'blocked') || isRailError(err, 'bad-credentials')) {
+        await this.noteAccountError(w.accountId, err);
+        return 'stop';
+      }
+      return isRailError(err, 'sold-out') ? 'sold-out' : 'error';
+    }
+    return (await this.record(w, r)) ? 'reserved' : 'error';
+  }
+
+  /** Stores the operator's hold as the watch's one reservation; a second one is cancelled at once. */
+  private async record(w: WatchRow, r: Reservation): Promise<boolean> {
+    let why: 'duplicate' | 'stopped';
+    try {
+      await this.ctx.tx(async (tx) => {
+        // The watch must still be live: stopped (or deleted) while the reserve was in flight means no.
+        const live = await tx
+          .update(railWatches)
+          .set({
+            status: 'reserved',
+            reservingSince: null,
+            attempts: sql`${railWatches.attempts} + 1`,
+            lastResult: `reserved ${r.id}`,
+            lastPollAt: new Date(),
+            updatedAt: new Date(),
+          })
+          .where(and(eq(railWatches.id, w.id), inArray(railWatches.status, ['waiting', 'trying'])))
+          .returning({ id: railWatches.id });
+        if (!live.length) throw new WatchGone();
+        const [row] = await tx
+          .insert(railReservations)
+          .values(this.reservationValues(w.userId, w.accountId, w.id, r))
+          .returning({ id: railReservations.id });
+        await emit(tx, 'rail.reserved', { watchId: w.id, reservationId: row.id, userId: w.userId });
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof WatchGone) why = 'stopped';
+      else if (sqlState(err) === '23505') why = 'duplicate';
+      else throw err;
+    }
+    // Either the watch has its hold already (another worker won) or it was stopped: give this one back.
+    this.ctx.log.warn(
+      { watchId: w.id, pnr: r.id, why },
+      'hold not wanted by its watch: cancelling it at the operator',
+    );
+    try {
+      await (await this.accountProvider(w.accountId)).cancel(r);
+    } catch (e) {
+      this.ctx.log.error({ err: e, pnr: r.id }, 'could not cancel an unwanted hold');
+    }
+    if (why === 'stopped')
+      await this.ctx.database.db
+        .update(railWatches)
+        .set({
+          reservingSince: null,
+          lastResult: `stopped while reserving: hold ${r.id} cancelled`,
+          updatedAt: new Date(),
+        })
+        .where(eq(railWatches.id, w.id));
+    return false;
+  }
+
+  /**
+   * After a crash between the operator's answer and our commit, the hold exists at the operator
+   * but not here. Before trying again, look for it and adopt it instead of making a second one.
+   */
+  private async reconcile(w: WatchRow): Promise<boolean> {
+    try {
+      const p = await this.accountProvider(w.accountId);
+      const theirs = await p.listReservations();
+      const known = new Set(
+        (
+          await this.ctx.database.db
+            .select({ pnr: railReservations.pnr })
+            .from(railReservations)
+            .where(eq(railReservations.accountId, w.accountId))
+        ).map((x) => x.pnr),
+      );
+      const found = theirs.find(
+        (r) =>
+          !known.has(r.id) &&
+          !r.paid &&
+          r.date === w.date &&
+          r.trainNo === w.reservingTrain &&
+          r.from.name === w.fromStation &&
+          r.to.name === w.toStation,
+      );
+      if (found) {
+        this.ctx.log.info({ watchId: w.id, pnr: found.id }, 'adopting a hold made before a crash');
+        return await this.record(w, found);
+      }
+      await this.ctx.database.db
+        .update(railWatches)
+        .set({ reservingSince: null, reservingTrain: null, updatedAt: new Date() })
+        .where(eq(railWatches.id, w.id));
+      w.reservingSince = null;
+      return false;
+    } catch (err) {
+      this.ctx.log.warn({ err, watchId: w.id }, 'could not check the operator for a lost hold');
+      return false;
+    }
+  }
+
+  async watchRow(id: string) {
+    const [w] = await this.ctx.database.db.select().from(railWatches).where(eq(railWatches.id, id));
+    return w;
+  }
+
+  async reservationRow(id: string) {
+    const [r] = await this.ctx.database.db.select().from(railReservations).where(eq(railReservations.id, id));
+    return r;
+  }
+}
+
+export { kstIso };

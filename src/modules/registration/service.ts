@@ -1,0 +1,1137 @@
+import { randomBytes } from 'node:crypto';
+import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { Eta } from 'eta';
+import type { User } from '../../platform/auth/service.ts';
+import type { Context } from '../../platform/context.ts';
+import { selectRows, sqlState, type Tx } from '../../platform/db.ts';
+import { AppError, conflict, forbidden, invalidField, notFound } from '../../platform/errors.ts';
+import { zonedParts } from '../../platform/time.ts';
+import type { Tickets } from '../tickets/index.ts';
+import { announcement, postWebhook } from './actions/discord.ts';
+import { createGatherClient, GatherError } from './actions/gather.ts';
+import { loadToBigQuery } from './bigquery.ts';
+import {
+  type AttendeeLike,
+  dateIn,
+  deidentifyAttendee,
+  maskEmail,
+  maskName,
+  type Row,
+} from './deidentify.ts';
+import {
+  type ActionKind,
+  type RegistrationSecrets,
+  type RegistrationSettings,
+  registrationActions,
+  registrationAttendees,
+  registrationAudit,
+  registrationEvents,
+  registrationSyncRuns,
+} from './schema.ts';
+import { registrationKeys, seal, unseal } from './seal.ts';
+import {
+  contactOf,
+  createKktixClient,
+  diffAttendees,
+  isActive,
+  type KktixAttendee,
+  KktixError,
+  stableJson,
+} from './sources/kktix.ts';
+import { UpstreamError } from './sources/upstream.ts';
+
+export const SYNC_JOB = 'registration.sync';
+export const ACTION_JOB = 'registration.action';
+export const TICK_JOB = 'registration.tick';
+
+export const DEFAULT_SUBJECT = '[<%= it.eventName %>] Welcome, <%= it.name %>';
+export const DEFAULT_TEMPLATE = `<p>Hello <%= it.name %>,</p>
+<p>You are registered for <b><%= it.eventName %></b> (<%= it.ticketName %>).</p>
+<% if (it.date) { %><p>Date: <%= it.date %></p><% } %>
+<% if (it.venueLink) { %><p>Join the online venue: <a href="<%= it.venueLink %>"><%= it.venueLink %></a></p><% } %>
+<p>안녕하세요 · 您好 · See you there!</p>`;
+
+/** Longest /event report and sales report range, in days. */
+export const MAX_REPORT_DAYS = 92;
+const LOCK_MS = 5 * 60_000;
+const ACTION_STALE_MS = 5 * 60_000;
+
+export type EventRow = typeof registrationEvents.$inferSelect;
+export type SyncTrigger = 'poll' | 'webhook' | 'manual' | 'create';
+
+export type EventInput = {
+  slug: string;
+  name: string;
+  source: 'kktix' | 'tickets';
+  kktix?: { baseUrl: string; eventId: string; token?: string };
+  ticketsEventId?: string;
+  backfill?: boolean;
+  pollMinutes?: number;
+  startsAt?: Date | null;
+  venueLink?: string | null;
+  timezone?: string;
+  quotas?: Record<string, number>;
+  gather?: { enabled: boolean; baseUrl?: string; spaceId?: string; apiKey?: string; allowRemoval?: boolean };
+  mail?: { enabled: boolean; subject?: string; template?: string };
+  discord?: { enabled: boolean; webhookUrl?: string };
+  bigquery?: RegistrationSettings['bigquery'] | null;
+};
+
+export type SyncSummary = {
+  status: 'done' | 'busy' | 'skipped';
+  total?: number;
+  added?: number;
+  changed?: number;
+  refunded?: number;
+  requests?: number;
+  ms?: number;
+};
+
+export class SyncBusy extends Error {}
+
+type ActionKey = { eventId: string; externalId: string; action: string };
+
+const subjectEta = new Eta({ autoEscape: false, useWith: false });
+const htmlEta = new Eta({ autoEscape: true, useWith: false });
+
+export type RegistrationOptions = {
+  /** fetch for the outside services (tests may wrap it) */
+  fetch?: typeof fetch;
+  /** gap between KKTIX requests, default 100 ms */
+  kktixMinIntervalMs?: number;
+  kktixConcurrency?: number;
+};
+
+export class Registration {
+  readonly keys: ReturnType<typeof registrationKeys>;
+  constructor(
+    private readonly ctx: Context,
+    private readonly tickets: Tickets,
+    private readonly opts: RegistrationOptions = {},
+  ) {
+    this.keys = registrationKeys(ctx.config.registrationSecret ?? ctx.secret);
+  }
+
+  private get db() {
+    return this.ctx.database.db;
+  }
+
+  // ------------------------------------------------------------------ events and settings
+
+  secretsOf(ev: EventRow): RegistrationSecrets {
+    if (!ev.secrets) return {};
+    try {
+      return unseal<RegistrationSecrets>(this.keys, ev.secrets, ev.id);
+    } catch {
+      throw new AppError(
+        409,
+        `the saved credentials of ${ev.slug} cannot be opened: REGISTRATION_SECRET (or the service secret) changed; enter the tokens again`,
+      );
+    }
+  }
+
+  async eventById(id: string): Promise<EventRow> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('registration event');
+    const [ev] = await this.db.select().from(registrationEvents).where(eq(registrationEvents.id, id));
+    if (!ev) throw notFound('registration event');
+    return ev;
+  }
+
+  async eventBySlug(slug: string): Promise<EventRow | undefined> {
+    const [ev] = await this.db
+      .select()
+      .from(registrationEvents)
+      .where(sql`lower(${registrationEvents.slug}) = lower(${slug})`);
+    return ev;
+  }
+
+  async eventByWebhook(secret: string): Promise<EventRow | undefined> {
+    const [ev] = await this.db
+      .select()
+      .from(registrationEvents)
+      .where(and(eq(registrationEvents.webhookSecret, secret), eq(registrationEvents.source, 'kktix')));
+    return ev;
+  }
+
+  /** The event, if the actor organises it; admins may act on every event. */
+  async owned(actor: User, id: string): Promise<EventRow> {
+    const ev = await this.eventById(id);
+    if (actor.role !== 'admin' && ev.organizerId !== actor.id)
+      throw forbidden('you do not organise this registration event');
+    return ev;
+  }
+
+  async list(actor?: User): Promise<EventRow[]> {
+    const q = this.db.select().from(registrationEvents);
+    return actor && actor.role !== 'admin'
+      ? q.where(eq(registrationEvents.organizerId, actor.id)).orderBy(asc(registrationEvents.slug))
+      : q.orderBy(asc(registrationEvents.slug));
+  }
+
+  /** Settings for the web UI: secrets are never returned, only whether they are set. */
+  view(ev: EventRow) {
+    const s = this.secretsOf(ev);
+    return {
+      id: ev.id,
+      slug: ev.slug,
+      name: ev.name,
+      source: ev.source,
+      organizerId: ev.organizerId,
+      pollMinutes: ev.pollSeconds / 60,
+      startsAt: ev.startsAt?.toISOString() ?? null,
+      settings: ev.settings,
+      secrets: {
+        kktixToken: Boolean(s.kktixToken),
+        gatherApiKey: Boolean(s.gatherApiKey),
+        discordWebhookUrl: Boolean(s.discordWebhookUrl),
+      },
+      webhookPath: ev.source === 'kktix' ? `/api/registration/kktix/webhook/${ev.webhookSecret}` : null,
+      sync: {
+        lastSyncAt: ev.lastSyncAt?.toISOString() ?? null,
+        lastOkAt: ev.lastOkAt?.toISOString() ?? null,
+        nextSyncAt: ev.nextSyncAt?.toISOString() ?? null,
+        lastError: ev.lastError,
+      },
+    };
+  }
+
+  private merge(
+    input: EventInput,
+    before?: { settings: RegistrationSettings; secrets: RegistrationSecrets },
+  ): { settings: RegistrationSettings; secrets: RegistrationSecrets } {
+    const secrets: RegistrationSecrets = { ...(before?.secrets ?? {}) };
+    if (input.kktix?.token) secrets.kktixToken = input.kktix.token;
+    if (input.gather?.apiKey) secrets.gatherApiKey = input.gather.apiKey;
+    if (input.discord?.webhookUrl) secrets.discordWebhookUrl = input.discord.webhookUrl;
+    const settings: RegistrationSettings = {
+      ...(input.kktix ? { kktix: { baseUrl: input.kktix.baseUrl, eventId: input.kktix.eventId } } : {}),
+      ...(input.ticketsEventId ? { ticketsEventId: input.ticketsEventId } : {}),
+      ...(input.venueLink ? { venueLink: input.venueLink } : {}),
+      backfill: input.backfill ?? before?.settings.backfill ?? false,
+      timezone: input.timezone ?? before?.settings.timezone ?? 'Asia/Taipei',
+      ...(input.quotas ? { quotas: input.quotas } : {}),
+      gather: {
+        enabled: input.gather?.enabled ?? false,
+        ...(input.gather?.baseUrl ? { baseUrl: input.gather.baseUrl } : {}),
+        ...(input.gather?.spaceId ? { spaceId: input.gather.spaceId } : {}),
+        allowRemoval: input.gather?.allowRemoval ?? false,
+      },
+      mail: {
+        enabled: input.mail?.enabled ?? false,
+        subject: input.mail?.subject || DEFAULT_SUBJECT,
+        template: input.mail?.template || DEFAULT_TEMPLATE,
+      },
+      discord: { enabled: input.discord?.enabled ?? false },
+      ...(input.bigquery ? { bigquery: input.bigquery } : {}),
+    };
+    if (input.source === 'kktix') {
+      if (!settings.kktix) throw invalidField('body.kktix', 'required for a KKTIX source');
+      if (!secrets.kktixToken) throw invalidField('body.kktix.token', 'required');
+    } else if (!settings.ticketsEventId)
+      throw invalidField('body.ticketsEventId', 'required for a tickets source');
+    if (settings.gather?.enabled && (!settings.gather.spaceId || !secrets.gatherApiKey))
+      throw invalidField('body.gather', 'spaceId and apiKey are required when Gather is on');
+    if (settings.discord?.enabled && !secrets.discordWebhookUrl)
+      throw invalidField('body.discord.webhookUrl', 'required when Discord announcements are on');
+    if (settings.mail?.template) {
+      try {
+        htmlEta.renderString(settings.mail.template, sampleMailData());
+        subjectEta.renderString(settings.mail.subject ?? DEFAULT_SUBJECT, sampleMailData());
+      } catch (err) {
+        throw invalidField('body.mail.template', `does not render: ${(err as Error).message.split('\n')[0]}`);
+      }
+    }
+    return { settings, secrets };
+  }
+
+  /** Checks the source answers with these credentials, so a wrong token is a clear 422 now, not a failed poll later. */
+  private async checkSource(input: EventInput, settings: RegistrationSettings, secrets: RegistrationSecrets) {
+    if (input.source === 'tickets') {
+      try {
+        await this.tickets.getEvent(settings.ticketsEventId as string);
+      } catch {
+        throw invalidField('body.ticketsEventId', 'no such yeyak event');
+      }
+      return;
+    }
+    const client = this.kktix(settings, secrets);
+    try {
+      await client.listAttendanceBooks(settings.kktix?.eventId as string);
+    } catch (err) {
+      if (err instanceof KktixError) {
+        const path = err.reason === 'unauthorized' ? 'body.kktix.token' : 'body.kktix';
+        throw new AppError(422, `${path}: ${err.message}`, {
+          errors: [{ path, message: err.message }],
+          reason: err.reason,
+        });
+      }
+      throw err;
+    }
+  }
+
+  private kktix(settings: RegistrationSettings, secrets: RegistrationSecrets) {
+    return createKktixClient({
+      baseUrl: settings.kktix?.baseUrl as string,
+      token: secrets.kktixToken as string,
+      fetch: this.opts.fetch,
+      minIntervalMs: this.opts.kktixMinIntervalMs ?? this.ctx.config.registrationKktixIntervalMs ?? 100,
+      concurrency: this.opts.kktixConcurrency ?? 2,
+      timeoutMs: 15_000,
+    });
+  }
+
+  async create(actor: User, input: EventInput): Promise<EventRow> {
+    const { settings, secrets } = this.merge(input);
+    await this.checkSource(input, settings, secrets);
+    const id = crypto.randomUUID();
+    try {
+      const [ev] = await this.db
+        .insert(registrationEvents)
+        .values({
+          id,
+          slug: input.slug,
+          name: input.name,
+          organizerId: actor.id,
+          source: input.source,
+          settings,
+          secrets: seal(this.keys, secrets, id),
+          webhookSecret: randomBytes(24).toString('base64url'),
+          pollSeconds: Math.round((input.pollMinutes ?? 3) * 60),
+          startsAt: input.startsAt ?? null,
+          nextSyncAt: input.source === 'kktix' ? new Date() : null,
+        })
+        .returning();
+      if (ev.source === 'kktix') await this.requestSync(ev.id, 'create');
+      return ev;
+    } catch (err) {
+      if (sqlState(err) === '23505')
+        throw conflict(`slug ${input.slug} is already taken`, { path: 'body.slug' });
+      throw err;
+    }
+  }
+
+  async update(actor: User, id: string, input: EventInput): Promise<EventRow> {
+    const ev = await this.owned(actor, id);
+    if (input.source !== ev.source) throw invalidField('body.source', 'cannot be changed');
+    let before: RegistrationSecrets = {};
+    try {
+      before = this.secretsOf(ev);
+    } catch {
+      // Sealed under an old key: the input must bring the secrets again (merge checks they are there).
+    }
+    const { settings, secrets } = this.merge(input, { settings: ev.settings, secrets: before });
+    const sourceChanged =
+      stableJson(settings.kktix ?? null) !== stableJson(ev.settings.kktix ?? null) ||
+      Boolean(input.kktix?.token) ||
+      settings.ticketsEventId !== ev.settings.ticketsEventId;
+    if (sourceChanged) await this.checkSource(input, settings, secrets);
+    try {
+      const [row] = await this.db
+        .update(registrationEvents)
+        .set({
+          slug: input.slug,
+          name: input.name,
+          settings,
+          secrets: seal(this.keys, secrets, id),
+          pollSeconds: Math.round((input.pollMinutes ?? ev.pollSeconds / 60) * 60),
+          startsAt: input.startsAt === undefined ? ev.startsAt : input.startsAt,
+          updatedAt: new Date(),
+        })
+        .where(eq(registrationEvents.id, id))
+        .returning();
+      return row;
+    } catch (err) {
+      if (sqlState(err) === '23505')
+        throw conflict(`slug ${input.slug} is already taken`, { path: 'body.slug' });
+      throw err;
+    }
+  }
+
+  // ------------------------------------------------------------------ sync
+
+  /** Queues a sync now (webhook, manual, creation). */
+  async requestSync(eventId: string, trigger: SyncTrigger) {
+    await this.ctx.jobs.send(SYNC_JOB, { eventId, trigger });
+  }
+
+  /** Schedules the next poll; a poll job whose `due` no longer matches the event's is a stale chain and skips. */
+  private async schedulePoll(eventId: string, at: Date) {
+    await this.ctx.jobs.boss.sendAfter(SYNC_JOB, { eventId, trigger: 'poll', due: at.toISOString() }, {}, at);
+  }
+
+  /** The minute sweep: events whose poll is overdue (a lost job, a restart) get one now. */
+  async tick() {
+    const overdue = await this.db
+      .select({ id: registrationEvents.id, nextSyncAt: registrationEvents.nextSyncAt })
+      .from(registrationEvents)
+      .where(
+        and(
+          eq(registrationEvents.source, 'kktix'),
+          lt(registrationEvents.nextSyncAt, sql`now() - interval '30 seconds'`),
+          or(
+            sql`${registrationEvents.startsAt} is null`,
+            sql`${registrationEvents.startsAt} > now() - interval '1 day'`,
+          ),
+        ),
+      );
+    for (const e of overdue)
+      await this.ctx.jobs.send(SYNC_JOB, {
+        eventId: e.id,
+        trigger: 'poll',
+        due: e.nextSyncAt?.toISOString(),
+      });
+    // Actions whose job got lost (a crash between commit and enqueue) are queued again.
+    const stuck = await this.db
+      .select()
+      .from(registrationActions)
+      .where(
+        or(
+          and(
+            eq(registrationActions.status, 'pending'),
+            lt(registrationActions.updatedAt, sql`now() - interval '2 minutes'`),
+          ),
+          // claimed by a worker that died mid-action (runAction takes these over after ACTION_STALE_MS)
+          and(
+            eq(registrationActions.status, 'running'),
+            lt(registrationActions.claimedAt, sql`now() - interval '5 minutes'`),
+          ),
+        ),
+      )
+      .limit(500);
+    await this.enqueueActions(stuck);
+    return { polls: overdue.length, actions: stuck.length };
+  }
+
+  /** The job: `due` set means a scheduled poll, skipped unless it is the event's current one. */
+  async syncJob(data: { eventId: string; trigger: SyncTrigger; due?: string }): Promise<SyncSummary> {
+    const [ev] = await this.db
+      .select()
+      .from(registrationEvents)
+      .where(eq(registrationEvents.id, data.eventId));
+    if (ev?.source !== 'kktix') return { status: 'skipped' };
+    if (data.trigger === 'poll' && data.due && ev.nextSyncAt?.getTime() !== new Date(data.due).getTime())
+      return { status: 'skipped' };
+    try {
+      return await this.sync(ev.id, data.trigger);
+    } catch (err) {
+      // A poll that failed is retried by the next poll; a busy webhook sync comes back via the job's retry.
+      if (err instanceof SyncBusy && data.trigger !== 'poll') throw err;
+      if (data.trigger === 'poll' || err instanceof UpstreamError) return { status: 'skipped' };
+      throw err;
+    }
+  }
+
+  /**
+   * One sync of a KKTIX event: read the book, fetch unknown records, diff against the stored
+   * snapshot, and in ONE transaction store the snapshot, the new actions and the run. Actions are
+   * rows keyed by (event, attendee, action), so a repeated sync never makes a second one.
+   */
+  async sync(eventId: string, trigger: SyncTrigger): Promise<SyncSummary> {
+    const started = new Date();
+    const [ev] = await this.db
+      .update(registrationEvents)
+      .set({ syncLockUntil: new Date(Date.now() + LOCK_MS) })
+      .where(
+        and(
+          eq(registrationEvents.id, eventId),
+          or(
+            sql`${registrationEvents.syncLockUntil} is null`,
+            lt(registrationEvents.syncLockUntil, sql`now()`),
+          ),
+        ),
+      )
+      .returning();
+    if (!ev) throw new SyncBusy(`a sync of ${eventId} is already running`);
+    const next = new Date(Date.now() + ev.pollSeconds * 1000);
+    const polling = !ev.startsAt || ev.startsAt.getTime() > Date.now() - 86_400_000;
+    try {
+      const secrets = this.secretsOf(ev);
+      const knownRows = await this.db
+        .select({ id: registrationAttendees.externalId, record: registrationAttendees.record })
+        .from(registrationAttendees)
+        .where(eq(registrationAttendees.eventId, eventId));
+      const known = new Map<number, KktixAttendee>();
+      for (const r of knownRows) known.set(Number(r.id), r.record as KktixAttendee);
+      const client = this.kktix(ev.settings, secrets);
+      const result = await client.syncEvent(ev.settings.kktix?.eventId as string, { known });
+      const diff = diffAttendees(known, result.attendees);
+      const changedRecords = [...result.attendees.values()].filter((a) => {
+        const k = known.get(a.id);
+        return !k || stableJson(k) !== stableJson(a);
+      });
+      const activeBefore = [...known.values()].filter(isActive).length;
+      let createdActions: ActionKey[] = [];
+      const summary = await this.ctx.tx(async (tx) => {
+        for (let i = 0; i < changedRecords.length; i += 500) {
+          const chunk = changedRecords.slice(i, i + 500).map((a) => this.attendeeRow(eventId, a));
+          await tx
+            .insert(registrationAttendees)
+            .values(chunk)
+            .onConflictDoUpdate({
+              target: [registrationAttendees.eventId, registrationAttendees.externalId],
+              set: {
+                ticketName: sql`excluded.ticket_name`,
+                name: sql`excluded.name`,
+                email: sql`excluded.email`,
+                phone: sql`excluded.phone`,
+                active: sql`excluded.active`,
+                paidAt: sql`excluded.paid_at`,
+                record: sql`excluded.record`,
+                updatedAt: sql`now()`,
+                refundedAt: sql`case when excluded.active then null else coalesce(${registrationAttendees.refundedAt}, now()) end`,
+              },
+            });
+        }
+        const gone = diff.refunded.filter((a) => !result.attendees.has(a.id)).map((a) => String(a.id));
+        for (let i = 0; i < gone.length; i += 500)
+          await tx
+            .update(registrationAttendees)
+            .set({
+              active: false,
+              refundedAt: sql`coalesce(${registrationAttendees.refundedAt}, now())`,
+              updatedAt: sql`now()`,
+            })
+            .where(
+              and(
+                eq(registrationAttendees.eventId, eventId),
+                inArray(registrationAttendees.externalId, gone.slice(i, i + 500)),
+              ),
+            );
+        let total = activeBefore - diff.refunded.length;
+        // The first sync of an event sets the baseline: people already registered are not welcomed again.
+        const baseline = !ev.lastOkAt && !ev.settings.backfill;
+        const created = baseline
+          ? []
+          : await this.addActions(
+              tx,
+              ev,
+              diff.added.map((a) => ({ externalId: String(a.id), total: ++total })),
+              diff.refunded.map((a) => String(a.id)),
+            );
+        const counts = {
+          total: result.ids.length,
+          added: diff.added.length,
+          changed: diff.changed.length,
+          refunded: diff.refunded.length,
+          requests: result.requests,
+        };
+        createdActions = created;
+        await tx
+          .insert(registrationSyncRuns)
+          .values({ eventId, trigger, startedAt: started, ok: true, ...counts });
+        await tx
+          .update(registrationEvents)
+          .set({
+            lastSyncAt: new Date(),
+            lastOkAt: new Date(),
+            lastError: null,
+            nextSyncAt: polling ? next : null,
+            syncLockUntil: null,
+          })
+          .where(eq(registrationEvents.id, eventId));
+        return counts;
+      });
+      if (polling) await this.schedulePoll(eventId, next);
+      // Only the actions this sync created; a job lost in a crash is found again by the minute sweep.
+      await this.enqueueActions(createdActions);
+      return { status: 'done', ...summary, ms: Date.now() - started.getTime() };
+    } catch (err) {
+      const message = String((err as Error).message ?? err).slice(0, 500);
+      await this.db
+        .insert(registrationSyncRuns)
+        .values({ eventId, trigger, startedAt: started, ok: false, error: message });
+      await this.db
+        .update(registrationEvents)
+        .set({
+          lastSyncAt: new Date(),
+          lastError: message,
+          nextSyncAt: polling ? next : null,
+          syncLockUntil: null,
+        })
+        .where(eq(registrationEvents.id, eventId));
+      if (polling) await this.schedulePoll(eventId, next);
+      throw err;
+    }
+  }
+
+  private attendeeRow(eventId: string, a: KktixAttendee) {
+    const c = contactOf(a);
+    return {
+      eventId,
+      externalId: String(a.id),
+      ticketName: a.ticket_name,
+      name: c.name ?? null,
+      email: c.email ?? null,
+      phone: c.phone ?? null,
+      quantity: 1,
+      active: isActive(a),
+      paidAt: a.updated_at ? new Date(a.updated_at * 1000) : null,
+      record: a as Record<string, unknown>,
+    };
+  }
+
+  /** Action rows for new and refunded attendees; existing rows are left alone (that is the "once"). */
+  private async addActions(
+    tx: Tx,
+    ev: EventRow,
+    added: { externalId: string; total: number }[],
+    refunded: string[],
+  ): Promise<ActionKey[]> {
+    const s = ev.settings;
+    const rows: (typeof registrationActions.$inferInsert)[] = [];
+    for (const a of added) {
+      if (s.gather?.enabled) rows.push({ eventId: ev.id, externalId: a.externalId, action: 'gather' });
+      if (s.mail?.enabled) rows.push({ eventId: ev.id, externalId: a.externalId, action: 'mail' });
+      if (s.discord?.enabled)
+        rows.push({
+          eventId: ev.id,
+          externalId: a.externalId,
+          action: 'discord',
+          detail: JSON.stringify({ total: a.total }),
+        });
+    }
+    if (s.gather?.enabled)
+      for (const id of refunded) {
+        rows.push({ eventId: ev.id, externalId: id, action: 'gather_remove' });
+      }
+    const created: ActionKey[] = [];
+    for (let i = 0; i < rows.length; i += 500)
+      created.push(
+        ...(await tx
+          .insert(registrationActions)
+          .values(rows.slice(i, i + 500))
+          .onConflictDoNothing()
+          .returning({
+            eventId: registrationActions.eventId,
+            externalId: registrationActions.externalId,
+            action: registrationActions.action,
+          })),
+      );
+    // A refunded-then-bought-again ticket gets its access back.
+    if (s.gather?.enabled && added.length > 0)
+      await tx.delete(registrationActions).where(
+        and(
+          eq(registrationActions.eventId, ev.id),
+          eq(registrationActions.action, 'gather_remove'),
+          inArray(
+            registrationActions.externalId,
+            added.map((a) => a.externalId),
+          ),
+        ),
+      );
+    return created;
+  }
+
+  private async enqueueActions(rows: { eventId: string; externalId: string; action: string }[]) {
+    await this.ctx.jobs.insert(
+      rows.map((r) => ({
+        name: ACTION_JOB,
+        data: { eventId: r.eventId, externalId: r.externalId, action: r.action },
+        retryLimit: 5,
+        retryDelay: 1,
+        retryBackoff: true,
+      })),
+    );
+  }
+
+  // ------------------------------------------------------------------ yeyak's own tickets
+
+  /** A `reservation.confirmed` / `reservation.cancelled` event, read through the tickets module's public API. */
+  async onReservation(topic: string, payload: Record<string, unknown>) {
+    const r = await this.tickets.reservationById(Number(payload.reservationId));
+    if (!r) return;
+    const followers = await this.db
+      .select()
+      .from(registrationEvents)
+      .where(
+        and(
+          eq(registrationEvents.source, 'tickets'),
+          sql`${registrationEvents.settings}->>'ticketsEventId' = ${r.eventId}`,
+        ),
+      );
+    const active = topic === 'reservation.confirmed' && !r.deleted;
+    for (const ev of followers) {
+      const externalId = `reservation:${r.id}`;
+      const record: AttendeeLike & Record<string, unknown> = {
+        id: externalId,
+        ticket_name: r.ticketTypeName,
+        state: active ? 'activated' : 'cancelled',
+        is_paid: true,
+        price: r.totalPrice,
+        currency: 'KRW',
+        payment_method: r.source,
+        updated_at: Date.parse(r.createdAt) / 1000,
+        data: [['Contact Email', r.email]],
+        quantity: r.quantity,
+      };
+      let created: ActionKey[] = [];
+      await this.ctx.tx(async (tx) => {
+        const [before] = await tx
+          .select({ active: registrationAttendees.active })
+          .from(registrationAttendees)
+          .where(
+            and(eq(registrationAttendees.eventId, ev.id), eq(registrationAttendees.externalId, externalId)),
+          );
+        await tx
+          .insert(registrationAttendees)
+          .values({
+            eventId: ev.id,
+            externalId,
+            ticketName: r.ticketTypeName,
+            email: r.email,
+            quantity: r.quantity,
+            active,
+            paidAt: new Date(r.createdAt),
+            record,
+            refundedAt: active ? null : new Date(),
+          })
+          .onConflictDoUpdate({
+            target: [registrationAttendees.eventId, registrationAttendees.externalId],
+            set: {
+              active,
+              record,
+              updatedAt: sql`now()`,
+              refundedAt: active ? null : sql`coalesce(${registrationAttendees.refundedAt}, now())`,
+            },
+          });
+        const [{ n }] = await selectRows<{ n: number }>(
+          tx,
+          sql`select coalesce(sum(quantity), 0)::int as n from registration_attendees where event_id = ${ev.id} and active`,
+        );
+        if (active && !before?.active)
+          created = await this.addActions(tx, ev, [{ externalId, total: Number(n) }], []);
+        if (!active && before?.active) created = await this.addActions(tx, ev, [], [externalId]);
+        await tx
+          .update(registrationEvents)
+          .set({ lastSyncAt: new Date(), lastOkAt: new Date(), lastError: null })
+          .where(eq(registrationEvents.id, ev.id));
+      });
+      await this.enqueueActions(created);
+    }
+  }
+
+  // ------------------------------------------------------------------ actions
+
+  /**
+   * Runs one action at most once to completion: claimed by a conditional update, marked done after
+   * the outside call answered. A failure is recorded (attempts, last error) and rethrown so the job
+   * queue retries it with backoff.
+   */
+  async runAction(data: { eventId: string; externalId: string; action: ActionKind }) {
+    const key = and(
+      eq(registrationActions.eventId, data.eventId),
+      eq(registrationActions.externalId, data.externalId),
+      eq(registrationActions.action, data.action),
+    );
+    const [claimed] = await this.db
+      .update(registrationActions)
+      .set({
+        status: 'running',
+        claimedAt: sql`now()`,
+        attempts: sql`${registrationActions.attempts} + 1`,
+        updatedAt: sql`now()`,
+      })
+      .where(
+        and(
+          key,
+          or(
+            inArray(registrationActions.status, ['pending', 'failed']),
+            and(
+              eq(registrationActions.status, 'running'),
+              lt(registrationActions.claimedAt, new Date(Date.now() - ACTION_STALE_MS)),
+            ),
+          ),
+        ),
+      )
+      .returning();
+    if (!claimed) return 'skipped';
+    try {
+      const outcome = await this.perform(claimed);
+      await this.db
+        .update(registrationActions)
+        .set({
+          status: outcome.status,
+          doneAt: sql`now()`,
+          lastError: outcome.status === 'skipped' ? outcome.message : null,
+          updatedAt: sql`now()`,
+        })
+        .where(key);
+      return outcome.status;
+    } catch (err) {
+      await this.db
+        .update(registrationActions)
+        .set({
+          status: 'failed',
+          lastError: String((err as Error).message ?? err).slice(0, 500),
+          updatedAt: sql`now()`,
+        })
+        .where(key);
+      throw err;
+    }
+  }
+
+  private async perform(
+    a: typeof registrationActions.$inferSelect,
+  ): Promise<{ status: 'done' | 'skipped'; message?: string }> {
+    const ev = await this.eventById(a.eventId);
+    const [att] = await this.db
+      .select()
+      .from(registrationAttendees)
+      .where(
+        and(eq(registrationAttendees.eventId, a.eventId), eq(registrationAttendees.externalId, a.externalId)),
+      );
+    if (!att) return { status: 'skipped', message: 'attendee no longer known' };
+    if (a.action !== 'gather_remove' && !att.active)
+      return { status: 'skipped', message: 'refunded before the action ran' };
+    const secrets = this.secretsOf(ev);
+    const s = ev.settings;
+    if (a.action === 'gather' || a.action === 'gather_remove') {
+      if (!att.email) return { status: 'skipped', message: 'no e-mail address' };
+      const gather = createGatherClient({
+        baseUrl: s.gather?.baseUrl,
+        apiKey: secrets.gatherApiKey ?? '',
+        spaceId: s.gather?.spaceId ?? '',
+        allowRemoval: s.gather?.allowRemoval,
+        fetch: this.opts.fetch,
+        attempts: 2,
+      });
+      if (a.action === 'gather') {
+        await gather.addGuests([
+          {
+            email: att.email,
+            guest: { name: maskName(att.name) || undefined, affiliation: att.ticketName, role: 'guest' },
+          },
+        ]);
+        return { status: 'done' };
+      }
+      const res = await gather.removeGuest(att.email);
+      return res.removed ? { status: 'done' } : { status: 'skipped', message: res.message };
+    }
+    if (a.action === 'mail') {
+      if (!att.email) return { status: 'skipped', message: 'no e-mail address' };
+      const data = this.mailData(ev, att);
+      const html = htmlEta.renderString(s.mail?.template || DEFAULT_TEMPLATE, data);
+      await this.ctx.mailer.send({
+        to: att.email,
+        subject: subjectEta
+          .renderString(s.mail?.subject || DEFAULT_SUBJECT, data)
+          .replace(/[\r\n]+/g, ' ')
+          .slice(0, 200),
+        html,
+        text: html
+          .replace(/<br\s*\/?>|<\/p>/gi, '\n')
+          .replace(/<[^>]+>/g, '')
+          .replace(/&amp;/g, '&')
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&quot;/g, '"')
+          .replace(/&#39;/g, "'")
+          .replace(/\n{3,}/g, '\n\n')
+          .trim(),
+      });
+      return { status: 'done' };
+    }
+    if (a.action === 'discord') {
+      if (!secrets.discordWebhookUrl) return { status: 'skipped', message: 'no webhook configured' };
+      const total = a.detail ? Number(JSON.parse(a.detail).total) : undefined;
+      await postWebhook(
+        secrets.discordWebhookUrl,
+        announcement({
+          name: att.name ?? undefined,
+          ticketName: att.ticketName,
+          total: total ?? 0,
+          eventName: ev.name,
+        }),
+      );
+      return { status: 'done' };
+    }
+    return { status: 'skipped', message: `unknown action ${a.action}` };
+  }
+
+  private mailData(ev: EventRow, att: typeof registrationAttendees.$inferSelect) {
+    const tz = ev.settings.timezone ?? 'Asia/Taipei';
+    const when = ev.startsAt ? zonedParts(ev.startsAt, tz) : undefined;
+    return {
+      name: att.name || (att.email ? att.email.split('@')[0] : ''),
+      email: att.email ?? '',
+      eventName: ev.name,
+      slug: ev.slug,
+      ticketName: att.ticketName,
+      quantity: att.quantity,
+      venueLink: ev.settings.venueLink ?? '',
+      date: when ? `${when.date} ${when.time} (${tz})` : '',
+    };
+  }
+
+  /** Retries an attendee's failed (or all unfinished) actions now. */
+  async retry(actor: User, eventId: string, externalId: string) {
+    await this.owned(actor, eventId);
+    const rows = await this.db
+      .update(registrationActions)
+      .set({ status: 'pending', updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(registrationActions.eventId, eventId),
+          eq(registrationActions.externalId, externalId),
+          inArray(registrationActions.status, ['failed', 'pending']),
+        ),
+      )
+      .returning();
+    if (rows.length === 0) {
+      const [att] = await this.db
+        .select({ id: registrationAttendees.externalId })
+        .from(registrationAttendees)
+        .where(
+          and(eq(registrationAttendees.eventId, eventId), eq(registrationAttendees.externalId, externalId)),
+        );
+      if (!att) throw notFound('attendee');
+    }
+    await this.enqueueActions(rows);
+    return rows.map((r) => r.action);
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  async audit(actor: User, eventId: string, action: string, rows: number, detail?: string) {
+    await this.db
+      .insert(registrationAudit)
+      .values({ eventId, userId: actor.id, action, rows, detail: detail ?? null });
+  }
+
+  /** Raw attendee data with action states: for the event's organisers and admins, audited. */
+  async attendees(actor: User, eventId: string, opts: { limit?: number; offset?: number } = {}) {
+    await this.owned(actor, eventId);
+    const rows = await this.db
+      .select()
+      .from(registrationAttendees)
+      .where(eq(registrationAttendees.eventId, eventId))
+      .orderBy(desc(registrationAttendees.paidAt), asc(registrationAttendees.externalId))
+      .limit(opts.limit ?? 200)
+      .offset(opts.offset ?? 0);
+    const actions = rows.length
+      ? await this.db
+          .select()
+          .from(registrationActions)
+          .where(
+            and(
+              eq(registrationActions.eventId, eventId),
+              inArray(
+                registrationActions.externalId,
+                rows.map((r) => r.externalId),
+              ),
+            ),
+          )
+      : [];
+    const [{ n }] = await selectRows<{ n: number }>(
+      this.db,
+      sql`select count(*)::int as n from registration_attendees where event_id = ${eventId}`,
+    );
+    await this.audit(actor, eventId, 'view', rows.length, `attendees offset ${opts.offset ?? 0}`);
+    return {
+      total: Number(n),
+      attendees: rows.map((r) => ({
+        id: r.externalId,
+        name: r.name,
+        email: r.email,
+        phone: r.phone,
+        ticketName: r.ticketName,
+        quantity: r.quantity,
+        active: r.active,
+        paidAt: r.paidAt?.toISOString() ?? null,
+        refundedAt: r.refundedAt?.toISOString() ?? null,
+        actions: actions
+          .filter((a) => a.externalId === r.externalId)
+          .map((a) => ({
+            action: a.action,
+            status: a.status,
+            attempts: a.attempts,
+            lastError: a.lastError,
+            doneAt: a.doneAt?.toISOString() ?? null,
+          })),
+      })),
+    };
+  }
+
+  async syncRuns(eventId: string, limit = 20) {
+    const rows = await this.db
+      .select()
+      .from(registrationSyncRuns)
+      .where(eq(registrationSyncRuns.eventId, eventId))
+      .orderBy(desc(registrationSyncRuns.id))
+      .limit(limit);
+    return rows.map((r) => ({
+      ...r,
+      startedAt: r.startedAt.toISOString(),
+      finishedAt: r.finishedAt.toISOString(),
+    }));
+  }
+
+  async actionCounts(eventId: string) {
+    return selectRows<{ action: string; status: string; n: number }>(
+      this.db,
+      sql`select action, status, count(*)::int as n from registration_actions where event_id = ${eventId} group by 1, 2 order by 1, 2`,
+    );
+  }
+
+  async auditLog(eventId: string, limit = 100) {
+    const rows = await this.db
+      .select()
+      .from(registrationAudit)
+      .where(eq(registrationAudit.eventId, eventId))
+      .orderBy(desc(registrationAudit.id))
+      .limit(limit);
+    return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
+  }
+
+  /** Tickets sold per local day and ticket type (active tickets, by paid time). */
+  async sales(ev: EventRow, range?: { from: string; to: string }) {
+    const tz = ev.settings.timezone ?? 'Asia/Taipei';
+    const rows = await selectRows<{ day: string; ticket: string; n: number }>(
+      this.db,
+      sql`select to_char(paid_at at time zone ${tz}, 'YYYY-MM-DD') as day, ticket_name as ticket, sum(quantity)::int as n
+            from registration_attendees
+           where event_id = ${ev.id} and active and paid_at is not null
+           group by 1, 2 order by 1, 2`,
+    );
+    const days = range ? daysBetween(range.from, range.to) : [...new Set(rows.map((r) => r.day))].sort();
+    const tickets = [...new Set(rows.map((r) => r.ticket))].sort();
+    const cell = new Map(rows.map((r) => [`${r.ticket}\u0000${r.day}`, Number(r.n)]));
+    const table = tickets.map((t) => {
+      const perDay = days.map((d) => cell.get(`${t}\u0000${d}`) ?? 0);
+      return { ticketName: t, perDay, total: perDay.reduce((x, y) => x + y, 0) };
+    });
+    return { timezone: tz, days, rows: table };
+  }
+
+  /** The CSV of /event report: one row per ticket type, one column per day, a total column. */
+  async reportCsv(ev: EventRow, from: string, to: string) {
+    checkRange(from, to);
+    const s = await this.sales(ev, { from, to });
+    const head = ['ticket_type', ...s.days, 'total'];
+    const body = s.rows.map((r) => [r.ticketName, ...r.perDay, r.total]);
+    const totals = s.days.map((_d, i) => s.rows.reduce((x, r) => x + r.perDay[i], 0));
+    body.push(['TOTAL', ...totals, totals.reduce((x, y) => x + y, 0)]);
+    return `${[head, ...body].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  }
+
+  /** Each ticket type: sold, and the total (a known quota) or "unlimited". */
+  async status(ev: EventRow) {
+    const rows = await selectRows<{ ticket: string; n: number }>(
+      this.db,
+      sql`select ticket_name as ticket, sum(quantity)::int as n from registration_attendees
+           where event_id = ${ev.id} and active group by 1 order by 1`,
+    );
+    const quotas: Record<string, number> = { ...(ev.settings.quotas ?? {}) };
+    if (ev.source === 'tickets' && ev.settings.ticketsEventId) {
+      try {
+        const te = await this.tickets.getEvent(ev.settings.ticketsEventId);
+        for (const st of te.showtimes)
+          for (const t of st.ticketTypes) quotas[t.name] = (quotas[t.name] ?? 0) + t.quota;
+      } catch {}
+    }
+    const names = [...new Set([...rows.map((r) => r.ticket), ...Object.keys(quotas)])].sort();
+    const sold = new Map(rows.map((r) => [r.ticket, Number(r.n)]));
+    return names.map((name) => ({
+      ticketName: name,
+      sold: sold.get(name) ?? 0,
+      total: quotas[name] === undefined ? ('unlimited' as const) : quotas[name],
+    }));
+  }
+
+  /** Export rows: de-identified (pseudonyms, masked names, dates kept) or raw (audited). */
+  async exportRows(actor: User, ev: EventRow, kind: 'deidentified' | 'raw', format: string): Promise<Row[]> {
+    const rows = await this.db
+      .select()
+      .from(registrationAttendees)
+      .where(eq(registrationAttendees.eventId, ev.id))
+      .orderBy(asc(registrationAttendees.paidAt), asc(registrationAttendees.externalId));
+    await this.audit(
+      actor,
+      ev.id,
+      kind === 'raw' ? 'export_raw' : 'export_deidentified',
+      rows.length,
+      format,
+    );
+    const tz = ev.settings.timezone ?? 'Asia/Taipei';
+    if (kind === 'raw')
+      return rows.map((r) => ({
+        attendee_id: r.externalId,
+        ticket_name: r.ticketName,
+        name: r.name,
+        email: r.email,
+        phone: r.phone,
+        quantity: r.quantity,
+        active: r.active,
+        paid_at: r.paidAt?.toISOString(),
+        refunded_at: r.refundedAt?.toISOString(),
+      }));
+    return rows.map((r) => ({
+      event: ev.slug,
+      ...deidentifyAttendee(r.record as AttendeeLike, { secret: this.keys.pseudonym, timeZone: tz }),
+      quantity: r.quantity,
+      active: r.active,
+      refunded_date: r.refundedAt ? dateIn(r.refundedAt.getTime(), tz) : undefined,
+    }));
+  }
+}
+
+export const maskedEmail = maskEmail;
+
+/** De-identified rows into the event's BigQuery table (a load job), audited like a download. */
+export async function exportToBigQuery(reg: Registration, actor: User, ev: EventRow) {
+  const target = ev.settings.bigquery;
+  if (!target) throw invalidField('settings.bigquery', 'set the BigQuery project, dataset and table first');
+  const rows = await reg.exportRows(actor, ev, 'deidentified', 'bigquery');
+  try {
+    return await loadToBigQuery(rows, target);
+  } catch (err) {
+    throw new AppError(502, `BigQuery: ${(err as Error).message}`);
+  }
+}
+
+function sampleMailData() {
+  return {
+    name: 'Name',
+    email: 'a@b.c',
+    eventName: 'Event',
+    slug: 'slug',
+    ticketName: 'Ticket',
+    quantity: 1,
+    venueLink: 'https://example.org',
+    date: '2026-01-01 10:00',
+  };
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function checkRange(from: string, to: string) {
+  for (const [k, v] of [
+    ['from', from],
+    ['to', to],
+  ] as const)
+    if (
+      !DATE.test(v) ||
+      Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ||
+      new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v
+    )
+      throw invalidField(k, 'must be a date YYYY-MM-DD');
+  if (from > to) throw invalidField('to', 'must not be before from');
+  const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
+  if (days > MAX_REPORT_DAYS)
+    throw invalidField('to', `the range is ${days} days; at most ${MAX_REPORT_DAYS}`);
+}
+
+export function daysBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000)
+    out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
+
+export function csvCell(v: unknown): string {
+  let s = v === null || v === undefined ? '' : String(v);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export { GatherError };

@@ -1,0 +1,174 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDiscordSim } from '../../sims/discord/index.ts';
+import { startGatherSim } from '../../sims/gather/index.ts';
+import { startKktixSim } from '../../sims/kktix/index.ts';
+import { contactOf } from '../../src/modules/registration/sources/kktix.ts';
+import { eventually, startApp, type TestApp } from '../helpers.ts';
+
+/**
+ * The registration pages in a real Chromium against a whole yeyak (PGlite, demo accounts, built
+ * web/dist) and the KKTIX, Gather and Discord stand-ins. `npm run build:web` must have run first.
+ */
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const shots = resolve(root, 'test-results/screenshots');
+const EVENT = 7001;
+
+let app: TestApp;
+let browser: Browser;
+let kktix: Awaited<ReturnType<typeof startKktixSim>>;
+let gather: Awaited<ReturnType<typeof startGatherSim>>;
+let discord: Awaited<ReturnType<typeof startDiscordSim>>;
+
+async function shot(page: Page, name: string) {
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: resolve(shots, `${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  kktix = await startKktixSim({ seed: 21, events: [{ id: EVENT, name: 'PyCon-ish 2026', attendees: 12 }] });
+  gather = await startGatherSim();
+  discord = await startDiscordSim();
+  app = await startApp(
+    'pglite',
+    { registrationKktixIntervalMs: 0 },
+    { serveWeb: true, env: { YEYAK_DEMO: '1' } },
+  );
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await kktix?.close();
+  await gather?.close();
+  await discord?.close();
+});
+
+describe('registration pages', () => {
+  it('connects KKTIX, shows sync status, attendees with action states, a retry, sales and exports (ko, zh-TW, en)', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'ko-KR',
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+
+    await page.goto(`${app.url}/login`);
+    await page.locator('input[name=email]').fill('organizer@yeyak.local');
+    await page.locator('input[name=password]').fill('yeyak-demo');
+    await page.locator('form button[type=submit]').click();
+    await page.getByTestId('user-name').waitFor();
+    await page.getByRole('link', { name: '등록 자동화' }).click();
+    await page.getByRole('heading', { name: '등록 자동화' }).waitFor();
+
+    // A wrong token is refused with the reason, next to the field.
+    const form = page.getByTestId('reg-form');
+    await form.locator('[name=slug]').fill('pycon-2026');
+    await form.locator('[name=name]').fill('PyCon-ish 2026');
+    await form.locator('[name=kktixBase]').fill(kktix.url);
+    await form.locator('[name=kktixEvent]').fill(String(EVENT));
+    await form.locator('[name=kktixToken]').fill('not-the-token');
+    await form.locator('[name=venueLink]').fill('https://app.gather.town/app/aBcD1234/yeyak-conf');
+    await form.locator('[name=gather]').check();
+    await form.locator('[name=gatherSpace]').fill(gather.spaceId);
+    await form.locator('[name=gatherKey]').fill(gather.apiKey);
+    await form.locator('[name=gatherBase]').fill(gather.url);
+    await form.locator('[name=discord]').check();
+    await form.locator('[name=discordHook]').fill(discord.createWebhook());
+    await form.locator('button[type=submit]').click();
+    await page
+      .getByText(/refused the token/)
+      .first()
+      .waitFor();
+    await shot(page, 'reg-ko-01-wrong-token');
+
+    await form.locator('[name=kktixToken]').fill(kktix.token());
+    await form.locator('button[type=submit]').click();
+    await page.getByTestId('reg-sync').waitFor();
+    const id = page.url().split('/').pop() as string;
+
+    // New buyers, one of them while Gather refuses.
+    await eventually(async () => {
+      const r = await fetch(`${app.url}/api/registration/events/${id}`, {
+        headers: {
+          authorization: `Bearer ${await page.evaluate(() => localStorage.getItem('yeyak.token'))}`,
+        },
+      });
+      return (await r.json()).data.event.sync.lastOkAt !== null;
+    });
+    kktix.addPaid(EVENT, 2);
+    gather.fail(403, '{"error":"forbidden"}');
+    const [failing] = kktix.addPaid(EVENT, 1);
+    await page.getByRole('button', { name: /지금 동기화/ }).click();
+    const row = page.getByTestId('reg-attendee').filter({ hasText: contactOf(failing).email as string });
+    await eventually(
+      async () => {
+        await page.reload();
+        return (await row.getByText(/Gather failed ×[2-9]/).count()) > 0;
+      },
+      20_000,
+      500,
+    );
+    await row
+      .getByText(/Gather refused the API key/)
+      .first()
+      .waitFor();
+    await shot(page, 'reg-ko-02-event');
+
+    gather.recover();
+    await row.getByRole('button', { name: '다시 시도' }).click();
+    await eventually(
+      async () => {
+        await page.reload();
+        return (await row.getByText('Gather done').count()) > 0;
+      },
+      20_000,
+      500,
+    );
+    expect(Object.keys(gather.guestlist())).toContain((contactOf(failing).email as string).toLowerCase());
+
+    // Exports: the de-identified CSV has no e-mail addresses.
+    const [dl] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /비식별 CSV/ }).click(),
+    ]);
+    const csv = readFileSync((await dl.path()) as string, 'utf8');
+    expect(csv).toContain('email_pseudonym');
+    expect(csv).not.toMatch(/guest\d+@example\.com/);
+
+    // Traditional Chinese and English.
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { name: '同步狀態' }).waitFor();
+    await page.getByRole('heading', { name: '每日各票種銷售' }).waitFor();
+    await shot(page, 'reg-zh-03-event');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Sync status' }).waitFor();
+    await shot(page, 'reg-en-04-event');
+    await page.goto(`${app.url}/registration`);
+    await page.getByTestId('reg-list').getByText('pycon-2026').waitFor();
+    await shot(page, 'reg-en-05-list');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 90_000);
+});

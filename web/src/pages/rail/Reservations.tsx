@@ -1,0 +1,100 @@
+import { useState } from 'react';
+import { del, get } from '../../api.ts';
+import { countdown, won } from '../../format.ts';
+import { useI18n } from '../../i18n.tsx';
+import { Badge, ErrorBox, Loading, useConfirm, useLoad, useNow } from '../../ui.tsx';
+import { hhmm, label, type RailReservation, ymd } from './api.ts';
+import { useRailT } from './i18n.ts';
+import { RailLayout } from './Layout.tsx';
+
+const TONE = { held: 'amber', cancelled: 'red', paid: 'green', expired: 'gray' } as const;
+
+export function RailReservationsPage() {
+  const t = useRailT();
+  const { lang } = useI18n();
+  const now = useNow(1000);
+  const { data, error, loading, reload } = useLoad(
+    () => get<{ reservations: RailReservation[] }>('/api/rail/reservations'),
+    [],
+  );
+  const [actionError, setActionError] = useState<unknown>();
+  const confirm = useConfirm();
+  const cancel = async (r: RailReservation) => {
+    if (!(await confirm.ask(t('res.cancelAsk')))) return;
+    try {
+      await del(`/api/rail/reservations/${r.id}`);
+      await reload();
+    } catch (err) {
+      setActionError(err);
+    }
+  };
+  return (
+    <RailLayout title="res.title">
+      {confirm.element}
+      <ErrorBox error={error ?? actionError} onRetry={reload} />
+      {loading && !data ? (
+        <Loading />
+      ) : data?.reservations.length === 0 ? (
+        <p className="empty card">{t('res.empty')}</p>
+      ) : (
+        <div className="tickets">
+          {data?.reservations.map((r) => {
+            const left = r.paymentDeadline ? new Date(r.paymentDeadline).getTime() - now : 0;
+            const status = r.status === 'held' && r.paymentDeadline && left <= 0 ? 'expired' : r.status;
+            return (
+              <article key={r.id} className="card" data-testid="rail-reservation" data-status={status}>
+                <div className="row">
+                  <div>
+                    <Badge tone={TONE[status]}>{t(`res.status.${status}`)}</Badge>{' '}
+                    {r.standby && <Badge tone="blue">{t('res.standby')}</Badge>}{' '}
+                    <span className="muted small">{t('res.pnr', { pnr: r.pnr })}</span>
+                    <h3 style={{ margin: '6px 0' }}>
+                      {r.trainType.startsWith(label(r.provider)) ? '' : `${label(r.provider)} `}
+                      {r.trainType} {r.trainNo} · {r.from} → {r.to}
+                    </h3>
+                    <div>
+                      {ymd(r.date)} {hhmm(r.departure)}–{hhmm(r.arrival)}
+                    </div>
+                    <div>
+                      {r.seats.map((s) => `${s.car}-${s.seat}`).join(', ') || `${r.seatCount}`} ·{' '}
+                      <strong>{won(r.totalPrice, lang)}</strong>
+                    </div>
+                  </div>
+                  {status === 'held' && r.paymentDeadline && (
+                    <div
+                      className={`countdown${left < 3 * 60_000 ? ' urgent' : ''}`}
+                      data-testid="rail-countdown"
+                    >
+                      <span className="countdown-label">{t('res.left')}</span>
+                      <span className="countdown-value">{countdown(left)}</span>
+                      <span className="muted small">
+                        {t('res.payBy')}{' '}
+                        {new Date(r.paymentDeadline).toLocaleTimeString(lang === 'ko' ? 'ko-KR' : 'en-GB', {
+                          timeZone: 'Asia/Seoul',
+                          hour: '2-digit',
+                          minute: '2-digit',
+                        })}
+                      </span>
+                    </div>
+                  )}
+                </div>
+                {status === 'held' && (
+                  <div className="actions" style={{ marginTop: 8 }}>
+                    <span className="muted small">{t('res.payHint')}</span>
+                    <button
+                      type="button"
+                      className="btn btn-small btn-danger-ghost"
+                      onClick={() => cancel(r)}
+                    >
+                      {t('res.cancel')}
+                    </button>
+                  </div>
+                )}
+              </article>
+            );
+          })}
+        </div>
+      )}
+    </RailLayout>
+  );
+}

@@ -1,0 +1,366 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { ApiError, get, post } from '../../api.ts';
+import { won } from '../../format.ts';
+import { useI18n } from '../../i18n.tsx';
+import { Link } from '../../router.tsx';
+import { Badge, ErrorBox, Field, fieldErrors } from '../../ui.tsx';
+import { hhmm, kstToday, type Provider, type RailTrain, type SeatPolicy } from './api.ts';
+import { useRailT } from './i18n.ts';
+import { RailLayout } from './Layout.tsx';
+
+type Form = {
+  provider: Provider;
+  from: string;
+  to: string;
+  date: string;
+  time: string;
+  adult: number;
+  child: number;
+  senior: number;
+  seatPolicy: SeatPolicy;
+  selection: 'earliest' | 'latest' | 'random';
+  standby: boolean;
+};
+
+const DEFAULTS: Record<Provider, { from: string; to: string }> = {
+  srt: { from: '수서', to: '부산' },
+  korail: { from: '서울', to: '부산' },
+};
+
+function AvailBadge({ v }: { v: RailTrain['general'] }) {
+  const t = useRailT();
+  return (
+    <Badge tone={v === 'available' ? 'green' : v === 'sold-out' ? 'red' : 'gray'}>{t(`avail.${v}`)}</Badge>
+  );
+}
+
+export function RailSearchPage() {
+  const t = useRailT();
+  const { lang } = useI18n();
+  const [form, setForm] = useState<Form>({
+    provider: 'srt',
+    ...DEFAULTS.srt,
+    date: kstToday(1),
+    time: '06:00',
+    adult: 1,
+    child: 0,
+    senior: 0,
+    seatPolicy: 'general-first',
+    selection: 'earliest',
+    standby: false,
+  });
+  const [stations, setStations] = useState<string[]>([]);
+  const [trains, setTrains] = useState<RailTrain[] | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [notice, setNotice] = useState<{ text: string; link: string } | undefined>();
+  const [windowTo, setWindowTo] = useState('23:59');
+  const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
+
+  useEffect(() => {
+    get<{ stations: string[] }>(`/api/rail/stations?provider=${form.provider}`)
+      .then((d) => setStations(d.stations))
+      .catch(() => setStations([]));
+  }, [form.provider]);
+
+  const passengers = { adult: form.adult, child: form.child, senior: form.senior };
+  const trip = { provider: form.provider, from: form.from, to: form.to, date: form.date };
+
+  async function search(e?: FormEvent) {
+    e?.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    if (e) setNotice(undefined);
+    try {
+      const d = await post<{ trains: RailTrain[] }>('/api/rail/search', {
+        ...trip,
+        time: form.time,
+        passengers,
+      });
+      setTrains(d.trains);
+    } catch (err) {
+      setError(err);
+      setTrains(undefined);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function act(kind: 'reserve' | 'watch' | 'window', train?: RailTrain) {
+    setBusy(true);
+    setError(undefined);
+    setNotice(undefined);
+    try {
+      if (kind === 'reserve' && train) {
+        await post('/api/rail/reserve', {
+          ...trip,
+          trainNo: train.trainNo,
+          passengers,
+          seatPolicy: form.seatPolicy,
+        });
+        setNotice({ text: t('search.reserved'), link: '/rail/reservations' });
+        await search();
+      } else {
+        await post('/api/rail/watches', {
+          ...trip,
+          ...(kind === 'watch' && train
+            ? { trainNo: train.trainNo }
+            : { timeFrom: form.time, timeTo: windowTo }),
+          passengers,
+          seatPolicy: form.seatPolicy,
+          selection: form.selection,
+          standby: form.standby,
+        });
+        setNotice({ text: t('search.watching'), link: '/rail/watches' });
+      }
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const errs = fieldErrors(error);
+  const bodyErr = (k: string) => errs[`body.${k}`];
+  const suggestions =
+    error instanceof ApiError && Array.isArray(error.data?.suggestions)
+      ? (error.data.suggestions as string[])
+      : [];
+
+  return (
+    <RailLayout title="search.title">
+      <form className="card form" onSubmit={search} data-testid="rail-search">
+        <datalist id="rail-stations">
+          {stations.map((s) => (
+            <option key={s} value={s} />
+          ))}
+        </datalist>
+        <div className="grid-2">
+          <Field label={t('search.provider')}>
+            <select
+              value={form.provider}
+              onChange={(e) => {
+                const p = e.target.value as Provider;
+                setForm((f) => ({ ...f, provider: p, ...DEFAULTS[p] }));
+              }}
+            >
+              <option value="srt">SRT</option>
+              <option value="korail">Korail (KTX)</option>
+            </select>
+          </Field>
+          <Field label={t('search.date')} error={bodyErr('date')}>
+            <input
+              type="date"
+              name="date"
+              value={form.date}
+              onChange={(e) => set('date', e.target.value)}
+              required
+            />
+          </Field>
+          <Field label={t('search.from')} error={bodyErr('from')}>
+            <input
+              name="from"
+              list="rail-stations"
+              value={form.from}
+              onChange={(e) => set('from', e.target.value)}
+              required
+            />
+          </Field>
+          <Field label={t('search.to')} error={bodyErr('to')}>
+            <input
+              name="to"
+              list="rail-stations"
+              value={form.to}
+              onChange={(e) => set('to', e.target.value)}
+              required
+            />
+          </Field>
+          <Field label={t('search.time')} error={bodyErr('time')}>
+            <input type="time" name="time" value={form.time} onChange={(e) => set('time', e.target.value)} />
+          </Field>
+          <Field label={t('search.seat')}>
+            <select value={form.seatPolicy} onChange={(e) => set('seatPolicy', e.target.value as SeatPolicy)}>
+              {(['general-first', 'general-only', 'special-first', 'special-only'] as const).map((p) => (
+                <option key={p} value={p}>
+                  {t(`policy.${p}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+        </div>
+        <div className="actions">
+          {(['adult', 'child', 'senior'] as const).map((k) => (
+            <Field
+              key={k}
+              label={t(
+                k === 'adult' ? 'search.adults' : k === 'child' ? 'search.children' : 'search.seniors',
+              )}
+              error={bodyErr(`passengers.${k}`)}
+            >
+              <input
+                type="number"
+                name={k}
+                min={0}
+                max={9}
+                value={form[k]}
+                onChange={(e) => set(k, Number(e.target.value))}
+                style={{ width: 90 }}
+              />
+            </Field>
+          ))}
+          <Field label={t('watches.selection')}>
+            <select
+              value={form.selection}
+              onChange={(e) => set('selection', e.target.value as Form['selection'])}
+              style={{ width: 170 }}
+            >
+              {(['earliest', 'latest', 'random'] as const).map((x) => (
+                <option key={x} value={x}>
+                  {t(`select.${x}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <label className="actions" style={{ alignSelf: 'end', paddingBottom: 10 }}>
+            <input
+              type="checkbox"
+              checked={form.standby}
+              onChange={(e) => set('standby', e.target.checked)}
+              style={{ width: 'auto' }}
+            />
+            {t('search.standby')}
+          </label>
+          <button type="submit" className="btn btn-primary" disabled={busy} style={{ alignSelf: 'end' }}>
+            {t('search.submit')}
+          </button>
+        </div>
+        {bodyErr('passengers') && <div className="field-error">{bodyErr('passengers')}</div>}
+      </form>
+
+      {suggestions.length > 0 && (
+        <div className="alert alert-info" data-testid="station-suggestions">
+          {suggestions.map((s) => (
+            <button
+              key={s}
+              type="button"
+              className="chip"
+              onClick={() => {
+                const field = bodyErr('from') ? 'from' : 'to';
+                set(field, s);
+              }}
+            >
+              {s}
+            </button>
+          ))}
+        </div>
+      )}
+      <ErrorBox error={error} />
+      {notice && (
+        <div className="alert alert-success" role="status">
+          {notice.text} <Link to={notice.link}>→</Link>
+        </div>
+      )}
+
+      {trains && (
+        <section className="card" style={{ marginTop: 16 }}>
+          {trains.length === 0 ? (
+            <p className="empty">{t('search.none')}</p>
+          ) : (
+            <>
+              <div className="actions" style={{ marginBottom: 12 }}>
+                <span>
+                  {form.from} → {form.to} · {form.date} {form.time}
+                </span>
+                <span className="muted">{t('search.windowTo')}</span>
+                <input
+                  type="time"
+                  aria-label={t('search.windowTo')}
+                  value={windowTo}
+                  onChange={(e) => setWindowTo(e.target.value)}
+                  style={{ width: 130 }}
+                />
+                <button
+                  type="button"
+                  className="btn btn-small btn-secondary"
+                  disabled={busy}
+                  onClick={() => act('window')}
+                >
+                  {t('search.watchWindow')}
+                </button>
+              </div>
+              <div className="table-wrap">
+                <table className="table" data-testid="rail-trains">
+                  <thead>
+                    <tr>
+                      <th>{t('search.train')}</th>
+                      <th>{t('search.dep')}</th>
+                      <th>{t('search.arr')}</th>
+                      <th>{t('search.general')}</th>
+                      <th>{t('search.special')}</th>
+                      <th />
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {trains.map((tr) => {
+                      const canReserve =
+                        !tr.departed &&
+                        (form.seatPolicy.startsWith('general')
+                          ? tr.general === 'available' ||
+                            (form.seatPolicy === 'general-first' && tr.special === 'available')
+                          : tr.special === 'available' ||
+                            (form.seatPolicy === 'special-first' && tr.general === 'available'));
+                      return (
+                        <tr
+                          key={tr.trainNo}
+                          data-train={tr.trainNo}
+                          className={tr.departed ? 'row-muted' : undefined}
+                        >
+                          <td>
+                            <strong>{tr.type}</strong> {tr.trainNo}
+                          </td>
+                          <td>{hhmm(tr.departure)}</td>
+                          <td>{hhmm(tr.arrival)}</td>
+                          <td>
+                            <AvailBadge v={tr.general} />{' '}
+                            {tr.standby && <Badge tone="amber">{t('avail.standby')}</Badge>}
+                          </td>
+                          <td>
+                            <AvailBadge v={tr.special} />
+                          </td>
+                          <td style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
+                            {tr.price ? <span className="muted small">{won(tr.price, lang)} </span> : null}
+                            {tr.departed ? (
+                              <span className="muted">{t('search.departed')}</span>
+                            ) : canReserve ? (
+                              <button
+                                type="button"
+                                className="btn btn-small btn-primary"
+                                disabled={busy}
+                                onClick={() => act('reserve', tr)}
+                              >
+                                {t('search.reserve')}
+                              </button>
+                            ) : (
+                              <button
+                                type="button"
+                                className="btn btn-small btn-secondary"
+                                disabled={busy}
+                                onClick={() => act('watch', tr)}
+                              >
+                                {t('search.watch')}
+                              </button>
+                            )}
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+            </>
+          )}
+        </section>
+      )}
+    </RailLayout>
+  );
+}
