@@ -3,75 +3,13 @@ export type Provider = 'srt' | 'korail';
 export type Availability = 'available' | 'sold-out' | 'absent';
 export type SeatPolicy = 'general-first' | 'general-only' | 'special-first' | 'special-only';
 
-export type RailTrain = {
-  provider: Provider;
-  trainNo: string;
-  type: string;
-  date: string;
-  from: string;
-  to: string;
-  departure: string;
-  arrival: string;
-  general: Availability;
-  special: Availability;
-  standby: boolean;
-  price: number | null;
-  departed: boolean;
-};
-
-export type RailReservation = {
-  id: string;
-  provider: Provider;
-  pnr: string;
-  watchId: string | null;
-  trainNo: string;
-  trainType: string;
-  date: string;
-  from: string;
-  to: string;
-  departure: string;
-  arrival: string;
-  seatClass: string | null;
-  seats: { car: string; seat: string; seatClass: string; price?: number }[];
-  seatCount: number;
-  totalPrice: number;
-  paymentDeadline: string | null;
-  standby: boolean;
-  status: 'held' | 'cancelled' | 'paid' | 'expired';
-  createdAt: string;
-};
-
-export type RailWatch = {
-  id: string;
-  provider: Provider;
-  from: string;
-  to: string;
-  date: string;
-  timeFrom: string;
-  timeTo: string;
-  trainNo: string | null;
-  passengers: Record<string, number>;
-  seatPolicy: SeatPolicy;
-  selection: 'earliest' | 'latest' | 'random';
-  standby: boolean;
-  notify: string[];
-  status: 'waiting' | 'trying' | 'reserved' | 'failed' | 'stopped';
-  attempts: number;
-  lastResult: string | null;
-  lastPollAt: string | null;
-  failReason: string | null;
-  reservation: RailReservation | null;
-  createdAt: string;
-};
-
-export type RailAccount = {
-  id: string;
-  provider: Provider;
-  loginHint: string;
-  memberName: string | null;
-  status: 'ok' | 'bad-credentials' | 'blocked';
-  lastError: string | null;
-};
+// The shapes come from the server's own view types (type-only imports vanish from the bundle).
+export type {
+  AccountView as RailAccount,
+  ReservationView as RailReservation,
+  TrainView as RailTrain,
+  WatchView as RailWatch,
+} from '../../../../src/modules/rail/service.ts';
 
 export type NotifySettings = {
   email: boolean;
