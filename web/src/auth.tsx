@@ -38,13 +38,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const logout = useCallback(async () => {
-    try {
-      await post('/api/auth/logout');
-    } catch {
-      // the token may already be gone; forget it anyway
-    }
+    // Forget the token here first, so a page loaded meanwhile never sends the token being revoked;
+    // then revoke it at the server (keepalive: it survives navigating away).
+    const token = tokenStore.get();
     tokenStore.set(null);
     setUser(null);
+    if (!token) return;
+    await fetch('/api/auth/logout', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+      keepalive: true,
+    }).catch(() => {});
   }, []);
 
   const value = useMemo(() => ({ user, ready, login, logout }), [user, ready, login, logout]);
