@@ -28,6 +28,8 @@ export type RailSim = {
   setCancellationRate: (seatsPerMinute: number) => void;
   setBlockThreshold: (requestsPerWindow: number) => void;
   unblock: () => void;
+  /** Blocks one operator for every address until `unblock`. */
+  blockOperator: (operator: Operator) => void;
   expireSessions: () => void;
   /** Makes every NetFunnel key issued so far stale (the SRT API answers NET000001). */
   expireNetfunnelKeys: () => void;
@@ -102,9 +104,10 @@ export async function startRailSim(options: RailSimOptions = {}): Promise<RailSi
         world.counts.byPath[path] = (world.counts.byPath[path] ?? 0) + 1;
         answer = { status: 200, body: nf.handle(url.searchParams), type: 'text/javascript;charset=UTF-8' };
       } else if (SRT_PATHS.has(path)) {
-        answer = world.hit(addr, path) ? text(SRT_BLOCKED_TEXT) : handleSrt(path, ctx);
+        // Each operator counts (and blocks) an address on its own: they are separate hosts.
+        answer = world.hit(`srt ${addr}`, path) ? text(SRT_BLOCKED_TEXT) : handleSrt(path, ctx);
       } else if (path.startsWith(KORAIL_PREFIX)) {
-        answer = world.hit(addr, path)
+        answer = world.hit(`korail ${addr}`, path)
           ? KORAIL_BLOCK_ANSWER()
           : handleKorail(path.slice(KORAIL_PREFIX.length), ctx);
       } else if (path === '/' || path === '/health') {
@@ -159,6 +162,7 @@ export async function startRailSim(options: RailSimOptions = {}): Promise<RailSi
       world.o.blockThreshold = n;
     },
     unblock: () => world.unblock(),
+    blockOperator: (op) => world.blockOperator(op),
     expireSessions: () => world.expireSessions(),
     expireNetfunnelKeys: () => nf.expireAll(),
     setNetfunnelKeyTtl: (ms) => {

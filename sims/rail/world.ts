@@ -137,6 +137,7 @@ export class RailWorld {
   private readonly sessions = new Map<string, { operator: Operator; memberNo: string; lastSeen: number }>();
   private readonly hits = new Map<string, number[]>();
   private readonly blocked = new Map<string, number>();
+  private readonly blockedOperators = new Set<string>();
   private readonly random: () => number;
   private pnrSeq = 0;
   offset: number;
@@ -181,7 +182,7 @@ export class RailWorld {
     this.counts.byPath[path] = (this.counts.byPath[path] ?? 0) + 1;
     const now = this.now();
     const until = this.blocked.get(addr);
-    if (until !== undefined && until > now) {
+    if ((until !== undefined && until > now) || this.blockedOperators.has(addr.split(' ')[0])) {
       this.counts.blockedAnswers++;
       return true;
     }
@@ -199,6 +200,12 @@ export class RailWorld {
   unblock(): void {
     this.blocked.clear();
     this.hits.clear();
+    this.blockedOperators.clear();
+  }
+
+  /** Blocks every address at one operator until `unblock` (the other operator keeps answering). */
+  blockOperator(operator: Operator): void {
+    this.blockedOperators.add(operator);
   }
 
   isBlocked(addr: string): boolean {

@@ -70,6 +70,11 @@ const envSchema = z.object({
   RAIL_JITTER_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   RAIL_ACCOUNT_INTERVAL_MS: z.coerce.number().int().min(1000, 'at least 1000').max(60_000).default(1000),
   RAIL_EGRESS_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(90),
+  RAIL_EGRESS_ID: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "_" or "-" (at most 64)')
+    .default('default'),
+  RAIL_BLOCK_PAUSE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
   RAIL_STOP_BEFORE_MINUTES: z.coerce
     .number()
     .int()
@@ -99,6 +104,10 @@ export type RailConfig = {
   jitterMs: number;
   accountIntervalMs: number;
   egressPerMinute: number;
+  /** Processes with the same id share one egress budget (they leave through one address). */
+  egressId: string;
+  /** After an operator blocks us, no request goes to it from this egress for this long. */
+  blockPauseMinutes: number;
   stopBeforeMinutes: number;
   /** Use the in-process stand-in operator ("sandbox"); default: on in demo mode without operator URLs. */
   sandbox: boolean;
@@ -189,6 +198,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       jitterMs: e.RAIL_JITTER_MS,
       accountIntervalMs: e.RAIL_ACCOUNT_INTERVAL_MS,
       egressPerMinute: e.RAIL_EGRESS_PER_MINUTE,
+      egressId: e.RAIL_EGRESS_ID,
+      blockPauseMinutes: e.RAIL_BLOCK_PAUSE_MINUTES,
       stopBeforeMinutes: e.RAIL_STOP_BEFORE_MINUTES,
       sandbox: e.RAIL_SANDBOX ?? (e.YEYAK_DEMO && !e.RAIL_SRT_URL && !e.RAIL_KORAIL_URL),
       srtUrl: e.RAIL_SRT_URL,

@@ -25,7 +25,7 @@ function deadlineText(d: Date | null): string {
 export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill): Consumer {
   return {
     name: 'rail-notify',
-    topics: ['rail.reserved', 'rail.watch_failed'],
+    topics: ['rail.reserved', 'rail.standby_granted', 'rail.standby_ended', 'rail.watch_failed'],
     handle: async (event: DomainEvent) => {
       const w = await rail.watchRow(String(event.payload.watchId));
       if (!w) return;
@@ -38,7 +38,7 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
       const when = `${ymd(w.date)} ${w.trainNo ? `#${w.trainNo} ${hhmm(w.timeFrom)}` : `${hhmm(w.timeFrom)}–${hhmm(w.timeTo)}`}`;
       let message: Message;
       let mail: { subject: string; html: string };
-      if (event.topic === 'rail.reserved') {
+      if (event.topic === 'rail.reserved' || event.topic === 'rail.standby_granted') {
         const r = await rail.reservationRow(String(event.payload.reservationId));
         if (!r) return;
         const seats = r.standby
@@ -54,18 +54,50 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
           deadline: deadlineText(r.paymentDeadline),
           operator: label[r.provider],
           link: `${ctx.config.publicUrl}/rail/reservations`,
+          standby: r.standby,
+          heading: r.standby
+            ? '예약대기를 신청했습니다 · Standby request placed'
+            : event.topic === 'rail.standby_granted'
+              ? '예약대기 좌석이 배정되었습니다 · Standby seat granted'
+              : '좌석을 잡았습니다 · Seat reserved',
         };
         message = {
-          title: `[yeyak] ${label[r.provider]} ${data.train} 좌석 확보 / seat reserved`,
+          title: `[yeyak] ${label[r.provider]} ${data.train} ${
+            r.standby
+              ? '예약대기 신청 / standby requested'
+              : event.topic === 'rail.standby_granted'
+                ? '예약대기 좌석 배정 / standby seat granted'
+                : '좌석 확보 / seat reserved'
+          }`,
           lines: [
             `${data.route} ${data.when}`,
             `예약번호 / reservation: ${r.pnr}`,
             `좌석 / seats: ${seats}`,
             `금액 / price: ${data.price}`,
-            `결제 기한 / pay by: ${data.deadline} (${label[r.provider]} 앱에서 결제 / pay in the operator's app)`,
+            r.standby
+              ? '좌석이 배정되면 알려 드립니다 / we tell you when a seat is granted'
+              : `결제 기한 / pay by: ${data.deadline} (${label[r.provider]} 앱에서 결제 / pay in the operator's app)`,
           ],
         };
         mail = { subject: message.title, html: renderRailMail('reserved', data, message.title) };
+      } else if (event.topic === 'rail.standby_ended') {
+        const r = await rail.reservationRow(String(event.payload.reservationId));
+        if (!r) return;
+        const reason = event.payload.resumed
+          ? `예약대기 ${r.pnr}가 좌석 없이 끝났습니다. 감시가 일반 좌석을 다시 찾습니다. / Standby ${r.pnr} ended without a seat; the watch is trying for a seat again.`
+          : `예약대기 ${r.pnr}가 좌석 없이 끝났습니다. / Standby ${r.pnr} ended without a seat.`;
+        message = {
+          title: `[yeyak] ${label[r.provider]} 예약대기 종료 / standby ended`,
+          lines: [`${route} ${when}`, reason],
+        };
+        mail = {
+          subject: message.title,
+          html: renderRailMail(
+            'failed',
+            { route, when, reason, link: `${ctx.config.publicUrl}/rail/watches` },
+            message.title,
+          ),
+        };
       } else {
         const reason = String(event.payload.reason ?? w.failReason ?? '');
         message = {

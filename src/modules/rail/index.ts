@@ -13,7 +13,8 @@ export { Rail };
 type Sandbox = { url: string; netfunnelUrl: string; close: () => Promise<void> };
 
 /**
- * Wires the rail module: the service, the shared-poll job, its safety sweep, notifications and routes.
+ * Wires the rail module: the service, the shared-poll job, its safety sweep, the standby follow-up,
+ * notifications and routes.
  * With `config.rail.sandbox` (demo mode by default) the stand-in operator runs in this process and
  * every answer is labelled "sandbox".
  */
@@ -37,6 +38,13 @@ export function railModule(ctx: Context) {
     'rail.sweep',
     async () => {
       await rail.sweep();
+    },
+    { cron: '* * * * *', retryLimit: 0 },
+  );
+  ctx.jobs.define(
+    'rail.standby',
+    async () => {
+      await rail.followStandby();
     },
     { cron: '* * * * *', retryLimit: 0 },
   );

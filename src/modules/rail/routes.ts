@@ -65,8 +65,13 @@ export function railRoutes(app: App, ctx: Context, auth: Auth, rail: Rail) {
 
   app.get(
     '/api/rail/providers',
-    { schema: { tags, summary: 'Operators, and whether this server talks to the sandbox stand-in' } },
-    async (_req, reply) => ok(reply, { sandbox: rail.sandbox, providers: rail.providers() }),
+    {
+      schema: {
+        tags,
+        summary: 'Operators, whether this server talks to the sandbox stand-in, and any pause after a block',
+      },
+    },
+    async (_req, reply) => ok(reply, { sandbox: rail.sandbox, providers: await rail.providers() }),
   );
 
   app.get(

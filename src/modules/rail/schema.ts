@@ -172,3 +172,15 @@ export const railKakaoCodes = pgTable('rail_kakao_codes', {
     .references(() => users.id, { onDelete: 'cascade' }),
   expiresAt: ts('expires_at').notNull(),
 });
+
+/**
+ * Request slots shared by every yeyak process on one database: `egress:<id>:<provider>` paces all
+ * requests leaving one address for one operator, `account:<uuid>` one operator login. `next_at` is
+ * the earliest time the next request may go; a block pauses the key until `blocked_until`.
+ */
+export const railPacing = pgTable('rail_pacing', {
+  key: text('key').primaryKey(),
+  nextAt: ts('next_at').notNull(),
+  blockedUntil: ts('blocked_until'),
+  blockedReason: text('blocked_reason'),
+});

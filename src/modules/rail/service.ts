@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { RailSim } from '../../../sims/rail/server.ts';
 import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
@@ -6,7 +6,7 @@ import { Sealer } from '../../platform/crypto.ts';
 import { sqlState } from '../../platform/db.ts';
 import { AppError, badRequest, conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { emit } from '../../platform/events/outbox.ts';
-import { Pacer } from './providers/http.ts';
+import { SharedPacing } from './pacing.ts';
 import {
   classesToTry,
   createRailProvider,
@@ -17,6 +17,7 @@ import {
   RailError,
   type RailProvider,
   type Reservation,
+  type ReservedSeat,
   type SeatPolicy,
   type SeatPosition,
   type Station,
@@ -24,7 +25,7 @@ import {
   totalPassengers,
 } from './providers/index.ts';
 import { railAccounts, railKakaoLinks, railNotifySettings, railReservations, railWatches } from './schema.ts';
-import { addDays, kstDate, kstEpoch, kstIso } from './time.ts';
+import { addDays, kstDate, kstEpoch, kstIso, kstTime } from './time.ts';
 
 export type ProviderEndpoints = { baseUrl: string; netfunnelUrl: string };
 
@@ -135,6 +136,11 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 export const SANDBOX_MEMBER = { id: '1234567890', password: 'sim-password' };
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+/** "2026-11-23 18:30" in Korean time. */
+const kstClock = (d: Date) =>
+  `${kstDate(d.getTime()).replace(/(\d{4})(\d{2})(\d{2})/, '$1-$2-$3')} ${kstTime(d.getTime()).slice(0, 2)}:${kstTime(d.getTime()).slice(2, 4)}`;
+/** The code of our own refusal while an operator's block pause lasts (no request was sent). */
+const PAUSED = 'YEYAK_PAUSED';
 
 export function maskLogin(id: string): string {
   if (id.includes('@')) {
@@ -261,8 +267,8 @@ export class Rail {
   private readonly accountProviders = new Map<string, { provider: RailProvider; ready: Promise<void> }>();
   /** Anonymous adapters for searches (no login needed), one per operator. */
   private readonly searchers = new Map<ProviderName, RailProvider>();
-  /** Every request to one operator from this process waits here: the per-egress limit. */
-  private readonly egress = new Map<ProviderName, Pacer>();
+  /** Request slots in the database: the per-egress and per-account limits hold across processes. */
+  readonly pacing: SharedPacing;
   sandbox = false;
   /** Set on shutdown: polls end early and no request leaves. */
   stopping = false;
@@ -273,6 +279,7 @@ export class Rail {
 
   constructor(private readonly ctx: Context) {
     this.sealer = new Sealer(ctx.config.rail.secret ?? ctx.secret, 'rail credentials v1');
+    this.pacing = new SharedPacing(ctx.database.db);
   }
 
   get config() {
@@ -286,31 +293,65 @@ export class Rail {
     this.accountProviders.clear();
   }
 
-  providers(): { name: ProviderName; label: string; sandbox: boolean; bookingDays: number }[] {
-    return (['srt', 'korail'] as const).map((name) => ({
-      name,
-      label: PROVIDER_LABEL[name],
-      sandbox: this.sandbox,
-      bookingDays: BOOKING_DAYS[name],
-    }));
+  async providers(): Promise<
+    {
+      name: ProviderName;
+      label: string;
+      sandbox: boolean;
+      bookingDays: number;
+      pausedUntil: string | null;
+      pausedReason: string | null;
+    }[]
+  > {
+    return Promise.all(
+      (['srt', 'korail'] as const).map(async (name) => {
+        const paused = await this.pacing.paused(this.egressKey(name));
+        return {
+          name,
+          label: PROVIDER_LABEL[name],
+          sandbox: this.sandbox,
+          bookingDays: BOOKING_DAYS[name],
+          pausedUntil: iso(paused?.until ?? null),
+          pausedReason: paused?.reason ?? null,
+        };
+      }),
+    );
   }
 
-  private gate(name: ProviderName) {
-    let p = this.egress.get(name);
-    if (!p) {
-      p = new Pacer(60_000 / this.config.egressPerMinute, 0);
-      this.egress.set(name, p);
-    }
-    const pacer = p;
+  egressKey(name: ProviderName) {
+    return `egress:${this.config.egressId}:${name}`;
+  }
+
+  private stoppingError(name: ProviderName) {
+    return new RailError('operator', name, 'yeyak is shutting down', { code: 'STOPPING' });
+  }
+
+  /** Waits for the next slot of a shared pacing key; a paused key refuses at once. */
+  private async slot(name: ProviderName, key: string, intervalMs: number) {
+    if (this.stopping) throw this.stoppingError(name);
+    const s = await this.pacing.take(key, intervalMs);
+    if ('blockedUntil' in s)
+      throw new RailError('blocked', name, `paused until ${kstClock(s.blockedUntil)} KST: ${s.reason}`, {
+        code: PAUSED,
+      });
+    if (s.waitMs > 0) await new Promise((r) => setTimeout(r, s.waitMs));
+  }
+
+  /**
+   * Runs before every request an adapter sends: the account's slot (when it has one), then the
+   * egress slot, both shared by every process on this database. The egress slot comes last so the
+   * request leaves at its egress time.
+   */
+  private gate(name: ProviderName, accountId?: string) {
     return async () => {
-      await pacer.wait();
-      if (this.stopping)
-        throw new RailError('operator', name, 'yeyak is shutting down', { code: 'STOPPING' });
+      if (accountId) await this.slot(name, `account:${accountId}`, this.config.accountIntervalMs);
+      await this.slot(name, this.egressKey(name), 60_000 / this.config.egressPerMinute);
+      if (this.stopping) throw this.stoppingError(name);
     };
   }
 
   /** A fresh adapter with the configured endpoints, pacing and egress gate. */
-  newProvider(name: ProviderName): RailProvider {
+  newProvider(name: ProviderName, accountId?: string): RailProvider {
     const e = this.endpoints[name];
     return createRailProvider(name, {
       baseUrl: e?.baseUrl,
@@ -319,7 +360,7 @@ export class Rail {
       jitterMs: Math.min(250, this.config.accountIntervalMs / 4),
       netfunnelPollMs: this.sandbox ? 50 : undefined,
       timeoutMs: 15_000,
-      gate: this.gate(name),
+      gate: this.gate(name, accountId),
     });
   }
 
@@ -345,7 +386,7 @@ export class Rail {
           suggestions: err.suggestions ?? [],
         });
       }
-      throw this.operatorError(err);
+      throw await this.refused(err);
     }
   }
 
@@ -380,7 +421,12 @@ export class Rail {
       case 'sold-out':
         return conflict(`sold out: ${err.message}`);
       case 'blocked':
-        return new AppError(503, `${label} refused us (blocked): ${err.operatorMessage ?? err.message}`);
+        return new AppError(
+          503,
+          err.code === PAUSED
+            ? `${label} blocked this server earlier; yeyak sends nothing to ${label} ${err.message}`
+            : `${label} refused us (blocked): ${err.operatorMessage ?? err.message}. yeyak stops every ${label} watch and pauses ${label} for ${this.config.blockPauseMinutes} min; there is no workaround but waiting.`,
+        );
       case 'bad-credentials':
         return invalidField('body.password', `${label} says the id or password is wrong`);
       case 'invalid-request':
@@ -420,7 +466,7 @@ export class Rail {
     try {
       session = await p.login({ id, password });
     } catch (err) {
-      throw this.operatorError(err);
+      throw await this.refused(err);
     }
     const secret = this.sealer.seal(JSON.stringify({ id, password }), `account:${user.id}:${provider}`);
     const [row] = await this.ctx.database.db
@@ -506,7 +552,7 @@ export class Rail {
       id: string;
       password: string;
     };
-    const provider = this.newProvider(a.provider);
+    const provider = this.newProvider(a.provider, a.id);
     const ready = provider.login(creds).then(() => undefined);
     this.accountProviders.set(accountId, { provider, ready });
     try {
@@ -544,7 +590,7 @@ export class Rail {
       const now = Date.now();
       return { from: from.name, to: to.name, trains: trains.map((t) => trainView(t, now)) };
     } catch (err) {
-      throw this.operatorError(err);
+      throw await this.refused(err);
     }
   }
 
@@ -560,7 +606,7 @@ export class Rail {
     try {
       trains = await this.searcher(provider).search({ from, to, date, time: '000000' });
     } catch (err) {
-      throw this.operatorError(err);
+      throw await this.refused(err);
     }
     const train = trains.find((t) => t.trainNo === trainNo.replace(/^0+/, ''));
     if (!train) throw invalidField(path, `no train ${trainNo} from ${from} to ${to} on ${date}`);
@@ -583,6 +629,7 @@ export class Rail {
   ): Promise<ReservationView> {
     this.checkDate(input.provider, input.date);
     this.checkPassengers(input.passengers);
+    await this.assertNotPaused(input.provider);
     const account = await this.accountRow(user, input.provider);
     const from = await this.station(input.provider, input.from, 'body.from');
     const to = await this.station(input.provider, input.to, 'body.to');
@@ -608,8 +655,7 @@ export class Rail {
         seatPosition: input.seatPosition ?? 'any',
       });
     } catch (err) {
-      await this.noteAccountError(account.id, err);
-      throw this.operatorError(err);
+      throw await this.refused(err, account.id);
     }
     const [row] = await this.ctx.database.db
       .insert(railReservations)
@@ -663,7 +709,7 @@ export class Rail {
       const p = await this.accountProvider(r.accountId);
       await p.cancel(r.pnr);
     } catch (err) {
-      throw this.operatorError(err);
+      throw await this.refused(err, r.accountId);
     }
     const [row] = await this.ctx.database.db
       .update(railReservations)
@@ -791,6 +837,7 @@ export class Rail {
   }
 
   async createWatch(user: User, input: WatchInput): Promise<WatchView> {
+    await this.assertNotPaused(input.provider);
     const account = await this.accountRow(user, input.provider);
     const v = await this.resolveWatch(input);
     const notify = input.notify ?? (await this.defaultChannels(user.id));
@@ -959,18 +1006,39 @@ export class Rail {
     });
   }
 
-  /** Records an account-level refusal (block, wrong password) and fails the account's watches. */
-  private async noteAccountError(accountId: string, err: unknown) {
-    if (!isRailError(err, 'blocked') && !isRailError(err, 'bad-credentials')) return;
+  /**
+   * Records a refusal the user cannot retry away. A block is the operator refusing this server's
+   * address: every watch on that operator stops (the user is told why), and no request goes to it
+   * from this egress until the pause ends. A wrong password marks the account and stops its watches.
+   */
+  private async noteRefusal(err: unknown, accountId?: string) {
+    if (isRailError(err, 'blocked')) {
+      const e = err as RailError;
+      const label = PROVIDER_LABEL[e.provider];
+      let reason: string;
+      if (e.code === PAUSED) reason = `${label} blocked this server earlier; yeyak is ${e.message}`;
+      else {
+        const until = await this.pacing.pause(
+          this.egressKey(e.provider),
+          this.config.blockPauseMinutes,
+          e.operatorMessage ?? e.message,
+        );
+        reason = `${label} blocked us: ${e.operatorMessage ?? e.message}. Every ${label} watch stopped; yeyak sends nothing to ${label} until ${kstClock(until)} KST. There is no workaround: start the watch again after that.`;
+        this.ctx.log.warn({ provider: e.provider, until }, 'rail: operator block, pausing this egress');
+      }
+      const watches = await this.ctx.database.db
+        .select()
+        .from(railWatches)
+        .where(and(eq(railWatches.provider, e.provider), inArray(railWatches.status, ['waiting', 'trying'])));
+      for (const w of watches) await this.finish(w, 'failed', reason);
+      return;
+    }
+    if (!isRailError(err, 'bad-credentials') || !accountId) return;
     const e = err as RailError;
-    const status = e.kind === 'blocked' ? 'blocked' : 'bad-credentials';
-    const reason =
-      e.kind === 'blocked'
-        ? `${PROVIDER_LABEL[e.provider]} blocked us: ${e.operatorMessage ?? e.message}. Stopped; try again later.`
-        : `${PROVIDER_LABEL[e.provider]} refused the saved id or password; update the account.`;
+    const reason = `${PROVIDER_LABEL[e.provider]} refused the saved id or password; update the account.`;
     await this.ctx.database.db
       .update(railAccounts)
-      .set({ status, lastError: reason, updatedAt: new Date() })
+      .set({ status: 'bad-credentials', lastError: reason, updatedAt: new Date() })
       .where(eq(railAccounts.id, accountId));
     this.accountProviders.delete(accountId);
     const watches = await this.ctx.database.db
@@ -978,6 +1046,22 @@ export class Rail {
       .from(railWatches)
       .where(and(eq(railWatches.accountId, accountId), inArray(railWatches.status, ['waiting', 'trying'])));
     for (const w of watches) await this.finish(w, 'failed', reason);
+  }
+
+  /** Records the refusal (see noteRefusal) and answers what the user can act on. */
+  private async refused(err: unknown, accountId?: string): Promise<Error> {
+    await this.noteRefusal(err, accountId);
+    return this.operatorError(err);
+  }
+
+  /** Refuses new work for an operator while its block pause lasts (nothing is scheduled). */
+  async assertNotPaused(provider: ProviderName) {
+    const p = await this.pacing.paused(this.egressKey(provider));
+    if (p)
+      throw new AppError(
+        503,
+        `${PROVIDER_LABEL[provider]} blocked this server (${p.reason}); yeyak sends nothing to ${PROVIDER_LABEL[provider]} until ${kstClock(p.until)} KST. Try again after that.`,
+      );
   }
 
   /**
@@ -1017,8 +1101,7 @@ export class Rail {
     } catch (err) {
       outcome.error = (err as Error).message;
       if (isRailError(err, 'blocked')) {
-        const reason = `${PROVIDER_LABEL[first.provider]} blocked us: ${(err as RailError).operatorMessage ?? (err as Error).message}. Stopped; try again later.`;
-        for (const w of watches) await this.finish(w, 'failed', reason);
+        await this.noteRefusal(err);
         return outcome;
       }
       if (isRailError(err, 'no-such-station') || isRailError(err, 'invalid-request')) {
@@ -1170,7 +1253,7 @@ export class Rail {
         })
         .where(eq(railWatches.id, w.id));
       if (isRailError(err, 'blocked') || isRailError(err, 'bad-credentials')) {
-        await this.noteAccountError(w.accountId, err);
+        await this.noteRefusal(err, w.accountId);
         return 'stop';
       }
       return isRailError(err, 'sold-out') ? 'sold-out' : 'error';
@@ -1270,6 +1353,124 @@ export class Rail {
       this.ctx.log.warn({ err, watchId: w.id }, 'could not check the operator for a lost hold');
       return false;
     }
+  }
+
+  /**
+   * Follows standby requests (예약대기). The operator turns one into a seat, with a payment
+   * deadline, when a seat frees up; or drops it (standby closes two days before departure). One
+   * reservation-list request per account with open requests. A granted seat is told to the user at
+   * once (the deadline is short); a dropped request sends its watch back to trying for a normal seat
+   * while trains remain.
+   */
+  async followStandby(): Promise<{ accounts: number; granted: string[]; ended: string[] }> {
+    const out = { accounts: 0, granted: [] as string[], ended: [] as string[] };
+    const open = await this.ctx.database.db
+      .select()
+      .from(railReservations)
+      .where(
+        and(
+          eq(railReservations.status, 'held'),
+          eq(railReservations.standby, true),
+          isNotNull(railReservations.accountId),
+        ),
+      );
+    const byAccount = new Map<string, ReservationRow[]>();
+    for (const r of open)
+      byAccount.set(r.accountId as string, [...(byAccount.get(r.accountId as string) ?? []), r]);
+    for (const [accountId, rows] of byAccount) {
+      if (this.stopping) break;
+      let p: RailProvider;
+      let theirs: Reservation[];
+      try {
+        p = await this.accountProvider(accountId);
+        theirs = await p.listReservations();
+      } catch (err) {
+        await this.noteRefusal(err, accountId);
+        this.ctx.log.warn({ err, accountId }, 'rail: could not check standby requests');
+        continue;
+      }
+      out.accounts++;
+      for (const r of rows) {
+        const t = theirs.find((x) => x.id === r.pnr);
+        if (t?.standby) continue;
+        if (t) {
+          let seats: ReservedSeat[] = [];
+          try {
+            seats = t.paid ? [] : await p.seats(t.id);
+          } catch (err) {
+            // The seat numbers are a nicety; the deadline is what the user needs now.
+            this.ctx.log.warn({ err, pnr: t.id }, 'rail: could not read the seats of a granted standby');
+          }
+          if (await this.grantStandby(r, t, seats)) out.granted.push(r.id);
+        } else if (await this.endStandby(r)) out.ended.push(r.id);
+      }
+    }
+    return out;
+  }
+
+  private async grantStandby(r: ReservationRow, t: Reservation, seats: ReservedSeat[]): Promise<boolean> {
+    return this.ctx.tx(async (tx) => {
+      const rows = await tx
+        .update(railReservations)
+        .set({
+          standby: false,
+          status: t.paid ? 'paid' : 'held',
+          paymentDeadline: t.paymentDeadline ? new Date(t.paymentDeadline) : null,
+          seats: seats.map((s) => ({ car: s.car, seat: s.seat, seatClass: s.seatClass, price: s.price })),
+          seatClass: seats[0]?.seatClass ?? t.seatClass ?? r.seatClass,
+          seatCount: t.seatCount || r.seatCount,
+          totalPrice: t.totalPrice || r.totalPrice,
+        })
+        .where(
+          and(
+            eq(railReservations.id, r.id),
+            eq(railReservations.status, 'held'),
+            eq(railReservations.standby, true),
+          ),
+        )
+        .returning({ id: railReservations.id });
+      if (!rows.length) return false;
+      await emit(tx, 'rail.standby_granted', { watchId: r.watchId, reservationId: r.id, userId: r.userId });
+      return true;
+    });
+  }
+
+  private async endStandby(r: ReservationRow): Promise<boolean> {
+    const w = r.watchId ? await this.watchRow(r.watchId) : undefined;
+    const resume = !!w && w.status === 'reserved' && watchEnd(w) > Date.now();
+    const done = await this.ctx.tx(async (tx) => {
+      const rows = await tx
+        .update(railReservations)
+        .set({ status: 'expired', cancelledAt: new Date(), ...(resume ? { watchId: null } : {}) })
+        .where(
+          and(
+            eq(railReservations.id, r.id),
+            eq(railReservations.status, 'held'),
+            eq(railReservations.standby, true),
+          ),
+        )
+        .returning({ id: railReservations.id });
+      if (!rows.length) return false;
+      if (resume && w)
+        await tx
+          .update(railWatches)
+          .set({
+            status: 'trying',
+            standby: false,
+            lastResult: `standby ${r.pnr} ended without a seat; trying for a seat again`,
+            updatedAt: new Date(),
+          })
+          .where(and(eq(railWatches.id, w.id), eq(railWatches.status, 'reserved')));
+      await emit(tx, 'rail.standby_ended', {
+        watchId: r.watchId,
+        reservationId: r.id,
+        userId: r.userId,
+        resumed: resume,
+      });
+      return true;
+    });
+    if (done && resume && w) await this.schedule(w.searchKey, 0, true);
+    return done;
   }
 
   async watchRow(id: string) {

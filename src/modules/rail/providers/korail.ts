@@ -475,7 +475,7 @@ export class KorailProvider extends BaseAdapter implements RailProvider {
     return found;
   }
 
-  private async seats(pnr: string): Promise<ReservedSeat[]> {
+  async seats(pnr: string): Promise<ReservedSeat[]> {
     return this.withSession(async () => {
       const r = await this.call('GET', 'certification.ReservationList', {
         ...this.commonFields(true),

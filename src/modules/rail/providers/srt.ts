@@ -424,12 +424,12 @@ export class SrtProvider extends BaseAdapter implements RailProvider {
     const all = await this.listReservations();
     const found = all.find((x) => x.id === pnr);
     if (!found) throw new RailError('operator', 'srt', `reservation ${pnr} is not in the reservation list`);
-    if (withSeats && !found.standby) found.seats = await this.ticketSeats(pnr);
+    if (withSeats && !found.standby) found.seats = await this.seats(pnr);
     if (found.seats.length) found.seatClass = found.seats[0].seatClass;
     return found;
   }
 
-  private async ticketSeats(pnr: string): Promise<ReservedSeat[]> {
+  async seats(pnr: string): Promise<ReservedSeat[]> {
     return this.withSession(async () => {
       const r = this.result(await this.post(PATHS.ticket, { pnrNo: pnr, jrnySqno: '1' }));
       if (!r.ok) throw this.failure(r, 'ticket detail');

@@ -159,6 +159,8 @@ export interface RailProvider {
   /** Joins the standby list (예약대기) of a sold-out train, where the operator offers it. */
   requestStandby(train: Train, options: StandbyOptions): Promise<Reservation>;
   listReservations(): Promise<Reservation[]>;
+  /** The seats of one reservation (the list answer carries counts only). */
+  seats(pnr: string): Promise<ReservedSeat[]>;
   /** Cancels an unpaid reservation or standby request. */
   cancel(reservation: Reservation | string): Promise<void>;
 }
