@@ -74,7 +74,12 @@ const envSchema = z.object({
     .string()
     .regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "_" or "-" (at most 64)')
     .default('default'),
-  RAIL_BLOCK_PAUSE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  RAIL_BLOCK_PAUSE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
   RAIL_STOP_BEFORE_MINUTES: z.coerce
     .number()
     .int()
