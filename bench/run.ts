@@ -1,8 +1,13 @@
 /**
- * All benchmarks in sequence: reserve under contention, ticket mails per second, start-up and memory.
+ * All benchmarks in sequence: reserve under contention, ticket mails per second, start-up and memory,
+ * the rail watch engine and the registration sync.
  * Flags are passed on to each (see the scripts); `npm run bench` runs this.
  */
+
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { runMail } from './mail.ts';
+import { runRail } from './rail.ts';
 import { runReserve } from './reserve.ts';
 import { runStartup } from './startup.ts';
 
@@ -11,6 +16,14 @@ const results: [string, boolean][] = [];
 results.push(['reserve', await runReserve()]);
 results.push(['mail', await runMail()]);
 results.push(['startup', await runStartup()]);
+results.push(['rail', await runRail()]);
+// The registration bench is a script of its own (top-level await); it runs as a child.
+const registration = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', fileURLToPath(new URL('./registration.ts', import.meta.url))],
+  { stdio: 'inherit' },
+);
+results.push(['registration', registration.status === 0]);
 console.log(
   `\nbench done in ${Math.round((Date.now() - started) / 1000)} s: ${results.map(([n, ok]) => `${n} ${ok ? 'ok' : 'FAILED'}`).join(', ')}`,
 );
