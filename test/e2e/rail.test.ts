@@ -65,6 +65,51 @@ async function login(page: Page) {
 const kst = (days: number) =>
   new Date(Date.now() + 9 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
 
+type WatchState = {
+  id: string;
+  status: string;
+  passengers: Record<string, number>;
+  seatPolicy: string;
+  seatPosition: string;
+  deadline: string | null;
+  stopBeforeMinutes: number;
+  lastPollAt: string | null;
+  reservation: { seatCount: number; seats: { seatClass: string }[] } | null;
+};
+
+/** The demo user's API, and a watch on a train the sim made sold out in both classes. */
+async function soldOutWatch(date: string, time: string) {
+  const token = (
+    await client(app.url).post<{ token: string }>('/api/auth/login', { email: USER, password: PASSWORD })
+  ).body.data?.token as string;
+  const api = client(app.url, token);
+  const trains = (
+    await api.post<{ trains: { trainNo: string }[] }>('/api/rail/search', {
+      provider: 'srt',
+      from: '수서',
+      to: '부산',
+      date,
+      time,
+    })
+  ).body.data?.trains as { trainNo: string }[];
+  const trainNo = trains[1].trainNo;
+  sim.seedSoldOut('srt', date.replaceAll('-', ''), Number(trainNo));
+  const res = await api.post<{ watch: WatchState }>('/api/rail/watches', {
+    provider: 'srt',
+    from: '수서',
+    to: '부산',
+    date,
+    trainNo,
+    passengers: { adult: 1 },
+    seatPolicy: 'general-first',
+  });
+  if (res.status !== 201) throw new Error(`watch: ${JSON.stringify(res.body)}`);
+  const watch = async () =>
+    (await api.get<{ watch: WatchState }>(`/api/rail/watches/${res.body.data?.watch.id}`)).body.data
+      ?.watch as WatchState;
+  return { id: res.body.data?.watch.id as string, trainNo: Number(trainNo), watch };
+}
+
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   const base = loadConfig({ YEYAK_DEMO: '1' });
@@ -181,6 +226,76 @@ describe('rail web', () => {
     await context.close();
   });
 
+  it('edits a live watch: every setting, server errors next to their field, the engine uses the edit', async () => {
+    const date = kst(7);
+    const { id, trainNo, watch } = await soldOutWatch(date, '17:00');
+    const { page, errors, context } = await open('ko');
+    await login(page);
+    await page.goto(`${app.url}/rail/watches`);
+    const card = page.locator(`[data-watch="${id}"]`);
+    await card.and(page.locator('[data-status=trying]')).waitFor();
+    await card.getByRole('button', { name: '수정' }).click();
+    const form = card.getByTestId('rail-watch-edit');
+    await expect(form.locator('input[name=trainNo]').inputValue()).resolves.toBe(String(trainNo));
+
+    // Refused by the schema: the error sits under its own field.
+    await form.locator('input[name=stopBeforeMinutes]').fill('-5');
+    await form.locator('input[name=adult]').fill('0');
+    await form.getByRole('button', { name: '저장' }).click();
+    await form.locator('.field-invalid input[name=stopBeforeMinutes]').waitFor();
+    await expect(form.locator('.field-invalid .field-error').textContent()).resolves.toContain(
+      '0 이상이어야 합니다',
+    );
+    // Refused by the service (no passenger at all): the error sits under the passengers.
+    await form.locator('input[name=stopBeforeMinutes]').fill('15');
+    await form.getByRole('button', { name: '저장' }).click();
+    const paxError = form.getByTestId('rail-watch-passengers').locator(':scope > .field-error');
+    await expect(paxError.textContent()).resolves.toBe('승객을 1명 이상 입력하세요.');
+    expect(await form.locator('.field-invalid input[name=stopBeforeMinutes]').count()).toBe(0);
+    await shot(page, 'rail-watch-edit-errors-ko');
+    expect((await watch()).passengers).toEqual({ adult: 1 });
+
+    // Two adults and a child, first class only, window seats, a deadline in Korea time.
+    await form.locator('input[name=adult]').fill('2');
+    await form.locator('input[name=child]').fill('1');
+    await form.locator('select[name=seatPolicy]').selectOption('special-only');
+    await form.locator('select[name=seatPosition]').selectOption('window');
+    await form.locator('input[name=deadline]').fill(`${date}T16:30`);
+    await shot(page, 'rail-watch-edit-ko');
+    await form.getByRole('button', { name: '저장' }).click();
+    await form.waitFor({ state: 'detached' });
+    const terms = card.getByTestId('rail-watch-terms');
+    await expect
+      .poll(() => terms.textContent())
+      .toMatch(/어른 2 · 어린이 1 · 특실만 · 창가 · 이메일 · .*까지 · 출발 15분 전 중단/);
+    const edited = await watch();
+    expect(edited).toMatchObject({
+      passengers: { adult: 2, child: 1, senior: 0, disability1to3: 0, disability4to6: 0 },
+      seatPolicy: 'special-only',
+      seatPosition: 'window',
+      stopBeforeMinutes: 15,
+      deadline: new Date(`${date}T16:30:00+09:00`).toISOString(),
+    });
+    await shot(page, 'rail-watch-edited-ko');
+
+    // The engine works with the edit: freed standard seats are not taken (first class only)…
+    const compact = date.replaceAll('-', '');
+    sim.releaseSeats('srt', compact, trainNo, 'general', 3);
+    const released = Date.now();
+    await expect
+      .poll(async () => Date.parse((await watch()).lastPollAt ?? '0') > released + 500, { timeout: 15_000 })
+      .toBe(true);
+    expect((await watch()).status).not.toBe('reserved');
+    // …three first-class seats are, for all three passengers.
+    sim.releaseSeats('srt', compact, trainNo, 'special', 3);
+    await card.and(page.locator('[data-status=reserved]')).waitFor({ timeout: 20_000 });
+    const done = await watch();
+    expect(done.reservation?.seatCount).toBe(3);
+    expect(done.reservation?.seats.every((seat) => seat.seatClass === 'special')).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('speaks English', async () => {
     const { page, errors, context } = await open('en');
     await login(page);
@@ -195,6 +310,30 @@ describe('rail web', () => {
     await page.goto(`${app.url}/rail/settings`);
     await page.getByTestId('rail-notify').waitFor();
     await shot(page, 'rail-settings-en');
+
+    // Editing a watch, in English, with the server's error next to the train number.
+    const { id } = await soldOutWatch(kst(8), '18:00');
+    await page.goto(`${app.url}/rail/watches`);
+    const card = page.locator(`[data-watch="${id}"]`);
+    await card.getByRole('button', { name: 'Edit' }).click();
+    const form = card.getByTestId('rail-watch-edit');
+    await expect(form.textContent()).resolves.toContain('Passengers');
+    await form.locator('input[name=trainNo]').fill('99999');
+    await form.locator('select[name=seatPolicy]').selectOption('special-first');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(
+      form.locator('.field-invalid:has(input[name=trainNo]) .field-error').textContent(),
+    ).resolves.toContain('no train 99999');
+    await shot(page, 'rail-watch-edit-en');
+    // Switching to a time window clears the single train.
+    await form.getByLabel('every train in a window').check();
+    await form.locator('input[name=timeFrom]').fill('18:00');
+    await form.locator('input[name=timeTo]').fill('21:00');
+    await form.locator('select[name=selection]').selectOption('random');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    await expect.poll(() => card.textContent()).toContain('18:00–21:00 · random (gacha)');
+    await expect(card.getByTestId('rail-watch-terms').textContent()).resolves.toContain('First class first');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -55,6 +55,37 @@ const ko = {
   'watches.window': '시간대',
   'watches.train': '{no}번 열차',
   'watches.delete': '삭제',
+  'watches.cancel': '취소',
+  'watches.mode': '감시 대상',
+  'watches.modeWindow': '시간대의 모든 열차',
+  'watches.modeTrain': '열차 한 대',
+  'watches.timeFrom': '출발 시각 (부터)',
+  'watches.timeTo': '출발 시각 (까지)',
+  'watches.trainNo': '열차 번호',
+  'watches.passengers': '승객',
+  'watches.position': '좌석 위치',
+  'watches.deadline': '감시 기한 (한국 시간)',
+  'watches.deadlineHint': '비우면 열차가 떠나기 직전까지',
+  'watches.stopBefore': '출발 전 중단 (분)',
+  'watches.notify': '알림 채널',
+  'watches.notifyHint': '채널 주소는 계정·알림 탭에서 설정합니다.',
+  'watches.standbyOn': '예약대기 허용',
+  'watches.noNotify': '알림 없음',
+  'watches.until': '{when}까지',
+  'watches.stopsBefore': '출발 {n}분 전 중단',
+  'pax.adult': '어른',
+  'pax.child': '어린이',
+  'pax.senior': '경로',
+  'pax.disability1to3': '장애 1~3급',
+  'pax.disability4to6': '장애 4~6급',
+  'position.any': '상관없음',
+  'position.window': '창가',
+  'position.aisle': '통로',
+  'channel.email': '이메일',
+  'channel.discord': 'Discord',
+  'channel.slack': 'Slack',
+  'channel.telegram': 'Telegram',
+  'channel.kakao': '카카오톡',
   'select.earliest': '이른 열차부터',
   'select.latest': '늦은 열차부터',
   'select.random': '무작위 (가챠)',
@@ -152,6 +183,37 @@ const en: Record<Key, string> = {
   'watches.window': 'Window',
   'watches.train': 'train {no}',
   'watches.delete': 'Delete',
+  'watches.cancel': 'Cancel',
+  'watches.mode': 'Watch',
+  'watches.modeWindow': 'every train in a window',
+  'watches.modeTrain': 'one train',
+  'watches.timeFrom': 'Departing from',
+  'watches.timeTo': 'Departing until',
+  'watches.trainNo': 'Train number',
+  'watches.passengers': 'Passengers',
+  'watches.position': 'Seat position',
+  'watches.deadline': 'Give up at (Korea time)',
+  'watches.deadlineHint': 'Empty: until the trains are about to leave',
+  'watches.stopBefore': 'Stop before departure (min)',
+  'watches.notify': 'Notify by',
+  'watches.notifyHint': 'Set the channels up under Accounts & alerts.',
+  'watches.standbyOn': 'standby OK',
+  'watches.noNotify': 'no alerts',
+  'watches.until': 'until {when}',
+  'watches.stopsBefore': 'stops {n} min before departure',
+  'pax.adult': 'Adults',
+  'pax.child': 'Children',
+  'pax.senior': 'Seniors',
+  'pax.disability1to3': 'Disability 1–3',
+  'pax.disability4to6': 'Disability 4–6',
+  'position.any': 'Any seat',
+  'position.window': 'Window',
+  'position.aisle': 'Aisle',
+  'channel.email': 'E-mail',
+  'channel.discord': 'Discord',
+  'channel.slack': 'Slack',
+  'channel.telegram': 'Telegram',
+  'channel.kakao': 'KakaoTalk',
   'select.earliest': 'earliest first',
   'select.latest': 'latest first',
   'select.random': 'random (gacha)',
@@ -194,6 +256,32 @@ const en: Record<Key, string> = {
 };
 
 export type RailKey = Key;
+
+/** The rail service's refusals a user meets while editing a watch, in Korean (others stay as sent). */
+const RAIL_MESSAGES_KO: [RegExp, string][] = [
+  [/^at least 1 passenger/, '승객을 1명 이상 입력하세요.'],
+  [/^at most 9 passengers per reservation \(got (\d+)\)/, '한 번에 9명까지 예약할 수 있습니다 (입력 $1명).'],
+  [/^children need an accompanying/, '어린이는 어른·경로·장애인 승객과 함께 타야 합니다.'],
+  [/^no train (\d+) from (.+) to (.+) on (\d+)/, '$4 $2→$3 구간에 $1번 열차가 없습니다.'],
+  [
+    /^train (\d+) has already left \(or leaves within (\d+) min\)/,
+    '$1번 열차는 이미 출발했거나 $2분 안에 출발합니다.',
+  ],
+  [/^the time window is empty/, '시간대가 비어 있습니다. 끝 시각을 시작 시각보다 늦게 하세요.'],
+  [/^every train in this window has already left/, '이 시간대의 열차는 모두 출발했습니다.'],
+  [/^must be in the future/, '지금 이후의 시각이어야 합니다.'],
+  [/^must be a train number/, '열차 번호(숫자)를 입력하세요.'],
+];
+
+export function railMessage(message: string, lang: 'ko' | 'en'): string {
+  if (lang !== 'ko') return message;
+  for (const [re, ko] of RAIL_MESSAGES_KO) {
+    const m = re.exec(message);
+    if (m) return ko.replace(/\$(\d)/g, (_, i: string) => m[Number(i)] ?? '');
+  }
+  return message;
+}
+export type RailT = ReturnType<typeof useRailT>;
 
 export function useRailT() {
   const { lang } = useI18n();

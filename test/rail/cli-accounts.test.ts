@@ -1,0 +1,164 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, login } from '../helpers.ts';
+import { type RailTestEnv, railApp } from './app.ts';
+import { MEMBER } from './setup.ts';
+
+/**
+ * `yeyak rail account add|list|remove` as a user runs them: the real CLI in its own process,
+ * talking over HTTP to a whole yeyak that checks logins with the in-process stand-in operator.
+ */
+
+const BIN = join(process.cwd(), 'bin/yeyak');
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+/**
+ * Runs the CLI. `input` is piped into stdin; with `tty` the CLI runs on a pseudo-terminal
+ * (util-linux `script`) and each answer is typed only once `prompt` shows up, as a person would.
+ */
+function yeyak(
+  env: Record<string, string>,
+  args: string[],
+  opts: { input?: string; tty?: { prompt: RegExp; answer: string }[] } = {},
+): Promise<Run> {
+  const child = opts.tty
+    ? spawn('script', ['-qfec', [BIN, ...args].map((a) => `'${a}'`).join(' '), '/dev/null'], { env })
+    : spawn(BIN, args, { env });
+  let stdout = '';
+  let stderr = '';
+  const steps = [...(opts.tty ?? [])];
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString('utf8');
+    // On a terminal the prompts (stderr) and output share the one pty stream.
+    const next = steps[0];
+    if (next?.prompt.test(stdout)) {
+      steps.shift();
+      child.stdin.write(`${next.answer}\r`);
+    }
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString('utf8');
+  });
+  if (!opts.tty) child.stdin.end(opts.input ?? '');
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`yeyak ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
+    }, 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Requests the stand-in operator has answered (SRT and Korail). */
+const operatorRequests = (env: RailTestEnv) => env.s.counts().total;
+
+describe.each(backends)('yeyak rail account (%s)', (backend) => {
+  let env: RailTestEnv;
+  let user: Awaited<ReturnType<typeof login>>;
+  let cliEnv: Record<string, string>;
+
+  beforeAll(async () => {
+    env = await railApp(backend);
+    user = await login(env.t);
+    // The login token comes from the environment, as a script would pass it (not argv).
+    const { YEYAK_EMAIL: _e, YEYAK_PASSWORD: _p, ...rest } = process.env;
+    cliEnv = {
+      ...(rest as Record<string, string>),
+      YEYAK_URL: env.t.url,
+      YEYAK_TOKEN: user.token,
+      NO_COLOR: '1',
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  const stored = async () =>
+    (
+      await user.api.get<{ accounts: { provider: string; loginHint: string; status: string }[] }>(
+        '/api/rail/accounts',
+      )
+    ).body.data?.accounts ?? [];
+
+  it('refuses a wrong password with a clear error, exit code 1 and nothing stored', async () => {
+    const before = operatorRequests(env);
+    const run = await yeyak(cliEnv, ['rail', 'account', 'add', 'srt', '--id', MEMBER.id], {
+      input: 'not-the-password-42\n',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('password: SRT says the id or password is wrong');
+    expect(run.stdout + run.stderr).not.toContain('not-the-password-42');
+    // It was the operator that said no.
+    expect(operatorRequests(env)).toBeGreaterThan(before);
+    expect(await stored()).toEqual([]);
+
+    const list = await yeyak(cliEnv, ['rail', 'account', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain('no operator accounts yet');
+  });
+
+  it('saves a login whose password comes from stdin, lists it masked, and removes it', async () => {
+    const add = await yeyak(cliEnv, ['rail', 'account', 'add', 'srt', '--id', MEMBER.id], {
+      input: `${MEMBER.password}\n`,
+    });
+    expect(add.stderr).toBe('');
+    expect(add.code).toBe(0);
+    expect(add.stdout).toContain('saved SRT account 123*****90 (홍길동)');
+    expect(add.stdout + add.stderr).not.toContain(MEMBER.password);
+    expect(await stored()).toMatchObject([{ provider: 'srt', loginHint: '123*****90', status: 'ok' }]);
+
+    const list = await yeyak(cliEnv, ['rail', 'account', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/SRT\s+123\*{5}90\s+홍길동\s+ok/);
+    expect(list.stdout).not.toContain(MEMBER.id);
+    expect(list.stdout).not.toContain(MEMBER.password);
+
+    const remove = await yeyak(cliEnv, ['rail', 'account', 'remove', 'srt']);
+    expect(remove.code).toBe(0);
+    expect(remove.stdout).toContain('removed the SRT account');
+    expect(await stored()).toEqual([]);
+    const again = await yeyak(cliEnv, ['rail', 'account', 'remove', 'srt']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/SRT account.*not found|not found.*SRT account/i);
+  });
+
+  it('asks for the id and, without echoing it, the password on a terminal', async () => {
+    const run = await yeyak(cliEnv, ['rail', 'account', 'add', 'korail'], {
+      tty: [
+        { prompt: /Korail login \(membership no\., e-mail or phone\): $/, answer: MEMBER.id },
+        { prompt: /Korail password: $/, answer: MEMBER.password },
+      ],
+    });
+    expect(run.code).toBe(0);
+    // The id is echoed as typed; the password never is.
+    expect(run.stdout).toContain(`Korail login (membership no., e-mail or phone): ${MEMBER.id}`);
+    expect(run.stdout).toContain('saved Korail account 123*****90');
+    expect(run.stdout).not.toContain(MEMBER.password);
+    expect(await stored()).toMatchObject([{ provider: 'korail', status: 'ok' }]);
+  });
+
+  it('refuses bad usage before asking anyone', async () => {
+    const before = operatorRequests(env);
+    const provider = await yeyak(cliEnv, ['rail', 'account', 'add', 'ktx', '--id', MEMBER.id], {
+      input: `${MEMBER.password}\n`,
+    });
+    expect(provider.code).toBe(1);
+    expect(provider.stderr).toContain('Allowed choices are srt, korail');
+    const noId = await yeyak(cliEnv, ['rail', 'account', 'add', 'srt'], { input: `${MEMBER.password}\n` });
+    expect(noId.code).toBe(1);
+    expect(noId.stderr).toContain('--id is required when stdin is not a terminal');
+    const noPassword = await yeyak(cliEnv, ['rail', 'account', 'add', 'srt', '--id', MEMBER.id]);
+    expect(noPassword.code).toBe(1);
+    expect(noPassword.stderr).toContain('password: required');
+    const noLogin = await yeyak({ ...cliEnv, YEYAK_TOKEN: '' }, ['rail', 'account', 'list']);
+    expect(noLogin.code).toBe(1);
+    expect(noLogin.stderr).toContain('log in with --email and --password');
+    expect(operatorRequests(env)).toBe(before);
+  });
+});
