@@ -1,7 +1,7 @@
 /**
- * Notification channels for rail watches: e-mail through the platform mailer, and Discord, Slack and
- * Telegram through their public webhook/bot APIs (base URLs from configuration, so tests point them
- * at sims/notify).
+ * Notification channels for rail watches: e-mail through the platform mailer, Discord, Slack and
+ * Telegram through their public webhook/bot APIs, and KakaoTalk through the chatbot Event API (base
+ * URLs from configuration, so tests point them at sims/notify).
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,56 @@ export function sendTelegram(config: RailConfig, chatId: string, m: Message) {
     chat_id: chatId,
     text: [m.title, ...m.lines].join('\n'),
   });
+}
+
+/** The user keys a skill request carries; any of them addresses an Event API message (research §4.5). */
+export type KakaoUserType = 'botUserKey' | 'plusfriendUserKey' | 'appUserId';
+export type KakaoEventUser = { type: KakaoUserType; id: string };
+/** The Event API's answer. `SUCCESS` means Kakao accepted the task, not that the user has read it. */
+export type KakaoEventAnswer = { taskId: string; status: 'SUCCESS'; message: string };
+
+/** Recipients per Event API request (research §4.5, from public integrations). */
+export const KAKAO_EVENT_MAX_USERS = 100;
+
+/**
+ * Kakao i Open Builder Event API (research integrations.md §4.5): `POST {api}/v2/bots/{botId}/talk`
+ * with `Authorization: KakaoAK {REST API key}` and `{event: {name, data}, user: [{type, id}]}`; the
+ * answer is `{taskId, status, message, timestamp}`. The research has this body from public
+ * integrations, not from Kakao's reference, and is silent on: the HTTP status and text of a refusal,
+ * how the Event block reads `event.data` (we send the message as `event.data.text`, which the block
+ * must show) and its length limit (we keep simpleText's 1000 characters). The optional top-level
+ * `params` is not sent: our Event block calls no skill.
+ */
+export async function sendKakaoEvent(
+  config: RailConfig['kakao'],
+  users: KakaoEventUser[],
+  m: Message,
+): Promise<KakaoEventAnswer> {
+  if (!config.botId || !config.restApiKey)
+    throw new Error('KAKAO_BOT_ID and KAKAO_REST_API_KEY must be set to send KakaoTalk notifications');
+  if (users.length < 1 || users.length > KAKAO_EVENT_MAX_USERS)
+    throw new Error(`a Kakao event goes to 1 to ${KAKAO_EVENT_MAX_USERS} users (got ${users.length})`);
+  const res = await fetch(
+    `${config.apiUrl.replace(/\/$/, '')}/v2/bots/${encodeURIComponent(config.botId)}/talk`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `KakaoAK ${config.restApiKey}` },
+      body: JSON.stringify({
+        event: { name: config.eventName, data: { text: [m.title, ...m.lines].join('\n').slice(0, 1000) } },
+        user: users.map((u) => ({ type: u.type, id: u.id })),
+      }),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    },
+  );
+  const body = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+  const status = typeof body?.status === 'string' ? body.status : undefined;
+  // Kakao's platform errors elsewhere answer {code, msg}; the Event API's own refusals say {status, message}.
+  const message = [body?.message, body?.msg].find((x): x is string => typeof x === 'string') ?? '';
+  if (!res.ok || status !== 'SUCCESS')
+    throw new Error(
+      `Kakao Event API refused the message (HTTP ${res.status}${status ? ` ${status}` : ''}${message ? `: ${message}` : ''})`,
+    );
+  return { taskId: typeof body?.taskId === 'string' ? body.taskId : '', status, message };
 }
 
 /** A webhook URL is accepted only under the configured base (no requests to arbitrary hosts). */
