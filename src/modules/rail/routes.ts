@@ -3,6 +3,7 @@ import type { Auth } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { type App, envelope, ok } from '../../platform/http/app.ts';
 import { CHANNELS, webhookAllowed } from './notify.ts';
+import { TRAIN_GROUPS } from './providers/index.ts';
 import type { Rail } from './service.ts';
 import { normalizeDate, normalizeTime } from './time.ts';
 
@@ -34,12 +35,17 @@ const trainNo = z
   .string()
   .trim()
   .regex(/^\d{1,5}$/, 'must be a train number (digits)');
+const trainTypes = z
+  .array(z.enum(TRAIN_GROUPS, `must be one of ${TRAIN_GROUPS.join(', ')}`))
+  .min(1, 'pick at least one train type, or leave it out for all')
+  .max(TRAIN_GROUPS.length);
 const idParam = z.object({ id: z.uuid('must be an id (UUID)') }).strict();
 
 const watchFields = {
   timeFrom: time.optional(),
   timeTo: time.optional(),
   trainNo: trainNo.nullable().optional(),
+  trainTypes: trainTypes.nullable().optional(),
   passengers,
   seatPolicy: seatPolicy.optional(),
   seatPosition: seatPosition.optional(),
@@ -104,6 +110,7 @@ export function railRoutes(app: App, ctx: Context, auth: Auth, rail: Rail) {
             date,
             time: time.optional(),
             passengers: passengers.optional(),
+            trainTypes: trainTypes.optional(),
           })
           .strict(),
       },

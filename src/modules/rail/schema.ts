@@ -65,6 +65,8 @@ export const railWatches = pgTable(
     timeFrom: text('time_from').notNull(),
     timeTo: text('time_to').notNull(),
     trainNo: text('train_no'),
+    /** Train families to consider (KTX, ITX…); null: every family the operator sells. */
+    trainTypes: jsonb('train_types').$type<string[]>(),
     passengers: jsonb('passengers').notNull().$type<Record<string, number>>(),
     seatPolicy: text('seat_policy').notNull().default('general-first'),
     seatPosition: text('seat_position').notNull().default('any'),

@@ -22,6 +22,7 @@ import {
   type SeatPosition,
   type Station,
   type Train,
+  type TrainGroup,
   totalPassengers,
 } from './providers/index.ts';
 import { railAccounts, railKakaoLinks, railNotifySettings, railReservations, railWatches } from './schema.ts';
@@ -33,6 +34,8 @@ export type TrainView = {
   provider: ProviderName;
   trainNo: string;
   type: string;
+  /** The family the type belongs to (what the train-type filter picks by). */
+  group: TrainGroup;
   date: string;
   from: string;
   to: string;
@@ -67,6 +70,7 @@ export type WatchView = {
   timeFrom: string;
   timeTo: string;
   trainNo: string | null;
+  trainTypes: TrainGroup[] | null;
   passengers: Passengers;
   seatPolicy: SeatPolicy;
   seatPosition: SeatPosition;
@@ -114,6 +118,7 @@ export type WatchInput = {
   timeFrom?: string;
   timeTo?: string;
   trainNo?: string | null;
+  trainTypes?: TrainGroup[] | null;
   passengers: Passengers;
   seatPolicy?: SeatPolicy;
   seatPosition?: SeatPosition;
@@ -155,6 +160,7 @@ export function trainView(t: Train, now = Date.now()): TrainView {
     provider: t.provider,
     trainNo: t.trainNo,
     type: t.type,
+    group: t.group,
     date: t.date,
     from: t.from.name,
     to: t.to.name,
@@ -205,6 +211,7 @@ function watchView(w: WatchRow, r?: ReservationRow | null): WatchView {
     timeFrom: w.timeFrom,
     timeTo: w.timeTo,
     trainNo: w.trainNo,
+    trainTypes: (w.trainTypes as TrainGroup[] | null) ?? null,
     passengers: w.passengers as Passengers,
     seatPolicy: w.seatPolicy as SeatPolicy,
     seatPosition: w.seatPosition as SeatPosition,
@@ -413,6 +420,19 @@ export class Rail {
       throw invalidField(path, 'children need an accompanying adult, senior or disabled passenger');
   }
 
+  /** A train-type filter the operator can answer: SRT runs only SRT, Korail everything else. */
+  checkTrainTypes(provider: ProviderName, types: TrainGroup[] | null | undefined, path = 'body.trainTypes') {
+    if (!types) return;
+    const sold = types.filter((t) => (provider === 'srt' ? t === 'SRT' : t !== 'SRT'));
+    if (!sold.length)
+      throw invalidField(
+        path,
+        provider === 'srt'
+          ? 'SRT runs only SRT trains: include SRT, or leave the filter out'
+          : 'Korail does not run SRT trains: pick KTX, ITX, saemaeul, mugunghwa or other',
+      );
+  }
+
   /** Turns adapter errors into answers a user can act on. */
   operatorError(err: unknown): Error {
     if (!(err instanceof RailError)) return err as Error;
@@ -573,9 +593,11 @@ export class Rail {
     date: string;
     time?: string;
     passengers?: Passengers;
+    trainTypes?: TrainGroup[];
   }): Promise<{ from: string; to: string; trains: TrainView[] }> {
     this.checkDate(q.provider, q.date);
     if (q.passengers) this.checkPassengers(q.passengers);
+    this.checkTrainTypes(q.provider, q.trainTypes);
     const from = await this.station(q.provider, q.from, 'body.from');
     const to = await this.station(q.provider, q.to, 'body.to');
     if (from.name === to.name) throw invalidField('body.to', 'must differ from body.from');
@@ -586,6 +608,7 @@ export class Rail {
         date: q.date,
         time: q.time ?? '000000',
         passengers: q.passengers,
+        trainTypes: q.trainTypes,
       });
       const now = Date.now();
       return { from: from.name, to: to.name, trains: trains.map((t) => trainView(t, now)) };
@@ -801,6 +824,7 @@ export class Rail {
   private async resolveWatch(input: WatchInput) {
     this.checkDate(input.provider, input.date);
     this.checkPassengers(input.passengers);
+    this.checkTrainTypes(input.provider, input.trainTypes);
     const from = await this.station(input.provider, input.from, 'body.from');
     const to = await this.station(input.provider, input.to, 'body.to');
     if (from.name === to.name) throw invalidField('body.to', 'must differ from body.from');
@@ -833,7 +857,9 @@ export class Rail {
     }
     if (input.deadline && input.deadline.getTime() <= Date.now())
       throw invalidField('body.deadline', 'must be in the future');
-    return { from, to, timeFrom, timeTo, trainNo, stopBefore };
+    // One named train needs no family filter.
+    const trainTypes = trainNo ? null : (input.trainTypes ?? null);
+    return { from, to, timeFrom, timeTo, trainNo, trainTypes, stopBefore };
   }
 
   async createWatch(user: User, input: WatchInput): Promise<WatchView> {
@@ -855,6 +881,7 @@ export class Rail {
           timeFrom: v.timeFrom,
           timeTo: v.timeTo,
           trainNo: v.trainNo,
+          trainTypes: v.trainTypes,
           passengers: input.passengers as Record<string, number>,
           seatPolicy: input.seatPolicy ?? 'general-first',
           seatPosition: input.seatPosition ?? 'any',
@@ -907,6 +934,8 @@ export class Rail {
       timeTo: patch.timeTo ?? (patch.trainNo ? undefined : current.trainNo ? undefined : current.timeTo),
       trainNo:
         patch.trainNo !== undefined ? patch.trainNo : patch.timeFrom || patch.timeTo ? null : current.trainNo,
+      trainTypes:
+        patch.trainTypes !== undefined ? patch.trainTypes : patch.trainNo ? null : current.trainTypes,
       passengers: patch.passengers ?? current.passengers,
       seatPolicy: patch.seatPolicy ?? current.seatPolicy,
       seatPosition: patch.seatPosition ?? current.seatPosition,
@@ -924,6 +953,7 @@ export class Rail {
         timeFrom: v.timeFrom,
         timeTo: v.timeTo,
         trainNo: v.trainNo,
+        trainTypes: v.trainTypes,
         passengers: merged.passengers as Record<string, number>,
         seatPolicy: merged.seatPolicy,
         seatPosition: merged.seatPosition,
@@ -1140,8 +1170,11 @@ export class Rail {
       const cutoff = Date.now() + w.stopBeforeMinutes * 60_000;
       const matching = trains.filter(
         (t) =>
-          (w.trainNo ? t.trainNo === w.trainNo : t.departure >= w.timeFrom && t.departure <= w.timeTo) &&
-          kstEpoch(t.date, t.departure) > cutoff,
+          (w.trainNo
+            ? t.trainNo === w.trainNo
+            : t.departure >= w.timeFrom &&
+              t.departure <= w.timeTo &&
+              (!w.trainTypes || w.trainTypes.includes(t.group))) && kstEpoch(t.date, t.departure) > cutoff,
       );
       const withSeats = matching.filter(
         (t) => !soldOutNow.has(t.trainNo) && classesToTry(t, w.seatPolicy as SeatPolicy).length > 0,

@@ -29,7 +29,8 @@ export type SeatPolicy = 'general-only' | 'special-only' | 'general-first' | 'sp
 export type SeatPosition = 'any' | 'window' | 'aisle';
 
 /** Coarse train families used for filtering. */
-export type TrainGroup = 'KTX' | 'SRT' | 'ITX' | 'saemaeul' | 'mugunghwa' | 'other';
+export const TRAIN_GROUPS = ['KTX', 'SRT', 'ITX', 'saemaeul', 'mugunghwa', 'other'] as const;
+export type TrainGroup = (typeof TRAIN_GROUPS)[number];
 
 /** `available`: seats can be reserved now; `sold-out`: none left; `absent`: the train has no such class. */
 export type ClassAvailability = 'available' | 'sold-out' | 'absent';
