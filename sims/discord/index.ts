@@ -39,6 +39,8 @@ export type SimInteraction = {
 
 export type DiscordSimOptions = {
   applicationId?: string;
+  /** the server (guild) commands come from unless a call names another, default a fixed snowflake */
+  guildId?: string;
   botToken?: string;
   /** initial response deadline, default 3000 ms (Discord's) */
   deadlineMs?: number;
@@ -127,6 +129,7 @@ function optionsProblem(options: unknown, path: string, depth: number): string |
 
 export async function startDiscordSim(options: DiscordSimOptions = {}) {
   const applicationId = options.applicationId ?? '1234567890123456789';
+  const defaultGuild = options.guildId ?? '1300000000000000555';
   const botToken = options.botToken ?? 'sim-bot-token';
   const deadlineMs = options.deadlineMs ?? 3000;
   const tokenLifetimeMs = options.tokenLifetimeMs ?? 15 * 60_000;
@@ -334,17 +337,26 @@ export async function startDiscordSim(options: DiscordSimOptions = {}) {
     return sign(null, Buffer.from(timestamp + body, 'utf8'), key).toString('hex');
   }
 
-  /** A `/event <sub>` APPLICATION_COMMAND interaction, as Discord structures subcommands. */
-  function commandInteraction(sub: string, values: Record<string, string> = {}) {
+  /**
+   * A `/event <sub>` APPLICATION_COMMAND interaction, as Discord structures subcommands. It comes
+   * from `guildId` (default: the sim's guild); `null` makes it a DM, which has `user` instead of
+   * `member` and no `guild_id`.
+   */
+  function commandInteraction(
+    sub: string,
+    values: Record<string, string> = {},
+    where: { guildId?: string | null } = {},
+  ) {
+    const guild = where.guildId === undefined ? defaultGuild : where.guildId;
+    const user = { id: '42', username: 'organiser' };
     return {
       id: nextId(),
       application_id: applicationId,
       type: 2,
       token: `sim-${randomBytes(24).toString('base64url')}`,
       version: 1,
-      guild_id: '555',
+      ...(guild ? { guild_id: guild, member: { user, permissions: '2147483647' } } : { user, context: 1 }),
       channel_id: '999',
-      member: { user: { id: '42', username: 'organiser' }, permissions: '2147483647' },
       locale: 'zh-TW',
       attachment_size_limit: MAX_FILE,
       data: {
@@ -439,6 +451,8 @@ export async function startDiscordSim(options: DiscordSimOptions = {}) {
     /** base URL for the Discord client (`…/api/v10`) */
     api: `${origin}/api/v10`,
     applicationId,
+    /** the guild commands come from by default */
+    guildId: defaultGuild,
     botToken,
     publicKeyHex,
     messages,
@@ -460,13 +474,13 @@ export async function startDiscordSim(options: DiscordSimOptions = {}) {
         { id: nextId(), application_id: applicationId, type: 1, token: `sim-${nextId()}`, version: 1 },
         opts,
       ),
-    /** `/event <sub> [values]`, signed */
+    /** `/event <sub> [values]`, signed; `guildId` picks the server it comes from (null: a DM) */
     command: (
       url: string,
       sub: string,
       values?: Record<string, string>,
-      opts?: Parameters<typeof sendInteraction>[2],
-    ) => sendInteraction(url, commandInteraction(sub, values), opts),
+      opts: Parameters<typeof sendInteraction>[2] & { guildId?: string | null } = {},
+    ) => sendInteraction(url, commandInteraction(sub, values, { guildId: opts.guildId }), opts),
     /** signs arbitrary text with the application's key (for unit tests of the verifier) */
     sign: (timestamp: string, body: string) => signed(body, privateKey, timestamp),
     close: () =>

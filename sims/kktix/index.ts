@@ -332,6 +332,27 @@ export async function startKktixSim(options: KktixSimOptions = {}) {
       for (const orderNo of orders) pending.push({ eventId, orderNo, state: 'cancelled', paid: true });
       return out;
     },
+    /**
+     * A refunded ticket bought again under the same attendee id (e.g. KKTIX support reactivating
+     * it): back in the book, `activated` and paid, with a new `updated_at`.
+     */
+    rebuy(eventId: number, ids: number[]) {
+      const ev = eventOf(eventId);
+      const out: SimAttendee[] = [];
+      const orders = new Set<number>();
+      for (const id of ids) {
+        const a = ev.records.get(id);
+        if (!a) throw new Error(`kktix sim: no attendee ${id} in event ${eventId}`);
+        a.state = 'activated';
+        a.is_paid = true;
+        a.updated_at = now() / 1000;
+        if (!ev.book.includes(id)) ev.book.push(id);
+        orders.add(a.order_no);
+        out.push(copy(a));
+      }
+      for (const orderNo of orders) pending.push({ eventId, orderNo, state: 'activated', paid: true });
+      return out;
+    },
     /** the records of the tickets in the book now, as the API serves them */
     attendees(eventId: number): SimAttendee[] {
       const ev = eventOf(eventId);

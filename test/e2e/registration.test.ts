@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBigQuerySim } from '../../sims/bigquery/index.ts';
 import { startDiscordSim } from '../../sims/discord/index.ts';
 import { startGatherSim } from '../../sims/gather/index.ts';
 import { startKktixSim } from '../../sims/kktix/index.ts';
@@ -23,6 +24,7 @@ let browser: Browser;
 let kktix: Awaited<ReturnType<typeof startKktixSim>>;
 let gather: Awaited<ReturnType<typeof startGatherSim>>;
 let discord: Awaited<ReturnType<typeof startDiscordSim>>;
+let bq: Awaited<ReturnType<typeof startBigQuerySim>>;
 
 async function shot(page: Page, name: string) {
   await page.waitForLoadState('networkidle').catch(() => undefined);
@@ -35,6 +37,7 @@ beforeAll(async () => {
   kktix = await startKktixSim({ seed: 21, events: [{ id: EVENT, name: 'PyCon-ish 2026', attendees: 12 }] });
   gather = await startGatherSim();
   discord = await startDiscordSim();
+  bq = await startBigQuerySim();
   app = await startApp(
     'pglite',
     { registrationKktixIntervalMs: 0 },
@@ -60,6 +63,7 @@ afterAll(async () => {
   await kktix?.close();
   await gather?.close();
   await discord?.close();
+  await bq?.close();
 });
 
 describe('registration pages', () => {
@@ -157,17 +161,72 @@ describe('registration pages', () => {
     expect(csv).toContain('email_pseudonym');
     expect(csv).not.toMatch(/guest\d+@example\.com/);
 
+    // BigQuery and the bot's server from the settings form; stored secrets are never shown back.
+    const bqCard = page.getByTestId('reg-bigquery');
+    await bqCard.getByText(/설정되지 않음/).waitFor();
+    expect(await form.locator('[name=kktixToken]').inputValue()).toBe('');
+    expect(await form.locator('[name=discordHook]').inputValue()).toBe('');
+    await form.getByText('저장됨 — 비워 두면 유지').first().waitFor();
+    expect(await page.content()).not.toContain(kktix.token());
+    await form.locator('[name=discordGuild]').fill(discord.guildId);
+    await form.locator('[name=bq]').check();
+    await form.locator('[name=bqProject]').fill('My Project');
+    await form.locator('[name=bqDataset]').fill('reg');
+    await form.locator('[name=bqTable]').fill('attendees');
+    await form.locator('[name=bqEndpoint]').fill(bq.url);
+    await form.locator('button[type=submit]').click();
+    // A bad project id is refused and named next to its field; nothing is saved.
+    await form
+      .locator('.field-invalid')
+      .filter({ has: page.locator('[name=bqProject]') })
+      .waitFor();
+    await bqCard.getByText(/설정되지 않음/).waitFor();
+    await form.locator('[name=bqProject]').fill('yeyak-test');
+    await form.locator('button[type=submit]').click();
+    await form.getByText('저장했습니다.').waitFor();
+    await bqCard.getByText('yeyak-test.reg.attendees').waitFor();
+    await bqCard.getByRole('button', { name: /BigQuery로 적재/ }).click();
+    const loaded = bqCard.getByTestId('reg-bigquery-result');
+    await loaded.waitFor();
+    const rows = bq.rows('reg', 'attendees');
+    expect(rows.length).toBeGreaterThan(12);
+    expect(await loaded.textContent()).toContain(
+      `yeyak-test.reg.attendees에 ${rows.length}행을 적재했습니다`,
+    );
+    expect(JSON.stringify(rows)).not.toMatch(/guest\d+@example\.com/);
+    const saved = await fetch(`${app.url}/api/registration/events/${id}`, {
+      headers: {
+        authorization: `Bearer ${await page.evaluate(() => localStorage.getItem('yeyak.token'))}`,
+      },
+    }).then((r) => r.json());
+    expect(saved.data.event.discordGuildId).toBe(discord.guildId);
+    expect(saved.data.event.settings.bigquery).toEqual({
+      projectId: 'yeyak-test',
+      datasetId: 'reg',
+      tableId: 'attendees',
+      apiEndpoint: bq.url,
+    });
+    await bqCard.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: resolve(shots, 'reg-ko-03-bigquery.png') });
+    // A load that fails shows why, in place.
+    await bq.close();
+    await bqCard.getByRole('button', { name: /BigQuery로 적재/ }).click();
+    await bqCard
+      .getByRole('alert')
+      .getByText(/BigQuery/)
+      .waitFor();
+
     // Traditional Chinese and English.
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('heading', { name: '同步狀態' }).waitFor();
     await page.getByRole('heading', { name: '每日各票種銷售' }).waitFor();
-    await shot(page, 'reg-zh-03-event');
+    await shot(page, 'reg-zh-04-event');
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Sync status' }).waitFor();
-    await shot(page, 'reg-en-04-event');
+    await shot(page, 'reg-en-05-event');
     await page.goto(`${app.url}/registration`);
     await page.getByTestId('reg-list').getByText('pycon-2026').waitFor();
-    await shot(page, 'reg-en-05-list');
+    await shot(page, 'reg-en-06-list');
     expect(pageErrors).toEqual([]);
     await context.close();
   }, 90_000);

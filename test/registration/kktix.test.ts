@@ -233,17 +233,36 @@ describe('parseKktixWebhook', () => {
     expect(t.orders[0].updatedAt).toBe(1656921502500);
   });
 
+  it('accepts what KKTIX documents without guessing more: any batch of order objects', () => {
+    // The research has batched POSTs of created/paid or cancelled orders, but no field names.
+    expect(parseKktixWebhook({ orders: [] }).orders).toEqual([]);
+    expect(parseKktixWebhook({ data: [order] }).orders[0].orderNo).toBe('127666621');
+    expect(parseKktixWebhook([{ 訂單編號: 'A-1', status: 'paid', extra: { x: 1 } }, {}]).orders).toEqual([
+      { attendeeIds: [] },
+      { attendeeIds: [] },
+    ]);
+    expect(parseKktixWebhook([{ ...order, state: 'refunded', event_id: '2001' }]).orders[0]).toMatchObject({
+      state: 'refunded',
+      eventId: 2001,
+    });
+    expect(parseKktixWebhook(Buffer.from(JSON.stringify([order]))).orders).toHaveLength(1);
+  });
+
   it.each([
     ['not json', '{"orders": [', 'body'],
-    ['no orders', { data: [] }, 'orders'],
-    ['empty', { orders: [] }, 'orders'],
-    ['order not an object', { orders: [order, 3] }, 'orders[1]'],
-    ['missing order_no', { orders: [{ ...order, order_no: undefined }] }, 'orders[0].order_no'],
-    ['bad state', { orders: [order, { ...order, state: 'refunded' }] }, 'orders[1].state'],
-    ['bad is_paid', { orders: [{ ...order, is_paid: 'yes' }] }, 'orders[0].is_paid'],
-    ['bad time', { orders: [{ ...order, updated_at: 'yesterday' }] }, 'orders[0].updated_at'],
-    ['bad attendee', { orders: [{ ...order, attendees: [{ id: 'x' }] }] }, 'orders[0].attendees[0].id'],
-    ['bad event id', [{ ...order, event_id: 1.5 }], '[0].event_id'],
+    ['empty text', '  ', 'body'],
+    ['no list of orders', { order: order }, 'body.orders'],
+    ['orders not a list', { orders: order }, 'body.orders'],
+    ['a bare order', 'null', 'body.orders'],
+    ['order not an object', { orders: [order, 3] }, 'body.orders[1]'],
+    ['empty order_no', { orders: [{ ...order, order_no: ' ' }] }, 'body.orders[0].order_no'],
+    ['state not text', { orders: [order, { ...order, state: 7 }] }, 'body.orders[1].state'],
+    ['bad is_paid', { orders: [{ ...order, is_paid: 'yes' }] }, 'body.orders[0].is_paid'],
+    ['bad time', { orders: [{ ...order, updated_at: 'yesterday' }] }, 'body.orders[0].updated_at'],
+    ['bad attendees', { orders: [{ ...order, attendees: 5 }] }, 'body.orders[0].attendees'],
+    ['bad attendee', { orders: [{ ...order, attendees: [{ id: 'x' }] }] }, 'body.orders[0].attendees[0].id'],
+    ['bad event id', [{ ...order, event_id: 1.5 }], 'body[0].event_id'],
+    ['bad order in data', { data: [order, { ...order, is_paid: 1 }] }, 'body.data[1].is_paid'],
   ])('rejects %s, naming the field', (_name, body, path) => {
     let err: unknown;
     try {

@@ -26,7 +26,14 @@ type Attendee = {
   email: string | null;
   active: boolean;
   refundedAt: string | null;
-  actions: { action: string; status: string; attempts: number; lastError: string | null }[];
+  admission: number | null;
+  actions: {
+    admission: number;
+    action: string;
+    status: string;
+    attempts: number;
+    lastError: string | null;
+  }[];
 };
 type EventView = {
   id: string;
@@ -120,6 +127,7 @@ describe.each(backends)('registration pipeline on %s', (backend) => {
         '<p>Hi <%= it.name %></p><p><%= it.ticketName %> · <%= it.date %></p><p><a href="<%= it.venueLink %>">venue</a></p>',
     },
     discord: { enabled: true, webhookUrl: hook },
+    discordGuildId: discord.guildId,
   });
 
   const attendees = async () =>
@@ -212,28 +220,59 @@ describe.each(backends)('registration pipeline on %s', (backend) => {
   });
 
   it('rejects a malformed or unknown webhook with nothing applied', async () => {
-    const runsBefore = (await org.api.get<{ event: EventView }>(`/api/registration/events/${ev.id}`)).body
-      .data!.event.runs.length;
+    const detail = async () =>
+      (await org.api.get<{ event: EventView }>(`/api/registration/events/${ev.id}`)).body.data!.event;
+    const runsBefore = (await detail()).runs.length;
+    const totalBefore = (await attendees()).total;
+    const [buyer] = kktix.addPaid(KKTIX_EVENT, 1); // a sync would find this one
+    const batch = kktix.webhookBatch();
+    // One good order and one bad one: the whole batch is refused, naming the field.
     const bad = await client(t.url).post(ev.webhookPath, {
-      orders: [{ order_no: 1, state: 'weird', is_paid: true }],
+      orders: [batch.orders[0], { ...batch.orders[0], is_paid: 'yes' }],
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.description).toMatch(/orders\[0\]\.state/);
+    expect(bad.body.description).toMatch(/^body\.orders\[1\]\.is_paid: must be true or false/);
+    expect(bad.body.data).toEqual({
+      errors: [{ path: 'body.orders[1].is_paid', message: 'must be true or false' }],
+    });
     const notJson = await client(t.url).post(ev.webhookPath, '{"orders": [', {
       'content-type': 'application/json',
     });
     expect(notJson.status).toBe(400);
-    const empty = await client(t.url).post(ev.webhookPath, { orders: [] });
-    expect(empty.status).toBe(400);
+    expect(notJson.body.description).toMatch(/^body: is not JSON/);
+    const notAList = await client(t.url).post(ev.webhookPath, { orders: { order_no: 1 } });
+    expect(notAList.status).toBe(400);
+    expect(notAList.body.data).toMatchObject({ errors: [{ path: 'body.orders' }] });
+    const badAttendee = await client(t.url).post(ev.webhookPath, [{ attendees: [{ id: 'x' }] }]);
+    expect(badAttendee.body.data).toMatchObject({ errors: [{ path: 'body[0].attendees[0].id' }] });
     const unknown = await client(t.url).post(
       '/api/registration/kktix/webhook/not-the-right-secret-xyz',
       kktix.webhookBatch(),
     );
     expect(unknown.status).toBe(404);
     await new Promise((r) => setTimeout(r, 700));
-    const runsAfter = (await org.api.get<{ event: EventView }>(`/api/registration/events/${ev.id}`)).body
-      .data!.event.runs.length;
-    expect(runsAfter).toBe(runsBefore);
+    expect((await detail()).runs.length).toBe(runsBefore);
+    expect((await attendees()).total).toBe(totalBefore);
+    expect(mailsTo(contactOf(buyer).email as string)).toHaveLength(0);
+
+    // The body is undocumented (research/integrations.md §1.5), so any well-formed batch, whatever
+    // its extra fields, content type or emptiness, is a trigger for a sync that reads the API.
+    const shapes: [unknown, Record<string, string>][] = [
+      [[{ order_no: 'A-1', status: 'paid', some_new_field: { x: 1 } }], { 'content-type': 'text/plain' }],
+      [{ data: [] }, { 'content-type': 'application/x-kktix+json' }],
+      [batch, { 'content-type': 'application/json' }],
+    ];
+    for (const [body, headers] of shapes) {
+      const res = await client(t.url).post(ev.webhookPath, JSON.stringify(body), headers);
+      expect(res.status).toBe(202);
+    }
+    await eventually(async () => mailsTo(contactOf(buyer).email as string).length === 1);
+    await eventually(async () => (await detail()).runs.length >= runsBefore + 1);
+    await eventually(async () => announcements().length === 4);
+    await new Promise((r) => setTimeout(r, 800));
+    // Three deliveries, one buyer: one mail, one announcement.
+    expect(mailsTo(contactOf(buyer).email as string)).toHaveLength(1);
+    expect(totals()).toEqual([31, 32, 33, 34]);
   });
 
   it('neither misses nor repeats anyone across a restart', async () => {
@@ -251,13 +290,13 @@ describe.each(backends)('registration pipeline on %s', (backend) => {
     expect(res.status).toBe(200);
     expect(res.body.data!.sync.added).toBe(2);
     for (const a of bought) await eventually(async () => mailsTo(contactOf(a).email as string).length === 1);
-    await eventually(async () => announcements().length === 5);
+    await eventually(async () => announcements().length === 6);
     const second = await org.api.post<{ sync: { added: number } }>(`/api/registration/events/${ev.id}/sync`);
     expect(second.body.data!.sync.added).toBe(0);
     await new Promise((r) => setTimeout(r, 800));
-    expect(smtp.messages).toHaveLength(5);
-    expect(announcements()).toHaveLength(5);
-    expect(totals()).toEqual([31, 32, 33, 34, 35]);
+    expect(smtp.messages).toHaveLength(6);
+    expect(announcements()).toHaveLength(6);
+    expect(totals()).toEqual([31, 32, 33, 34, 35, 36]);
   });
 
   it('takes refunds out of the guest list and reports them', async () => {
@@ -277,6 +316,50 @@ describe.each(backends)('registration pipeline on %s', (backend) => {
           .actions.find((x) => x.action === 'gather_remove')?.status === 'done',
     );
     expect(Object.keys(gather.guestlist())).toContain('staff@example.org');
+  });
+
+  it('treats a refunded attendee who buys again as new: access, mail and announcement again', async () => {
+    const sync = () =>
+      org.api.post<{ sync: { added: number; refunded: number } }>(`/api/registration/events/${ev.id}/sync`);
+    const gone = (await attendees()).attendees.find(
+      (a) => !a.active && a.actions.some((x) => x.action === 'gather_remove' && x.status === 'done'),
+    )!;
+    const email = gone.email as string;
+    expect(mailsTo(email)).toHaveLength(1);
+    expect(gather.guestlist()[email.toLowerCase()]).toBeUndefined();
+    // A refund is reported once, not again at every later sync.
+    expect((await sync()).body.data!.sync).toMatchObject({ added: 0, refunded: 0 });
+    const posts = announcements().length;
+
+    kktix.rebuy(KKTIX_EVENT, [Number(gone.id)]); // the same KKTIX attendee id, paid again
+    expect((await sync()).body.data!.sync).toMatchObject({ added: 1, refunded: 0 });
+    await eventually(async () => mailsTo(email).length === 2);
+    await eventually(async () => gather.guestlist()[email.toLowerCase()] !== undefined);
+    await eventually(async () => announcements().length === posts + 1);
+    expect(totals().at(-1)).toBe(37); // a new number, after the 36 admissions so far
+    const back = await eventually(async () => {
+      const a = (await attendees()).attendees.find((x) => x.id === gone.id)!;
+      const current = a.actions.filter((x) => x.admission === a.admission);
+      return current.length === 3 && current.every((x) => x.status === 'done') ? a : undefined;
+    });
+    expect(back.active).toBe(true);
+    expect(back.admission).toBe(37);
+    // Both rounds are kept: the first admission's actions and its removal, then the new ones.
+    expect(back.actions.map((x) => `${x.admission}:${x.action}:${x.status}`)).toEqual([
+      '37:discord:done',
+      '37:gather:done',
+      '37:mail:done',
+      `${gone.admission}:discord:done`,
+      `${gone.admission}:gather:done`,
+      `${gone.admission}:gather_remove:done`,
+      `${gone.admission}:mail:done`,
+    ]);
+    // Once per admission: syncing again and a duplicate webhook change nothing.
+    expect((await sync()).body.data!.sync).toMatchObject({ added: 0, refunded: 0 });
+    expect((await kktix.sendWebhook(t.url + ev.webhookPath)).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(mailsTo(email)).toHaveLength(2);
+    expect(announcements()).toHaveLength(posts + 1);
   });
 
   it('shows a Gather failure, retries it, and lets an organiser retry it by hand', async () => {
@@ -303,6 +386,41 @@ describe.each(backends)('registration pipeline on %s', (backend) => {
     expect(gather.guestlist()[email.toLowerCase()]).toBeDefined();
     expect(mailsTo(email)).toHaveLength(1);
   }, 30_000);
+
+  it('skips the actions of an admission a refund and a rebuy overtook', async () => {
+    const sync = () => org.api.post(`/api/registration/events/${ev.id}/sync`);
+    const mine = async (id: number) => (await attendees()).attendees.find((y) => y.id === String(id))!;
+    gather.fail(403, '{"error":"forbidden"}'); // the first admission's Gather actions cannot finish
+    const [a] = kktix.addPaid(KKTIX_EVENT, 1);
+    const email = contactOf(a).email as string;
+    await sync();
+    await eventually(async () => mailsTo(email).length === 1);
+    kktix.refund(KKTIX_EVENT, [a.id]);
+    await sync();
+    kktix.rebuy(KKTIX_EVENT, [a.id]);
+    await sync();
+    await eventually(async () => mailsTo(email).length === 2);
+    const first = (await mine(a.id)).actions.find((x) => x.action === 'gather_remove')!.admission;
+    gather.recover();
+    await org.api.post(`/api/registration/events/${ev.id}/attendees/${a.id}/retry`);
+    const done = await eventually(async () => {
+      const x = await mine(a.id);
+      const settled = x.actions.every((y) => y.status === 'done' || y.status === 'skipped');
+      return settled &&
+        x.actions.find((y) => y.admission === x.admission && y.action === 'gather')?.status === 'done'
+        ? x
+        : undefined;
+    }, 30_000);
+    const state = Object.fromEntries(done.actions.map((x) => [`${x.admission}:${x.action}`, x.status]));
+    expect(state).toMatchObject({
+      [`${done.admission}:gather`]: 'done',
+      [`${first}:gather`]: 'skipped',
+      [`${first}:gather_remove`]: 'skipped',
+    });
+    // The old round neither let the guest in twice nor took the new admission's access away.
+    expect(gather.guestlist()[email.toLowerCase()]).toBeDefined();
+    expect(mailsTo(email)).toHaveLength(2);
+  }, 40_000);
 
   it('polls on its own at the configured interval', async () => {
     const put = await org.api.put(`/api/registration/events/${ev.id}`, {
@@ -477,6 +595,84 @@ describe.each(backends)('registration pipeline on %s', (backend) => {
     }
   });
 
+  it('answers /event only about the events connected to the asking Discord server', async () => {
+    const url = `${t.url}/api/discord/interactions`;
+    const serverB = '1300000000000000777';
+    const secret = `secret-${backend}`;
+    const text = (r: { response: unknown }) => JSON.stringify(r.response);
+    // Another organiser's event, connected to server B.
+    const other = await login(t, 'organizer');
+    const tev = await createEvent(other.api, { ticketTypes: [{ name: 'VIP', price: 1000, quota: 5 }] });
+    const bad = await other.api.post('/api/registration/events', {
+      slug: `bad-guild-${backend}`,
+      name: 'x',
+      source: 'tickets',
+      ticketsEventId: tev.id,
+      discordGuildId: 'our server',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.data).toMatchObject({ errors: [{ path: 'body.discordGuildId' }] });
+    const made = await other.api.post('/api/registration/events', {
+      slug: secret,
+      name: 'Secret meetup',
+      source: 'tickets',
+      ticketsEventId: tev.id,
+      discordGuildId: serverB,
+    });
+    expect(made.status).toBe(201);
+
+    const listA = await discord.command(url, 'list');
+    expect(text(listA)).toContain(`conf-${backend}`);
+    expect(text(listA)).not.toContain(secret);
+    const listB = await discord.command(url, 'list', {}, { guildId: serverB });
+    expect(text(listB)).toContain(secret);
+    expect(text(listB)).not.toContain(`conf-${backend}`);
+
+    // From server A, server B's slug answers exactly like a slug that does not exist.
+    const same = (r: { response: unknown }, slug: string) => text(r).replaceAll(slug, 'SLUG');
+    const today = new Date().toISOString().slice(0, 10);
+    const edits = discord.messages.length;
+    for (const [sub, values] of [
+      ['status', {}],
+      ['report', { from: today, to: today }],
+    ] as const) {
+      const foreign = await discord.command(url, sub, { slug: secret, ...values });
+      const missing = await discord.command(url, sub, { slug: `nope-${backend}`, ...values });
+      expect(foreign.status).toBe(200);
+      expect(same(foreign, secret)).toBe(same(missing, `nope-${backend}`));
+      expect(text(foreign)).toMatch(/unknown event slug/);
+      expect(text(foreign)).not.toMatch(/VIP|Secret meetup/);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(discord.messages.length).toBe(edits); // no deferred answer, no CSV sent anywhere
+
+    // From server B it answers; from a DM, nothing is listed or found.
+    const own = await discord.command(url, 'status', { slug: secret }, { guildId: serverB });
+    expect(text(own)).toMatch(/VIP: 0 sold \/ 5 total/);
+    const dmList = await discord.command(url, 'list', {}, { guildId: null });
+    expect(text(dmList)).not.toMatch(/conf-|secret-/);
+    const dmStatus = await discord.command(url, 'status', { slug: `conf-${backend}` }, { guildId: null });
+    expect(text(dmStatus)).toMatch(/unknown event slug/);
+
+    // The organiser can take an event off Discord: its server no longer sees it.
+    const base = settings('');
+    const off = await org.api.put(`/api/registration/events/${ev.id}`, {
+      ...base,
+      kktix: { ...base.kktix, token: undefined },
+      pollMinutes: 0.05,
+      discordGuildId: null,
+    });
+    expect(off.status).toBe(200);
+    expect(text(await discord.command(url, 'list'))).not.toContain(`conf-${backend}`);
+    const on = await org.api.put(`/api/registration/events/${ev.id}`, {
+      ...base,
+      kktix: { ...base.kktix, token: undefined },
+      pollMinutes: 0.05,
+    });
+    expect(on.status).toBe(200);
+    expect(text(await discord.command(url, 'list'))).toContain(`conf-${backend}`);
+  });
+
   it('records a token KKTIX no longer accepts, and applies nothing', async () => {
     const before = (await attendees()).total;
     const mails = smtp.messages.length;
@@ -509,6 +705,7 @@ describe.each(backends)('registration pipeline on %s', (backend) => {
       // removal not allowed: a cancellation is reported, the guest list left alone
       gather: { enabled: true, baseUrl: gather.url, spaceId: gather.spaceId, apiKey: gather.apiKey },
       discord: { enabled: true, webhookUrl: hook },
+      discordGuildId: discord.guildId,
     });
     expect(res.status).toBe(201);
     const own = res.body.data!.event;
@@ -520,7 +717,7 @@ describe.each(backends)('registration pipeline on %s', (backend) => {
     });
     expect(r.status).toBe(201);
     await eventually(async () => announcements().length === before + 1);
-    expect(announcements().at(-1)).toMatch(/R석.*Total: 2$/);
+    expect(announcements().at(-1)).toMatch(/\(R석 ×2\)\. Total: \d+$/);
     await eventually(async () => mailsTo(buyer.email).some((m) => /Welcome/.test(m.parsed.subject ?? '')));
     const cancel = await buyer.api.del(`/api/reservations/${r.body.data!.reservation.id}`);
     expect(cancel.status).toBe(200);
@@ -537,4 +734,53 @@ describe.each(backends)('registration pipeline on %s', (backend) => {
     });
     expect(JSON.stringify(st.response)).toMatch(/R석: 0 sold \/ 10 total/);
   });
+
+  it('numbers announcements 1..N, no duplicates, when many attendees arrive at once', async () => {
+    const tev = await createEvent(org.api, { ticketTypes: [{ name: 'S석', price: 10_000, quota: 200 }] });
+    const typeId = tev.showtimes[0].ticketTypes[0].id;
+    const buyer = await login(t);
+    const reserve = () =>
+      buyer.api.post<{ reservation: { id: number } }>('/api/reservations', {
+        ticketTypeId: typeId,
+        quantity: 1,
+      });
+    // Bought before anyone followed the event: their confirmations found no follower.
+    const early = await Promise.all(Array.from({ length: 30 }, reserve));
+    expect(early.every((r) => r.status === 201)).toBe(true);
+    const rushHook = discord.createWebhook();
+    const created = await org.api.post<{ event: EventView }>('/api/registration/events', {
+      slug: `rush-${backend}`,
+      name: 'Rush',
+      source: 'tickets',
+      ticketsEventId: tev.id,
+      discord: { enabled: true, webhookUrl: rushHook },
+    });
+    expect(created.status).toBe(201);
+    const rush = created.body.data!.event;
+    // Their confirmations replayed all at once through the consumer's handler, while 30 more
+    // buyers reserve at the same time and go through the event pipeline.
+    const [, late] = await Promise.all([
+      Promise.all(
+        early.map((r) =>
+          t.y.registration.onReservation('reservation.confirmed', {
+            reservationId: r.body.data!.reservation.id,
+          }),
+        ),
+      ),
+      Promise.all(Array.from({ length: 30 }, reserve)),
+    ]);
+    expect(late.every((r) => r.status === 201)).toBe(true);
+    const posts = () =>
+      discord.messages
+        .filter((m) => m.kind === 'webhook' && rushHook.includes(`/${m.webhookId}/`))
+        .map((m) => Number(/Total: (\d+)$/.exec(String(m.payload.content))?.[1]));
+    await eventually(async () => posts().length >= 60, 30_000);
+    await new Promise((r) => setTimeout(r, 800));
+    const numbers = posts().sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    const stored = (
+      await org.api.get<{ attendees: Attendee[] }>(`/api/registration/events/${rush.id}/attendees?limit=1000`)
+    ).body.data!.attendees.map((a) => a.admission);
+    expect(stored.sort((a, b) => Number(a) - Number(b))).toEqual(numbers);
+  }, 60_000);
 });

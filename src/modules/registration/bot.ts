@@ -70,9 +70,11 @@ export function discordRoutes(app: App, ctx: Context, reg: Registration) {
         const read = readEventCommand(interaction);
         if (!read.ok) return channelMessage(`⚠️ ${read.error}`, { ephemeral: true });
         const cmd = read.command;
+        // Each server sees only the events connected to it; a DM (no guild) sees none.
+        const guildId = typeof interaction.guild_id === 'string' ? interaction.guild_id : undefined;
         // Quick checks first, so a bad slug or range is an immediate, private answer.
         if (cmd.name !== 'list') {
-          const ev = await reg.eventBySlug(cmd.slug);
+          const ev = await reg.eventBySlugInGuild(cmd.slug, guildId);
           if (!ev)
             return channelMessage(`⚠️ unknown event slug \`${escapeMarkdown(cmd.slug)}\``, {
               ephemeral: true,
@@ -86,7 +88,7 @@ export function discordRoutes(app: App, ctx: Context, reg: Registration) {
           }
         }
         const apiUrl = ctx.config.discord?.apiUrl ?? DISCORD_API;
-        const work = answer(reg, cmd);
+        const work = answer(reg, cmd, guildId);
         // A report always goes as a follow-up with the CSV attached; others answer in time or defer.
         const quick =
           cmd.name === 'report'
@@ -123,10 +125,15 @@ export function discordRoutes(app: App, ctx: Context, reg: Registration) {
   });
 }
 
-async function answer(reg: Registration, cmd: EventCommand): Promise<Answer> {
+async function answer(reg: Registration, cmd: EventCommand, guildId: string | undefined): Promise<Answer> {
   if (cmd.name === 'list') {
-    const events = await reg.list();
-    if (events.length === 0) return { content: 'No registrations are followed yet.' };
+    const events = await reg.eventsForGuild(guildId);
+    if (events.length === 0)
+      return {
+        content: guildId
+          ? 'No registrations are connected to this server yet (an organiser sets its server id in yeyak).'
+          : '/event works in a server whose id an organiser set in yeyak.',
+      };
     const lines = await Promise.all(
       events.map(async (e) => {
         const st = await reg.status(e);
@@ -136,7 +143,7 @@ async function answer(reg: Registration, cmd: EventCommand): Promise<Answer> {
     );
     return { content: lines.join('\n').slice(0, 1990) };
   }
-  const ev = await reg.eventBySlug(cmd.slug);
+  const ev = await reg.eventBySlugInGuild(cmd.slug, guildId);
   if (!ev) throw new AppError(404, `unknown event slug ${cmd.slug}`);
   if (cmd.name === 'status') {
     const st = await reg.status(ev);

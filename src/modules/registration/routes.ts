@@ -1,3 +1,4 @@
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Auth } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
@@ -69,6 +70,12 @@ export const eventInputSchema = z
       .strict()
       .optional(),
     discord: z.object({ enabled: z.boolean(), webhookUrl: httpUrl.optional() }).strict().optional(),
+    discordGuildId: z
+      .string()
+      .trim()
+      .regex(/^\d{15,21}$/, 'a Discord server id: 15 to 21 digits (Server Settings → Copy Server ID)')
+      .nullable()
+      .optional(),
     bigquery: z
       .object({
         projectId: z.string().regex(/^[a-z][a-z0-9-]{4,29}$/, 'a Google Cloud project id'),
@@ -301,29 +308,35 @@ export function registrationRoutes(app: App, ctx: Context, auth: Auth, reg: Regi
     },
   );
 
-  // KKTIX webhook: the secret in the path names the event. The batch is checked whole before
-  // anything happens; then a sync reads the truth from the API (the body shape is an assumption).
-  app.post(
-    '/api/registration/kktix/webhook/:secret',
-    {
-      schema: {
-        tags,
-        summary: 'KKTIX order webhook (batched)',
-        params: z.object({ secret: z.string().min(16).max(100) }).strict(),
+  // KKTIX webhook: the secret in the path names the event. KKTIX documents batched POSTs but not
+  // their body or content type, so any type is read as JSON text; the whole batch is checked before
+  // anything happens, then a sync reads the truth from the API (see parseKktixWebhook).
+  app.register(async (plain) => {
+    const scope = plain.withTypeProvider<ZodTypeProvider>();
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    scope.post(
+      '/api/registration/kktix/webhook/:secret',
+      {
+        schema: {
+          tags,
+          summary: 'KKTIX order webhook (batched; a trigger for an immediate sync)',
+          params: z.object({ secret: z.string().min(16).max(100) }).strict(),
+        },
       },
-    },
-    async (req, reply) => {
-      const ev = await reg.eventByWebhook(req.params.secret);
-      if (!ev) throw notFound('webhook');
-      const batch = parseKktixWebhook(req.body);
-      const kktixId = Number(ev.settings.kktix?.eventId);
-      const others = batch.orders.filter((o) => o.eventId !== undefined && o.eventId !== kktixId);
-      await reg.requestSync(ev.id, 'webhook');
-      ctx.log.info({ event: ev.slug, orders: batch.orders.length }, 'kktix webhook');
-      return envelope(reply, 202, 'sync queued', {
-        orders: batch.orders.length,
-        ignored: others.map((o) => o.orderNo),
-      });
-    },
-  );
+      async (req, reply) => {
+        const ev = await reg.eventByWebhook(req.params.secret);
+        if (!ev) throw notFound('webhook');
+        const batch = parseKktixWebhook(Buffer.isBuffer(req.body) ? req.body : '');
+        const kktixId = Number(ev.settings.kktix?.eventId);
+        const others = batch.orders.filter((o) => o.eventId !== undefined && o.eventId !== kktixId);
+        await reg.requestSync(ev.id, 'webhook');
+        ctx.log.info({ event: ev.slug, orders: batch.orders.length }, 'kktix webhook');
+        return envelope(reply, 202, 'sync queued', {
+          orders: batch.orders.length,
+          ignored: others.map((o) => o.orderNo ?? null),
+        });
+      },
+    );
+  });
 }

@@ -56,6 +56,13 @@ export const registrationEvents = pgTable(
     secrets: text('secrets'),
     /** the path secret of the KKTIX webhook URL */
     webhookSecret: text('webhook_secret').notNull(),
+    /** the Discord server (guild) whose members may ask the bot about this event; none: nobody */
+    discordGuildId: text('discord_guild_id'),
+    /**
+     * Tickets admitted so far (refunds do not lower it). Each admission takes its number from here
+     * under this row's lock, so announced totals are unique and in commit order per event.
+     */
+    admissions: integer('admissions').notNull().default(0),
     pollSeconds: integer('poll_seconds').notNull().default(180),
     startsAt: ts('starts_at'),
     lastSyncAt: ts('last_sync_at'),
@@ -71,6 +78,7 @@ export const registrationEvents = pgTable(
     uniqueIndex('registration_events_slug_key').on(sql`lower(${t.slug})`),
     uniqueIndex('registration_events_webhook_key').on(t.webhookSecret),
     index('registration_events_next_sync_idx').on(t.nextSyncAt),
+    index('registration_events_discord_guild_idx').on(t.discordGuildId),
   ],
 );
 
@@ -93,23 +101,31 @@ export const registrationAttendees = pgTable(
     firstSeenAt: ts('first_seen_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     refundedAt: ts('refunded_at'),
+    /** the number of this attendee's current admission (the running total it was announced with) */
+    admission: integer('admission'),
   },
   (t) => [
     primaryKey({ columns: [t.eventId, t.externalId] }),
     index('registration_attendees_paid_idx').on(t.eventId, t.paidAt),
+    uniqueIndex('registration_attendees_admission_key').on(t.eventId, t.admission),
   ],
 );
 
 export type ActionKind = 'gather' | 'mail' | 'discord' | 'gather_remove';
 export type ActionStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
-/** One action for one attendee: exists once, so it runs once; attempts and the last error are kept. */
+/**
+ * One action for one admission of an attendee: exists once, so it runs once; attempts and the last
+ * error are kept. A refunded attendee who buys again is a new admission with its own actions.
+ */
 export const registrationActions = pgTable(
   'registration_actions',
   {
     eventId: uuid('event_id').notNull(),
     externalId: text('external_id').notNull(),
     action: text('action').$type<ActionKind>().notNull(),
+    /** the attendee's admission this action belongs to (for gather_remove: the one revoked) */
+    admission: integer('admission').notNull().default(0),
     status: text('status').$type<ActionStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
@@ -120,7 +136,7 @@ export const registrationActions = pgTable(
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ columns: [t.eventId, t.externalId, t.action] }),
+    primaryKey({ columns: [t.eventId, t.externalId, t.action, t.admission] }),
     index('registration_actions_status_idx').on(t.status, t.updatedAt),
   ],
 );

@@ -74,6 +74,8 @@ export type EventInput = {
   gather?: { enabled: boolean; baseUrl?: string; spaceId?: string; apiKey?: string; allowRemoval?: boolean };
   mail?: { enabled: boolean; subject?: string; template?: string };
   discord?: { enabled: boolean; webhookUrl?: string };
+  /** the Discord server (guild) whose `/event` commands see this event; null: none; omitted: unchanged */
+  discordGuildId?: string | null;
   bigquery?: RegistrationSettings['bigquery'] | null;
 };
 
@@ -89,7 +91,7 @@ export type SyncSummary = {
 
 export class SyncBusy extends Error {}
 
-type ActionKey = { eventId: string; externalId: string; action: string };
+type ActionKey = { eventId: string; externalId: string; action: string; admission: number };
 
 const subjectEta = new Eta({ autoEscape: false, useWith: false });
 const htmlEta = new Eta({ autoEscape: true, useWith: false });
@@ -137,11 +139,30 @@ export class Registration {
     return ev;
   }
 
-  async eventBySlug(slug: string): Promise<EventRow | undefined> {
+  /**
+   * What the Discord bot may see from one server: only events whose organiser connected that guild.
+   * An event of another guild is indistinguishable from an unknown slug; no guild (a DM) sees none.
+   */
+  async eventsForGuild(guildId: string | undefined): Promise<EventRow[]> {
+    if (!guildId) return [];
+    return this.db
+      .select()
+      .from(registrationEvents)
+      .where(eq(registrationEvents.discordGuildId, guildId))
+      .orderBy(asc(registrationEvents.slug));
+  }
+
+  async eventBySlugInGuild(slug: string, guildId: string | undefined): Promise<EventRow | undefined> {
+    if (!guildId) return undefined;
     const [ev] = await this.db
       .select()
       .from(registrationEvents)
-      .where(sql`lower(${registrationEvents.slug}) = lower(${slug})`);
+      .where(
+        and(
+          sql`lower(${registrationEvents.slug}) = lower(${slug})`,
+          eq(registrationEvents.discordGuildId, guildId),
+        ),
+      );
     return ev;
   }
 
@@ -179,6 +200,8 @@ export class Registration {
       organizerId: ev.organizerId,
       pollMinutes: ev.pollSeconds / 60,
       startsAt: ev.startsAt?.toISOString() ?? null,
+      discordGuildId: ev.discordGuildId,
+      admissions: ev.admissions,
       settings: ev.settings,
       secrets: {
         kktixToken: Boolean(s.kktixToken),
@@ -298,6 +321,7 @@ export class Registration {
           webhookSecret: randomBytes(24).toString('base64url'),
           pollSeconds: Math.round((input.pollMinutes ?? 3) * 60),
           startsAt: input.startsAt ?? null,
+          discordGuildId: input.discordGuildId ?? null,
           nextSyncAt: input.source === 'kktix' ? new Date() : null,
         })
         .returning();
@@ -335,6 +359,7 @@ export class Registration {
           secrets: seal(this.keys, secrets, id),
           pollSeconds: Math.round((input.pollMinutes ?? ev.pollSeconds / 60) * 60),
           startsAt: input.startsAt === undefined ? ev.startsAt : input.startsAt,
+          discordGuildId: input.discordGuildId === undefined ? ev.discordGuildId : input.discordGuildId,
           updatedAt: new Date(),
         })
         .where(eq(registrationEvents.id, id))
@@ -447,23 +472,48 @@ export class Registration {
     try {
       const secrets = this.secretsOf(ev);
       const knownRows = await this.db
-        .select({ id: registrationAttendees.externalId, record: registrationAttendees.record })
+        .select({
+          id: registrationAttendees.externalId,
+          record: registrationAttendees.record,
+          active: registrationAttendees.active,
+          admission: registrationAttendees.admission,
+        })
         .from(registrationAttendees)
         .where(eq(registrationAttendees.eventId, eventId));
       const known = new Map<number, KktixAttendee>();
-      for (const r of knownRows) known.set(Number(r.id), r.record as KktixAttendee);
+      const admissionOf = new Map<number, number | null>();
+      for (const r of knownRows) {
+        const rec = r.record as KktixAttendee;
+        // A ticket that left the book keeps its last (paid) record; it counts as refunded, so its
+        // return to the book (bought again under the same id) is refetched and seen as new.
+        known.set(Number(r.id), r.active || !isActive(rec) ? rec : { ...rec, state: 'cancelled' });
+        admissionOf.set(Number(r.id), r.admission);
+      }
       const client = this.kktix(ev.settings, secrets);
-      const result = await client.syncEvent(ev.settings.kktix?.eventId as string, { known });
+      const result = await client.syncEvent(ev.settings.kktix?.eventId as string, {
+        known,
+        // unpaid tickets may turn paid; refunded ones may come back
+        refetch: (k) => !isActive(k),
+      });
       const diff = diffAttendees(known, result.attendees);
       const changedRecords = [...result.attendees.values()].filter((a) => {
         const k = known.get(a.id);
         return !k || stableJson(k) !== stableJson(a);
       });
-      const activeBefore = [...known.values()].filter(isActive).length;
+      // Numbered in the order KKTIX recorded them (paid time, then id), the same on every replay.
+      const added = [...diff.added].sort((a, b) => a.updated_at - b.updated_at || a.id - b.id);
       let createdActions: ActionKey[] = [];
       const summary = await this.ctx.tx(async (tx) => {
+        const numbers = await this.takeAdmissions(
+          tx,
+          eventId,
+          added.map(() => 1),
+        );
+        const admitted = new Map(added.map((a, i) => [a.id, numbers[i]]));
         for (let i = 0; i < changedRecords.length; i += 500) {
-          const chunk = changedRecords.slice(i, i + 500).map((a) => this.attendeeRow(eventId, a));
+          const chunk = changedRecords
+            .slice(i, i + 500)
+            .map((a) => ({ ...this.attendeeRow(eventId, a), admission: admitted.get(a.id) ?? null }));
           await tx
             .insert(registrationAttendees)
             .values(chunk)
@@ -479,6 +529,7 @@ export class Registration {
                 record: sql`excluded.record`,
                 updatedAt: sql`now()`,
                 refundedAt: sql`case when excluded.active then null else coalesce(${registrationAttendees.refundedAt}, now()) end`,
+                admission: sql`coalesce(excluded.admission, ${registrationAttendees.admission})`,
               },
             });
         }
@@ -497,7 +548,6 @@ export class Registration {
                 inArray(registrationAttendees.externalId, gone.slice(i, i + 500)),
               ),
             );
-        let total = activeBefore - diff.refunded.length;
         // The first sync of an event sets the baseline: people already registered are not welcomed again.
         const baseline = !ev.lastOkAt && !ev.settings.backfill;
         const created = baseline
@@ -505,8 +555,11 @@ export class Registration {
           : await this.addActions(
               tx,
               ev,
-              diff.added.map((a) => ({ externalId: String(a.id), total: ++total })),
-              diff.refunded.map((a) => String(a.id)),
+              added.map((a) => ({ externalId: String(a.id), admission: admitted.get(a.id) as number })),
+              diff.refunded.map((a) => ({
+                externalId: String(a.id),
+                admission: admissionOf.get(a.id) ?? 0,
+              })),
             );
         const counts = {
           total: result.ids.length,
@@ -554,6 +607,26 @@ export class Registration {
     }
   }
 
+  /**
+   * The next admission numbers of an event, one per admitted attendee (`quantities`: tickets each).
+   * The increment locks the event row until the transaction ends, so concurrent admissions get
+   * distinct numbers in commit order and a rolled-back one gives its numbers back.
+   */
+  private async takeAdmissions(tx: Tx, eventId: string, quantities: number[]): Promise<number[]> {
+    const sum = quantities.reduce((x, q) => x + q, 0);
+    if (quantities.length === 0) return [];
+    const [row] = await tx
+      .update(registrationEvents)
+      .set({ admissions: sql`${registrationEvents.admissions} + ${sum}` })
+      .where(eq(registrationEvents.id, eventId))
+      .returning({ admissions: registrationEvents.admissions });
+    let at = row.admissions - sum;
+    return quantities.map((q) => {
+      at += q;
+      return at;
+    });
+  }
+
   private attendeeRow(eventId: string, a: KktixAttendee) {
     const c = contactOf(a);
     return {
@@ -570,30 +643,32 @@ export class Registration {
     };
   }
 
-  /** Action rows for new and refunded attendees; existing rows are left alone (that is the "once"). */
+  /**
+   * Action rows for new admissions and refunds. They are keyed by admission, so replaying the same
+   * change makes nothing new, while a refunded attendee who buys again gets every action again.
+   */
   private async addActions(
     tx: Tx,
     ev: EventRow,
-    added: { externalId: string; total: number }[],
-    refunded: string[],
+    added: { externalId: string; admission: number }[],
+    refunded: { externalId: string; admission: number }[],
   ): Promise<ActionKey[]> {
     const s = ev.settings;
     const rows: (typeof registrationActions.$inferInsert)[] = [];
     for (const a of added) {
-      if (s.gather?.enabled) rows.push({ eventId: ev.id, externalId: a.externalId, action: 'gather' });
-      if (s.mail?.enabled) rows.push({ eventId: ev.id, externalId: a.externalId, action: 'mail' });
-      if (s.discord?.enabled)
-        rows.push({
-          eventId: ev.id,
-          externalId: a.externalId,
-          action: 'discord',
-          detail: JSON.stringify({ total: a.total }),
-        });
+      const base = { eventId: ev.id, externalId: a.externalId, admission: a.admission };
+      if (s.gather?.enabled) rows.push({ ...base, action: 'gather' });
+      if (s.mail?.enabled) rows.push({ ...base, action: 'mail' });
+      if (s.discord?.enabled) rows.push({ ...base, action: 'discord' });
     }
     if (s.gather?.enabled)
-      for (const id of refunded) {
-        rows.push({ eventId: ev.id, externalId: id, action: 'gather_remove' });
-      }
+      for (const r of refunded)
+        rows.push({
+          eventId: ev.id,
+          externalId: r.externalId,
+          admission: r.admission,
+          action: 'gather_remove',
+        });
     const created: ActionKey[] = [];
     for (let i = 0; i < rows.length; i += 500)
       created.push(
@@ -605,28 +680,17 @@ export class Registration {
             eventId: registrationActions.eventId,
             externalId: registrationActions.externalId,
             action: registrationActions.action,
+            admission: registrationActions.admission,
           })),
-      );
-    // A refunded-then-bought-again ticket gets its access back.
-    if (s.gather?.enabled && added.length > 0)
-      await tx.delete(registrationActions).where(
-        and(
-          eq(registrationActions.eventId, ev.id),
-          eq(registrationActions.action, 'gather_remove'),
-          inArray(
-            registrationActions.externalId,
-            added.map((a) => a.externalId),
-          ),
-        ),
       );
     return created;
   }
 
-  private async enqueueActions(rows: { eventId: string; externalId: string; action: string }[]) {
+  private async enqueueActions(rows: ActionKey[]) {
     await this.ctx.jobs.insert(
       rows.map((r) => ({
         name: ACTION_JOB,
-        data: { eventId: r.eventId, externalId: r.externalId, action: r.action },
+        data: { eventId: r.eventId, externalId: r.externalId, action: r.action, admission: r.admission },
         retryLimit: 5,
         retryDelay: 1,
         retryBackoff: true,
@@ -641,7 +705,7 @@ export class Registration {
     const r = await this.tickets.reservationById(Number(payload.reservationId));
     if (!r) return;
     const followers = await this.db
-      .select()
+      .select({ id: registrationEvents.id })
       .from(registrationEvents)
       .where(
         and(
@@ -650,7 +714,7 @@ export class Registration {
         ),
       );
     const active = topic === 'reservation.confirmed' && !r.deleted;
-    for (const ev of followers) {
+    for (const { id } of followers) {
       const externalId = `reservation:${r.id}`;
       const record: AttendeeLike & Record<string, unknown> = {
         id: externalId,
@@ -666,12 +730,22 @@ export class Registration {
       };
       let created: ActionKey[] = [];
       await this.ctx.tx(async (tx) => {
+        // The event row first: its lock orders concurrent reservations of one event, so `before`
+        // below is what the previous one committed and the admission numbers follow that order.
+        const [ev] = await tx
+          .update(registrationEvents)
+          .set({ lastSyncAt: new Date(), lastOkAt: new Date(), lastError: null })
+          .where(eq(registrationEvents.id, id))
+          .returning();
+        if (!ev) return;
         const [before] = await tx
-          .select({ active: registrationAttendees.active })
+          .select({ active: registrationAttendees.active, admission: registrationAttendees.admission })
           .from(registrationAttendees)
           .where(
             and(eq(registrationAttendees.eventId, ev.id), eq(registrationAttendees.externalId, externalId)),
           );
+        const admitted = active && !before?.active;
+        const [admission] = admitted ? await this.takeAdmissions(tx, ev.id, [r.quantity]) : [];
         await tx
           .insert(registrationAttendees)
           .values({
@@ -684,6 +758,7 @@ export class Registration {
             paidAt: new Date(r.createdAt),
             record,
             refundedAt: active ? null : new Date(),
+            admission: admission ?? null,
           })
           .onConflictDoUpdate({
             target: [registrationAttendees.eventId, registrationAttendees.externalId],
@@ -692,19 +767,12 @@ export class Registration {
               record,
               updatedAt: sql`now()`,
               refundedAt: active ? null : sql`coalesce(${registrationAttendees.refundedAt}, now())`,
+              ...(admission !== undefined ? { admission } : {}),
             },
           });
-        const [{ n }] = await selectRows<{ n: number }>(
-          tx,
-          sql`select coalesce(sum(quantity), 0)::int as n from registration_attendees where event_id = ${ev.id} and active`,
-        );
-        if (active && !before?.active)
-          created = await this.addActions(tx, ev, [{ externalId, total: Number(n) }], []);
-        if (!active && before?.active) created = await this.addActions(tx, ev, [], [externalId]);
-        await tx
-          .update(registrationEvents)
-          .set({ lastSyncAt: new Date(), lastOkAt: new Date(), lastError: null })
-          .where(eq(registrationEvents.id, ev.id));
+        if (admitted) created = await this.addActions(tx, ev, [{ externalId, admission }], []);
+        if (!active && before?.active)
+          created = await this.addActions(tx, ev, [], [{ externalId, admission: before.admission ?? 0 }]);
       });
       await this.enqueueActions(created);
     }
@@ -717,11 +785,28 @@ export class Registration {
    * the outside call answered. A failure is recorded (attempts, last error) and rethrown so the job
    * queue retries it with backoff.
    */
-  async runAction(data: { eventId: string; externalId: string; action: ActionKind }) {
+  async runAction(data: { eventId: string; externalId: string; action: ActionKind; admission?: number }) {
+    // Jobs queued before admissions existed name none: they mean the attendee's latest one.
+    let admission = data.admission;
+    if (admission === undefined) {
+      const [latest] = await this.db
+        .select({ n: sql<number>`max(${registrationActions.admission})` })
+        .from(registrationActions)
+        .where(
+          and(
+            eq(registrationActions.eventId, data.eventId),
+            eq(registrationActions.externalId, data.externalId),
+            eq(registrationActions.action, data.action),
+          ),
+        );
+      if (latest?.n === null || latest?.n === undefined) return 'skipped';
+      admission = Number(latest.n);
+    }
     const key = and(
       eq(registrationActions.eventId, data.eventId),
       eq(registrationActions.externalId, data.externalId),
       eq(registrationActions.action, data.action),
+      eq(registrationActions.admission, admission),
     );
     const [claimed] = await this.db
       .update(registrationActions)
@@ -781,8 +866,11 @@ export class Registration {
         and(eq(registrationAttendees.eventId, a.eventId), eq(registrationAttendees.externalId, a.externalId)),
       );
     if (!att) return { status: 'skipped', message: 'attendee no longer known' };
-    if (a.action !== 'gather_remove' && !att.active)
-      return { status: 'skipped', message: 'refunded before the action ran' };
+    if (a.action === 'gather_remove') {
+      if (att.active) return { status: 'skipped', message: 'bought again before the removal ran' };
+    } else if (!att.active) return { status: 'skipped', message: 'refunded before the action ran' };
+    else if (att.admission !== null && att.admission !== a.admission)
+      return { status: 'skipped', message: `superseded by admission #${att.admission}` };
     const secrets = this.secretsOf(ev);
     const s = ev.settings;
     if (a.action === 'gather' || a.action === 'gather_remove') {
@@ -833,13 +921,15 @@ export class Registration {
     }
     if (a.action === 'discord') {
       if (!secrets.discordWebhookUrl) return { status: 'skipped', message: 'no webhook configured' };
-      const total = a.detail ? Number(JSON.parse(a.detail).total) : undefined;
+      // The number taken when the attendee was recorded (rows from before admissions carry it in detail).
+      const total = a.detail ? Number(JSON.parse(a.detail).total) : a.admission;
       await postWebhook(
         secrets.discordWebhookUrl,
         announcement({
           name: att.name ?? undefined,
           ticketName: att.ticketName,
-          total: total ?? 0,
+          quantity: att.quantity,
+          total,
           eventName: ev.name,
         }),
       );
@@ -939,9 +1029,13 @@ export class Registration {
         active: r.active,
         paidAt: r.paidAt?.toISOString() ?? null,
         refundedAt: r.refundedAt?.toISOString() ?? null,
+        admission: r.admission,
+        // newest admission first: an attendee who bought again shows the new round on top
         actions: actions
           .filter((a) => a.externalId === r.externalId)
+          .sort((x, y) => y.admission - x.admission || x.action.localeCompare(y.action))
           .map((a) => ({
+            admission: a.admission,
             action: a.action,
             status: a.status,
             attempts: a.attempts,

@@ -410,15 +410,22 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/([\\*_~`|>#[\]])/g, '\\$1').replace(/@/g, '@\u200b');
 }
 
-/** The channel announcement for a new attendee: masked name, ticket type, running total. */
+/**
+ * The channel announcement for a new attendee: masked name, ticket type, running total. `total` is
+ * the admission number taken when the attendee was recorded (tickets registered so far, this one
+ * included), so it is unique per event however the posts race.
+ */
 export function announcement(input: {
   name?: string;
   ticketName: string;
+  /** tickets in this registration, when more than one */
+  quantity?: number;
   total: number;
   eventName?: string;
 }): MessageData {
   const who = input.name ? escapeMarkdown(maskName(input.name)) : 'Someone';
-  const what = escapeMarkdown(input.ticketName);
+  const what =
+    escapeMarkdown(input.ticketName) + (input.quantity && input.quantity > 1 ? ` ×${input.quantity}` : '');
   const where = input.eventName ? ` for ${escapeMarkdown(input.eventName)}` : '';
   return {
     content: `🎉 ${who} registered${where} (${what}). Total: ${input.total.toLocaleString('en-US')}`,

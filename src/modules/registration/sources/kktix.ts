@@ -334,18 +334,20 @@ export function stableJson(value: unknown): string {
 // Webhook
 
 /**
- * One order of a KKTIX webhook batch. KKTIX documents that it batches POSTs of orders that were
- * created and paid, or cancelled, but the stored copy of its help page does not show the body.
- * The shape accepted here is an ASSUMPTION modelled on the organiser API's field names
- * (`order_no`, `state`, `is_paid`, `updated_at`, attendees with `id`); check it against a real
- * delivery before relying on anything but `order_no`, `event_id` and the attendee ids. The safe
- * use is as a trigger: sync the named events through the API.
+ * One order of a KKTIX webhook batch. What KKTIX documents (research/integrations.md §1.5): batched
+ * POSTs of orders that were created and paid, or cancelled; HTTPS only; a failed delivery is
+ * retried every 5 minutes up to 3 times, and repeated failures disable the hook. The body's field
+ * names, signing and auth are NOT documented. So yeyak reads a batch as a list of order objects,
+ * type-checks the fields it knows from the organiser API (`order_no`, `event_id`, `state`,
+ * `is_paid`, `updated_at`, `attendees[].id`) only when they are present, ignores everything else,
+ * and uses the delivery solely as a trigger for an immediate sync: the API stays the source of
+ * truth, so a redelivered, partial or differently shaped batch cannot add or remove anyone.
  */
 export type KktixWebhookOrder = {
-  orderNo: string;
+  orderNo?: string;
   eventId?: number;
-  state: 'activated' | 'cancelled';
-  paid: boolean;
+  state?: string;
+  paid?: boolean;
   /** Unix milliseconds, when given */
   updatedAt?: number;
   attendeeIds: number[];
@@ -353,60 +355,76 @@ export type KktixWebhookOrder = {
 
 export type KktixWebhookBatch = { orders: KktixWebhookOrder[] };
 
-const STATES = new Set(['activated', 'cancelled']);
-
 /**
- * Validates a webhook body (parsed JSON, or the raw text). Accepts `{orders: [...]}` or a bare
- * array. Throws a 400 AppError naming the first bad field, e.g. `orders[2].order_no`.
+ * Validates a webhook body (parsed JSON, or the raw text). The batch is a JSON array of orders, or
+ * an object holding that array under `orders` (or `data`, the organiser API's list wrapper). An
+ * empty batch is valid. Throws a 400 AppError naming the first bad field, e.g.
+ * `body.orders[2].is_paid`, before anything is done.
  */
 export function parseKktixWebhook(body: unknown): KktixWebhookBatch {
   let value = body;
   if (typeof value === 'string' || Buffer.isBuffer(value)) {
-    value = safeJson(String(value));
+    const text = String(value);
+    value = text.trim() === '' ? undefined : safeJson(text);
     if (value === undefined) throw invalidField('body', 'is not JSON');
   }
-  const list = Array.isArray(value) ? value : (value as { orders?: unknown } | null)?.orders;
-  const base = Array.isArray(value) ? '' : 'orders';
-  if (!Array.isArray(list)) throw invalidField('orders', 'must be a list of orders');
-  if (list.length === 0) throw invalidField('orders', 'is empty');
+  let list: unknown;
+  let base: string;
+  if (Array.isArray(value)) {
+    list = value;
+    base = 'body';
+  } else {
+    const wrapper = value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+    const key = Array.isArray(wrapper.orders) || !Array.isArray(wrapper.data) ? 'orders' : 'data';
+    list = wrapper[key];
+    base = `body.${key}`;
+  }
+  if (!Array.isArray(list))
+    throw invalidField('body.orders', 'must be a list of orders (a JSON array, or an object with `orders`)');
   const orders = list.map((o, i): KktixWebhookOrder => {
     const at = (f: string) => `${base}[${i}]${f ? `.${f}` : ''}`;
     if (!o || typeof o !== 'object' || Array.isArray(o)) throw invalidField(at(''), 'must be an object');
     const r = o as Record<string, unknown>;
-    const orderNo = r.order_no;
-    if (!(typeof orderNo === 'string' && orderNo.trim()) && !Number.isSafeInteger(orderNo))
-      throw invalidField(at('order_no'), 'must be a non-empty string or an integer');
-    if (r.event_id !== undefined && !Number.isSafeInteger(r.event_id))
-      throw invalidField(at('event_id'), 'must be an integer');
-    if (typeof r.state !== 'string' || !STATES.has(r.state))
-      throw invalidField(at('state'), 'must be "activated" or "cancelled"');
-    if (typeof r.is_paid !== 'boolean') throw invalidField(at('is_paid'), 'must be true or false');
-    let updatedAt: number | undefined;
-    if (r.updated_at !== undefined) {
-      updatedAt =
+    const out: KktixWebhookOrder = { attendeeIds: [] };
+    if (r.order_no !== undefined && r.order_no !== null) {
+      if (!(typeof r.order_no === 'string' && r.order_no.trim()) && !Number.isSafeInteger(r.order_no))
+        throw invalidField(at('order_no'), 'must be a non-empty string or an integer');
+      out.orderNo = String(r.order_no);
+    }
+    if (r.event_id !== undefined && r.event_id !== null) {
+      const id =
+        typeof r.event_id === 'string' && /^\d{1,15}$/.test(r.event_id) ? Number(r.event_id) : r.event_id;
+      if (!Number.isSafeInteger(id)) throw invalidField(at('event_id'), 'must be an integer');
+      out.eventId = id as number;
+    }
+    if (r.state !== undefined && r.state !== null) {
+      if (typeof r.state !== 'string') throw invalidField(at('state'), 'must be a string');
+      out.state = r.state;
+    }
+    if (r.is_paid !== undefined && r.is_paid !== null) {
+      if (typeof r.is_paid !== 'boolean') throw invalidField(at('is_paid'), 'must be true or false');
+      out.paid = r.is_paid;
+    }
+    if (r.updated_at !== undefined && r.updated_at !== null) {
+      const t =
         typeof r.updated_at === 'number'
           ? r.updated_at * 1000
           : typeof r.updated_at === 'string'
             ? Date.parse(r.updated_at)
             : Number.NaN;
-      if (!Number.isFinite(updatedAt))
+      if (!Number.isFinite(t))
         throw invalidField(at('updated_at'), 'must be Unix seconds or an ISO 8601 time');
+      out.updatedAt = t;
     }
-    const attendees = r.attendees ?? [];
-    if (!Array.isArray(attendees)) throw invalidField(at('attendees'), 'must be a list');
-    const attendeeIds = attendees.map((a, j) => {
-      const id = typeof a === 'number' ? a : (a as { id?: unknown } | null)?.id;
-      if (!Number.isSafeInteger(id)) throw invalidField(at(`attendees[${j}].id`), 'must be an integer');
-      return id as number;
-    });
-    return {
-      orderNo: String(orderNo),
-      ...(r.event_id !== undefined ? { eventId: r.event_id as number } : {}),
-      state: r.state as KktixWebhookOrder['state'],
-      paid: r.is_paid,
-      ...(updatedAt !== undefined ? { updatedAt } : {}),
-      attendeeIds,
-    };
+    if (r.attendees !== undefined && r.attendees !== null) {
+      if (!Array.isArray(r.attendees)) throw invalidField(at('attendees'), 'must be a list');
+      out.attendeeIds = r.attendees.map((a, j) => {
+        const id = typeof a === 'number' ? a : (a as { id?: unknown } | null)?.id;
+        if (!Number.isSafeInteger(id)) throw invalidField(at(`attendees[${j}].id`), 'must be an integer');
+        return id as number;
+      });
+    }
+    return out;
   });
   return { orders };
 }

@@ -13,7 +13,14 @@ type Settings = {
   gather?: { enabled: boolean; baseUrl?: string; spaceId?: string; allowRemoval?: boolean };
   mail?: { enabled: boolean; subject?: string; template?: string };
   discord?: { enabled: boolean };
-  bigquery?: { projectId: string; datasetId: string; tableId: string; apiEndpoint?: string };
+  bigquery?: BigQuerySettings;
+};
+type BigQuerySettings = {
+  projectId: string;
+  datasetId: string;
+  tableId: string;
+  location?: string;
+  apiEndpoint?: string;
 };
 type RegEvent = {
   id: string;
@@ -22,6 +29,7 @@ type RegEvent = {
   source: 'kktix' | 'tickets';
   pollMinutes: number;
   startsAt: string | null;
+  discordGuildId: string | null;
   settings: Settings;
   secrets: { kktixToken: boolean; gatherApiKey: boolean; discordWebhookUrl: boolean };
   webhookPath: string | null;
@@ -53,7 +61,14 @@ type Attendee = {
   quantity: number;
   active: boolean;
   paidAt: string | null;
-  actions: { action: string; status: string; attempts: number; lastError: string | null }[];
+  admission: number | null;
+  actions: {
+    admission: number;
+    action: string;
+    status: string;
+    attempts: number;
+    lastError: string | null;
+  }[];
 };
 type SalesTable = {
   timezone: string;
@@ -164,6 +179,13 @@ type FormState = {
   mailTemplate: string;
   discord: boolean;
   discordHook: string;
+  discordGuild: string;
+  bq: boolean;
+  bqProject: string;
+  bqDataset: string;
+  bqTable: string;
+  bqLocation: string;
+  bqEndpoint: string;
 };
 
 function initial(ev?: RegEvent): FormState {
@@ -190,6 +212,13 @@ function initial(ev?: RegEvent): FormState {
     mailTemplate: s.mail?.template ?? '',
     discord: s.discord?.enabled ?? false,
     discordHook: '',
+    discordGuild: ev?.discordGuildId ?? '',
+    bq: Boolean(s.bigquery),
+    bqProject: s.bigquery?.projectId ?? '',
+    bqDataset: s.bigquery?.datasetId ?? '',
+    bqTable: s.bigquery?.tableId ?? '',
+    bqLocation: s.bigquery?.location ?? '',
+    bqEndpoint: s.bigquery?.apiEndpoint ?? '',
   };
 }
 
@@ -265,7 +294,17 @@ function SettingsForm({ event, onSaved }: { event?: RegEvent; onSaved: (ev: RegE
         ...(f.mailTemplate ? { template: f.mailTemplate } : {}),
       },
       discord: { enabled: f.discord, ...(f.discordHook ? { webhookUrl: f.discordHook.trim() } : {}) },
-      ...(event?.settings.bigquery ? { bigquery: event.settings.bigquery } : {}),
+      discordGuildId: f.discordGuild.trim() || null,
+      // Unticked clears the export target; the server checks every field and names the bad one.
+      bigquery: f.bq
+        ? {
+            projectId: f.bqProject.trim(),
+            datasetId: f.bqDataset.trim(),
+            tableId: f.bqTable.trim(),
+            ...(f.bqLocation.trim() ? { location: f.bqLocation.trim() } : {}),
+            ...(f.bqEndpoint.trim() ? { apiEndpoint: f.bqEndpoint.trim() } : {}),
+          }
+        : null,
     };
     try {
       const res = event
@@ -279,7 +318,8 @@ function SettingsForm({ event, onSaved }: { event?: RegEvent; onSaved: (ev: RegE
       setBusy(false);
     }
   };
-  const keep = (has: boolean | undefined) => (has ? t('keepSecret') : undefined);
+  // A stored secret is never shown back: only whether one is set (nothing to say on a new event).
+  const secretHint = (has: boolean | undefined) => (!event ? undefined : has ? t('keepSecret') : t('notSet'));
 
   return (
     <form className="form card reg-form" onSubmit={submit} noValidate data-testid="reg-form">
@@ -305,7 +345,7 @@ function SettingsForm({ event, onSaved }: { event?: RegEvent; onSaved: (ev: RegE
           {text('kktixToken', 'kktixToken', {
             type: 'password',
             path: 'kktix.token',
-            hint: keep(event?.secrets.kktixToken),
+            hint: secretHint(event?.secrets.kktixToken),
           })}
           {text('poll', 'poll', { type: 'number', path: 'pollMinutes' })}
         </div>
@@ -325,7 +365,7 @@ function SettingsForm({ event, onSaved }: { event?: RegEvent; onSaved: (ev: RegE
           {text('gatherKey', 'gatherKey', {
             type: 'password',
             path: 'gather',
-            hint: keep(event?.secrets.gatherApiKey),
+            hint: secretHint(event?.secrets.gatherApiKey),
           })}
           {text('gatherBase', 'gatherBase', { path: 'gather.baseUrl' })}
           {check('gatherRemoval', 'gatherRemoval')}
@@ -350,8 +390,23 @@ function SettingsForm({ event, onSaved }: { event?: RegEvent; onSaved: (ev: RegE
         text('discordHook', 'discordHook', {
           type: 'password',
           path: 'discord.webhookUrl',
-          hint: keep(event?.secrets.discordWebhookUrl),
+          hint: secretHint(event?.secrets.discordWebhookUrl),
         })}
+      {text('discordGuild', 'discordGuild', { path: 'discordGuildId', hint: t('discordGuildHint') })}
+      <h3>{t('bqSection')}</h3>
+      {check('bq', 'bq')}
+      {f.bq && (
+        <div className="grid-2" data-testid="reg-bq-settings">
+          {text('bqProject', 'bqProject', { path: 'bigquery.projectId' })}
+          {text('bqDataset', 'bqDataset', { path: 'bigquery.datasetId' })}
+          {text('bqTable', 'bqTable', { path: 'bigquery.tableId' })}
+          {text('bqLocation', 'bqLocation', { path: 'bigquery.location' })}
+          {text('bqEndpoint', 'bqEndpoint', { path: 'bigquery.apiEndpoint', hint: t('bqEndpointHint') })}
+          <p className="muted small" style={{ alignSelf: 'center' }}>
+            {t('bqCredentials')}
+          </p>
+        </div>
+      )}
       {error && !(error instanceof ApiError && error.status === 400) ? <ErrorBox error={error} /> : null}
       {error instanceof ApiError && error.status === 400 && (
         <div className="alert alert-error" role="alert">
@@ -368,12 +423,67 @@ function SettingsForm({ event, onSaved }: { event?: RegEvent; onSaved: (ev: RegE
   );
 }
 
+/** The export target and a button that runs the load job, with its result or error in place. */
+function BigQueryCard({ eventId, target }: { eventId: string; target?: BigQuerySettings }) {
+  const { t } = useRegI18n();
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ outputRows: number; jobId: string }>();
+  const [error, setError] = useState<unknown>();
+  const table = target ? `${target.projectId}.${target.datasetId}.${target.tableId}` : '';
+  const load = async () => {
+    setBusy(true);
+    setError(undefined);
+    setResult(undefined);
+    try {
+      const r = await post<{ load: { outputRows: number; jobId: string } }>(
+        `/api/registration/events/${eventId}/export/bigquery`,
+      );
+      setResult(r.load);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="card" data-testid="reg-bigquery">
+      <h2>{t('bqSection')}</h2>
+      {!target ? (
+        <p className="muted">{t('bqNotSet')}</p>
+      ) : (
+        <>
+          <p className="small">
+            {t('bqTarget')}: <code>{table}</code>
+            {target.location ? ` · ${target.location}` : ''}
+            {target.apiEndpoint ? (
+              <>
+                {' '}
+                · {t('bqEndpoint')}: <code>{target.apiEndpoint}</code>
+              </>
+            ) : null}
+          </p>
+          <div className="actions">
+            <button type="button" className="btn btn-small" disabled={busy} onClick={load}>
+              ⇪ {busy ? t('bqLoading') : t('bigquery')}
+            </button>
+          </div>
+          {result && (
+            <div className="alert alert-success" role="status" data-testid="reg-bigquery-result">
+              {t('loaded', { n: result.outputRows, table, job: result.jobId })}
+            </div>
+          )}
+          {error ? <ErrorBox error={error} /> : null}
+        </>
+      )}
+    </div>
+  );
+}
+
 const tone = (status: string) =>
   status === 'done' ? 'green' : status === 'failed' ? 'red' : status === 'skipped' ? 'gray' : 'amber';
 
 export function RegistrationEventPage({ id }: { id: string }) {
   const { t, lang } = useRegI18n();
-  const [note, setNote] = useState<string>();
   const [actionError, setActionError] = useState<unknown>();
   const { data, error, loading, reload } = useLoad(async () => {
     const [ev, list, sales] = await Promise.all([
@@ -388,7 +498,6 @@ export function RegistrationEventPage({ id }: { id: string }) {
   const { event, attendees, sales } = data;
   const run = async (fn: () => Promise<unknown>) => {
     setActionError(undefined);
-    setNote(undefined);
     try {
       await fn();
       reload();
@@ -414,7 +523,6 @@ export function RegistrationEventPage({ id }: { id: string }) {
         <LangSwitch />
       </div>
       {actionError ? <ErrorBox error={actionError} /> : null}
-      {note && <div className="alert alert-success">{note}</div>}
 
       <div className="card" data-testid="reg-sync">
         <div className="row">
@@ -461,6 +569,8 @@ export function RegistrationEventPage({ id }: { id: string }) {
         {event.webhookPath && (
           <p className="small">
             {t('webhook')}: <code>{location.origin + event.webhookPath}</code>
+            <br />
+            <span className="muted">{t('webhookHint')}</span>
           </p>
         )}
         {event.runs && event.runs.length > 0 && (
@@ -567,24 +677,10 @@ export function RegistrationEventPage({ id }: { id: string }) {
           >
             ⬇ {t('rawCsv')}
           </button>
-          {event.settings.bigquery && (
-            <button
-              type="button"
-              className="btn btn-small"
-              onClick={() =>
-                run(async () => {
-                  const r = await post<{ load: { outputRows: number } }>(
-                    `/api/registration/events/${id}/export/bigquery`,
-                  );
-                  setNote(t('loaded', { n: r.load.outputRows }));
-                })
-              }
-            >
-              ⇪ {t('bigquery')}
-            </button>
-          )}
         </div>
       </div>
+
+      <BigQueryCard eventId={id} target={event.settings.bigquery} />
 
       <div className="card" data-testid="reg-attendees">
         <h2>{t('attendees')}</h2>
@@ -608,6 +704,11 @@ export function RegistrationEventPage({ id }: { id: string }) {
                     <td>
                       {a.name ?? '—'}
                       {a.quantity > 1 ? ` ×${a.quantity}` : ''}{' '}
+                      {a.admission !== null && (
+                        <span className="muted small" title={t('admission')}>
+                          #{a.admission}
+                        </span>
+                      )}{' '}
                       {!a.active && <Badge tone="gray">{t('refundedState')}</Badge>}
                     </td>
                     <td>{a.email}</td>
@@ -616,11 +717,12 @@ export function RegistrationEventPage({ id }: { id: string }) {
                     <td style={{ whiteSpace: 'normal', maxWidth: 360 }}>
                       {a.actions.map((x) => (
                         <span
-                          key={x.action}
+                          key={`${x.admission}-${x.action}`}
                           title={x.lastError ?? ''}
                           style={{ display: 'inline-block', margin: '1px 0' }}
                         >
-                          <Badge tone={tone(x.status)}>
+                          <Badge tone={x.admission === a.admission ? tone(x.status) : 'gray'}>
+                            {x.admission !== a.admission ? `#${x.admission} ` : ''}
                             {t(`action.${x.action}` as RegKey)} {x.status}
                             {x.attempts > 1 ? ` ×${x.attempts}` : ''}
                           </Badge>{' '}
@@ -629,7 +731,11 @@ export function RegistrationEventPage({ id }: { id: string }) {
                       {a.actions
                         .filter((x) => x.lastError && x.status === 'failed')
                         .map((x) => (
-                          <div key={x.action} className="field-error" style={{ overflowWrap: 'anywhere' }}>
+                          <div
+                            key={`${x.admission}-${x.action}`}
+                            className="field-error"
+                            style={{ overflowWrap: 'anywhere' }}
+                          >
                             {x.lastError}
                           </div>
                         ))}
