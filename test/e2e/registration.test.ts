@@ -129,7 +129,7 @@ describe('registration pages', () => {
     await eventually(
       async () => {
         await page.reload();
-        return (await row.getByText(/Gather failed ×[2-9]/).count()) > 0;
+        return (await row.getByText(/Gather 실패 ×[2-9]/).count()) > 0;
       },
       20_000,
       500,
@@ -145,7 +145,7 @@ describe('registration pages', () => {
     await eventually(
       async () => {
         await page.reload();
-        return (await row.getByText('Gather done').count()) > 0;
+        return (await row.getByText('Gather 완료').count()) > 0;
       },
       20_000,
       500,

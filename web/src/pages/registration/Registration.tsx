@@ -723,7 +723,7 @@ export function RegistrationEventPage({ id }: { id: string }) {
                         >
                           <Badge tone={x.admission === a.admission ? tone(x.status) : 'gray'}>
                             {x.admission !== a.admission ? `#${x.admission} ` : ''}
-                            {t(`action.${x.action}` as RegKey)} {x.status}
+                            {t(`action.${x.action}` as RegKey)} {t(`actionStatus.${x.status}` as RegKey)}
                             {x.attempts > 1 ? ` ×${x.attempts}` : ''}
                           </Badge>{' '}
                         </span>
