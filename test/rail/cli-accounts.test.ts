@@ -1,58 +1,13 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, login } from '../helpers.ts';
 import { type RailTestEnv, railApp } from './app.ts';
+import { cliEnv as cliEnvOf, yeyak } from './cli-run.ts';
 import { MEMBER } from './setup.ts';
 
 /**
  * `yeyak rail account add|list|remove` as a user runs them: the real CLI in its own process,
  * talking over HTTP to a whole yeyak that checks logins with the in-process stand-in operator.
  */
-
-const BIN = join(process.cwd(), 'bin/yeyak');
-
-type Run = { code: number | null; stdout: string; stderr: string };
-
-/**
- * Runs the CLI. `input` is piped into stdin; with `tty` the CLI runs on a pseudo-terminal
- * (util-linux `script`) and each answer is typed only once `prompt` shows up, as a person would.
- */
-function yeyak(
-  env: Record<string, string>,
-  args: string[],
-  opts: { input?: string; tty?: { prompt: RegExp; answer: string }[] } = {},
-): Promise<Run> {
-  const child = opts.tty
-    ? spawn('script', ['-qfec', [BIN, ...args].map((a) => `'${a}'`).join(' '), '/dev/null'], { env })
-    : spawn(BIN, args, { env });
-  let stdout = '';
-  let stderr = '';
-  const steps = [...(opts.tty ?? [])];
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString('utf8');
-    // On a terminal the prompts (stderr) and output share the one pty stream.
-    const next = steps[0];
-    if (next?.prompt.test(stdout)) {
-      steps.shift();
-      child.stdin.write(`${next.answer}\r`);
-    }
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString('utf8');
-  });
-  if (!opts.tty) child.stdin.end(opts.input ?? '');
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`yeyak ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** Requests the stand-in operator has answered (SRT and Korail). */
 const operatorRequests = (env: RailTestEnv) => env.s.counts().total;
@@ -65,14 +20,7 @@ describe.each(backends)('yeyak rail account (%s)', (backend) => {
   beforeAll(async () => {
     env = await railApp(backend);
     user = await login(env.t);
-    // The login token comes from the environment, as a script would pass it (not argv).
-    const { YEYAK_EMAIL: _e, YEYAK_PASSWORD: _p, ...rest } = process.env;
-    cliEnv = {
-      ...(rest as Record<string, string>),
-      YEYAK_URL: env.t.url,
-      YEYAK_TOKEN: user.token,
-      NO_COLOR: '1',
-    };
+    cliEnv = cliEnvOf(env.t.url, user.token);
   }, 120_000);
 
   afterAll(async () => {

@@ -6,6 +6,7 @@
  * (YEYAK_EMAIL/YEYAK_PASSWORD).
  */
 import { Argument, type Command } from 'commander';
+import { TRAIN_GROUPS, type TrainGroup } from './providers/types.ts';
 import { hhmm, normalizeDate, normalizeTime, ymd } from './time.ts';
 
 type Envelope<T> = { code: number; description: string; data?: T };
@@ -71,6 +72,7 @@ async function connect(o: Common): Promise<Api> {
 type Train = {
   trainNo: string;
   type: string;
+  group: TrainGroup;
   departure: string;
   arrival: string;
   general: string;
@@ -134,6 +136,30 @@ const timeArg = (name: string, v: string) => {
   if (!t) throw new Error(`--${name}: "${v}" is not a time (HH:mm)`);
   return t;
 };
+
+/** The families in the user's words too (Korean names, any case): `ktx,새마을` → KTX, saemaeul. */
+const GROUP_NAMES: Record<string, TrainGroup> = {
+  ...Object.fromEntries(TRAIN_GROUPS.map((g) => [g.toLowerCase(), g])),
+  새마을: 'saemaeul',
+  무궁화: 'mugunghwa',
+  기타: 'other',
+};
+
+/** `--types KTX,ITX`: each name checked here; whether the operator runs it is the server's call. */
+export function typesArg(v: string): TrainGroup[] {
+  const names = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!names.length) throw new Error(`--types: name at least one of ${TRAIN_GROUPS.join(', ')}`);
+  const out: TrainGroup[] = [];
+  for (const n of names) {
+    const g = GROUP_NAMES[n.toLowerCase()];
+    if (!g) throw new Error(`--types: "${n}" is not a train type (${TRAIN_GROUPS.join(', ')})`);
+    if (!out.includes(g)) out.push(g);
+  }
+  return out;
+}
 
 function describeReservation(r: Reservation): string {
   const seats = r.seats.map((s) => `${s.car}-${s.seat}`).join(', ') || `${r.seatCount} seat(s)`;
@@ -218,7 +244,11 @@ const withTrip = (c: Command) =>
     .option('--provider <srt|korail>', 'operator', 'srt')
     .option('--adults <n>', 'adults', '1')
     .option('--children <n>', 'children', '0')
-    .option('--seniors <n>', 'seniors', '0');
+    .option('--seniors <n>', 'seniors', '0')
+    .option(
+      '--types <list>',
+      `train types, comma-separated (${TRAIN_GROUPS.join(', ')}; SRT runs only SRT); default all`,
+    );
 
 const passengers = (o: { adults: string; children: string; seniors: string }) => ({
   adult: Number(o.adults),
@@ -269,6 +299,7 @@ export function registerRailCommands(program: Command, fail: (err: unknown) => n
     .option('--time <HH:mm>', 'earliest departure', '00:00')
     .action(async (o: Common & Record<string, string>) => {
       try {
+        const trainTypes = o.types === undefined ? undefined : typesArg(o.types);
         const api = await connect(o);
         const data = await api.call<{ sandbox: boolean; from: string; to: string; trains: Train[] }>(
           'POST',
@@ -280,10 +311,11 @@ export function registerRailCommands(program: Command, fail: (err: unknown) => n
             date: dateArg(o.date),
             time: timeArg('time', o.time),
             passengers: passengers(o as never),
+            ...(trainTypes ? { trainTypes } : {}),
           },
         );
         console.log(
-          `${o.provider.toUpperCase()} ${data.from} → ${data.to} ${ymd(dateArg(o.date))}${data.sandbox ? ' [sandbox]' : ''}`,
+          `${o.provider.toUpperCase()} ${data.from} → ${data.to} ${ymd(dateArg(o.date))}${trainTypes ? ` (${trainTypes.join(', ')} only)` : ''}${data.sandbox ? ' [sandbox]' : ''}`,
         );
         console.log(
           table(
@@ -324,6 +356,10 @@ export function registerRailCommands(program: Command, fail: (err: unknown) => n
       let api: Api;
       let watch: Watch;
       try {
+        const trainTypes = o.types === undefined ? undefined : typesArg(String(o.types));
+        // One train is one type already; the filter picks among the trains of a window.
+        if (trainTypes && o.train)
+          throw new Error('--types: filters a time window (--after/--before), not --train');
         api = await connect(o);
         watch = (
           await api.call<{ watch: Watch }>('POST', '/api/rail/watches', {
@@ -333,7 +369,11 @@ export function registerRailCommands(program: Command, fail: (err: unknown) => n
             date: dateArg(String(o.date)),
             ...(o.train
               ? { trainNo: String(o.train) }
-              : { timeFrom: timeArg('after', String(o.after)), timeTo: timeArg('before', String(o.before)) }),
+              : {
+                  timeFrom: timeArg('after', String(o.after)),
+                  timeTo: timeArg('before', String(o.before)),
+                  ...(trainTypes ? { trainTypes } : {}),
+                }),
             passengers: passengers(o as never),
             seatPolicy: o.seat,
             selection: o.select,

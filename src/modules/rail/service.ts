@@ -144,6 +144,9 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** "2026-11-23 18:30" in Korean time. */
 const kstClock = (d: Date) =>
   `${kstDate(d.getTime()).replace(/(\d{4})(\d{2})(\d{2})/, '$1-$2-$3')} ${kstTime(d.getTime()).slice(0, 2)}:${kstTime(d.getTime()).slice(2, 4)}`;
+/** What a user reads while an operator's block pause lasts. */
+const pausedText = (provider: ProviderName, reason: string, until: Date) =>
+  `${PROVIDER_LABEL[provider]} blocked this server (${reason}); yeyak sends nothing to ${PROVIDER_LABEL[provider]} until ${kstClock(until)} KST. Try again after that.`;
 /** The code of our own refusal while an operator's block pause lasts (no request was sent). */
 const PAUSED = 'YEYAK_PAUSED';
 
@@ -338,8 +341,9 @@ export class Rail {
     if (this.stopping) throw this.stoppingError(name);
     const s = await this.pacing.take(key, intervalMs);
     if ('blockedUntil' in s)
-      throw new RailError('blocked', name, `paused until ${kstClock(s.blockedUntil)} KST: ${s.reason}`, {
+      throw new RailError('blocked', name, pausedText(name, s.reason, s.blockedUntil), {
         code: PAUSED,
+        operatorMessage: s.reason,
       });
     if (s.waitMs > 0) await new Promise((r) => setTimeout(r, s.waitMs));
   }
@@ -444,7 +448,7 @@ export class Rail {
         return new AppError(
           503,
           err.code === PAUSED
-            ? `${label} blocked this server earlier; yeyak sends nothing to ${label} ${err.message}`
+            ? err.message
             : `${label} refused us (blocked): ${err.operatorMessage ?? err.message}. yeyak stops every ${label} watch and pauses ${label} for ${this.config.blockPauseMinutes} min; there is no workaround but waiting.`,
         );
       case 'bad-credentials':
@@ -1046,7 +1050,7 @@ export class Rail {
       const e = err as RailError;
       const label = PROVIDER_LABEL[e.provider];
       let reason: string;
-      if (e.code === PAUSED) reason = `${label} blocked this server earlier; yeyak is ${e.message}`;
+      if (e.code === PAUSED) reason = e.message;
       else {
         const until = await this.pacing.pause(
           this.egressKey(e.provider),
@@ -1087,11 +1091,7 @@ export class Rail {
   /** Refuses new work for an operator while its block pause lasts (nothing is scheduled). */
   async assertNotPaused(provider: ProviderName) {
     const p = await this.pacing.paused(this.egressKey(provider));
-    if (p)
-      throw new AppError(
-        503,
-        `${PROVIDER_LABEL[provider]} blocked this server (${p.reason}); yeyak sends nothing to ${PROVIDER_LABEL[provider]} until ${kstClock(p.until)} KST. Try again after that.`,
-      );
+    if (p) throw new AppError(503, pausedText(provider, p.reason, p.until));
   }
 
   /**

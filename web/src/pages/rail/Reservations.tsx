@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { del, get } from '../../api.ts';
 import { countdown, won } from '../../format.ts';
 import { useI18n } from '../../i18n.tsx';
@@ -7,7 +7,24 @@ import { hhmm, label, type RailReservation, ymd } from './api.ts';
 import { useRailT } from './i18n.ts';
 import { RailLayout } from './Layout.tsx';
 
-const TONE = { held: 'amber', cancelled: 'red', paid: 'green', expired: 'gray' } as const;
+const TONE = {
+  held: 'amber',
+  cancelled: 'red',
+  paid: 'green',
+  expired: 'gray',
+  standby: 'blue',
+  standbyEnded: 'gray',
+} as const;
+
+/**
+ * What the card says. A standby request (예약대기) has no seat and no deadline yet; one the operator
+ * dropped is 'expired' on the server, which for a request means it ended without a seat.
+ */
+function shownStatus(r: RailReservation, now: number): keyof typeof TONE {
+  if (r.standby) return r.status === 'held' ? 'standby' : r.status === 'expired' ? 'standbyEnded' : r.status;
+  if (r.status === 'held' && r.paymentDeadline && Date.parse(r.paymentDeadline) <= now) return 'expired';
+  return r.status;
+}
 
 export function RailReservationsPage() {
   const t = useRailT();
@@ -19,8 +36,16 @@ export function RailReservationsPage() {
   );
   const [actionError, setActionError] = useState<unknown>();
   const confirm = useConfirm();
+  // An open standby request turns into a seat (with a short deadline) when the operator grants one:
+  // look again every few seconds so the countdown shows without a reload.
+  const waiting = data?.reservations.some((r) => r.standby && r.status === 'held') ?? false;
+  useEffect(() => {
+    if (!waiting) return;
+    const id = setInterval(() => void reload(), 3000);
+    return () => clearInterval(id);
+  }, [waiting, reload]);
   const cancel = async (r: RailReservation) => {
-    if (!(await confirm.ask(t('res.cancelAsk')))) return;
+    if (!(await confirm.ask(t(r.standby ? 'res.standbyCancelAsk' : 'res.cancelAsk')))) return;
     try {
       await del(`/api/rail/reservations/${r.id}`);
       await reload();
@@ -40,13 +65,18 @@ export function RailReservationsPage() {
         <div className="tickets">
           {data?.reservations.map((r) => {
             const left = r.paymentDeadline ? new Date(r.paymentDeadline).getTime() - now : 0;
-            const status = r.status === 'held' && r.paymentDeadline && left <= 0 ? 'expired' : r.status;
+            const status = shownStatus(r, now);
             return (
-              <article key={r.id} className="card" data-testid="rail-reservation" data-status={status}>
+              <article
+                key={r.id}
+                className="card"
+                data-testid="rail-reservation"
+                data-reservation={r.id}
+                data-status={status}
+              >
                 <div className="row">
                   <div>
                     <Badge tone={TONE[status]}>{t(`res.status.${status}`)}</Badge>{' '}
-                    {r.standby && <Badge tone="blue">{t('res.standby')}</Badge>}{' '}
                     <span className="muted small">{t('res.pnr', { pnr: r.pnr })}</span>
                     <h3 style={{ margin: '6px 0' }}>
                       {r.trainType.startsWith(label(r.provider)) ? '' : `${label(r.provider)} `}
@@ -56,9 +86,15 @@ export function RailReservationsPage() {
                       {ymd(r.date)} {hhmm(r.departure)}–{hhmm(r.arrival)}
                     </div>
                     <div>
-                      {r.seats.map((s) => `${s.car}-${s.seat}`).join(', ') || `${r.seatCount}`} ·{' '}
-                      <strong>{won(r.totalPrice, lang)}</strong>
+                      {r.seats.map((s) => `${s.car}-${s.seat}`).join(', ') ||
+                        (r.standby ? t('res.seatsPending', { n: r.seatCount }) : `${r.seatCount}`)}{' '}
+                      · <strong>{won(r.totalPrice, lang)}</strong>
                     </div>
+                    {(status === 'standby' || status === 'standbyEnded') && (
+                      <div className="muted small" data-testid="rail-standby-note" style={{ marginTop: 4 }}>
+                        {t(status === 'standby' ? 'res.standbyNote' : 'res.standbyEndedNote')}
+                      </div>
+                    )}
                   </div>
                   {status === 'held' && r.paymentDeadline && (
                     <div
@@ -78,15 +114,15 @@ export function RailReservationsPage() {
                     </div>
                   )}
                 </div>
-                {status === 'held' && (
+                {(status === 'held' || status === 'standby') && (
                   <div className="actions" style={{ marginTop: 8 }}>
-                    <span className="muted small">{t('res.payHint')}</span>
+                    {status === 'held' && <span className="muted small">{t('res.payHint')}</span>}
                     <button
                       type="button"
                       className="btn btn-small btn-danger-ghost"
                       onClick={() => cancel(r)}
                     >
-                      {t('res.cancel')}
+                      {t(status === 'standby' ? 'res.standbyCancel' : 'res.cancel')}
                     </button>
                   </div>
                 )}

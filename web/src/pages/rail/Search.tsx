@@ -4,9 +4,24 @@ import { won } from '../../format.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
 import { Badge, ErrorBox, Field, fieldErrors } from '../../ui.tsx';
-import { hhmm, kstToday, type Provider, type RailTrain, type SeatPolicy } from './api.ts';
-import { useRailT } from './i18n.ts';
-import { RailLayout } from './Layout.tsx';
+import {
+  chosenGroups,
+  hhmm,
+  kstToday,
+  type Provider,
+  type RailTrain,
+  type SeatPolicy,
+  TRAIN_GROUPS_OF,
+  type TrainGroup,
+} from './api.ts';
+import { railMessage, useRailT } from './i18n.ts';
+import { PausedBanner, RailLayout, useRailProviders } from './Layout.tsx';
+import { TrainTypesField } from './TrainTypes.tsx';
+
+const PASSENGER_TYPES = ['adult', 'child', 'senior', 'disability1to3', 'disability4to6'] as const;
+type PassengerType = (typeof PASSENGER_TYPES)[number];
+/** The fields that show their server error next to them. */
+const PLACED = ['from', 'to', 'date', 'time', 'passengers', 'trainTypes'];
 
 type Form = {
   provider: Provider;
@@ -14,9 +29,9 @@ type Form = {
   to: string;
   date: string;
   time: string;
-  adult: number;
-  child: number;
-  senior: number;
+  passengers: Record<PassengerType, number>;
+  /** The families ticked in the filter; all of the operator's means no filter. */
+  types: TrainGroup[];
   seatPolicy: SeatPolicy;
   selection: 'earliest' | 'latest' | 'random';
   standby: boolean;
@@ -42,20 +57,22 @@ export function RailSearchPage() {
     ...DEFAULTS.srt,
     date: kstToday(1),
     time: '06:00',
-    adult: 1,
-    child: 0,
-    senior: 0,
+    passengers: { adult: 1, child: 0, senior: 0, disability1to3: 0, disability4to6: 0 },
+    types: [...TRAIN_GROUPS_OF.srt],
     seatPolicy: 'general-first',
     selection: 'earliest',
     standby: false,
   });
   const [stations, setStations] = useState<string[]>([]);
   const [trains, setTrains] = useState<RailTrain[] | undefined>();
+  /** The filter the shown trains were searched with (the form may have changed since). */
+  const [searchedTypes, setSearchedTypes] = useState<TrainGroup[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [notice, setNotice] = useState<{ text: string; link: string } | undefined>();
   const [windowTo, setWindowTo] = useState('23:59');
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const { providers, refresh: refreshProviders } = useRailProviders();
 
   useEffect(() => {
     get<{ stations: string[] }>(`/api/rail/stations?provider=${form.provider}`)
@@ -63,8 +80,14 @@ export function RailSearchPage() {
       .catch(() => setStations([]));
   }, [form.provider]);
 
-  const passengers = { adult: form.adult, child: form.child, senior: form.senior };
+  const passengers = form.passengers;
   const trip = { provider: form.provider, from: form.from, to: form.to, date: form.date };
+  // SRT runs one family only, so it gets no filter; every family ticked is no filter either.
+  const offered = TRAIN_GROUPS_OF[form.provider];
+  const filtered = offered.length > 1 && chosenGroups(form.provider, form.types).length < offered.length;
+  const trainTypes: { trainTypes?: TrainGroup[] } = filtered
+    ? { trainTypes: chosenGroups(form.provider, form.types) }
+    : {};
 
   async function search(e?: FormEvent) {
     e?.preventDefault();
@@ -76,11 +99,15 @@ export function RailSearchPage() {
         ...trip,
         time: form.time,
         passengers,
+        ...trainTypes,
       });
       setTrains(d.trains);
+      setSearchedTypes(trainTypes.trainTypes ?? null);
     } catch (err) {
       setError(err);
       setTrains(undefined);
+      // A refusal may be the operator blocking us: the banner then says until when.
+      void refreshProviders();
     } finally {
       setBusy(false);
     }
@@ -105,7 +132,7 @@ export function RailSearchPage() {
           ...trip,
           ...(kind === 'watch' && train
             ? { trainNo: train.trainNo }
-            : { timeFrom: form.time, timeTo: windowTo }),
+            : { timeFrom: form.time, timeTo: windowTo, ...trainTypes }),
           passengers,
           seatPolicy: form.seatPolicy,
           selection: form.selection,
@@ -115,13 +142,32 @@ export function RailSearchPage() {
       }
     } catch (err) {
       setError(err);
+      void refreshProviders();
     } finally {
       setBusy(false);
     }
   }
 
-  const errs = fieldErrors(error);
-  const bodyErr = (k: string) => errs[`body.${k}`];
+  const errs = Object.fromEntries(
+    Object.entries(fieldErrors(error)).map(([path, message]) => [path, railMessage(message, lang)]),
+  );
+  // A field's own error, or the first one inside it (`body.trainTypes.0`).
+  const bodyErr = (k: string) =>
+    errs[`body.${k}`] ?? Object.entries(errs).find(([path]) => path.startsWith(`body.${k}.`))?.[1];
+  // Errors shown next to their field stay out of the box; the server writes in English, and known
+  // refusals (a block, a pause) are put into Korean.
+  const unplaced =
+    error instanceof ApiError
+      ? error.errors.filter(
+          (e) => !PLACED.some((k) => e.path === `body.${k}` || e.path.startsWith(`body.${k}.`)),
+        )
+      : [];
+  const shownError =
+    error instanceof ApiError
+      ? error.errors.length > 0 && unplaced.length === 0
+        ? undefined
+        : new ApiError(error.status, railMessage(error.message, lang), { ...error.data, errors: unplaced })
+      : error;
   const suggestions =
     error instanceof ApiError && Array.isArray(error.data?.suggestions)
       ? (error.data.suggestions as string[])
@@ -129,6 +175,7 @@ export function RailSearchPage() {
 
   return (
     <RailLayout title="search.title">
+      <PausedBanner providers={providers} />
       <form className="card form" onSubmit={search} data-testid="rail-search">
         <datalist id="rail-stations">
           {stations.map((s) => (
@@ -141,7 +188,7 @@ export function RailSearchPage() {
               value={form.provider}
               onChange={(e) => {
                 const p = e.target.value as Provider;
-                setForm((f) => ({ ...f, provider: p, ...DEFAULTS[p] }));
+                setForm((f) => ({ ...f, provider: p, ...DEFAULTS[p], types: [...TRAIN_GROUPS_OF[p]] }));
               }}
             >
               <option value="srt">SRT</option>
@@ -188,26 +235,40 @@ export function RailSearchPage() {
             </select>
           </Field>
         </div>
+        <fieldset
+          className={errs['body.passengers'] ? 'field-invalid' : undefined}
+          data-testid="rail-search-passengers"
+          style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}
+        >
+          <legend className="field-label" style={{ padding: 0, marginBottom: 6 }}>
+            {t('search.passengers')}
+          </legend>
+          <div className="actions">
+            {PASSENGER_TYPES.map((k) => (
+              <Field key={k} label={t(`pax.${k}`)} error={errs[`body.passengers.${k}`]}>
+                <input
+                  type="number"
+                  name={k}
+                  min={0}
+                  max={9}
+                  value={form.passengers[k]}
+                  onChange={(e) => set('passengers', { ...form.passengers, [k]: Number(e.target.value) })}
+                  style={{ width: 110 }}
+                />
+              </Field>
+            ))}
+          </div>
+          {errs['body.passengers'] && <div className="field-error">{errs['body.passengers']}</div>}
+        </fieldset>
+        {offered.length > 1 && (
+          <TrainTypesField
+            provider={form.provider}
+            value={form.types}
+            onChange={(types) => set('types', types)}
+            error={bodyErr('trainTypes')}
+          />
+        )}
         <div className="actions">
-          {(['adult', 'child', 'senior'] as const).map((k) => (
-            <Field
-              key={k}
-              label={t(
-                k === 'adult' ? 'search.adults' : k === 'child' ? 'search.children' : 'search.seniors',
-              )}
-              error={bodyErr(`passengers.${k}`)}
-            >
-              <input
-                type="number"
-                name={k}
-                min={0}
-                max={9}
-                value={form[k]}
-                onChange={(e) => set(k, Number(e.target.value))}
-                style={{ width: 90 }}
-              />
-            </Field>
-          ))}
           <Field label={t('watches.selection')}>
             <select
               value={form.selection}
@@ -234,7 +295,6 @@ export function RailSearchPage() {
             {t('search.submit')}
           </button>
         </div>
-        {bodyErr('passengers') && <div className="field-error">{bodyErr('passengers')}</div>}
       </form>
 
       {suggestions.length > 0 && (
@@ -254,7 +314,7 @@ export function RailSearchPage() {
           ))}
         </div>
       )}
-      <ErrorBox error={error} />
+      <ErrorBox error={shownError} />
       {notice && (
         <div className="alert alert-success" role="status">
           {notice.text} <Link to={notice.link}>→</Link>
@@ -270,6 +330,8 @@ export function RailSearchPage() {
               <div className="actions" style={{ marginBottom: 12 }}>
                 <span>
                   {form.from} → {form.to} · {form.date} {form.time}
+                  {searchedTypes &&
+                    ` · ${t('types.only', { list: searchedTypes.map((g) => t(`group.${g}`)).join('·') })}`}
                 </span>
                 <span className="muted">{t('search.windowTo')}</span>
                 <input

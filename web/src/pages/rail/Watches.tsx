@@ -4,12 +4,40 @@ import { shortDateTime } from '../../format.ts';
 import { type Lang, useI18n } from '../../i18n.tsx';
 import { serverMessage } from '../../messages.ts';
 import { Badge, ErrorBox, Field, fieldErrors, Loading, useConfirm, useLoad } from '../../ui.tsx';
-import { hhmm, label, type RailWatch, type SeatPolicy, ymd } from './api.ts';
+import {
+  chosenGroups,
+  hhmm,
+  label,
+  type RailWatch,
+  type SeatPolicy,
+  TRAIN_GROUPS_OF,
+  type TrainGroup,
+  ymd,
+} from './api.ts';
 import { type RailT, railMessage, useRailT } from './i18n.ts';
-import { RailLayout } from './Layout.tsx';
+import { PausedBanner, RailLayout, useRailProviders } from './Layout.tsx';
+import { TrainTypesField } from './TrainTypes.tsx';
 
-const TONE = { waiting: 'gray', trying: 'blue', reserved: 'green', failed: 'red', stopped: 'gray' } as const;
+const TONE = {
+  waiting: 'gray',
+  trying: 'blue',
+  reserved: 'green',
+  failed: 'red',
+  stopped: 'gray',
+  standby: 'amber',
+  standbyEnded: 'gray',
+} as const;
 const live = (w: RailWatch) => w.status === 'waiting' || w.status === 'trying';
+/** A watch that holds a standby request (예약대기) the operator has not answered yet. */
+const standbyOpen = (w: RailWatch) => !!w.reservation?.standby && w.reservation.status === 'held';
+/**
+ * What the card says: a standby request is not a seat, so it is not shown as reserved; one that
+ * ended without a seat (and did not send its watch back to work) says so.
+ */
+function shownStatus(w: RailWatch): keyof typeof TONE {
+  if (w.status !== 'reserved' || !w.reservation?.standby) return w.status;
+  return w.reservation.status === 'held' ? 'standby' : 'standbyEnded';
+}
 
 const PASSENGER_TYPES = ['adult', 'child', 'senior', 'disability1to3', 'disability4to6'] as const;
 type PassengerType = (typeof PASSENGER_TYPES)[number];
@@ -26,6 +54,7 @@ const PLACED = [
   'seatPolicy',
   'seatPosition',
   'selection',
+  'trainTypes',
   'standby',
   'notify',
   'deadline',
@@ -81,6 +110,8 @@ function EditWatch({ w, onDone, onCancel }: { w: RailWatch; onDone: () => void; 
   const [seatPolicy, setSeatPolicy] = useState<SeatPolicy>(w.seatPolicy);
   const [seatPosition, setSeatPosition] = useState<RailWatch['seatPosition']>(w.seatPosition);
   const [selection, setSelection] = useState(w.selection);
+  const [types, setTypes] = useState<TrainGroup[]>(() => chosenGroups(w.provider, w.trainTypes));
+  const offered = TRAIN_GROUPS_OF[w.provider];
   const [standby, setStandby] = useState(w.standby);
   const [notify, setNotify] = useState<string[]>(w.notify);
   const [deadline, setDeadline] = useState(toKstInput(w.deadline));
@@ -99,7 +130,13 @@ function EditWatch({ w, onDone, onCancel }: { w: RailWatch; onDone: () => void; 
         passengers: Object.fromEntries(PASSENGER_TYPES.map((k) => [k, Number(passengers[k] || 0)])),
         seatPolicy,
         seatPosition,
-        ...(mode === 'window' ? { selection } : {}),
+        // Every family ticked is no filter (null); none ticked goes as [] so the server names it.
+        ...(mode === 'window'
+          ? {
+              selection,
+              ...(offered.length > 1 ? { trainTypes: types.length === offered.length ? null : types } : {}),
+            }
+          : {}),
         standby,
         notify: CHANNELS.filter((c) => notify.includes(c)),
         deadline: fromKstInput(deadline),
@@ -193,6 +230,14 @@ function EditWatch({ w, onDone, onCancel }: { w: RailWatch; onDone: () => void; 
           </Field>
         )}
       </div>
+      {mode === 'window' && offered.length > 1 && (
+        <TrainTypesField
+          provider={w.provider}
+          value={types}
+          onChange={setTypes}
+          error={errOf('trainTypes')}
+        />
+      )}
       <fieldset
         className={errs['body.passengers'] ? 'field-invalid' : undefined}
         data-testid="rail-watch-passengers"
@@ -306,9 +351,51 @@ function EditWatch({ w, onDone, onCancel }: { w: RailWatch; onDone: () => void; 
 
 const patch = (path: string, body: unknown) => api('PATCH', path, body);
 
+/** The watch's hold: a standby request waiting or ended, or a seat with its payment deadline. */
+function WatchReservation({ r }: { r: NonNullable<RailWatch['reservation']> }) {
+  const t = useRailT();
+  const { lang } = useI18n();
+  const train = `${t('res.pnr', { pnr: r.pnr })} · ${r.trainType} ${r.trainNo} ${hhmm(r.departure)}`;
+  if (r.standby)
+    return (
+      <div
+        className={`alert ${r.status === 'held' ? 'alert-warn' : 'alert-info'}`}
+        data-testid="rail-watch-standby"
+        style={{ marginTop: 8 }}
+      >
+        {train} · {t(r.status === 'held' ? 'watches.standbyNote' : 'watches.standbyEndedNote')}
+      </div>
+    );
+  return (
+    <div className="alert alert-success" data-testid="rail-watch-reservation" style={{ marginTop: 8 }}>
+      {train} · {r.seats.map((s) => `${s.car}-${s.seat}`).join(', ')}
+      {r.paymentDeadline &&
+        r.status === 'held' &&
+        ` · ${t('watches.payBy', { when: shortDateTime(r.paymentDeadline, 'Asia/Seoul', lang) })}`}
+    </div>
+  );
+}
+
+/** The last result in the reader's language; a standby request is not called "reserved". */
+function lastResult(w: RailWatch, t: RailT, lang: Lang): string {
+  const text = w.lastResult ?? '';
+  if (w.reservation?.standby && /^reserved /.test(text))
+    return t('watches.standbyPlaced', { pnr: w.reservation.pnr });
+  return railMessage(text, lang);
+}
+
 /** What the watch will reserve, in words: passengers, seats, channels, when it gives up. */
 function terms(w: RailWatch, t: RailT, lang: Lang): string[] {
   return [
+    ...(w.trainTypes && !w.trainNo
+      ? [
+          t('types.only', {
+            list: chosenGroups(w.provider, w.trainTypes)
+              .map((g) => t(`group.${g}`))
+              .join('·'),
+          }),
+        ]
+      : []),
     ...PASSENGER_TYPES.filter((k) => (w.passengers[k] ?? 0) > 0).map(
       (k) => `${t(`pax.${k}`)} ${w.passengers[k]}`,
     ),
@@ -335,8 +422,14 @@ export function RailWatchesPage() {
   const [editing, setEditing] = useState<string>();
   const [actionError, setActionError] = useState<unknown>();
   const confirm = useConfirm();
-  // Live state: poll while any watch is still working.
-  const anyLive = data?.watches.some(live) ?? false;
+  const { providers, refresh: refreshProviders } = useRailProviders();
+  // Live state: poll while any watch is still working or waits for the operator's standby answer.
+  const anyLive = data?.watches.some((w) => live(w) || standbyOpen(w)) ?? false;
+  // Watches failing (a block stops them all) may mean an operator pause: ask for the banner again.
+  const failed = data?.watches.filter((w) => w.status === 'failed').length ?? 0;
+  useEffect(() => {
+    if (failed) void refreshProviders();
+  }, [failed, refreshProviders]);
   useEffect(() => {
     if (!anyLive) return;
     const id = setInterval(() => void reload(), 2000);
@@ -364,6 +457,7 @@ export function RailWatchesPage() {
   return (
     <RailLayout title="watches.title">
       {confirm.element}
+      <PausedBanner providers={providers} />
       <ErrorBox error={error ?? actionError} onRetry={reload} />
       {loading && !data ? (
         <Loading />
@@ -378,10 +472,11 @@ export function RailWatchesPage() {
               data-testid="rail-watch"
               data-watch={w.id}
               data-status={w.status}
+              data-shown={shownStatus(w)}
             >
               <div className="row">
                 <div>
-                  <Badge tone={TONE[w.status]}>{t(`status.${w.status}`)}</Badge>{' '}
+                  <Badge tone={TONE[shownStatus(w)]}>{t(`status.${shownStatus(w)}`)}</Badge>{' '}
                   <strong>
                     {label(w.provider)} {w.from} → {w.to}
                   </strong>{' '}
@@ -424,16 +519,12 @@ export function RailWatchesPage() {
                 {t('watches.attempts', { n: w.attempts })}
                 {w.lastPollAt &&
                   ` · ${t('watches.lastPoll', { when: shortDateTime(w.lastPollAt, 'Asia/Seoul', lang) })}`}
-                {w.lastResult && ` · ${w.lastResult}`}
+                {w.lastResult && ` · ${lastResult(w, t, lang)}`}
               </div>
-              {w.failReason && w.status !== 'reserved' && <div className="field-error">{w.failReason}</div>}
-              {w.reservation && (
-                <div className="alert alert-success" style={{ marginTop: 8 }}>
-                  {t('res.pnr', { pnr: w.reservation.pnr })} · {w.reservation.trainType}{' '}
-                  {w.reservation.trainNo} {hhmm(w.reservation.departure)} ·{' '}
-                  {w.reservation.seats.map((s) => `${s.car}-${s.seat}`).join(', ')}
-                </div>
+              {w.failReason && w.status !== 'reserved' && (
+                <div className="field-error">{railMessage(w.failReason, lang)}</div>
               )}
+              {w.reservation && <WatchReservation r={w.reservation} />}
               {editing === w.id && live(w) && (
                 <EditWatch
                   key={w.id}

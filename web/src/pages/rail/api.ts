@@ -11,6 +11,28 @@ export type {
   WatchView as RailWatch,
 } from '../../../../src/modules/rail/service.ts';
 
+import type { TrainGroup } from '../../../../src/modules/rail/providers/types.ts';
+import type { Rail } from '../../../../src/modules/rail/service.ts';
+
+export type { TrainGroup };
+/** One operator as GET /api/rail/providers answers it (pausedUntil: no request goes to it until then). */
+export type RailProviderStatus = Awaited<ReturnType<Rail['providers']>>[number];
+
+/**
+ * The train families each operator runs (what the train-type filter may offer), in the order shown.
+ * A copy of the server's list (its module is not for the browser); `satisfies` keeps the names right.
+ */
+export const TRAIN_GROUPS_OF = {
+  srt: ['SRT'],
+  korail: ['KTX', 'ITX', 'saemaeul', 'mugunghwa', 'other'],
+} as const satisfies Record<Provider, readonly TrainGroup[]>;
+
+/** The families the operator runs that `types` names, in display order; null means all of them. */
+export function chosenGroups(provider: Provider, types: readonly TrainGroup[] | null): TrainGroup[] {
+  const all: readonly TrainGroup[] = TRAIN_GROUPS_OF[provider];
+  return types ? all.filter((g) => types.includes(g)) : [...all];
+}
+
 export type NotifySettings = {
   email: boolean;
   discord: boolean;

@@ -14,9 +14,6 @@ const ko = {
   'search.to': '도착역',
   'search.date': '날짜',
   'search.time': '출발 시각 이후',
-  'search.adults': '어른',
-  'search.children': '어린이',
-  'search.seniors': '경로',
   'search.seat': '좌석 등급',
   'search.submit': '조회',
   'search.swap': '출발↔도착',
@@ -106,7 +103,35 @@ const ko = {
   'res.status.cancelled': '취소됨',
   'res.status.paid': '결제됨',
   'res.status.expired': '기한 지남',
-  'res.standby': '예약대기',
+  'search.passengers': '승객',
+  'types.label': '열차 종류',
+  'types.all': '전체',
+  'types.hint': '모두 고르면 전체 열차',
+  'types.only': '{list}만',
+  'group.KTX': 'KTX',
+  'group.SRT': 'SRT',
+  'group.ITX': 'ITX',
+  'group.saemaeul': '새마을',
+  'group.mugunghwa': '무궁화',
+  'group.other': '기타',
+  'pause.title': '{op} 일시 중지: 운영사가 이 서버를 차단했습니다',
+  'pause.body':
+    '{when}(한국 시간)까지 yeyak은 {op}에 아무 요청도 보내지 않습니다. 그때까지 {op} 조회·예약·감시를 할 수 없고, 중지된 {op} 감시는 그 뒤에 다시 시작하세요. 우회 방법은 없습니다.',
+  'pause.reason': '운영사 메시지: {reason}',
+  'status.standby': '예약대기 중',
+  'status.standbyEnded': '예약대기 종료',
+  'watches.standbyNote': '예약대기를 신청했습니다. 좌석이 배정되면 바로 알려 드립니다.',
+  'watches.standbyEndedNote': '예약대기가 좌석 없이 끝났습니다.',
+  'watches.payBy': '결제 기한 {when}',
+  'watches.standbyPlaced': '예약대기 신청함 (예약번호 {pnr})',
+  'res.status.standby': '예약대기 중',
+  'res.status.standbyEnded': '예약대기 종료',
+  'res.standbyNote':
+    '예약대기를 신청했습니다. 좌석이 배정되면 바로 알려 드리고, 그때부터 결제 기한이 시작됩니다.',
+  'res.standbyEndedNote': '좌석이 배정되지 않고 예약대기가 끝났습니다.',
+  'res.standbyCancel': '예약대기 취소',
+  'res.seatsPending': '{n}석 · 좌석 번호는 배정 후에',
+  'res.standbyCancelAsk': '이 예약대기를 운영사에서 취소할까요?',
   'set.accounts': '운영사 계정',
   'set.accountsHint': '비밀번호는 암호화해 저장하며 다시 보여 주지 않습니다.',
   'set.id': '회원번호·이메일·전화번호',
@@ -142,9 +167,6 @@ const en: Record<Key, string> = {
   'search.to': 'To',
   'search.date': 'Date',
   'search.time': 'Departing after',
-  'search.adults': 'Adults',
-  'search.children': 'Children',
-  'search.seniors': 'Seniors',
   'search.seat': 'Seat class',
   'search.submit': 'Search',
   'search.swap': 'Swap',
@@ -234,7 +256,35 @@ const en: Record<Key, string> = {
   'res.status.cancelled': 'Cancelled',
   'res.status.paid': 'Paid',
   'res.status.expired': 'Deadline passed',
-  'res.standby': 'Standby',
+  'search.passengers': 'Passengers',
+  'types.label': 'Train types',
+  'types.all': 'All',
+  'types.hint': 'All ticked: every train',
+  'types.only': '{list} only',
+  'group.KTX': 'KTX',
+  'group.SRT': 'SRT',
+  'group.ITX': 'ITX',
+  'group.saemaeul': 'Saemaeul',
+  'group.mugunghwa': 'Mugunghwa',
+  'group.other': 'Other',
+  'pause.title': '{op} paused: {op} blocked this server',
+  'pause.body':
+    'Until {when} KST yeyak sends nothing to {op}: no {op} search, reservation or watch until then, and stopped {op} watches must be started again after that. There is no workaround.',
+  'pause.reason': "Operator's message: {reason}",
+  'status.standby': 'Standby requested',
+  'status.standbyEnded': 'Standby ended',
+  'watches.standbyNote': 'Standby requested — we tell you when a seat is granted.',
+  'watches.standbyEndedNote': 'The standby request ended without a seat.',
+  'watches.payBy': 'pay by {when}',
+  'watches.standbyPlaced': 'standby requested ({pnr})',
+  'res.status.standby': 'Standby requested',
+  'res.status.standbyEnded': 'Standby ended',
+  'res.standbyNote':
+    'Standby requested — we tell you when a seat is granted; the payment deadline starts then.',
+  'res.standbyEndedNote': 'The standby request ended without a seat.',
+  'res.standbyCancel': 'Cancel standby request',
+  'res.seatsPending': '{n} seat(s) · numbers once granted',
+  'res.standbyCancelAsk': 'Cancel this standby request at the operator?',
   'set.accounts': 'Operator accounts',
   'set.accountsHint': 'Passwords are stored encrypted and never shown again.',
   'set.id': 'Membership no., e-mail or phone',
@@ -257,30 +307,8 @@ const en: Record<Key, string> = {
 
 export type RailKey = Key;
 
-/** The rail service's refusals a user meets while editing a watch, in Korean (others stay as sent). */
-const RAIL_MESSAGES_KO: [RegExp, string][] = [
-  [/^at least 1 passenger/, '승객을 1명 이상 입력하세요.'],
-  [/^at most 9 passengers per reservation \(got (\d+)\)/, '한 번에 9명까지 예약할 수 있습니다 (입력 $1명).'],
-  [/^children need an accompanying/, '어린이는 어른·경로·장애인 승객과 함께 타야 합니다.'],
-  [/^no train (\d+) from (.+) to (.+) on (\d+)/, '$4 $2→$3 구간에 $1번 열차가 없습니다.'],
-  [
-    /^train (\d+) has already left \(or leaves within (\d+) min\)/,
-    '$1번 열차는 이미 출발했거나 $2분 안에 출발합니다.',
-  ],
-  [/^the time window is empty/, '시간대가 비어 있습니다. 끝 시각을 시작 시각보다 늦게 하세요.'],
-  [/^every train in this window has already left/, '이 시간대의 열차는 모두 출발했습니다.'],
-  [/^must be in the future/, '지금 이후의 시각이어야 합니다.'],
-  [/^must be a train number/, '열차 번호(숫자)를 입력하세요.'],
-];
+export { railMessage } from './messages.ts';
 
-export function railMessage(message: string, lang: 'ko' | 'en'): string {
-  if (lang !== 'ko') return message;
-  for (const [re, ko] of RAIL_MESSAGES_KO) {
-    const m = re.exec(message);
-    if (m) return ko.replace(/\$(\d)/g, (_, i: string) => m[Number(i)] ?? '');
-  }
-  return message;
-}
 export type RailT = ReturnType<typeof useRailT>;
 
 export function useRailT() {
