@@ -38,6 +38,18 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
       const when = `${ymd(w.date)} ${w.trainNo ? `#${w.trainNo} ${hhmm(w.timeFrom)}` : `${hhmm(w.timeFrom)}–${hhmm(w.timeTo)}`}`;
       let message: Message;
       let mail: { subject: string; html: string };
+      /** A watch that stopped or changed course: the reason, with a link to the watches. */
+      const notice = (title: string, reason: string) => ({
+        message: { title, lines: [`${route} ${when}`, reason] },
+        mail: {
+          subject: title,
+          html: renderRailMail(
+            'failed',
+            { route, when, reason, link: `${ctx.config.publicUrl}/rail/watches` },
+            title,
+          ),
+        },
+      });
       if (event.topic === 'rail.reserved' || event.topic === 'rail.standby_granted') {
         const r = await rail.reservationRow(String(event.payload.reservationId));
         if (!r) return;
@@ -86,32 +98,10 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
         const reason = event.payload.resumed
           ? `예약대기 ${r.pnr}가 좌석 없이 끝났습니다. 감시가 일반 좌석을 다시 찾습니다. / Standby ${r.pnr} ended without a seat; the watch is trying for a seat again.`
           : `예약대기 ${r.pnr}가 좌석 없이 끝났습니다. / Standby ${r.pnr} ended without a seat.`;
-        message = {
-          title: `[yeyak] ${label[r.provider]} 예약대기 종료 / standby ended`,
-          lines: [`${route} ${when}`, reason],
-        };
-        mail = {
-          subject: message.title,
-          html: renderRailMail(
-            'failed',
-            { route, when, reason, link: `${ctx.config.publicUrl}/rail/watches` },
-            message.title,
-          ),
-        };
+        ({ message, mail } = notice(`[yeyak] ${label[r.provider]} 예약대기 종료 / standby ended`, reason));
       } else {
         const reason = String(event.payload.reason ?? w.failReason ?? '');
-        message = {
-          title: `[yeyak] ${label[w.provider]} 감시 중단 / watch stopped`,
-          lines: [`${route} ${when}`, reason],
-        };
-        mail = {
-          subject: message.title,
-          html: renderRailMail(
-            'failed',
-            { route, when, reason, link: `${ctx.config.publicUrl}/rail/watches` },
-            message.title,
-          ),
-        };
+        ({ message, mail } = notice(`[yeyak] ${label[w.provider]} 감시 중단 / watch stopped`, reason));
       }
       const wanted = new Set(w.notify);
       const jobs: [string, () => Promise<unknown>][] = [];

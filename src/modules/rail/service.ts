@@ -257,6 +257,10 @@ function pick<T extends { departure: string }>(list: T[], selection: WatchRow['s
 
 class WatchGone extends Error {}
 
+/** The reservation is still a standby request waiting at the operator (guards each change once). */
+const openStandby = (id: string) =>
+  and(eq(railReservations.id, id), eq(railReservations.status, 'held'), eq(railReservations.standby, true));
+
 export type PollOutcome = {
   searched: boolean;
   watches: number;
@@ -1454,13 +1458,7 @@ export class Rail {
           seatCount: t.seatCount || r.seatCount,
           totalPrice: t.totalPrice || r.totalPrice,
         })
-        .where(
-          and(
-            eq(railReservations.id, r.id),
-            eq(railReservations.status, 'held'),
-            eq(railReservations.standby, true),
-          ),
-        )
+        .where(openStandby(r.id))
         .returning({ id: railReservations.id });
       if (!rows.length) return false;
       await emit(tx, 'rail.standby_granted', { watchId: r.watchId, reservationId: r.id, userId: r.userId });
@@ -1475,13 +1473,7 @@ export class Rail {
       const rows = await tx
         .update(railReservations)
         .set({ status: 'expired', cancelledAt: new Date(), ...(resume ? { watchId: null } : {}) })
-        .where(
-          and(
-            eq(railReservations.id, r.id),
-            eq(railReservations.status, 'held'),
-            eq(railReservations.standby, true),
-          ),
-        )
+        .where(openStandby(r.id))
         .returning({ id: railReservations.id });
       if (!rows.length) return false;
       if (resume && w)

@@ -16,10 +16,9 @@ import {
 } from './api.ts';
 import { railMessage, useRailT } from './i18n.ts';
 import { PausedBanner, RailLayout, useRailProviders } from './Layout.tsx';
+import { PassengerFields, type PassengerType } from './Passengers.tsx';
 import { TrainTypesField } from './TrainTypes.tsx';
 
-const PASSENGER_TYPES = ['adult', 'child', 'senior', 'disability1to3', 'disability4to6'] as const;
-type PassengerType = (typeof PASSENGER_TYPES)[number];
 /** The fields that show their server error next to them. */
 const PLACED = ['from', 'to', 'date', 'time', 'passengers', 'trainTypes'];
 
@@ -235,31 +234,15 @@ export function RailSearchPage() {
             </select>
           </Field>
         </div>
-        <fieldset
-          className={errs['body.passengers'] ? 'field-invalid' : undefined}
-          data-testid="rail-search-passengers"
-          style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}
-        >
-          <legend className="field-label" style={{ padding: 0, marginBottom: 6 }}>
-            {t('search.passengers')}
-          </legend>
-          <div className="actions">
-            {PASSENGER_TYPES.map((k) => (
-              <Field key={k} label={t(`pax.${k}`)} error={errs[`body.passengers.${k}`]}>
-                <input
-                  type="number"
-                  name={k}
-                  min={0}
-                  max={9}
-                  value={form.passengers[k]}
-                  onChange={(e) => set('passengers', { ...form.passengers, [k]: Number(e.target.value) })}
-                  style={{ width: 110 }}
-                />
-              </Field>
-            ))}
-          </div>
-          {errs['body.passengers'] && <div className="field-error">{errs['body.passengers']}</div>}
-        </fieldset>
+        <PassengerFields
+          legend={t('search.passengers')}
+          values={form.passengers}
+          onChange={(k, v) => set('passengers', { ...form.passengers, [k]: Number(v) })}
+          errors={errs}
+          groupError={errs['body.passengers']}
+          testId="rail-search-passengers"
+          inputWidth={110}
+        />
         {offered.length > 1 && (
           <TrainTypesField
             provider={form.provider}

@@ -16,6 +16,7 @@ import {
 } from './api.ts';
 import { type RailT, railMessage, useRailT } from './i18n.ts';
 import { PausedBanner, RailLayout, useRailProviders } from './Layout.tsx';
+import { PASSENGER_TYPES, PassengerFields, type PassengerType } from './Passengers.tsx';
 import { TrainTypesField } from './TrainTypes.tsx';
 
 const TONE = {
@@ -39,8 +40,6 @@ function shownStatus(w: RailWatch): keyof typeof TONE {
   return w.reservation.status === 'held' ? 'standby' : 'standbyEnded';
 }
 
-const PASSENGER_TYPES = ['adult', 'child', 'senior', 'disability1to3', 'disability4to6'] as const;
-type PassengerType = (typeof PASSENGER_TYPES)[number];
 const CHANNELS = ['email', 'discord', 'slack', 'telegram', 'kakao'] as const;
 const POLICIES = ['general-first', 'general-only', 'special-first', 'special-only'] as const;
 const POSITIONS = ['any', 'window', 'aisle'] as const;
@@ -238,34 +237,14 @@ function EditWatch({ w, onDone, onCancel }: { w: RailWatch; onDone: () => void; 
           error={errOf('trainTypes')}
         />
       )}
-      <fieldset
-        className={errs['body.passengers'] ? 'field-invalid' : undefined}
-        data-testid="rail-watch-passengers"
-        style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}
-      >
-        <legend className="field-label" style={{ padding: 0, marginBottom: 6 }}>
-          {t('watches.passengers')}
-        </legend>
-        <div style={{ ...grid, gridTemplateColumns: 'repeat(auto-fill, minmax(130px, 1fr))' }}>
-          {PASSENGER_TYPES.map((k) => (
-            <Field key={k} label={t(`pax.${k}`)} error={errs[`body.passengers.${k}`]}>
-              <input
-                type="number"
-                name={k}
-                min={0}
-                max={9}
-                value={passengers[k]}
-                onChange={(e) => setPassengers((p) => ({ ...p, [k]: e.target.value }))}
-              />
-            </Field>
-          ))}
-        </div>
-        {errs['body.passengers'] && (
-          <div className="field-error" style={{ marginTop: 4 }}>
-            {serverMessage(errs['body.passengers'], lang)}
-          </div>
-        )}
-      </fieldset>
+      <PassengerFields
+        legend={t('watches.passengers')}
+        values={passengers}
+        onChange={(k, v) => setPassengers((p) => ({ ...p, [k]: v }))}
+        errors={errs}
+        groupError={errs['body.passengers'] && serverMessage(errs['body.passengers'], lang)}
+        testId="rail-watch-passengers"
+      />
       <div style={grid}>
         <Field label={t('search.seat')} error={errOf('seatPolicy')}>
           <select
