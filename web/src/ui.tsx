@@ -39,6 +39,30 @@ export function useLoad<D>(load: () => Promise<D>, deps: unknown[]) {
   return { data, error, loading, reload, setData };
 }
 
+/**
+ * State for a button or form that calls the server: `run` clears the last error, marks the action
+ * busy while `fn` runs and keeps what it throws in `error` (then calls `onError`, e.g. to reload).
+ * It never throws, so code after `await run(…)` runs either way. There is no guard against a second
+ * run while busy: the pages disable their buttons, and some (a rail reservation) nest a search in it.
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = useCallback(async (fn: () => Promise<unknown>, onError?: (err: unknown) => void) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await fn();
+    } catch (err) {
+      setError(err);
+      onError?.(err);
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, setError, run };
+}
+
 /** Maps server field paths (`body.showtimes.0.startsAt`) to messages. */
 export function fieldErrors(err: unknown): Record<string, string> {
   const out: Record<string, string> = {};

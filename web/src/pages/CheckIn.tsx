@@ -4,7 +4,7 @@ import { ApiError, type CheckinResult, type EventView, get, post, type Reservati
 import { dateTime, shortDateTime } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
-import { ErrorBox, Loading, PageTitle, useLoad } from '../ui.tsx';
+import { ErrorBox, Loading, PageTitle, useAction, useLoad } from '../ui.tsx';
 
 type Decode = (
   data: Uint8ClampedArray,
@@ -188,10 +188,9 @@ function ResultPanel({ o, timeZone }: { o: Outcome; timeZone: string }) {
 export function CheckInPage({ id }: { id: string }) {
   const { t, lang } = useI18n();
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [outcome, setOutcome] = useState<Outcome>();
   const [history, setHistory] = useState<Outcome[]>([]);
-  const [error, setError] = useState<unknown>();
   const lastScan = useRef<{ code: string; at: number }>({ code: '', at: 0 });
   const input = useRef<HTMLInputElement>(null);
   const resultTitle = useResultTitle();
@@ -206,9 +205,7 @@ export function CheckInPage({ id }: { id: string }) {
     async (raw: string) => {
       const qr = raw.trim();
       if (!qr) return;
-      setBusy(true);
-      setError(undefined);
-      try {
+      await run(async () => {
         let o: Outcome;
         try {
           const d = await post<{ result: CheckinResult; ticket: Reservation }>('/api/checkin', {
@@ -231,14 +228,11 @@ export function CheckInPage({ id }: { id: string }) {
         setOutcome(o);
         setHistory((h) => [o, ...h].slice(0, 10));
         setCode('');
-      } catch (err) {
-        setError(err);
-      } finally {
-        setBusy(false);
-        input.current?.focus();
-      }
+      });
+      // Ready for the next code whatever came of this one.
+      input.current?.focus();
     },
-    [id],
+    [id, run],
   );
 
   const onScan = useCallback(

@@ -4,7 +4,7 @@ import { useAuth } from '../auth.tsx';
 import { dateTime, won } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate } from '../router.tsx';
-import { Badge, ErrorBox, Loading, PageTitle, useLoad } from '../ui.tsx';
+import { Badge, ErrorBox, Loading, PageTitle, useAction, useLoad } from '../ui.tsx';
 import { Poster } from './Events.tsx';
 
 function TicketRow({
@@ -21,8 +21,7 @@ function TicketRow({
   const { t, lang } = useI18n();
   const { user } = useAuth();
   const [quantity, setQuantity] = useState(1);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [joined, setJoined] = useState(false);
   const soldOut = type.available <= 0;
   const max = soldOut ? 20 : Math.min(20, type.available);
@@ -32,23 +31,19 @@ function TicketRow({
       navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
       return;
     }
-    setBusy(true);
-    setError(undefined);
-    try {
-      if (soldOut) {
-        await post('/api/waitlist', { ticketTypeId: type.id, quantity });
-        setJoined(true);
-        onChanged();
-      } else {
-        const d = await post<{ hold: Hold }>('/api/holds', { ticketTypeId: type.id, quantity });
-        navigate(`/holds/${d.hold.id}?event=${encodeURIComponent(event.code)}`);
-      }
-    } catch (err) {
-      setError(err);
-      onChanged();
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        if (soldOut) {
+          await post('/api/waitlist', { ticketTypeId: type.id, quantity });
+          setJoined(true);
+          onChanged();
+        } else {
+          const d = await post<{ hold: Hold }>('/api/holds', { ticketTypeId: type.id, quantity });
+          navigate(`/holds/${d.hold.id}?event=${encodeURIComponent(event.code)}`);
+        }
+      },
+      () => onChanged(),
+    );
   };
 
   return (

@@ -3,7 +3,7 @@ import { del, type EventView, get, type Hold, post, type Reservation } from '../
 import { countdown, dateTime, won } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link, useLocation } from '../router.tsx';
-import { ErrorBox, Loading, PageTitle, useConfirm, useLoad, useNow } from '../ui.tsx';
+import { ErrorBox, Loading, PageTitle, useAction, useConfirm, useLoad, useNow } from '../ui.tsx';
 import { Poster } from './Events.tsx';
 
 type Found = { event: EventView; startsAt: string; name: string; price: number };
@@ -35,8 +35,7 @@ export function HoldPage({ id }: { id: string }) {
   const { search } = useLocation();
   const now = useNow(250);
   const confirmDialog = useConfirm();
-  const [busy, setBusy] = useState(false);
-  const [actionError, setActionError] = useState<unknown>();
+  const { busy, error: actionError, run } = useAction();
   const [reservation, setReservation] = useState<Reservation>();
   const { data, error, loading, reload, setData } = useLoad(async () => {
     const { hold } = await get<{ hold: Hold }>(`/api/holds/${encodeURIComponent(id)}`);
@@ -61,33 +60,22 @@ export function HoldPage({ id }: { id: string }) {
   if (!data || !hold) return <ErrorBox error={error} onRetry={reload} />;
   const { found } = data;
 
-  const confirm = async () => {
-    setBusy(true);
-    setActionError(undefined);
-    try {
-      const d = await post<{ reservation: Reservation }>(`/api/holds/${hold.id}/confirm`);
-      setReservation(d.reservation);
-      setData({ ...data, hold: { ...hold, status: 'confirmed', reservationId: d.reservation.id } });
-    } catch (err) {
-      setActionError(err);
-      void reload();
-    } finally {
-      setBusy(false);
-    }
-  };
+  const confirm = () =>
+    run(
+      async () => {
+        const d = await post<{ reservation: Reservation }>(`/api/holds/${hold.id}/confirm`);
+        setReservation(d.reservation);
+        setData({ ...data, hold: { ...hold, status: 'confirmed', reservationId: d.reservation.id } });
+      },
+      () => void reload(),
+    );
 
   const release = async () => {
     if (!(await confirmDialog.ask(t('hold.releaseAsk')))) return;
-    setBusy(true);
-    setActionError(undefined);
-    try {
+    await run(async () => {
       const d = await del<{ hold: Hold }>(`/api/holds/${hold.id}`);
       setData({ ...data, hold: d.hold });
-    } catch (err) {
-      setActionError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const expired = hold.status === 'expired' || (hold.status === 'held' && left <= 0);

@@ -3,7 +3,7 @@ import { ApiError, post } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
-import { ErrorBox, Field, fieldErrors, PageTitle } from '../ui.tsx';
+import { ErrorBox, Field, fieldErrors, PageTitle, useAction } from '../ui.tsx';
 
 /** Whether the server runs in demo mode (demo accounts, readable mailbox). */
 function useDemo(): boolean {
@@ -28,17 +28,14 @@ function VerifyStep({ email, password, next }: { email: string; password: string
   const { login } = useAuth();
   const demo = useDemo();
   const [code, setCode] = useState('');
-  const [error, setError] = useState<unknown>();
+  const { busy, error, setError, run } = useAction();
   const [info, setInfo] = useState('');
-  const [busy, setBusy] = useState(false);
   const errs = fieldErrors(error);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
     setInfo('');
-    try {
+    await run(async () => {
       await post('/api/auth/verify', { email, code: code.trim() });
       if (password) {
         await login(email, password);
@@ -46,13 +43,10 @@ function VerifyStep({ email, password, next }: { email: string; password: string
       } else {
         navigate(`/login?next=${encodeURIComponent(next)}`, { replace: true });
       }
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
+  // Not through `run`: resending must not disable the verify button meanwhile.
   const resend = async () => {
     setError(undefined);
     try {
@@ -110,24 +104,25 @@ export function LoginPage() {
   const demo = useDemo();
   const [email, setEmail] = useState(search.get('email') ?? '');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [verify, setVerify] = useState(false);
   const errs = fieldErrors(error);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await login(email, password);
+    await run(async () => {
+      try {
+        await login(email, password);
+      } catch (err) {
+        // An unverified account goes on to the code step rather than showing an error.
+        if (err instanceof ApiError && err.status === 403 && /verif/i.test(err.message)) {
+          setVerify(true);
+          return;
+        }
+        throw err;
+      }
       navigate(next, { replace: true });
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 403 && /verif/i.test(err.message)) setVerify(true);
-      else setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (verify) return <VerifyStep email={email.trim().toLowerCase()} password={password} next={next} />;
@@ -202,23 +197,16 @@ export function SignupPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [created, setCreated] = useState(false);
   const errs = fieldErrors(error);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await post('/api/auth/signup', { email, password, ...(name.trim() ? { name: name.trim() } : {}) });
       setCreated(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (created) return <VerifyStep email={email.trim().toLowerCase()} password={password} next={next} />;

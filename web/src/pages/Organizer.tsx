@@ -4,7 +4,7 @@ import { dateTime, isoToLocalInput, isValidTimeZone, localInputToIso, won } from
 import { useI18n } from '../i18n.tsx';
 import { serverMessage } from '../messages.ts';
 import { Link, navigate } from '../router.tsx';
-import { Badge, ErrorBox, Field, fieldErrors, Loading, PageTitle, useLoad } from '../ui.tsx';
+import { Badge, ErrorBox, Field, fieldErrors, Loading, PageTitle, useAction, useLoad } from '../ui.tsx';
 import { Poster } from './Events.tsx';
 
 export function OrganizerEventsPage() {
@@ -137,8 +137,7 @@ function toNumber(s: string): number | string {
 function EventFormView({ initial, eventId }: { initial: EventForm; eventId?: string }) {
   const { t, lang } = useI18n();
   const [form, setForm] = useState<EventForm>(initial);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
   const errs = fieldErrors(error);
   const tz = form.timezone.trim() || 'Asia/Seoul';
@@ -175,9 +174,7 @@ function EventFormView({ initial, eventId }: { initial: EventForm; eventId?: str
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       if (eventId) {
         const d = await put<{ event: EventView }>(`/api/events/${eventId}`, body());
         setForm(fromEvent(d.event));
@@ -186,11 +183,7 @@ function EventFormView({ initial, eventId }: { initial: EventForm; eventId?: str
         await post<{ event: EventView }>('/api/events', body());
         navigate('/organizer');
       }
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const err = (path: string) => errs[`body.${path}`];

@@ -3,7 +3,7 @@ import { ApiError, get, post } from '../../api.ts';
 import { won } from '../../format.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
-import { Badge, ErrorBox, Field, fieldErrors } from '../../ui.tsx';
+import { Badge, ErrorBox, Field, fieldErrors, useAction } from '../../ui.tsx';
 import {
   chosenGroups,
   hhmm,
@@ -66,8 +66,7 @@ export function RailSearchPage() {
   const [trains, setTrains] = useState<RailTrain[] | undefined>();
   /** The filter the shown trains were searched with (the form may have changed since). */
   const [searchedTypes, setSearchedTypes] = useState<TrainGroup[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [notice, setNotice] = useState<{ text: string; link: string } | undefined>();
   const [windowTo, setWindowTo] = useState('23:59');
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
@@ -90,61 +89,55 @@ export function RailSearchPage() {
 
   async function search(e?: FormEvent) {
     e?.preventDefault();
-    setBusy(true);
-    setError(undefined);
     if (e) setNotice(undefined);
-    try {
-      const d = await post<{ trains: RailTrain[] }>('/api/rail/search', {
-        ...trip,
-        time: form.time,
-        passengers,
-        ...trainTypes,
-      });
-      setTrains(d.trains);
-      setSearchedTypes(trainTypes.trainTypes ?? null);
-    } catch (err) {
-      setError(err);
-      setTrains(undefined);
-      // A refusal may be the operator blocking us: the banner then says until when.
-      void refreshProviders();
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const d = await post<{ trains: RailTrain[] }>('/api/rail/search', {
+          ...trip,
+          time: form.time,
+          passengers,
+          ...trainTypes,
+        });
+        setTrains(d.trains);
+        setSearchedTypes(trainTypes.trainTypes ?? null);
+      },
+      () => {
+        setTrains(undefined);
+        // A refusal may be the operator blocking us: the banner then says until when.
+        void refreshProviders();
+      },
+    );
   }
 
   async function act(kind: 'reserve' | 'watch' | 'window', train?: RailTrain) {
-    setBusy(true);
-    setError(undefined);
     setNotice(undefined);
-    try {
-      if (kind === 'reserve' && train) {
-        await post('/api/rail/reserve', {
-          ...trip,
-          trainNo: train.trainNo,
-          passengers,
-          seatPolicy: form.seatPolicy,
-        });
-        setNotice({ text: t('search.reserved'), link: '/rail/reservations' });
-        await search();
-      } else {
-        await post('/api/rail/watches', {
-          ...trip,
-          ...(kind === 'watch' && train
-            ? { trainNo: train.trainNo }
-            : { timeFrom: form.time, timeTo: windowTo, ...trainTypes }),
-          passengers,
-          seatPolicy: form.seatPolicy,
-          selection: form.selection,
-          standby: form.standby,
-        });
-        setNotice({ text: t('search.watching'), link: '/rail/watches' });
-      }
-    } catch (err) {
-      setError(err);
-      void refreshProviders();
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        if (kind === 'reserve' && train) {
+          await post('/api/rail/reserve', {
+            ...trip,
+            trainNo: train.trainNo,
+            passengers,
+            seatPolicy: form.seatPolicy,
+          });
+          setNotice({ text: t('search.reserved'), link: '/rail/reservations' });
+          await search();
+        } else {
+          await post('/api/rail/watches', {
+            ...trip,
+            ...(kind === 'watch' && train
+              ? { trainNo: train.trainNo }
+              : { timeFrom: form.time, timeTo: windowTo, ...trainTypes }),
+            passengers,
+            seatPolicy: form.seatPolicy,
+            selection: form.selection,
+            standby: form.standby,
+          });
+          setNotice({ text: t('search.watching'), link: '/rail/watches' });
+        }
+      },
+      () => void refreshProviders(),
+    );
   }
 
   const errs = Object.fromEntries(

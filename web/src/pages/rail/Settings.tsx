@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { del, get, post, put } from '../../api.ts';
-import { Badge, ErrorBox, Field, fieldErrors, Loading, useLoad } from '../../ui.tsx';
+import { Badge, ErrorBox, Field, fieldErrors, Loading, useAction, useLoad } from '../../ui.tsx';
 import { label, type NotifySettings, type Provider, type RailAccount } from './api.ts';
 import { useRailT } from './i18n.ts';
 import { RailLayout, useSandbox } from './Layout.tsx';
@@ -18,21 +18,14 @@ function AccountForm({
   const sandbox = useSandbox();
   const [id, setId] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await put(`/api/rail/accounts/${provider}`, { id, password });
       setPassword('');
       onSaved();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const errs = fieldErrors(error);
   return (

@@ -3,7 +3,7 @@ import { ApiError, api, del, get, post } from '../../api.ts';
 import { shortDateTime } from '../../format.ts';
 import { type Lang, useI18n } from '../../i18n.tsx';
 import { serverMessage } from '../../messages.ts';
-import { Badge, ErrorBox, Field, fieldErrors, Loading, useConfirm, useLoad } from '../../ui.tsx';
+import { Badge, ErrorBox, Field, fieldErrors, Loading, useAction, useConfirm, useLoad } from '../../ui.tsx';
 import {
   chosenGroups,
   hhmm,
@@ -115,14 +115,11 @@ function EditWatch({ w, onDone, onCancel }: { w: RailWatch; onDone: () => void; 
   const [notify, setNotify] = useState<string[]>(w.notify);
   const [deadline, setDeadline] = useState(toKstInput(w.deadline));
   const [stopBefore, setStopBefore] = useState(String(w.stopBeforeMinutes));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await patch(`/api/rail/watches/${w.id}`, {
         ...(mode === 'train' ? { trainNo: trainNo.trim() } : { timeFrom: from, timeTo: to, trainNo: null }),
         // Empty boxes count as 0; anything else goes as typed so the server names what is wrong.
@@ -142,11 +139,7 @@ function EditWatch({ w, onDone, onCancel }: { w: RailWatch; onDone: () => void; 
         ...(stopBefore.trim() ? { stopBeforeMinutes: Number(stopBefore) } : {}),
       });
       onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const errs = Object.fromEntries(

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError, download, get, post, put } from '../../api.ts';
 import { Link, navigate } from '../../router.tsx';
-import { Badge, ErrorBox, Field, fieldErrors, Loading, useLoad } from '../../ui.tsx';
+import { Badge, ErrorBox, Field, fieldErrors, Loading, useAction, useLoad } from '../../ui.tsx';
 import { type RegKey, type RegLang, useRegI18n } from './i18n.ts';
 
 type Settings = {
@@ -225,8 +225,7 @@ function initial(ev?: RegEvent): FormState {
 function SettingsForm({ event, onSaved }: { event?: RegEvent; onSaved: (ev: RegEvent) => void }) {
   const { t } = useRegI18n();
   const [f, setF] = useState<FormState>(() => initial(event));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setF((x) => ({ ...x, [k]: v }));
   const errs = fieldErrors(error);
@@ -261,8 +260,6 @@ function SettingsForm({ event, onSaved }: { event?: RegEvent; onSaved: (ev: RegE
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
     setSaved(false);
     const body = {
       slug: f.slug.trim(),
@@ -306,17 +303,13 @@ function SettingsForm({ event, onSaved }: { event?: RegEvent; onSaved: (ev: RegE
           }
         : null,
     };
-    try {
+    await run(async () => {
       const res = event
         ? await put<{ event: RegEvent }>(`/api/registration/events/${event.id}`, body)
         : await post<{ event: RegEvent }>('/api/registration/events', body);
       setSaved(true);
       onSaved(res.event);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   // A stored secret is never shown back: only whether one is set (nothing to say on a new event).
   const secretHint = (has: boolean | undefined) => (!event ? undefined : has ? t('keepSecret') : t('notSet'));
@@ -426,24 +419,17 @@ function SettingsForm({ event, onSaved }: { event?: RegEvent; onSaved: (ev: RegE
 /** The export target and a button that runs the load job, with its result or error in place. */
 function BigQueryCard({ eventId, target }: { eventId: string; target?: BigQuerySettings }) {
   const { t } = useRegI18n();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [result, setResult] = useState<{ outputRows: number; jobId: string }>();
-  const [error, setError] = useState<unknown>();
   const table = target ? `${target.projectId}.${target.datasetId}.${target.tableId}` : '';
   const load = async () => {
-    setBusy(true);
-    setError(undefined);
     setResult(undefined);
-    try {
+    await run(async () => {
       const r = await post<{ load: { outputRows: number; jobId: string } }>(
         `/api/registration/events/${eventId}/export/bigquery`,
       );
       setResult(r.load);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <div className="card" data-testid="reg-bigquery">
