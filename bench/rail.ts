@@ -5,13 +5,15 @@
  *    default intervals (3 s + up to 1 s jitter): search requests the operator sees per interval (aim: 50).
  * 2. Poll-to-hold latency: a seat frees up on a watched sold-out train; milliseconds from the search
  *    answer that shows it to the hold committed in yeyak's database (`--holds` samples, aim < 100 ms).
+ * 2b. The same with the egress full at the polite defaults (`--busy-searches` other searches).
  * 3. Soak: random cancellations on watched sold-out trains at the polite defaults (`--soak-seconds`,
  *    `--soak-trains`; on PostgreSQL `--workers` processes share the database and the egress limit).
  * 4. Memory: RSS of this process (yeyak in-process; the operator stand-in runs in a child process)
  *    idle, then with `--many` (10,000) active watches being polled.
  *
  *   node --import tsx bench/rail.ts [--watches=1000] [--searches=50] [--rounds=4] [--holds=30] [--many=10000]
- *     [--soak-seconds=60] [--soak-trains=3] [--workers=2] [--only=shared,hold,soak,memory]
+ *     [--soak-seconds=60] [--soak-trains=3] [--workers=2] [--busy-searches=20] [--busy-samples=5]
+ *     [--only=shared,hold,busy,soak,memory]
  *   DATABASE_URL=… node --import tsx bench/rail.ts --backends=postgres
  *
  * The per-egress limit is raised for (1) and (3): at the polite default of 90 requests a minute, 50
@@ -202,6 +204,82 @@ async function pollToHold(backend: Backend, samples: number) {
   };
 }
 
+/**
+ * Poll-to-hold at the polite defaults while `load` other searches keep the egress full (90/min, 1 s
+ * between one account's requests): from the search answer that shows the freed seat to the hold
+ * committed, and from the release to the hold. Jobs run as in production; the bench only reads what
+ * each poll reports (the same figure as above).
+ */
+async function holdUnderLoad(backend: Backend, load: number, samples: number) {
+  const sim = await startRailSim({ blockThreshold: 100 });
+  const rail = railConfig({
+    srtUrl: sim.url,
+    netfunnelUrl: sim.netfunnelUrl,
+    egressPerMinute: 90,
+    accountIntervalMs: 1000,
+  });
+  const t = await startApp(backend, { rail }, { pollingIntervalSeconds: 0.5 });
+  const holdMs: number[] = [];
+  const releaseMs: number[] = [];
+  const railService = t.y.rail;
+  const poll = railService.poll.bind(railService);
+  railService.poll = async (key, errors, reschedule) => {
+    const out = await poll(key, errors, reschedule);
+    holdMs.push(...out.holdMs);
+    return out;
+  };
+  const before = sim.counts().total + (sim.counts().byPath['/ts.wseq'] ?? 0);
+  const started = Date.now();
+  try {
+    await addWatches(t, load, load);
+    const u = await login(t);
+    const user = await t.y.auth.userForToken(u.token);
+    if (!user) throw new Error('no user');
+    await railService.saveAccount(user, 'srt', '1234567890', 'sim-password');
+    const date = kstDay(9);
+    const trains = (
+      await railService.search({ provider: 'srt', from: '수서', to: '부산', date, time: '060000' })
+    ).trains;
+    for (let i = 0; i < samples; i++) {
+      const train = trains[i % trains.length];
+      sim.seedSoldOut('srt', date, Number(train.trainNo));
+      const w = await railService.createWatch(user, {
+        provider: 'srt',
+        from: '수서',
+        to: '부산',
+        date,
+        trainNo: train.trainNo,
+        passengers: { adult: 1 },
+        notify: [],
+      });
+      // Let the watch settle into the rotation, sold out, before its seat comes back.
+      await new Promise((r) => setTimeout(r, 5_000));
+      const seen = holdMs.length;
+      sim.releaseSeats('srt', date, Number(train.trainNo), 'general', 1);
+      const released = performance.now();
+      const deadline = Date.now() + 240_000;
+      while (holdMs.length === seen && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      if (holdMs.length === seen) throw new Error(`sample ${i}: no hold within 240 s`);
+      releaseMs.push(performance.now() - released);
+      await railService.stopWatch(user, w.id);
+    }
+  } finally {
+    await t.stop();
+    await sim.close();
+  }
+  const sent = sim.counts().total + (sim.counts().byPath['/ts.wseq'] ?? 0) - before;
+  const h = [...holdMs].sort((a, b) => a - b);
+  const r = [...releaseMs].sort((a, b) => a - b);
+  return {
+    holdP50: percentile(h, 50),
+    holdMax: h.at(-1) ?? Number.NaN,
+    releaseP50: percentile(r, 50),
+    releaseMax: r.at(-1) ?? Number.NaN,
+    perMinute: (sent / (Date.now() - started)) * 60_000,
+    blocked: sim.counts().blockedAnswers,
+  };
+}
+
 async function memory(backend: Backend, many: number, searches: number) {
   const sim = await childSim();
   const rail = railConfig({ srtUrl: sim.url, netfunnelUrl: `${sim.url}/ts.wseq`, egressPerMinute: 60_000 });
@@ -351,7 +429,9 @@ export async function runRail(): Promise<boolean> {
   const soakSeconds = numFlag('soak-seconds', 60);
   const soakTrains = numFlag('soak-trains', 3);
   const workers = numFlag('workers', 2);
-  const only = new Set((strFlag('only') ?? 'shared,hold,soak,memory').split(','));
+  const busyLoad = numFlag('busy-searches', 20);
+  const busySamples = numFlag('busy-samples', 5);
+  const only = new Set((strFlag('only') ?? 'shared,hold,busy,soak,memory').split(','));
   let ok = true;
   for (const backend of selectedBackends()) {
     console.log(`\n== rail (${backend}) ==`);
@@ -376,6 +456,39 @@ export async function runRail(): Promise<boolean> {
           [[holds, fmt(h.p50, 1), fmt(h.p99, 1), fmt(h.max, 1), fmt(h.pollP50, 1)]],
         ),
       );
+    }
+    if (only.has('busy')) {
+      const b = await holdUnderLoad(backend, busyLoad, busySamples);
+      console.log(
+        table(
+          [
+            'other searches',
+            'samples',
+            'poll-to-hold p50 ms',
+            'max ms',
+            'release-to-hold p50 s',
+            'max s',
+            'requests/min',
+            'blocked',
+          ],
+          [
+            [
+              busyLoad,
+              busySamples,
+              fmt(b.holdP50, 0),
+              fmt(b.holdMax, 0),
+              fmt(b.releaseP50 / 1000, 1),
+              fmt(b.releaseMax / 1000, 1),
+              fmt(b.perMinute, 1),
+              b.blocked,
+            ],
+          ],
+        ),
+      );
+      if (b.blocked || b.perMinute > 90) {
+        console.log('FAIL: busy egress');
+        ok = false;
+      }
     }
     if (only.has('soak')) {
       const k = await soak(backend, soakSeconds, soakTrains, workers);

@@ -85,10 +85,10 @@ export function railModule(ctx: Context) {
     },
     /** Ends polls early; call before the job workers stop. */
     halt() {
-      rail.stopping = true;
+      rail.halt();
     },
     async stop() {
-      rail.stopping = true;
+      rail.halt();
       await sandbox?.close();
       rail.sandboxSim = undefined;
       sandbox = undefined;

@@ -30,6 +30,16 @@ export class SharedPacing {
     return { waitMs: Number(row.wait_ms) };
   }
 
+  /** How far ahead the key's slots are taken now (0 when the next request could go at once). */
+  async backlogMs(key: string): Promise<number> {
+    const [row] = await selectRows<{ ms: number }>(
+      this.db,
+      sql`select greatest(0, extract(epoch from (next_at - now())) * 1000)::float8 as ms
+          from rail_pacing where key = ${key}`,
+    );
+    return row ? Number(row.ms) : 0;
+  }
+
   /** Pauses a key for `minutes`; an existing longer pause is kept. */
   async pause(key: string, minutes: number, reason: string): Promise<Date> {
     const [row] = await selectRows<{ until_ms: number }>(

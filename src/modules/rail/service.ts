@@ -286,6 +286,8 @@ export class Rail {
   sandbox = false;
   /** Set on shutdown: polls end early and no request leaves. */
   stopping = false;
+  /** Wakes every request waiting for its slot when yeyak shuts down. */
+  private readonly halted = new AbortController();
   /** The in-process stand-in operator in sandbox mode (demo and tests may drive it). */
   sandboxSim: RailSim | undefined;
   /** How long the Kakao skill works before answering with useCallback (Kakao allows 5 s). */
@@ -332,6 +334,27 @@ export class Rail {
     );
   }
 
+  /** Shutdown: no new request leaves, and requests waiting for a slot give up at once. */
+  halt() {
+    this.stopping = true;
+    this.halted.abort();
+  }
+
+  /** Sleeps `ms`, or less when yeyak shuts down meanwhile. */
+  private nap(ms: number): Promise<void> {
+    const signal = this.halted.signal;
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
   egressKey(name: ProviderName) {
     return `egress:${this.config.egressId}:${name}`;
   }
@@ -349,7 +372,7 @@ export class Rail {
         code: PAUSED,
         operatorMessage: s.reason,
       });
-    if (s.waitMs > 0) await new Promise((r) => setTimeout(r, s.waitMs));
+    if (s.waitMs > 0) await this.nap(s.waitMs);
   }
 
   /**
@@ -1000,7 +1023,7 @@ export class Rail {
   // ------------------------------------------------------------------ the engine
 
   /** Queues the next poll of a search; one pending poll per search key (queue policy "stately"). */
-  async schedule(key: string, errors: number, immediate = false) {
+  async schedule(key: string, errors: number, immediate = false, delayMs?: number) {
     if (this.stopping) return;
     const data = { key, errors };
     if (immediate) {
@@ -1008,7 +1031,7 @@ export class Rail {
       return;
     }
     const backoff = errors > 0 ? Math.min(MAX_BACKOFF_MS, this.config.pollMs * 2 ** Math.min(errors, 10)) : 0;
-    const delay = this.config.pollMs + Math.random() * this.config.jitterMs + backoff;
+    const delay = delayMs ?? this.config.pollMs + Math.random() * this.config.jitterMs + backoff;
     await this.ctx.jobs.boss.send('rail.poll', data, {
       singletonKey: key,
       startAfter: new Date(Date.now() + delay),
@@ -1120,6 +1143,17 @@ export class Rail {
     outcome.watches = watches.length;
     if (!watches.length) return outcome;
     const first = watches[0];
+    // Admission: a search never queues behind a long line of others. Reserves wait in the same line,
+    // so when the egress is full, polls come round less often instead, and a freed seat is still
+    // reserved within a couple of slots of the search that saw it.
+    const egressMs = 60_000 / this.config.egressPerMinute;
+    const backlog = await this.pacing.backlogMs(this.egressKey(first.provider));
+    if (backlog > 2 * egressMs) {
+      outcome.error = 'egress busy';
+      // Back in line once the queue has drained, not a whole interval later: the budget stays used.
+      if (reschedule) await this.schedule(key, errors, false, backlog + Math.random() * egressMs * 4);
+      return outcome;
+    }
     let trains: Train[];
     let searchedAt = 0;
     try {
@@ -1134,6 +1168,8 @@ export class Rail {
       searchedAt = performance.now();
     } catch (err) {
       outcome.error = (err as Error).message;
+      // Shutting down: nothing was asked of the operator, and the database may be closing.
+      if (this.stopping) return outcome;
       if (isRailError(err, 'blocked')) {
         await this.noteRefusal(err);
         return outcome;
