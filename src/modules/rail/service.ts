@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { RailSim } from '../../../sims/rail/server.ts';
 import type { User } from '../../platform/auth/service.ts';
@@ -296,6 +297,8 @@ export class Rail {
   constructor(private readonly ctx: Context) {
     this.sealer = new Sealer(ctx.config.rail.secret ?? ctx.secret, 'rail credentials v1');
     this.pacing = new SharedPacing(ctx.database.db);
+    // Every request waiting for its slot listens here; hundreds may wait at once.
+    setMaxListeners(0, this.halted.signal);
   }
 
   get config() {
