@@ -21,12 +21,19 @@ export class Jobs {
   private readonly definitions = new Map<string, Definition>();
   private readonly workers = new Map<string, string>();
   private started = false;
+  /**
+   * Set once stop() is over: a job that outlived the graceful wait may still finish and ask pg-boss
+   * to record it, after the database is closed. That write is dropped (the job expires and runs
+   * again after a restart) instead of crashing the process on its way out.
+   */
+  private closed = false;
 
   constructor(
     database: Database,
     private readonly log: Logger,
   ) {
     const executeSql = async (text: string, values?: unknown[]) => {
+      if (this.closed) return { rows: [] };
       if (values?.length) return database.raw(text, values);
       try {
         return await database.exec(text);
@@ -64,6 +71,7 @@ export class Jobs {
   private bossStarted = false;
 
   async start() {
+    this.closed = false;
     await this.boss.start();
     this.bossStarted = true;
     // A dead-letter queue must exist before the queues that point at it.
@@ -129,6 +137,7 @@ export class Jobs {
 
   async stop() {
     if (this.bossStarted) await this.boss.stop({ graceful: true, wait: true, timeout: 5000 });
+    this.closed = true;
     this.started = false;
     this.bossStarted = false;
   }
