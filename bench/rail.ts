@@ -22,8 +22,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startRailSim } from '../sims/rail/server.ts';
+import { type RailSim, startRailSim } from '../sims/rail/server.ts';
 import { railAccounts, railWatches } from '../src/modules/rail/schema.ts';
+import type { Rail } from '../src/modules/rail/service.ts';
+import type { User } from '../src/platform/auth/service.ts';
 import { loadConfig, type RailConfig } from '../src/platform/config.ts';
 import { type Backend, freshPostgres, login, startApp, type TestApp } from '../test/helpers.ts';
 import { fmt, numFlag, percentile, selectedBackends, strFlag, table } from './lib.ts';
@@ -152,6 +154,20 @@ async function sharedPolls(backend: Backend, watches: number, searches: number, 
   }
 }
 
+/** Sells out an SRT 수서→부산 train at the stand-in and starts a watch on it for one adult. */
+function watchSoldOut(rail: Rail, sim: RailSim, user: User, date: string, trainNo: string) {
+  sim.seedSoldOut('srt', date, Number(trainNo));
+  return rail.createWatch(user, {
+    provider: 'srt',
+    from: '수서',
+    to: '부산',
+    date,
+    trainNo,
+    passengers: { adult: 1 },
+    notify: [],
+  });
+}
+
 async function pollToHold(backend: Backend, samples: number) {
   const sim = await startRailSim({ blockThreshold: 100_000_000 });
   const rail = railConfig({ srtUrl: sim.url, netfunnelUrl: sim.netfunnelUrl, egressPerMinute: 60_000 });
@@ -170,16 +186,7 @@ async function pollToHold(backend: Backend, samples: number) {
     ).trains;
     for (let i = 0; i < samples; i++) {
       const train = trains[i % trains.length];
-      sim.seedSoldOut('srt', date, Number(train.trainNo));
-      const w = await t.y.rail.createWatch(user, {
-        provider: 'srt',
-        from: '수서',
-        to: '부산',
-        date,
-        trainNo: train.trainNo,
-        passengers: { adult: 1 },
-        notify: [],
-      });
+      const w = await watchSoldOut(t.y.rail, sim, user, date, train.trainNo);
       const row = await t.y.rail.watchRow(w.id);
       await t.y.rail.poll(row.searchKey, 0, false); // warm: sold out, nothing to hold
       sim.releaseSeats('srt', date, Number(train.trainNo), 'general', 1);
@@ -242,16 +249,7 @@ async function holdUnderLoad(backend: Backend, load: number, samples: number) {
     ).trains;
     for (let i = 0; i < samples; i++) {
       const train = trains[i % trains.length];
-      sim.seedSoldOut('srt', date, Number(train.trainNo));
-      const w = await railService.createWatch(user, {
-        provider: 'srt',
-        from: '수서',
-        to: '부산',
-        date,
-        trainNo: train.trainNo,
-        passengers: { adult: 1 },
-        notify: [],
-      });
+      const w = await watchSoldOut(railService, sim, user, date, train.trainNo);
       // Let the watch settle into the rotation, sold out, before its seat comes back.
       await new Promise((r) => setTimeout(r, 5_000));
       const seen = holdMs.length;
@@ -341,17 +339,7 @@ async function soak(backend: Backend, seconds: number, trainCount: number, worke
     const trains = all.slice(0, trainCount);
     const perTrain = 3;
     for (const tr of trains) {
-      sim.seedSoldOut('srt', date, Number(tr.trainNo));
-      for (let i = 0; i < perTrain; i++)
-        await t.y.rail.createWatch(user, {
-          provider: 'srt',
-          from: '수서',
-          to: '부산',
-          date,
-          trainNo: tr.trainNo,
-          passengers: { adult: 1 },
-          notify: [],
-        });
+      for (let i = 0; i < perTrain; i++) await watchSoldOut(t.y.rail, sim, user, date, tr.trainNo);
     }
     const released = new Map<string, number>();
     const plan = trains.length * (perTrain + 1);

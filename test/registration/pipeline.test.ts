@@ -6,6 +6,7 @@ import { startBigQuerySim } from '../../sims/bigquery/index.ts';
 import { startDiscordSim } from '../../sims/discord/index.ts';
 import { startGatherSim } from '../../sims/gather/index.ts';
 import { startKktixSim } from '../../sims/kktix/index.ts';
+import type { AttendeeView as Attendee } from '../../src/modules/registration/service.ts';
 import { contactOf } from '../../src/modules/registration/sources/kktix.ts';
 import type { Config } from '../../src/platform/config.ts';
 import {
@@ -20,21 +21,6 @@ import {
   type TestApp,
 } from '../helpers.ts';
 
-type Attendee = {
-  id: string;
-  name: string | null;
-  email: string | null;
-  active: boolean;
-  refundedAt: string | null;
-  admission: number | null;
-  actions: {
-    admission: number;
-    action: string;
-    status: string;
-    attempts: number;
-    lastError: string | null;
-  }[];
-};
 type EventView = {
   id: string;
   slug: string;

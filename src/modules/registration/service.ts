@@ -1229,3 +1229,6 @@ export function csvCell(v: unknown): string {
 }
 
 export { GatherError };
+
+/** One attendee as the organiser's list shows it (with its actions, newest admission first). */
+export type AttendeeView = Awaited<ReturnType<Registration['attendees']>>['attendees'][number];

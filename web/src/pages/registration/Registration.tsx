@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import type { AttendeeView as Attendee } from '../../../../src/modules/registration/service.ts';
 import { ApiError, download, get, post, put } from '../../api.ts';
 import { Link, navigate } from '../../router.tsx';
 import { Badge, ErrorBox, Field, fieldErrors, Loading, useAction, useLoad } from '../../ui.tsx';
@@ -52,23 +53,6 @@ type RegEvent = {
     error: string | null;
   }[];
   status?: { ticketName: string; sold: number; total: number | 'unlimited' }[];
-};
-type Attendee = {
-  id: string;
-  name: string | null;
-  email: string | null;
-  ticketName: string;
-  quantity: number;
-  active: boolean;
-  paidAt: string | null;
-  admission: number | null;
-  actions: {
-    admission: number;
-    action: string;
-    status: string;
-    attempts: number;
-    lastError: string | null;
-  }[];
 };
 type SalesTable = {
   timezone: string;
