@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RailSim } from '../../sims/rail/server.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { railMessage } from '../../web/src/pages/rail/messages.ts';
 import { client, eventually, startApp, type TestApp } from '../helpers.ts';
+import { launchBrowser } from './browser.ts';
 
 /**
  * The rail pages in a real Chromium against a whole yeyak in demo mode (PGlite, the sandbox operator
@@ -165,16 +166,7 @@ beforeAll(async () => {
   // Polls here run far faster than yeyak's polite default; the block is tested on purpose
   // (blockOperator), not by tripping the stand-in's rate threshold halfway through the file.
   sim.setBlockThreshold(1_000_000);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {

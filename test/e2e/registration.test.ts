@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBigQuerySim } from '../../sims/bigquery/index.ts';
 import { startDiscordSim } from '../../sims/discord/index.ts';
@@ -9,6 +9,7 @@ import { startGatherSim } from '../../sims/gather/index.ts';
 import { startKktixSim } from '../../sims/kktix/index.ts';
 import { contactOf } from '../../src/modules/registration/sources/kktix.ts';
 import { eventually, startApp, type TestApp } from '../helpers.ts';
+import { launchBrowser } from './browser.ts';
 
 /**
  * The registration pages in a real Chromium against a whole yeyak (PGlite, demo accounts, built
@@ -43,18 +44,7 @@ beforeAll(async () => {
     { registrationKktixIntervalMs: 0 },
     { serveWeb: true, env: { YEYAK_DEMO: '1' } },
   );
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchBrowser();
 }, 60_000);
 
 afterAll(async () => {

@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsQRModule from 'jsqr';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from '../helpers.ts';
+import { launchBrowser } from './browser.ts';
 
 /**
  * The web app driven in a real Chromium against a whole yeyak (PGlite, demo data, built web/dist).
@@ -125,18 +126,7 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   web = await startProxy();
   app = await startApp('pglite', { publicUrl: web }, { serveWeb: true, env: { YEYAK_DEMO: '1' } });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
