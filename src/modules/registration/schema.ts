@@ -27,7 +27,8 @@ export type RegistrationSettings = {
   /** optional quotas per ticket name, for "/event status" (KKTIX does not expose them) */
   quotas?: Record<string, number>;
   gather?: { enabled: boolean; baseUrl?: string; spaceId?: string; allowRemoval?: boolean };
-  mail?: { enabled: boolean; subject?: string; template?: string };
+  /** subject and template are Liquid when engine is 'liquid'; older rows hold Eta (converted on read) */
+  mail?: { enabled: boolean; subject?: string; template?: string; engine?: 'liquid' };
   discord?: { enabled: boolean };
   bigquery?: {
     projectId: string;

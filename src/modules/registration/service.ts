@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
-import { Eta } from 'eta';
 import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { selectRows, sqlState, type Tx } from '../../platform/db.ts';
@@ -18,6 +17,15 @@ import {
   maskName,
   type Row,
 } from './deidentify.ts';
+import {
+  DEFAULT_SUBJECT,
+  DEFAULT_TEMPLATE,
+  liquidForSave,
+  type MailData,
+  mailTemplatesOf,
+  renderMailTemplate,
+  TemplateError,
+} from './mail-template.ts';
 import {
   type ActionKind,
   type RegistrationSecrets,
@@ -44,12 +52,7 @@ export const SYNC_JOB = 'registration.sync';
 export const ACTION_JOB = 'registration.action';
 export const TICK_JOB = 'registration.tick';
 
-export const DEFAULT_SUBJECT = '[<%= it.eventName %>] Welcome, <%= it.name %>';
-export const DEFAULT_TEMPLATE = `<p>Hello <%= it.name %>,</p>
-<p>You are registered for <b><%= it.eventName %></b> (<%= it.ticketName %>).</p>
-<% if (it.date) { %><p>Date: <%= it.date %></p><% } %>
-<% if (it.venueLink) { %><p>Join the online venue: <a href="<%= it.venueLink %>"><%= it.venueLink %></a></p><% } %>
-<p>안녕하세요 · 您好 · See you there!</p>`;
+export { DEFAULT_SUBJECT, DEFAULT_TEMPLATE };
 
 /** Longest /event report and sales report range, in days. */
 export const MAX_REPORT_DAYS = 92;
@@ -92,9 +95,6 @@ export type SyncSummary = {
 export class SyncBusy extends Error {}
 
 type ActionKey = { eventId: string; externalId: string; action: string; admission: number };
-
-const subjectEta = new Eta({ autoEscape: false, useWith: false });
-const htmlEta = new Eta({ autoEscape: true, useWith: false });
 
 export type RegistrationOptions = {
   /** fetch for the outside services (tests may wrap it) */
@@ -202,7 +202,11 @@ export class Registration {
       startsAt: ev.startsAt?.toISOString() ?? null,
       discordGuildId: ev.discordGuildId,
       admissions: ev.admissions,
-      settings: ev.settings,
+      // Eta saved before Liquid is shown converted, or as it was with the reason it is not used.
+      settings: {
+        ...ev.settings,
+        mail: { enabled: ev.settings.mail?.enabled ?? false, ...mailTemplatesOf(ev.settings.mail) },
+      },
       secrets: {
         kktixToken: Boolean(s.kktixToken),
         gatherApiKey: Boolean(s.gatherApiKey),
@@ -241,8 +245,9 @@ export class Registration {
       },
       mail: {
         enabled: input.mail?.enabled ?? false,
-        subject: input.mail?.subject || DEFAULT_SUBJECT,
-        template: input.mail?.template || DEFAULT_TEMPLATE,
+        subject: mailField('body.mail.subject', input.mail?.subject || DEFAULT_SUBJECT, 'text'),
+        template: mailField('body.mail.template', input.mail?.template || DEFAULT_TEMPLATE, 'html'),
+        engine: 'liquid',
       },
       discord: { enabled: input.discord?.enabled ?? false },
       ...(input.bigquery ? { bigquery: input.bigquery } : {}),
@@ -256,14 +261,6 @@ export class Registration {
       throw invalidField('body.gather', 'spaceId and apiKey are required when Gather is on');
     if (settings.discord?.enabled && !secrets.discordWebhookUrl)
       throw invalidField('body.discord.webhookUrl', 'required when Discord announcements are on');
-    if (settings.mail?.template) {
-      try {
-        htmlEta.renderString(settings.mail.template, sampleMailData());
-        subjectEta.renderString(settings.mail.subject ?? DEFAULT_SUBJECT, sampleMailData());
-      } catch (err) {
-        throw invalidField('body.mail.template', `does not render: ${(err as Error).message.split('\n')[0]}`);
-      }
-    }
     return { settings, secrets };
   }
 
@@ -836,8 +833,8 @@ export class Registration {
         .update(registrationActions)
         .set({
           status: outcome.status,
-          doneAt: sql`now()`,
-          lastError: outcome.status === 'skipped' ? outcome.message : null,
+          doneAt: outcome.status === 'failed' ? null : sql`now()`,
+          lastError: outcome.status === 'done' ? null : (outcome.message ?? null),
           updatedAt: sql`now()`,
         })
         .where(key);
@@ -857,7 +854,7 @@ export class Registration {
 
   private async perform(
     a: typeof registrationActions.$inferSelect,
-  ): Promise<{ status: 'done' | 'skipped'; message?: string }> {
+  ): Promise<{ status: 'done' | 'skipped' | 'failed'; message?: string }> {
     const ev = await this.eventById(a.eventId);
     const [att] = await this.db
       .select()
@@ -898,13 +895,22 @@ export class Registration {
     if (a.action === 'mail') {
       if (!att.email) return { status: 'skipped', message: 'no e-mail address' };
       const data = this.mailData(ev, att);
-      const html = htmlEta.renderString(s.mail?.template || DEFAULT_TEMPLATE, data);
+      const templates = mailTemplatesOf(s.mail);
+      // A template that cannot be used fails this action with the reason (retry after fixing it);
+      // nothing is sent and the job itself succeeds, so the queue does not retry it blindly.
+      if (templates.needsAttention) return { status: 'failed', message: templates.needsAttention };
+      let html: string;
+      let subject: string;
+      try {
+        html = renderMailTemplate(templates.template, data, 'html');
+        subject = renderMailTemplate(templates.subject, data, 'text');
+      } catch (err) {
+        if (!(err instanceof TemplateError)) throw err;
+        return { status: 'failed', message: `the mail template does not render: ${err.message}` };
+      }
       await this.ctx.mailer.send({
         to: att.email,
-        subject: subjectEta
-          .renderString(s.mail?.subject || DEFAULT_SUBJECT, data)
-          .replace(/[\r\n]+/g, ' ')
-          .slice(0, 200),
+        subject: subject.replace(/[\r\n]+/g, ' ').slice(0, 200),
         html,
         text: html
           .replace(/<br\s*\/?>|<\/p>/gi, '\n')
@@ -938,7 +944,7 @@ export class Registration {
     return { status: 'skipped', message: `unknown action ${a.action}` };
   }
 
-  private mailData(ev: EventRow, att: typeof registrationAttendees.$inferSelect) {
+  private mailData(ev: EventRow, att: typeof registrationAttendees.$inferSelect): MailData {
     const tz = ev.settings.timezone ?? 'Asia/Taipei';
     const when = ev.startsAt ? zonedParts(ev.startsAt, tz) : undefined;
     return {
@@ -1183,17 +1189,14 @@ export async function exportToBigQuery(reg: Registration, actor: User, ev: Event
   }
 }
 
-function sampleMailData() {
-  return {
-    name: 'Name',
-    email: 'a@b.c',
-    eventName: 'Event',
-    slug: 'slug',
-    ticketName: 'Ticket',
-    quantity: 1,
-    venueLink: 'https://example.org',
-    date: '2026-01-01 10:00',
-  };
+/** A template as saved: Liquid (variable-only Eta is converted); a 400 naming the field otherwise. */
+function mailField(path: string, source: string, kind: 'html' | 'text'): string {
+  try {
+    return liquidForSave(source, kind);
+  } catch (err) {
+    if (err instanceof TemplateError) throw invalidField(path, err.message);
+    throw err;
+  }
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
