@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import pino, { type Logger } from 'pino';
-import { seedDemo } from './demo.ts';
+import { publicDemoAccounts, seedDemo } from './demo.ts';
 import { railModule } from './modules/rail/index.ts';
 import { registrationModule } from './modules/registration/index.ts';
 import { ticketsModule } from './modules/tickets/index.ts';
@@ -139,6 +139,8 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
           broker: { kind: broker.kind, state: brokerState, relay: relay.lastError ? 'retrying' : 'ok' },
           mail: { kind: mailer.kind },
           demo: config.demo,
+          // The web offers one-click logins for these (demo mode only; their password is published).
+          demoAccounts: publicDemoAccounts(ctx),
         };
         return envelope(
           reply,

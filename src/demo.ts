@@ -1,9 +1,13 @@
 import type { Tickets } from './modules/tickets/service.ts';
 import type { Auth } from './platform/auth/service.ts';
 import type { Context } from './platform/context.ts';
+import { randomToken } from './platform/crypto.ts';
 import { zonedParts, zonedToInstant } from './platform/time.ts';
 
-/** Demo accounts; the README lists them. They exist only when YEYAK_DEMO is on. */
+/**
+ * Demo accounts; the README lists them. They exist only when YEYAK_DEMO is on. The published password
+ * is for the embedded database only: anywhere else the admin gets a generated one (see seedDemo).
+ */
 export const DEMO_PASSWORD = 'yeyak-demo';
 export const DEMO_USERS = {
   admin: 'admin@yeyak.local',
@@ -17,10 +21,32 @@ function seoul(days: number, time: string): Date {
   return zonedToInstant(today, time, 'Asia/Seoul');
 }
 
-/** Fills an empty database with accounts and events to try things with. Does nothing once events exist. */
-export async function seedDemo(ctx: Context, auth: Auth, tickets: Tickets) {
+/** The demo accounts anyone may log in to with DEMO_PASSWORD (for the web's one-click demo logins). */
+export function publicDemoAccounts(ctx: Context): string[] {
+  if (!ctx.config.demo) return [];
+  const accounts: string[] = [DEMO_USERS.user, DEMO_USERS.organizer];
+  return ctx.database.kind === 'pglite' ? [...accounts, DEMO_USERS.admin] : accounts;
+}
+
+/**
+ * Fills an empty database with accounts and events to try things with. Does nothing once events exist.
+ * Outside the embedded database (a shared PostgreSQL) a published admin password would outlive the demo,
+ * so the admin gets a generated one, printed once to stdout (not to the log, which may be shipped).
+ */
+export async function seedDemo(
+  ctx: Context,
+  auth: Auth,
+  tickets: Tickets,
+  print: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+) {
   if (await tickets.hasEvents()) return;
-  await auth.addUser({ email: DEMO_USERS.admin, password: DEMO_PASSWORD, role: 'admin', name: '관리자' });
+  const adminPassword = ctx.database.kind === 'pglite' ? DEMO_PASSWORD : randomToken(18);
+  await auth.addUser({ email: DEMO_USERS.admin, password: adminPassword, role: 'admin', name: '관리자' });
+  if (adminPassword !== DEMO_PASSWORD) {
+    print(
+      `yeyak demo: the admin ${DEMO_USERS.admin} has the generated password ${adminPassword} (shown once)`,
+    );
+  }
   const organizer = await auth.addUser({
     email: DEMO_USERS.organizer,
     password: DEMO_PASSWORD,

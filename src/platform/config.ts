@@ -26,7 +26,8 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   YEYAK_DATA: z.string().min(1).default('./data'),
-  YEYAK_DEMO: flag.default(true),
+  // Unset: on with the embedded database, off with DATABASE_URL (a deployment never starts as a demo by accident).
+  YEYAK_DEMO: flag.optional(),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   AMQP_URL: url(['amqp:', 'amqps:']).optional(),
   AMQP_NAMESPACE: z
@@ -171,11 +172,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  const demo = e.YEYAK_DEMO ?? !e.DATABASE_URL;
   return {
     port: e.PORT,
     host: e.HOST,
     dataDir: e.YEYAK_DATA,
-    demo: e.YEYAK_DEMO,
+    demo,
     databaseUrl: e.DATABASE_URL,
     amqpUrl: e.AMQP_URL,
     amqpNamespace: e.AMQP_NAMESPACE,
@@ -206,7 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       egressId: e.RAIL_EGRESS_ID,
       blockPauseMinutes: e.RAIL_BLOCK_PAUSE_MINUTES,
       stopBeforeMinutes: e.RAIL_STOP_BEFORE_MINUTES,
-      sandbox: e.RAIL_SANDBOX ?? (e.YEYAK_DEMO && !e.RAIL_SRT_URL && !e.RAIL_KORAIL_URL),
+      sandbox: e.RAIL_SANDBOX ?? (demo && !e.RAIL_SRT_URL && !e.RAIL_KORAIL_URL),
       srtUrl: e.RAIL_SRT_URL,
       korailUrl: e.RAIL_KORAIL_URL,
       netfunnelUrl: e.RAIL_NETFUNNEL_URL,

@@ -113,9 +113,10 @@ async function waitForMail(page: Page, item: ReturnType<Page['locator']>) {
   }
 }
 
-/** Every PNG attachment of the mail decoded as a QR code. */
-async function qrFromPart(path: string): Promise<string | undefined> {
-  const res = await fetch(`${app.url}${path}`);
+/** A PNG attachment of the mail decoded as a QR code, fetched as the page's logged-in user (mail is private). */
+async function qrFromPart(page: Page, path: string): Promise<string | undefined> {
+  const token = await page.evaluate(() => localStorage.getItem('yeyak.token'));
+  const res = await fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toContain('image/png');
   const png = PNG.sync.read(Buffer.from(await res.arrayBuffer()));
@@ -205,7 +206,7 @@ describe('web app', () => {
     await png.first().waitFor();
     const partPath = await png.first().getAttribute('data-part');
     expect(partPath).toMatch(/^\/api\/mailbox\/\d+\/parts\/\d+$/);
-    expect(await qrFromPart(partPath!)).toBe(ticketCode);
+    expect(await qrFromPart(page, partPath!)).toBe(ticketCode);
     await shot(page, 'ko-06-mailbox');
     expect(buyer.errors).toEqual([]);
     await buyer.context.close();
@@ -358,14 +359,16 @@ describe('web app', () => {
     await page.getByTestId('demo-hint').waitFor();
     await shot(page, 'ko-12-verify');
 
-    // The code is in the mailbox (demo mode), read in a second tab.
-    const mailTab = await fan.context.newPage();
+    // The code is in the mailbox (demo mode), read in a second browser as the demo admin (mail is private).
+    const admin = await open('ko');
+    const mailTab = admin.page;
     await mailTab.goto(`${web}/mailbox`);
+    await mailTab.getByRole('button', { name: '데모 관리자로 로그인' }).click();
     const codeMail = mailTab.getByTestId('mail-item').filter({ hasText: email });
     await waitForMail(mailTab, codeMail);
     const code = /인증 코드 (\d{6})/.exec((await codeMail.first().textContent()) ?? '')?.[1];
     expect(code).toMatch(/^\d{6}$/);
-    await mailTab.close();
+    await admin.context.close();
     await page.locator('input[name=code]').fill(code!);
     await page.getByRole('button', { name: '인증하기' }).click();
     await page.getByTestId('user-name').filter({ hasText: '새 팬' }).waitFor();

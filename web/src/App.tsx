@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { isOrganizer, useAuth } from './auth.tsx';
+import { DemoBanner } from './demo.tsx';
 import { type Key, useI18n } from './i18n.tsx';
 import { CheckInPage } from './pages/CheckIn.tsx';
 import { EventPage } from './pages/Event.tsx';
@@ -201,6 +202,7 @@ export function App() {
   return (
     <>
       <Header path={path} />
+      <DemoBanner />
       <main className="container">
         <div key={path.startsWith('/mailbox') ? 'mailbox' : path}>
           {page ?? (

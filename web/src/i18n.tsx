@@ -95,9 +95,9 @@ const ko = {
   'auth.resend': '코드 다시 보내기',
   'auth.resent': '새 코드를 보냈습니다.',
   'auth.codeSent': '{email}(으)로 6자리 인증 코드를 보냈습니다.',
-  'auth.demoHint': '데모 모드에서는 메일이 실제로 발송되지 않습니다. 메일함 페이지에서 코드를 확인하세요.',
+  'auth.demoHint':
+    '데모 모드에서는 메일이 실제로 발송되지 않습니다. 메일함에서 데모 관리자로 로그인해 코드를 확인하세요.',
   'auth.openMailbox': '메일함 열기',
-  'auth.demoAccounts': '데모 계정 (비밀번호 yeyak-demo)',
   'auth.notVerified': '아직 이메일 인증이 끝나지 않았습니다. 메일로 받은 코드를 입력하세요.',
   'auth.wrong': '이메일 또는 비밀번호가 올바르지 않습니다.',
   'my.title': '내 티켓',
@@ -200,7 +200,7 @@ const ko = {
   'checkin.when': '회차',
   'checkin.count': '입장 {checked} / 판매 {sold}',
   'mail.title': '메일함',
-  'mail.subtitle': '내장 메일함: 서버가 보낸 메일이 여기에 쌓입니다.',
+  'mail.subtitle': '내장 메일함: 서버가 나에게 보낸 메일이 여기에 쌓입니다 (관리자는 모든 메일).',
   'mail.empty': '메일이 없습니다.',
   'mail.from': '보낸 사람',
   'mail.to': '받는 사람',
@@ -209,6 +209,12 @@ const ko = {
   'mail.raw': '원본(.eml) 내려받기',
   'mail.pick': '왼쪽에서 메일을 고르세요.',
   'mail.autoRefresh': '5초마다 자동으로 새로고침합니다.',
+  'demo.banner': '데모 모드: 연습용 샌드박스입니다. 데이터는 실제가 아니며 메일은 밖으로 나가지 않습니다.',
+  'demo.oneClick': '데모 계정으로 바로 로그인 (연습용 데이터)',
+  'demo.asBuyer': '데모 구매자로 로그인',
+  'demo.asOrganizer': '데모 기획자로 로그인',
+  'demo.asAdmin': '데모 관리자로 로그인',
+  'demo.mailboxLogin': '메일함은 로그인한 본인의 메일만 보여 줍니다. 데모 계정으로 로그인해 메일함을 여세요.',
   'notFound.title': '페이지를 찾을 수 없습니다',
 } as const;
 
@@ -307,9 +313,9 @@ const en: Record<Key, string> = {
   'auth.resend': 'Send a new code',
   'auth.resent': 'A new code is on its way.',
   'auth.codeSent': 'We sent a 6-digit code to {email}.',
-  'auth.demoHint': 'In demo mode no mail leaves the server: find the code on the Mailbox page.',
+  'auth.demoHint':
+    'In demo mode no mail leaves the server: open the Mailbox as the demo admin to find the code.',
   'auth.openMailbox': 'Open mailbox',
-  'auth.demoAccounts': 'Demo accounts (password yeyak-demo)',
   'auth.notVerified': 'Your e-mail is not verified yet. Enter the code we mailed you.',
   'auth.wrong': 'Wrong e-mail or password.',
   'my.title': 'My tickets',
@@ -412,7 +418,7 @@ const en: Record<Key, string> = {
   'checkin.when': 'Showtime',
   'checkin.count': '{checked} checked in / {sold} sold',
   'mail.title': 'Mailbox',
-  'mail.subtitle': 'The built-in mailbox: mail the server sends lands here.',
+  'mail.subtitle': 'The built-in mailbox: mail the server sent you lands here (admins see all mail).',
   'mail.empty': 'No mail.',
   'mail.from': 'From',
   'mail.to': 'To',
@@ -421,6 +427,13 @@ const en: Record<Key, string> = {
   'mail.raw': 'Download original (.eml)',
   'mail.pick': 'Pick a message on the left.',
   'mail.autoRefresh': 'Refreshes every 5 seconds.',
+  'demo.banner': 'Demo mode: a sandbox to try things in. The data is not real and no mail leaves the server.',
+  'demo.oneClick': 'Log in to a demo account with one click (sandbox data)',
+  'demo.asBuyer': 'Log in as demo buyer',
+  'demo.asOrganizer': 'Log in as demo organiser',
+  'demo.asAdmin': 'Log in as demo admin',
+  'demo.mailboxLogin':
+    'The mailbox shows only your own mail once you log in. Log in to a demo account to open it.',
   'notFound.title': 'Page not found',
 };
 

@@ -1,23 +1,10 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { ApiError, post } from '../api.ts';
 import { useAuth } from '../auth.tsx';
+import { DemoLogins, useDemo } from '../demo.tsx';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { ErrorBox, Field, fieldErrors, PageTitle, useAction } from '../ui.tsx';
-
-/** Whether the server runs in demo mode (demo accounts, readable mailbox). */
-function useDemo(): boolean {
-  const [demo, setDemo] = useState(false);
-  useEffect(() => {
-    fetch('/health')
-      .then((r) => r.json())
-      .then((b) => setDemo(Boolean(b?.data?.demo)))
-      .catch(() => setDemo(false));
-  }, []);
-  return demo;
-}
-
-const DEMO = ['user@yeyak.local', 'organizer@yeyak.local', 'admin@yeyak.local'];
 
 function safeNext(next: string | null): string {
   return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
@@ -26,7 +13,7 @@ function safeNext(next: string | null): string {
 function VerifyStep({ email, password, next }: { email: string; password: string; next: string }) {
   const { t } = useI18n();
   const { login } = useAuth();
-  const demo = useDemo();
+  const { demo } = useDemo();
   const [code, setCode] = useState('');
   const { busy, error, setError, run } = useAction();
   const [info, setInfo] = useState('');
@@ -101,7 +88,6 @@ export function LoginPage() {
   const { login } = useAuth();
   const { search } = useLocation();
   const next = safeNext(search.get('next'));
-  const demo = useDemo();
   const [email, setEmail] = useState(search.get('email') ?? '');
   const [password, setPassword] = useState('');
   const { busy, error, run } = useAction();
@@ -166,26 +152,7 @@ export function LoginPage() {
       <p className="center muted">
         {t('auth.noAccount')} <Link to={`/signup?next=${encodeURIComponent(next)}`}>{t('nav.signup')}</Link>
       </p>
-      {demo && (
-        <div className="demo-accounts">
-          <div className="muted small">{t('auth.demoAccounts')}</div>
-          <div className="chips">
-            {DEMO.map((d) => (
-              <button
-                key={d}
-                type="button"
-                className="chip"
-                onClick={() => {
-                  setEmail(d);
-                  setPassword('yeyak-demo');
-                }}
-              >
-                {d}
-              </button>
-            ))}
-          </div>
-        </div>
-      )}
+      <DemoLogins next={search.get('next') ? next : '/mailbox'} />
     </section>
   );
 }

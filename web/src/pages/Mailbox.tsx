@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
 import { dataUrl, download, get, type MailMessage, type MailSummary } from '../api.ts';
+import { useAuth } from '../auth.tsx';
+import { DemoLogins, useDemo } from '../demo.tsx';
 import { shortDateTime } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
 import { Link } from '../router.tsx';
-import { ErrorBox, Loading, PageTitle, useLoad } from '../ui.tsx';
+import { ErrorBox, Loading, PageTitle, RequireAuth, useLoad } from '../ui.tsx';
 
 const kb = (n: number) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KB`);
 
@@ -103,7 +105,28 @@ function MessageView({ id }: { id: number }) {
   );
 }
 
+/** Mail is private: without login the page asks for one (in demo mode, one click into a demo account). */
 export function MailboxPage({ id }: { id?: number }) {
+  const { user, ready } = useAuth();
+  const { demo } = useDemo();
+  const { t } = useI18n();
+  if (ready && !user && demo) {
+    return (
+      <section className="card narrow auth-card" data-testid="mailbox-login">
+        <PageTitle k="mail.title" />
+        <p>{t('demo.mailboxLogin')}</p>
+        <DemoLogins next={id ? `/mailbox/${id}` : '/mailbox'} />
+      </section>
+    );
+  }
+  return (
+    <RequireAuth>
+      <Mailbox id={id} />
+    </RequireAuth>
+  );
+}
+
+function Mailbox({ id }: { id?: number }) {
   const { t, lang } = useI18n();
   const { data, error, loading, reload } = useLoad(
     () => get<{ messages: MailSummary[] }>('/api/mailbox'),
