@@ -14,7 +14,9 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { constraintName, sqlState } from '../db.ts';
-import { AppError, type FieldError } from '../errors.ts';
+import { AppError, badRequest, type FieldError } from '../errors.ts';
+import { refuseBadText } from './input.ts';
+import { allowedMethods, routePattern } from './methods.ts';
 
 export type App = FastifyInstance<
   import('node:http').Server,
@@ -77,11 +79,37 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
     bodyLimit: opts.bodyLimit,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: true,
+    // Errors the router meets before any route (a bad %-escape, a path parameter over 100
+    // characters) get the envelope too, not Fastify's own body.
+    frameworkErrors: (err, _req, rawReply) => {
+      const reply = rawReply as FastifyReply;
+      if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+        return reply.send(
+          envelope(reply, 414, 'a path parameter is too long', {
+            errors: [{ path: 'params', message: 'too long (at most 100 characters)' }],
+          }),
+        );
+      }
+      const message = err.code === 'FST_ERR_BAD_URL' ? 'not a valid %-escape' : 'the URL could not be routed';
+      return reply.send(
+        envelope(reply, 400, `invalid url: ${message}`, { errors: [{ path: 'url', message }] }),
+      );
+    },
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
   // The API speaks JSON only; anything else is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // Before the schemas of any route: text the database cannot store is a 400 naming the field.
+  app.addHook('preValidation', async (req) => {
+    const errors = refuseBadText(req);
+    const first = errors[0];
+    if (first) throw badRequest(`invalid ${first.path}: ${first.message}`, errors);
+  });
+  const routes: { method: string; pattern: RegExp }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, pattern: routePattern(route.url) });
+  });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -128,6 +156,11 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
     if (hasWeb && req.method === 'GET' && !isApi && !path.includes('.')) {
       // Client-side routes of the single-page app.
       return reply.type('text/html').sendFile('index.html');
+    }
+    const allow = allowedMethods(routes, path);
+    if (allow.length) {
+      reply.header('allow', allow.join(', '));
+      return reply.send(envelope(reply, 405, `${req.method} is not allowed on ${path}`, { allow }));
     }
     return reply.send(envelope(reply, 404, `no route ${req.method} ${path}`));
   });
