@@ -104,3 +104,14 @@ export const mailboxMessages = pgTable(
   },
   (t) => [index('mailbox_created_idx').on(t.createdAt)],
 );
+
+/** Attempt counters of src/platform/ratelimit.ts: one fixed window per rule and hashed subject. */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    hits: integer('hits').notNull(),
+    windowEnds: ts('window_ends').notNull(),
+  },
+  (t) => [index('rate_limits_window_ends_idx').on(t.windowEnds)],
+);

@@ -13,6 +13,7 @@ const rules: [RegExp, { ko: string; en?: string }][] = [
   [/^(\d+) tickets are available/, { ko: '지금 $1석을 바로 예매할 수 있습니다. 대기 대신 예매하세요.' }],
   [/^an account with this e-mail already exists/, { ko: '이미 가입된 이메일입니다.' }],
   [/^wrong or expired code/, { ko: '코드가 틀렸거나 만료되었습니다.' }],
+  [/^too many attempts: try again in (\d+) min/, { ko: '시도가 너무 많습니다. $1분 후에 다시 시도하세요.' }],
   [/^event code (.+) is already taken/, { ko: '공연 코드 $1은(는) 이미 사용 중입니다.' }],
   [/^you do not organise this event/, { ko: '이 공연의 기획자가 아닙니다.' }],
   [/^this needs the .* role/, { ko: '이 작업을 할 권한이 없습니다.' }],

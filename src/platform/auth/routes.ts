@@ -24,8 +24,11 @@ export function authRoutes(app: App, _ctx: Context, auth: Auth) {
       },
     },
     async (req, reply) => {
-      const user = await auth.signUp(req.body);
-      return envelope(reply, 201, 'account created: check your mail for the verification code', { user });
+      await auth.signUp(req.body, req.ip);
+      // The same answer for a new and a taken address, so sign-up cannot probe for accounts.
+      return envelope(reply, 201, 'account created: check your mail for the verification code', {
+        email: req.body.email,
+      });
     },
   );
 
@@ -47,7 +50,7 @@ export function authRoutes(app: App, _ctx: Context, auth: Auth) {
       },
     },
     async (req, reply) =>
-      ok(reply, { user: await auth.verify(req.body.email, req.body.code) }, 'e-mail verified'),
+      ok(reply, { user: await auth.verify(req.body.email, req.body.code, req.ip) }, 'e-mail verified'),
   );
 
   app.post(
@@ -60,7 +63,7 @@ export function authRoutes(app: App, _ctx: Context, auth: Auth) {
       },
     },
     async (req, reply) => {
-      await auth.resendCode(req.body.email);
+      await auth.resendCode(req.body.email, req.ip);
       return ok(reply, undefined, 'if the account waits for verification, a new code is on its way');
     },
   );
@@ -75,7 +78,7 @@ export function authRoutes(app: App, _ctx: Context, auth: Auth) {
       },
     },
     async (req, reply) => {
-      const { token, user, expiresAt } = await auth.login(req.body.email, req.body.password);
+      const { token, user, expiresAt } = await auth.login(req.body.email, req.body.password, req.ip);
       return ok(reply, { token, user, expiresAt: expiresAt.toISOString() }, 'logged in');
     },
   );

@@ -4,10 +4,11 @@ import type { FastifyRequest } from 'fastify';
 import type { Context } from '../context.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from '../crypto.ts';
 import { selectRows } from '../db.ts';
-import { AppError, conflict, forbidden, invalidField, unauthorized } from '../errors.ts';
+import { AppError, forbidden, invalidField, unauthorized } from '../errors.ts';
 import { emit, once } from '../events/outbox.ts';
 import type { Consumer } from '../events/types.ts';
 import { renderPlatformMail } from '../mail/mailer.ts';
+import { RULES, rateLimiter } from '../ratelimit.ts';
 import { sessions, users, verificationCodes } from '../schema.ts';
 
 export type Role = 'user' | 'organizer' | 'admin';
@@ -15,7 +16,7 @@ export type User = { id: string; email: string; name: string; role: Role; verifi
 
 const CODE_MINUTES = 30;
 const TOKEN_CACHE_MS = 5_000;
-const MAX_CODE_ATTEMPTS = 5;
+const MAX_CODE_ATTEMPTS = RULES.verifyAccount.limit;
 
 const toUser = (r: typeof users.$inferSelect): User => ({
   id: r.id,
@@ -35,17 +36,31 @@ export function tokenFrom(req: FastifyRequest): string | undefined {
 }
 
 export class Auth {
-  constructor(private readonly ctx: Context) {}
+  private readonly limiter;
 
-  /** Creates an account (unverified for sign-up) and asks for a verification mail through the outbox. */
-  async signUp(input: { email: string; password: string; name?: string }): Promise<User> {
+  constructor(private readonly ctx: Context) {
+    this.limiter = rateLimiter(ctx.database);
+  }
+
+  /**
+   * Creates an account (unverified for sign-up) and asks for a verification mail through the outbox.
+   * An address that already has an account gets the same answer (and about the same time: the
+   * password is hashed either way); its owner gets a mail saying so instead of a code.
+   * `client` is the caller's network address, for the per-address limit.
+   */
+  async signUp(input: { email: string; password: string; name?: string }, client = ''): Promise<void> {
+    await this.limiter.consume(RULES.signupAddress, client);
+    await this.limiter.consume(RULES.codeMailAccount, input.email);
     const passwordHash = await hashPassword(input.password);
-    return this.ctx.tx(async (tx) => {
+    await this.ctx.tx(async (tx) => {
       const existing = await tx
         .select({ id: users.id, verifiedAt: users.verifiedAt })
         .from(users)
         .where(sql`lower(${users.email}) = lower(${input.email})`);
-      if (existing[0]?.verifiedAt) throw conflict('an account with this e-mail already exists');
+      if (existing[0]?.verifiedAt) {
+        await emit(tx, 'account.signup_existing', { userId: existing[0].id });
+        return;
+      }
       let row: typeof users.$inferSelect;
       if (existing[0]) {
         // Signing up again before verifying replaces the password and sends a new code.
@@ -61,11 +76,14 @@ export class Auth {
           .returning();
       }
       await emit(tx, 'account.verification_requested', { userId: row.id });
-      return toUser(row);
     });
   }
 
-  async resendCode(email: string) {
+  /** Mails a new code. It does not give more guesses: wrong codes count per account over codes. */
+  async resendCode(email: string, client = '') {
+    await this.limiter.consume(RULES.resendAddress, client);
+    // Counted for every address, known or not, so the 429 cannot probe for accounts either.
+    await this.limiter.consume(RULES.codeMailAccount, email);
     await this.ctx.tx(async (tx) => {
       const [u] = await tx.select().from(users).where(sql`lower(${users.email}) = lower(${email})`);
       // Same answer whether or not the address exists, so this cannot probe for accounts.
@@ -73,14 +91,16 @@ export class Auth {
     });
   }
 
-  async verify(email: string, code: string): Promise<User> {
-    return this.ctx
+  async verify(email: string, code: string, client = ''): Promise<User> {
+    await this.limiter.consume(RULES.verifyAddress, client);
+    await this.limiter.consume(RULES.verifyAccount, email);
+    const user = await this.ctx
       .tx(async (tx) => {
         const [u] = await tx.select().from(users).where(sql`lower(${users.email}) = lower(${email})`);
         if (!u) throw invalidField('body.code', 'wrong or expired code');
         if (u.verifiedAt) return toUser(u);
         const [c] = await tx.select().from(verificationCodes).where(eq(verificationCodes.userId, u.id));
-        if (!c || c.expiresAt < new Date() || c.attempts >= MAX_CODE_ATTEMPTS) {
+        if (!c || c.expiresAt < new Date()) {
           throw invalidField('body.code', 'wrong or expired code; ask for a new one');
         }
         if (c.codeHash !== sha256(`${u.id}:${code}`)) {
@@ -103,9 +123,20 @@ export class Auth {
         if (!u) throw invalidField('body.code', 'wrong or expired code');
         return u;
       });
+    // Only wrong codes use up the limits.
+    await this.limiter.release(RULES.verifyAccount, email);
+    await this.limiter.release(RULES.verifyAddress, client);
+    return user;
   }
 
-  async login(email: string, password: string): Promise<{ token: string; user: User; expiresAt: Date }> {
+  async login(
+    email: string,
+    password: string,
+    client = '',
+  ): Promise<{ token: string; user: User; expiresAt: Date }> {
+    // Counted before the check, so parallel guesses cannot all pass a limit that is read first.
+    await this.limiter.consume(RULES.loginAddress, client);
+    await this.limiter.consume(RULES.loginAccount, email);
     const [u] = await this.ctx.database.db
       .select()
       .from(users)
@@ -115,6 +146,8 @@ export class Auth {
       ? await verifyPassword(password, u.passwordHash)
       : await verifyPassword(password, DUMMY_HASH);
     if (!u || !good) throw unauthorized('wrong e-mail or password');
+    await this.limiter.release(RULES.loginAccount, email);
+    await this.limiter.release(RULES.loginAddress, client);
     if (!u.verifiedAt) throw new AppError(403, 'e-mail not verified yet: enter the code we mailed you');
     const token = randomToken(32);
     const expiresAt = new Date(Date.now() + this.ctx.config.tokenDays * 86_400_000);
@@ -206,15 +239,29 @@ export class Auth {
     return u ? toUser(u) : undefined;
   }
 
-  /** Mails a fresh verification code; the code exists only in the mail and as a hash. */
+  /**
+   * Mails a fresh verification code (the code exists only in the mail and as a hash), or tells the
+   * owner of an existing account that someone signed up with their address.
+   */
   consumer(): Consumer {
     return {
       name: 'account-mail',
-      topics: ['account.verification_requested'],
+      topics: ['account.verification_requested', 'account.signup_existing'],
       handle: (event) =>
         once(this.ctx.database, 'account-mail', event.id, async () => {
           const userId = String(event.payload.userId);
           const u = await this.byId(userId);
+          if (event.topic === 'account.signup_existing') {
+            if (!u) return;
+            const data = { name: u.name || u.email, url: `${this.ctx.config.publicUrl}/login` };
+            await this.ctx.mailer.send({
+              to: u.email,
+              subject: '[yeyak] 이미 가입된 이메일입니다 / You already have an account',
+              html: renderPlatformMail('existing', data, 'yeyak account'),
+              text: `이 이메일로 이미 yeyak 계정이 있습니다. 로그인: ${data.url}\nThis e-mail already has a yeyak account. Log in: ${data.url}`,
+            });
+            return;
+          }
           if (!u || u.verified) return;
           const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
           await this.ctx.database.db
@@ -226,9 +273,9 @@ export class Auth {
             })
             .onConflictDoUpdate({
               target: verificationCodes.userId,
+              // `attempts` stays: a new code is no new allowance of guesses.
               set: {
                 codeHash: sha256(`${userId}:${code}`),
-                attempts: 0,
                 expiresAt: new Date(Date.now() + CODE_MINUTES * 60_000),
               },
             });

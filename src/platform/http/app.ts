@@ -119,7 +119,12 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
         envelope(reply, 400, first ? `invalid ${first.path}: ${first.message}` : 'invalid input', { errors }),
       );
     }
-    if (err instanceof AppError) return reply.send(envelope(reply, err.status, err.message, err.data));
+    if (err instanceof AppError) {
+      // A rate limit says when to come back in the header clients and proxies read, too.
+      if (err.status === 429 && typeof err.data?.retryAfter === 'number')
+        reply.header('retry-after', String(err.data.retryAfter));
+      return reply.send(envelope(reply, err.status, err.message, err.data));
+    }
     const state = sqlState(err);
     if (state === '23514' && constraintName(err) === 'ticket_types_capacity') {
       return reply.send(envelope(reply, 409, 'sold out: not enough tickets left'));
