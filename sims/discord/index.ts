@@ -345,9 +345,12 @@ export async function startDiscordSim(options: DiscordSimOptions = {}) {
   function commandInteraction(
     sub: string,
     values: Record<string, string> = {},
-    where: { guildId?: string | null } = {},
+    where: { guildId?: string | null; guildLocale?: string; locale?: string } = {},
   ) {
     const guild = where.guildId === undefined ? defaultGuild : where.guildId;
+    // Discord sends the server's language with every interaction from a server (en-US unless the
+    // server set another), and the user's own language always; a DM has only the latter.
+    const guildLocale = where.guildLocale ?? 'en-US';
     const user = { id: '42', username: 'organiser' };
     return {
       id: nextId(),
@@ -355,9 +358,11 @@ export async function startDiscordSim(options: DiscordSimOptions = {}) {
       type: 2,
       token: `sim-${randomBytes(24).toString('base64url')}`,
       version: 1,
-      ...(guild ? { guild_id: guild, member: { user, permissions: '2147483647' } } : { user, context: 1 }),
+      ...(guild
+        ? { guild_id: guild, guild_locale: guildLocale, member: { user, permissions: '2147483647' } }
+        : { user, context: 1 }),
       channel_id: '999',
-      locale: 'zh-TW',
+      locale: where.locale ?? 'zh-TW',
       attachment_size_limit: MAX_FILE,
       data: {
         id: nextId(),
@@ -427,8 +432,12 @@ export async function startDiscordSim(options: DiscordSimOptions = {}) {
       } catch {}
       const type = (response as { type?: unknown })?.type;
       const expected = interaction.type === 1 ? [1] : [4, 5];
+      // Discord shows "The application did not respond" for an answer it cannot post, e.g. one
+      // whose content is over 2,000 characters.
+      const content = (response as { data?: { content?: unknown } })?.data?.content;
       const acknowledged =
         res.status === 200 &&
+        (content === undefined || (typeof content === 'string' && content.length <= 2000)) &&
         elapsedMs <= deadlineMs &&
         expected.includes(type as number) &&
         String(res.headers.get('content-type')).startsWith('application/json');
@@ -474,13 +483,20 @@ export async function startDiscordSim(options: DiscordSimOptions = {}) {
         { id: nextId(), application_id: applicationId, type: 1, token: `sim-${nextId()}`, version: 1 },
         opts,
       ),
-    /** `/event <sub> [values]`, signed; `guildId` picks the server it comes from (null: a DM) */
+    /**
+     * `/event <sub> [values]`, signed; `guildId` picks the server it comes from (null: a DM),
+     * `guildLocale` that server's language (default en-US), `locale` the user's (default zh-TW).
+     */
     command: (
       url: string,
       sub: string,
       values?: Record<string, string>,
-      opts: Parameters<typeof sendInteraction>[2] & { guildId?: string | null } = {},
-    ) => sendInteraction(url, commandInteraction(sub, values, { guildId: opts.guildId }), opts),
+      opts: Parameters<typeof sendInteraction>[2] & {
+        guildId?: string | null;
+        guildLocale?: string;
+        locale?: string;
+      } = {},
+    ) => sendInteraction(url, commandInteraction(sub, values, opts), opts),
     /** signs arbitrary text with the application's key (for unit tests of the verifier) */
     sign: (timestamp: string, body: string) => signed(body, privateKey, timestamp),
     close: () =>

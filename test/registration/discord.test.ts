@@ -5,10 +5,12 @@ import { startDiscordSim } from '../../sims/discord/index.ts';
 import {
   announcement,
   channelMessage,
+  clip,
   DiscordError,
   deferredMessage,
   EVENT_COMMANDS,
   editOriginalResponse,
+  fitContent,
   type Interaction,
   parseInteraction,
   pong,
@@ -405,8 +407,65 @@ describe('readEventCommand', () => {
     expect(readEventCommand(i('report', { slug: 'a', from: '2025-08-01', to: '2025-07-31' }))).toMatchObject({
       ok: false,
     });
-    expect(readEventCommand(i('status'))).toEqual({ ok: false, error: 'slug is required' });
+    expect(readEventCommand(i('status'))).toEqual({ ok: false, error: 'slug is required', problem: 'slug' });
     expect(readEventCommand(i('nuke'))).toMatchObject({ ok: false });
     expect(readEventCommand({ ...i('list'), type: 1 })).toMatchObject({ ok: false });
+  });
+});
+
+describe('the 2,000-character limit', () => {
+  let sim: Sim;
+  beforeAll(async () => {
+    sim = await startDiscordSim();
+  });
+  afterAll(() => sim.close());
+  const long = (s: string) => s.repeat(Math.ceil(3000 / s.length)).slice(0, 3000);
+
+  it('clips between graphemes, ends with an ellipsis, leaves no dangling escape', () => {
+    expect(clip('short', 10)).toBe('short');
+    expect(clip('abcdefghij', 5)).toBe('abcd…');
+    const family = '👨‍👩‍👧';
+    const cut = clip(family.repeat(10), 20);
+    expect(cut.length).toBeLessThanOrEqual(20);
+    expect(cut.replace('…', '').length % family.length).toBe(0);
+    expect(clip('ab\\*cd', 4)).toBe('ab…');
+    expect(fitContent(long('x'))).toHaveLength(2000);
+    const lines = Array.from({ length: 300 }, (_v, i) => `• line ${i}`).join('\n');
+    const fitted = fitContent(lines);
+    expect(fitted.length).toBeLessThanOrEqual(2000);
+    expect(fitted.endsWith('\n…')).toBe(true);
+    expect(lines.startsWith(fitted.slice(0, -2))).toBe(true);
+  });
+
+  it('announces a 3,000-character attendee name, shortened, instead of failing the delivery', async () => {
+    const hook = sim.createWebhook();
+    for (const name of [long('王小明'), long('John Smith '), long('@everyone *_')]) {
+      const msg = announcement({ name, ticketName: long('VIP 票'), total: 7, eventName: long('Conf ') });
+      await postWebhook(hook, msg);
+    }
+    const sent = sim.messages.filter((m) => m.kind === 'webhook').map((m) => String(m.payload.content));
+    expect(sent).toHaveLength(3);
+    for (const content of sent) {
+      expect(content.length).toBeLessThanOrEqual(2000);
+      expect(content).toMatch(/… registered for .*…/);
+      expect(content).toMatch(/Total: 7$/);
+    }
+    expect(sent[2]).not.toContain('@everyone');
+  });
+
+  it('fits follow-ups, edits and immediate answers too (one gate for every send)', async () => {
+    const bot = await startBot(sim);
+    const status = await sim.command(bot.url, 'status', { slug: long('s') });
+    expect(status.acknowledged).toBe(true);
+    expect(JSON.stringify(status.response).length).toBeLessThan(2200);
+    const report = await sim.command(bot.url, 'report', { slug: 'x', from: '2025-07-01', to: '2025-07-02' });
+    await sendFollowup(sim.applicationId, report.token, { content: long('y') }, [], { baseUrl: sim.api });
+    await editOriginalResponse(sim.applicationId, report.token, { content: long('z') }, [], {
+      baseUrl: sim.api,
+    });
+    const mine = sim.messages.filter((m) => /^[yz]+…$/.test(String(m.payload.content)));
+    expect(mine.map((m) => String(m.payload.content).length)).toEqual([2000, 2000]);
+    expect(channelMessage(long('w')).data.content).toHaveLength(2000);
+    await bot.close();
   });
 });

@@ -7,16 +7,17 @@ import {
   deferredMessage,
   type EventCommand,
   editOriginalResponse,
-  escapeMarkdown,
   type Interaction,
   InteractionType,
   parseInteraction,
   pong,
+  quoted,
   readEventCommand,
   sendFollowup,
   verifyDiscordRequest,
 } from './actions/discord.ts';
-import { checkRange, type Registration } from './service.ts';
+import { type BotLang, botLang, botText, count, type SaleState } from './bot-messages.ts';
+import { checkRange, MAX_REPORT_DAYS, type Registration } from './service.ts';
 
 /** How long a command may take before we answer "thinking…" and follow up (Discord allows 3 s). */
 const DEFER_AFTER_MS = 2000;
@@ -68,18 +69,20 @@ export function discordRoutes(app: App, ctx: Context, reg: Registration) {
         }
         if (interaction.type === InteractionType.PING) return pong();
         const read = readEventCommand(interaction);
-        if (!read.ok) return channelMessage(`⚠️ ${read.error}`, { ephemeral: true });
+        const lang = botLang(interaction);
+        const t = botText[lang];
+        if (!read.ok) return channelMessage(`⚠️ ${t.command[read.problem]}`, { ephemeral: true });
         const cmd = read.command;
         // Each server sees only the events connected to it; a DM (no guild) sees none.
         const guildId = typeof interaction.guild_id === 'string' ? interaction.guild_id : undefined;
         // Quick checks first, so a bad slug or range is an immediate, private answer.
         if (cmd.name !== 'list') {
           const ev = await reg.eventBySlugInGuild(cmd.slug, guildId);
-          if (!ev)
-            return channelMessage(`⚠️ unknown event slug \`${escapeMarkdown(cmd.slug)}\``, {
-              ephemeral: true,
-            });
+          if (!ev) return channelMessage(`⚠️ ${t.unknownSlug(quoted(cmd.slug))}`, { ephemeral: true });
           if (cmd.name === 'report') {
+            const days = (Date.parse(cmd.to) - Date.parse(cmd.from)) / 86_400_000 + 1;
+            if (days > MAX_REPORT_DAYS)
+              return channelMessage(`⚠️ ${t.tooLong(days, MAX_REPORT_DAYS)}`, { ephemeral: true });
             try {
               checkRange(cmd.from, cmd.to);
             } catch (err) {
@@ -88,7 +91,7 @@ export function discordRoutes(app: App, ctx: Context, reg: Registration) {
           }
         }
         const apiUrl = ctx.config.discord?.apiUrl ?? DISCORD_API;
-        const work = answer(reg, cmd, guildId);
+        const work = answer(reg, cmd, guildId, lang);
         // A report always goes as a follow-up with the CSV attached; others answer in time or defer.
         const quick =
           cmd.name === 'report'
@@ -114,7 +117,7 @@ export function discordRoutes(app: App, ctx: Context, reg: Registration) {
             await sendFollowup(
               interaction.application_id,
               interaction.token,
-              { content: `⚠️ ${(err as Error).message}`.slice(0, 1900) },
+              { content: `⚠️ ${t.failed}` },
               [],
               { baseUrl: apiUrl },
             ).catch(() => {});
@@ -125,43 +128,53 @@ export function discordRoutes(app: App, ctx: Context, reg: Registration) {
   });
 }
 
-async function answer(reg: Registration, cmd: EventCommand, guildId: string | undefined): Promise<Answer> {
+async function answer(
+  reg: Registration,
+  cmd: EventCommand,
+  guildId: string | undefined,
+  lang: BotLang,
+): Promise<Answer> {
+  const t = botText[lang];
+  const n = (x: number) => count(lang, x);
   if (cmd.name === 'list') {
     const events = await reg.eventsForGuild(guildId);
-    if (events.length === 0)
-      return {
-        content: guildId
-          ? 'No registrations are connected to this server yet (an organiser sets its server id in yeyak).'
-          : '/event works in a server whose id an organiser set in yeyak.',
-      };
-    const lines = await Promise.all(
+    if (events.length === 0) return { content: guildId ? t.noEvents : t.dmOnly };
+    const rows = await Promise.all(
       events.map(async (e) => {
-        const st = await reg.status(e);
+        const [st, state] = await Promise.all([reg.status(e), reg.saleState(e)]);
         const sold = st.reduce((x, r) => x + r.sold, 0);
-        return `• \`${escapeMarkdown(e.slug)}\` ${escapeMarkdown(e.name)} (${e.source}): ${sold} sold`;
+        return {
+          state,
+          line: `• \`${quoted(e.slug)}\` ${quoted(e.name)}: ${t.state[state]} · ${t.sold(n(sold))}`,
+        };
       }),
     );
-    return { content: lines.join('\n').slice(0, 1990) };
+    // Events on sale first; the order within each group stays by slug.
+    const order: SaleState[] = ['on_sale', 'ended'];
+    rows.sort((a, b) => order.indexOf(a.state) - order.indexOf(b.state));
+    return { content: rows.map((r) => r.line).join('\n') };
   }
   const ev = await reg.eventBySlugInGuild(cmd.slug, guildId);
   if (!ev) throw new AppError(404, `unknown event slug ${cmd.slug}`);
   if (cmd.name === 'status') {
-    const st = await reg.status(ev);
+    const [st, state] = await Promise.all([reg.status(ev), reg.saleState(ev)]);
     const sold = st.reduce((x, r) => x + r.sold, 0);
     const lines = st.map(
       (r) =>
-        `• ${escapeMarkdown(r.ticketName)}: ${r.sold} sold / ${r.total === 'unlimited' ? 'unlimited' : `${r.total} total`}`,
+        `• ${quoted(r.ticketName)}: ${t.ticketLine(n(r.sold), r.total === 'unlimited' ? undefined : n(r.total))}`,
     );
     const last = ev.lastOkAt
-      ? ` (synced ${ev.lastOkAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`
+      ? ` (${t.synced(ev.lastOkAt.toISOString().slice(0, 16).replace('T', ' '))})`
       : '';
     return {
-      content: [`**${escapeMarkdown(ev.name)}**: ${sold} sold${last}`, ...lines].join('\n').slice(0, 1990),
+      content: [`**${quoted(ev.name, 200)}** (${t.state[state]}): ${t.sold(n(sold))}${last}`, ...lines].join(
+        '\n',
+      ),
     };
   }
   const csv = await reg.reportCsv(ev, cmd.from, cmd.to);
   return {
-    content: `Registrations of **${escapeMarkdown(ev.name)}** from ${cmd.from} to ${cmd.to}, by ticket type and day.`,
+    content: t.report(quoted(ev.name, 200), cmd.from, cmd.to),
     file: { filename: `${ev.slug}-${cmd.from}-${cmd.to}.csv`, data: csv },
   };
 }

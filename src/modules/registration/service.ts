@@ -1138,6 +1138,22 @@ export class Registration {
     }));
   }
 
+  /**
+   * Whether tickets are still sold: a yeyak event has ended when none of its showtimes is still to
+   * come; a KKTIX one when its start time (set by the organiser) has passed.
+   */
+  async saleState(ev: EventRow, now = new Date()): Promise<'on_sale' | 'ended'> {
+    if (ev.source === 'tickets' && ev.settings.ticketsEventId) {
+      try {
+        const te = await this.tickets.getEvent(ev.settings.ticketsEventId);
+        return te.showtimes.some((s) => new Date(s.startsAt) > now) ? 'on_sale' : 'ended';
+      } catch {
+        return 'ended';
+      }
+    }
+    return ev.startsAt && ev.startsAt <= now ? 'ended' : 'on_sale';
+  }
+
   /** Export rows: de-identified (pseudonyms, masked names, dates kept) or raw (audited). */
   async exportRows(actor: User, ev: EventRow, kind: 'deidentified' | 'raw', format: string): Promise<Row[]> {
     const rows = await this.db

@@ -1,4 +1,5 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import type { CommandProblem } from '../bot-messages.ts';
 import { maskName } from '../deidentify.ts';
 import { excerpt, Http, joinUrl, reasonFor, safeJson, UpstreamError } from '../sources/upstream.ts';
 
@@ -109,6 +110,7 @@ export type Interaction = {
   member?: { user?: { id: string; username?: string }; permissions?: string };
   user?: { id: string; username?: string };
   locale?: string;
+  guild_locale?: string;
   attachment_size_limit?: number;
 } & Record<string, unknown>;
 
@@ -135,10 +137,67 @@ export function parseInteraction(rawBody: string | Buffer): Interaction {
 /** Answer to a PING. */
 export const pong = () => ({ type: ResponseType.PONG }) as const;
 
+// ---------------------------------------------------------------------------------------------
+// Length: Discord refuses a message whose content is over 2,000 characters (the whole delivery
+// fails), so every message we send goes through fitMessage, and names we quote go through clip.
+
+export const MAX_CONTENT = 2000;
+const ELLIPSIS = '…';
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * `text` in at most `max` UTF-16 units (never more than Discord counts), cut between graphemes and
+ * ending in "…" when it was cut. A backslash left dangling by the cut is dropped, so it cannot
+ * escape the ellipsis.
+ */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = '';
+  for (const { segment } of segmenter.segment(text)) {
+    if (out.length + segment.length > max - ELLIPSIS.length) break;
+    out += segment;
+  }
+  const slashes = /\\+$/.exec(out)?.[0].length ?? 0;
+  if (slashes % 2 === 1) out = out.slice(0, -1);
+  return out + ELLIPSIS;
+}
+
+/** Escaped for markdown and shortened: how a slug, event, ticket or attendee name is quoted. */
+export function quoted(text: string, max = 100): string {
+  return escapeMarkdown(clip(text, max));
+}
+
+/**
+ * Content within 2,000 characters: whole lines are kept while they fit and a last "…" line says
+ * some were left out; a single line too long is clipped.
+ */
+export function fitContent(content: string): string {
+  if (content.length <= MAX_CONTENT) return content;
+  const lines = content.split('\n');
+  const kept: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    const add = (kept.length ? 1 : 0) + line.length;
+    if (size + add > MAX_CONTENT - 2) break;
+    kept.push(line);
+    size += add;
+  }
+  if (kept.length === 0) return clip(content, MAX_CONTENT);
+  return `${kept.join('\n')}\n${ELLIPSIS}`;
+}
+
+/** The one gate before Discord: content fitted, mentions off unless given. */
+export function fitMessage(m: MessageData): MessageData {
+  return {
+    allowed_mentions: { parse: [] },
+    ...m,
+    ...(typeof m.content === 'string' ? { content: fitContent(m.content) } : {}),
+  };
+}
+
 /** An immediate message; mentions are off unless given. */
 export function channelMessage(message: string | MessageData, opts: { ephemeral?: boolean } = {}) {
-  const data: MessageData = typeof message === 'string' ? { content: message } : { ...message };
-  data.allowed_mentions ??= { parse: [] };
+  const data: MessageData = fitMessage(typeof message === 'string' ? { content: message } : message);
   if (opts.ephemeral) data.flags = (data.flags ?? 0) | EPHEMERAL;
   return { type: ResponseType.CHANNEL_MESSAGE_WITH_SOURCE, data } as const;
 }
@@ -209,18 +268,18 @@ export type EventCommand =
  */
 export function readEventCommand(
   i: Interaction,
-): { ok: true; command: EventCommand } | { ok: false; error: string } {
+): { ok: true; command: EventCommand } | { ok: false; error: string; problem: CommandProblem } {
   if (i.type !== InteractionType.APPLICATION_COMMAND || i.data?.name !== 'event')
-    return { ok: false, error: 'unknown command' };
+    return { ok: false, error: 'unknown command', problem: 'unknown' };
   const sub = i.data.options?.[0];
-  if (sub?.type !== 1) return { ok: false, error: 'choose list, status or report' };
+  if (sub?.type !== 1) return { ok: false, error: 'choose list, status or report', problem: 'choose' };
   const opt = (name: string) => {
     const v = sub.options?.find((o) => o.name === name)?.value;
     return typeof v === 'string' ? v.trim() : undefined;
   };
   if (sub.name === 'list') return { ok: true, command: { name: 'list' } };
   const slug = opt('slug');
-  if (!slug) return { ok: false, error: 'slug is required' };
+  if (!slug) return { ok: false, error: 'slug is required', problem: 'slug' };
   if (sub.name === 'status') return { ok: true, command: { name: 'status', slug } };
   if (sub.name === 'report') {
     const from = opt('from');
@@ -230,11 +289,12 @@ export function readEventCommand(
       ['to', to],
     ] as const)
       if (!v || !DATE.test(v) || Number.isNaN(Date.parse(v)))
-        return { ok: false, error: `${k} must be YYYY-MM-DD` };
-    if ((from as string) > (to as string)) return { ok: false, error: 'from must not be after to' };
+        return { ok: false, error: `${k} must be YYYY-MM-DD`, problem: k };
+    if ((from as string) > (to as string))
+      return { ok: false, error: 'from must not be after to', problem: 'order' };
     return { ok: true, command: { name: 'report', slug, from: from as string, to: to as string } };
   }
-  return { ok: false, error: `unknown subcommand ${sub.name}` };
+  return { ok: false, error: `unknown subcommand ${sub.name}`, problem: 'choose' };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,7 +351,7 @@ async function call(
   const { body, headers } =
     method === 'PUT'
       ? { body: JSON.stringify(message), headers: { 'content-type': 'application/json' } }
-      : encode(message as MessageData, opts.files);
+      : encode(fitMessage(message as MessageData), opts.files);
   const { res, text } = await http.request(url, {
     method,
     body,
@@ -327,7 +387,7 @@ export async function sendFollowup(
   opts: SendOptions = {},
 ): Promise<unknown> {
   const url = joinUrl(opts.baseUrl ?? DISCORD_API, `/webhooks/${enc(applicationId)}/${enc(token)}`);
-  return call(opts.http ?? sharedHttp, 'POST', url, 'the follow-up', withNoMentions(message), { files });
+  return call(opts.http ?? sharedHttp, 'POST', url, 'the follow-up', message, { files });
 }
 
 /** Replaces the "thinking…" of a deferred answer: `PATCH …/messages/@original`. */
@@ -342,17 +402,10 @@ export async function editOriginalResponse(
     opts.baseUrl ?? DISCORD_API,
     `/webhooks/${enc(applicationId)}/${enc(token)}/messages/@original`,
   );
-  return call(
-    opts.http ?? sharedHttp,
-    'PATCH',
-    url,
-    'the edit of the original response',
-    withNoMentions(message),
-    {
-      files,
-      idempotent: true,
-    },
-  );
+  return call(opts.http ?? sharedHttp, 'PATCH', url, 'the edit of the original response', message, {
+    files,
+    idempotent: true,
+  });
 }
 
 /**
@@ -366,11 +419,9 @@ export async function postWebhook(
 ): Promise<unknown> {
   if (!message.content && !message.embeds?.length && !opts.files?.length)
     throw new DiscordError('rejected', 'a webhook message needs content, embeds or a file');
-  if (message.content && message.content.length > 2000)
-    throw new DiscordError('rejected', 'a webhook message is at most 2000 characters');
   const url = new URL(webhookUrl);
   if (opts.wait) url.searchParams.set('wait', 'true');
-  return call(opts.http ?? sharedHttp, 'POST', url.toString(), 'the webhook post', withNoMentions(message), {
+  return call(opts.http ?? sharedHttp, 'POST', url.toString(), 'the webhook post', message, {
     files: opts.files,
   });
 }
@@ -400,7 +451,6 @@ export async function registerCommands(
 }
 
 const enc = encodeURIComponent;
-const withNoMentions = (m: MessageData): MessageData => ({ allowed_mentions: { parse: [] }, ...m });
 
 // ---------------------------------------------------------------------------------------------
 // Announcements
@@ -423,10 +473,9 @@ export function announcement(input: {
   total: number;
   eventName?: string;
 }): MessageData {
-  const who = input.name ? escapeMarkdown(maskName(input.name)) : 'Someone';
-  const what =
-    escapeMarkdown(input.ticketName) + (input.quantity && input.quantity > 1 ? ` ×${input.quantity}` : '');
-  const where = input.eventName ? ` for ${escapeMarkdown(input.eventName)}` : '';
+  const who = input.name ? quoted(maskName(input.name)) : 'Someone';
+  const what = quoted(input.ticketName) + (input.quantity && input.quantity > 1 ? ` ×${input.quantity}` : '');
+  const where = input.eventName ? ` for ${quoted(input.eventName, 200)}` : '';
   return {
     content: `🎉 ${who} registered${where} (${what}). Total: ${input.total.toLocaleString('en-US')}`,
     allowed_mentions: { parse: [] },
