@@ -202,7 +202,7 @@ describe.each(backends)('the registration API with hostile templates on %s', (ba
       const l = await org.api.get<{ attendees: Att[] }>(`/api/registration/events/${id}/attendees`);
       const m = l.body.data!.attendees[0]?.actions.find((a) => a.action === 'mail');
       return m?.status === 'failed' ? m : undefined;
-    });
+    }, 90_000);
     expect(mail.lastError).toMatch(/no longer run/);
     expect(existsSync(marker)).toBe(false);
     // Only the ticket module's own mail reached the buyer: no welcome mail, no template text.
@@ -210,12 +210,14 @@ describe.each(backends)('the registration API with hostile templates on %s', (ba
     expect(toBuyer.filter((m) => /^Hi /.test(m.parsed.subject ?? ''))).toHaveLength(0);
     for (const m of toBuyer) expect(String(m.parsed.html)).not.toContain('<%');
     // The event saved with Liquid above follows the same sales: its welcome mail did go out.
-    await eventually(async () =>
-      smtp.messages.some(
-        (m) => JSON.stringify(m.parsed.to).includes(buyer.email) && /^Hello /.test(m.parsed.subject ?? ''),
-      ),
+    await eventually(
+      async () =>
+        smtp.messages.some(
+          (m) => JSON.stringify(m.parsed.to).includes(buyer.email) && /^Hello /.test(m.parsed.subject ?? ''),
+        ),
+      90_000,
     );
     // The app still works: the queue goes on.
     expect((await org.api.get('/api/registration/events')).status).toBe(200);
-  });
+  }, 240_000);
 });
