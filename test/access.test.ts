@@ -79,6 +79,12 @@ describe.each(backends)('ids of another user on %s', (backend) => {
       passengers: { adult: 1 },
     });
     ids.watch = w.body.data!.watch.id;
+    // A's booking confirmation in the built-in mailbox.
+    const mail = await eventually(async () => {
+      const l = await a.api.get<{ messages: { id: number }[] }>('/api/mailbox');
+      return l.body.data?.messages[0];
+    }, 60_000);
+    ids.mail = String(mail.id);
     for (const [k, v] of Object.entries(ids)) expect(v, k).toBeTruthy();
   }, 240_000);
 
