@@ -127,7 +127,40 @@ describe.each(backends)('ids of another user on %s', (backend) => {
     });
     expect(moved.status).toBe(404);
     expect(JSON.stringify(moved.body.data)).toContain('body.ticketsEventId');
-  });
+
+    // A row saved before this check (B's, following A's event) no longer receives A's buyers.
+    const ev = await createEvent(a.api);
+    const legacy = crypto.randomUUID();
+    const db = env.t.y.ctx.database;
+    const bId = (await db.raw('select id from users where email = $1', [b.email])).rows[0].id;
+    await db.raw(
+      `insert into registration_events (id, slug, name, organizer_id, source, settings, webhook_secret)
+       values ($1, $2, 'legacy', $3, 'tickets', $4::jsonb, $5)`,
+      [legacy, `legacy-${backend}`, bId, JSON.stringify({ ticketsEventId: ev.id }), crypto.randomUUID()],
+    );
+    const aReg = await a.api.post<{ event: { id: string } }>('/api/registration/events', {
+      slug: `own-${backend}`,
+      name: 'own',
+      source: 'tickets',
+      ticketsEventId: ev.id,
+    });
+    const buyer = await login(env.t);
+    const bought = await buyer.api.post('/api/reservations', {
+      ticketTypeId: ev.showtimes[0].ticketTypes[0].id,
+      quantity: 1,
+    });
+    expect(bought.status).toBe(201);
+    await eventually(async () => {
+      const l = await a.api.get<{ total: number }>(
+        `/api/registration/events/${aReg.body.data!.event.id}/attendees`,
+      );
+      return l.body.data!.total === 1;
+    }, 90_000);
+    const seen = await db.raw('select count(*)::int as n from registration_attendees where event_id = $1', [
+      legacy,
+    ]);
+    expect(seen.rows[0].n).toBe(0);
+  }, 180_000);
 
   it('every route taking one of A’s ids answers B like a missing id, with no side effect', async () => {
     const missing = {
