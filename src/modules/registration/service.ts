@@ -3,7 +3,8 @@ import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { selectRows, sqlState, type Tx } from '../../platform/db.ts';
-import { AppError, conflict, forbidden, invalidField, notFound } from '../../platform/errors.ts';
+import { AppError, conflict, invalidField, notFound } from '../../platform/errors.ts';
+import { users } from '../../platform/schema.ts';
 import { zonedParts } from '../../platform/time.ts';
 import type { Tickets } from '../tickets/index.ts';
 import { announcement, postWebhook } from './actions/discord.ts';
@@ -174,11 +175,13 @@ export class Registration {
     return ev;
   }
 
-  /** The event, if the actor organises it; admins may act on every event. */
+  /**
+   * The event, if the actor organises it; admins may act on every event. Someone else's event is
+   * answered like a missing one, so ids cannot be probed.
+   */
   async owned(actor: User, id: string): Promise<EventRow> {
     const ev = await this.eventById(id);
-    if (actor.role !== 'admin' && ev.organizerId !== actor.id)
-      throw forbidden('you do not organise this registration event');
+    if (actor.role !== 'admin' && ev.organizerId !== actor.id) throw notFound('registration event');
     return ev;
   }
 
@@ -265,12 +268,22 @@ export class Registration {
   }
 
   /** Checks the source answers with these credentials, so a wrong token is a clear 422 now, not a failed poll later. */
-  private async checkSource(input: EventInput, settings: RegistrationSettings, secrets: RegistrationSecrets) {
+  private async checkSource(
+    actor: User,
+    input: EventInput,
+    settings: RegistrationSettings,
+    secrets: RegistrationSecrets,
+  ) {
     if (input.source === 'tickets') {
+      // Only the actor's own ticket events (admins: any): following one shows its buyers.
       try {
-        await this.tickets.getEvent(settings.ticketsEventId as string);
-      } catch {
-        throw invalidField('body.ticketsEventId', 'no such yeyak event');
+        await this.tickets.ownedEvent(actor, settings.ticketsEventId as string);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status !== 404) throw err;
+        const path = 'body.ticketsEventId';
+        throw new AppError(404, `${path}: no such yeyak event`, {
+          errors: [{ path, message: 'no such yeyak event' }],
+        });
       }
       return;
     }
@@ -302,7 +315,7 @@ export class Registration {
 
   async create(actor: User, input: EventInput): Promise<EventRow> {
     const { settings, secrets } = this.merge(input);
-    await this.checkSource(input, settings, secrets);
+    await this.checkSource(actor, input, settings, secrets);
     const id = crypto.randomUUID();
     try {
       const [ev] = await this.db
@@ -345,7 +358,7 @@ export class Registration {
       stableJson(settings.kktix ?? null) !== stableJson(ev.settings.kktix ?? null) ||
       Boolean(input.kktix?.token) ||
       settings.ticketsEventId !== ev.settings.ticketsEventId;
-    if (sourceChanged) await this.checkSource(input, settings, secrets);
+    if (sourceChanged) await this.checkSource(actor, input, settings, secrets);
     try {
       const [row] = await this.db
         .update(registrationEvents)
@@ -701,13 +714,18 @@ export class Registration {
   async onReservation(topic: string, payload: Record<string, unknown>) {
     const r = await this.tickets.reservationById(Number(payload.reservationId));
     if (!r) return;
+    const owner = (await this.tickets.getEvent(r.eventId)).organizerId;
+    // Only registrations of the event's own organiser (or an admin) see its buyers, rows saved
+    // before that was checked at creation included.
     const followers = await this.db
       .select({ id: registrationEvents.id })
       .from(registrationEvents)
+      .innerJoin(users, eq(users.id, registrationEvents.organizerId))
       .where(
         and(
           eq(registrationEvents.source, 'tickets'),
           sql`${registrationEvents.settings}->>'ticketsEventId' = ${r.eventId}`,
+          or(eq(registrationEvents.organizerId, owner), eq(users.role, 'admin')),
         ),
       );
     const active = topic === 'reservation.confirmed' && !r.deleted;

@@ -3,7 +3,7 @@ import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import type { Executor, Tx } from '../../platform/db.ts';
 import { selectRows, sqlState } from '../../platform/db.ts';
-import { AppError, conflict, forbidden, invalidField, notFound } from '../../platform/errors.ts';
+import { AppError, conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { emit } from '../../platform/events/outbox.ts';
 import { isValidTimeZone, zonedParts, zonedToInstant } from '../../platform/time.ts';
 import { freeCheckout, type PaymentProvider } from './payments.ts';
@@ -341,12 +341,16 @@ export class Tickets {
       }));
   }
 
-  /** The event, if the actor organises it (admins may act on every event). */
+  /**
+   * The event, if the actor organises it (admins may act on every event). Every route and module that
+   * takes an event id on an organiser's behalf goes through here. Someone else's event is answered
+   * like a missing one, so ids cannot be probed.
+   */
   async ownedEvent(actor: User, eventId: string) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(eventId))
+      throw notFound('event');
     const [e] = await this.ctx.database.db.select().from(events).where(eq(events.id, eventId));
-    if (!e) throw notFound('event');
-    if (actor.role !== 'admin' && e.organizerId !== actor.id)
-      throw forbidden('you do not organise this event');
+    if (!e || (actor.role !== 'admin' && e.organizerId !== actor.id)) throw notFound('event');
     return e;
   }
 
@@ -753,7 +757,12 @@ export class Tickets {
       throw new AppError(422, 'not a valid yeyak ticket (forged or damaged code)', { result: 'invalid' });
     const view = await this.reservationById(reservationId);
     if (!view) throw new AppError(422, 'no such ticket', { result: 'invalid' });
-    await this.ownedEvent(staff, view.eventId);
+    // Another organiser's ticket is answered like a missing one.
+    await this.ownedEvent(staff, view.eventId).catch((err) => {
+      throw err instanceof AppError && err.status === 404
+        ? new AppError(422, 'no such ticket', { result: 'invalid' })
+        : err;
+    });
     if (eventId && eventId !== view.eventId) {
       throw new AppError(409, `this ticket is for another event: ${view.eventTitle}`, {
         result: 'other-event',

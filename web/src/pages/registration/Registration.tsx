@@ -12,7 +12,7 @@ type Settings = {
   venueLink?: string;
   timezone?: string;
   gather?: { enabled: boolean; baseUrl?: string; spaceId?: string; allowRemoval?: boolean };
-  mail?: { enabled: boolean; subject?: string; template?: string };
+  mail?: { enabled: boolean; subject?: string; template?: string; needsAttention?: string };
   discord?: { enabled: boolean };
   bigquery?: BigQuerySettings;
 };
@@ -351,8 +351,13 @@ function SettingsForm({ event, onSaved }: { event?: RegEvent; onSaved: (ev: RegE
       {check('mail', 'mail')}
       {f.mail && (
         <>
+          {event?.settings.mail?.needsAttention && (
+            <div className="alert alert-error" role="alert" data-testid="reg-mail-attention">
+              {t('mailNeedsAttention')}
+            </div>
+          )}
           {text('mailSubject', 'mailSubject', { path: 'mail.subject' })}
-          <Field label={t('mailTemplate')} error={err('mail.template')}>
+          <Field label={t('mailTemplate')} error={err('mail.template')} hint={t('mailTemplateHint')}>
             <textarea
               name="mailTemplate"
               rows={5}

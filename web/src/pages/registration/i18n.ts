@@ -33,8 +33,12 @@ const en = {
   gatherBase: 'Gather API URL (optional)',
   gatherRemoval: 'Remove refunded guests (rewrites the whole list)',
   mail: 'Welcome e-mail',
-  mailSubject: 'Subject (Eta template)',
-  mailTemplate: 'Body (Eta template: it.name, it.eventName, it.ticketName, it.date, it.venueLink)',
+  mailSubject: 'Subject (Liquid template)',
+  mailTemplate: 'Body (Liquid template, HTML)',
+  mailTemplateHint:
+    'Liquid: {{ name }} shows a value; {% if venueLink %}…{% endif %} shows a part only when it is set (also unless, case, comment, raw). Variables: name, email, eventName, slug, ticketName, quantity, venueLink, date. Filters: upcase, downcase, capitalize, default, truncate, replace, append, prepend, strip … No loops, no includes.',
+  mailNeedsAttention:
+    'This welcome mail was written for the old template engine and contains code, which is no longer run. No welcome mail is sent until you rewrite it with Liquid variables such as {{ name }} and save.',
   discord: 'Discord announcement (masked name, ticket type, running total)',
   discordHook: 'Discord webhook URL',
   discordGuild: 'Discord server id for the /event bot',
@@ -137,8 +141,12 @@ const ko: Record<RegKey, string> = {
   gatherBase: 'Gather API URL (선택)',
   gatherRemoval: '환불한 게스트 삭제 (목록 전체를 다시 씀)',
   mail: '환영 메일',
-  mailSubject: '제목 (Eta 템플릿)',
-  mailTemplate: '본문 (Eta 템플릿: it.name, it.eventName, it.ticketName, it.date, it.venueLink)',
+  mailSubject: '제목 (Liquid 템플릿)',
+  mailTemplate: '본문 (Liquid 템플릿, HTML)',
+  mailTemplateHint:
+    'Liquid: {{ name }} 은 값을 넣고, {% if venueLink %}…{% endif %} 는 값이 있을 때만 그 부분을 넣습니다 (unless, case, comment, raw 도 가능). 변수: name, email, eventName, slug, ticketName, quantity, venueLink, date. 필터: upcase, downcase, capitalize, default, truncate, replace, append, prepend, strip … 반복문과 include 는 쓸 수 없습니다.',
+  mailNeedsAttention:
+    '이 환영 메일은 예전 템플릿 엔진용으로 작성되어 코드가 들어 있고, 그 코드는 더 이상 실행되지 않습니다. {{ name }} 같은 Liquid 변수로 다시 써서 저장할 때까지 환영 메일을 보내지 않습니다.',
   discord: 'Discord 알림 (가린 이름, 권종, 누적 인원)',
   discordHook: 'Discord 웹훅 URL',
   discordGuild: '/event 봇을 쓸 Discord 서버 ID',
@@ -239,8 +247,12 @@ const zh: Record<RegKey, string> = {
   gatherBase: 'Gather API 網址（選填）',
   gatherRemoval: '移除已退票來賓（會覆寫整份名單）',
   mail: '歡迎信',
-  mailSubject: '主旨（Eta 範本）',
-  mailTemplate: '內文（Eta 範本：it.name、it.eventName、it.ticketName、it.date、it.venueLink）',
+  mailSubject: '主旨（Liquid 範本）',
+  mailTemplate: '內文（Liquid 範本，HTML）',
+  mailTemplateHint:
+    'Liquid：{{ name }} 顯示一個值；{% if venueLink %}…{% endif %} 只在有值時顯示該段（也可用 unless、case、comment、raw）。變數：name, email, eventName, slug, ticketName, quantity, venueLink, date。篩選器：upcase、downcase、capitalize、default、truncate、replace、append、prepend、strip …… 不支援迴圈與 include。',
+  mailNeedsAttention:
+    '這封歡迎信是為舊的範本引擎寫的，裡面含有程式碼，而程式碼已不再執行。在您改用 {{ name }} 等 Liquid 變數重寫並儲存之前，不會寄出歡迎信。',
   discord: 'Discord 通知（遮蔽姓名、票種、累計人數）',
   discordHook: 'Discord Webhook 網址',
   discordGuild: '/event 機器人使用的 Discord 伺服器 ID',
