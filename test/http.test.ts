@@ -147,6 +147,28 @@ describe.each(backends)('HTTP layer on %s', (backend) => {
     expect(paths(res.body)).toEqual(['body.kktix.baseUrl']);
   });
 
+  it('sends the security headers on API, static, docs and error answers', async () => {
+    const answers = {
+      api: await fetch(`${t.url}/api/events`),
+      notFound: await fetch(`${t.url}/api/nothing`),
+      badUrl: await fetch(`${t.url}/api/events/%ff`),
+      badInput: await fetch(`${t.url}/api/events/a%00`),
+      docs: await fetch(`${t.url}/docs/static/index.html`),
+      docsAsset: await fetch(`${t.url}/docs/static/swagger-ui.css`),
+    };
+    for (const [name, res] of Object.entries(answers)) {
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, name).toContain("script-src 'self'");
+      expect(csp, name).not.toMatch(/script-src[^;]*unsafe-inline/);
+      expect(csp, name).toContain("frame-ancestors 'none'");
+      expect(csp, name).toContain("img-src 'self' data:");
+      expect(res.headers.get('x-content-type-options'), name).toBe('nosniff');
+      expect(res.headers.get('x-frame-options'), name).toBe('DENY');
+      expect(res.headers.get('referrer-policy'), name).toBe('no-referrer');
+    }
+    expect(answers.docs.status).toBe(200);
+  });
+
   it('still serves the client its ordinary answers', async () => {
     const api = client(t.url);
     expect((await api.get('/api/events')).status).toBe(200);
