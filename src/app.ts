@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { publicDemoAccounts, seedDemo } from './demo.ts';
 import { railModule } from './modules/rail/index.ts';
 import { registrationModule } from './modules/registration/index.ts';
@@ -16,6 +16,7 @@ import { OutboxRelay } from './platform/events/relay.ts';
 import type { Broker, Consumer } from './platform/events/types.ts';
 import { type App, createHttp, envelope } from './platform/http/app.ts';
 import { Jobs } from './platform/jobs.ts';
+import { logSafeError, scrubQueryParams } from './platform/log.ts';
 import { Mailbox } from './platform/mail/mailbox.ts';
 import { Mailer } from './platform/mail/mailer.ts';
 import { mailboxRoutes } from './platform/mail/routes.ts';
@@ -35,9 +36,12 @@ export type YeyakOptions = {
 
 export type Yeyak = Awaited<ReturnType<typeof createYeyak>>;
 
-export function createLogger(level: Config['logLevel']): Logger {
-  return pino({
+export function createLogger(level: Config['logLevel'], destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
     level,
+    // A failed statement is logged as SQL text, SQLSTATE and constraint only (see dbErrorForLog).
+    serializers: { err: logSafeError },
+    formatters: { log: scrubQueryParams },
     redact: {
       paths: [
         'req.headers.authorization',
@@ -54,7 +58,8 @@ export function createLogger(level: Config['logLevel']): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Builds the whole service from configuration: database, jobs, events, mail, modules, HTTP. */

@@ -1,5 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, client, login, startApp, type TestApp } from './helpers.ts';
+import { createLogger } from '../src/app.ts';
+import { errorText, openDatabase } from '../src/platform/db.ts';
+import { createHttp } from '../src/platform/http/app.ts';
+import { backends, client, createEvent, login, startApp, type TestApp } from './helpers.ts';
 
 type Envelope = {
   code: number;
@@ -33,6 +38,7 @@ describe.each(backends)('HTTP layer on %s', (backend) => {
     organizer = (await login(t, 'organizer')).token;
   });
   afterAll(async () => t?.stop());
+  const ticketsEvent = async () => (await createEvent(client(t.url, organizer))).id;
 
   it('refuses a NUL in params, querystring and body with a 400 naming the field', async () => {
     const param = await call(t, 'GET', '/api/events/a%00b');
@@ -90,8 +96,117 @@ describe.each(backends)('HTTP layer on %s', (backend) => {
     expect(wrong.headers.get('allow')).toContain('POST');
   });
 
+  it('names the field in parser errors and in cross-field checks', async () => {
+    const badJson = await call(t, 'POST', '/api/auth/login', '{"email":');
+    expect(badJson.status).toBe(400);
+    expect(paths(badJson.body)).toEqual(['body']);
+
+    const created = await call(
+      t,
+      'POST',
+      '/api/registration/events',
+      JSON.stringify({ slug: 'range-1', name: 'r', source: 'tickets', ticketsEventId: await ticketsEvent() }),
+      organizer,
+    );
+    expect(created.status).toBe(201);
+    const id = (created.body.data as unknown as { event: { id: string } }).event.id;
+    const oneDate = await call(
+      t,
+      'GET',
+      `/api/registration/events/${id}/sales?from=2026-01-01`,
+      undefined,
+      organizer,
+    );
+    expect(oneDate.status).toBe(400);
+    expect(paths(oneDate.body)).toEqual(['querystring.from', 'querystring.to']);
+    const badDate = await call(
+      t,
+      'GET',
+      `/api/registration/events/${id}/report.csv?from=2026-13-01&to=2026-01-02`,
+      undefined,
+      organizer,
+    );
+    expect(badDate.status).toBe(400);
+    expect(paths(badDate.body)).toEqual(['querystring.from']);
+  });
+
+  it('answers an unreachable KKTIX with a 502 naming the URL the organiser typed', async () => {
+    const res = await call(
+      t,
+      'POST',
+      '/api/registration/events',
+      JSON.stringify({
+        slug: 'down-1',
+        name: 'down',
+        source: 'kktix',
+        kktix: { baseUrl: 'http://127.0.0.1:9', eventId: '1', token: 'token-12345678' },
+      }),
+      organizer,
+    );
+    expect(res.status).toBe(502);
+    expect(paths(res.body)).toEqual(['body.kktix.baseUrl']);
+  });
+
+  it('sends the security headers on API, static, docs and error answers', async () => {
+    const answers = {
+      api: await fetch(`${t.url}/api/events`),
+      notFound: await fetch(`${t.url}/api/nothing`),
+      badUrl: await fetch(`${t.url}/api/events/%ff`),
+      badInput: await fetch(`${t.url}/api/events/a%00`),
+      docs: await fetch(`${t.url}/docs/static/index.html`),
+      docsAsset: await fetch(`${t.url}/docs/static/swagger-ui.css`),
+    };
+    for (const [name, res] of Object.entries(answers)) {
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, name).toContain("script-src 'self'");
+      expect(csp, name).not.toMatch(/script-src[^;]*unsafe-inline/);
+      expect(csp, name).toContain("frame-ancestors 'none'");
+      expect(csp, name).toContain("img-src 'self' data:");
+      expect(res.headers.get('x-content-type-options'), name).toBe('nosniff');
+      expect(res.headers.get('x-frame-options'), name).toBe('DENY');
+      expect(res.headers.get('referrer-policy'), name).toBe('no-referrer');
+    }
+    expect(answers.docs.status).toBe(200);
+  });
+
   it('still serves the client its ordinary answers', async () => {
     const api = client(t.url);
     expect((await api.get('/api/events')).status).toBe(200);
+  });
+});
+
+describe.each(backends)('error logs on %s', (backend) => {
+  it('log a failed statement as SQL text, SQLSTATE and constraint, never its parameters', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => lines.push(line) });
+    const database = await openDatabase({
+      dataDir: 'memory://',
+      databaseUrl: backend === 'postgres' ? process.env.DATABASE_URL : undefined,
+    });
+    const app = await createHttp({ logger, bodyLimit: 1_000_000, serveWeb: false });
+    const secretValue = `scrypt$16384$8$1$${randomBytes(12).toString('hex')}`;
+    app.get('/boom', async () => {
+      await database.db.execute(sql`select ${secretValue}::int as n`);
+      return {};
+    });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/boom' });
+      expect(res.statusCode).toBe(500);
+      expect(res.json()).toEqual({ code: 500, description: 'internal error' });
+      expect(res.body).not.toContain(secretValue);
+      // Consumers log the error text as a string; it is cut before the parameters too.
+      const err = await database.db.execute(sql`select ${secretValue}::int as n`).catch((e: unknown) => e);
+      logger.warn({ err: (err as Error).message }, 'consumer failed');
+      expect(errorText(err)).not.toContain(secretValue);
+      const log = lines.join('');
+      expect(log).toContain('unhandled error');
+      expect(log).toContain('22P02');
+      expect(log).toContain('::int as n');
+      expect(log).toContain('consumer failed');
+      expect(log).not.toContain(secretValue);
+    } finally {
+      await app.close();
+      await database.close();
+    }
   });
 });

@@ -197,3 +197,38 @@ export async function selectRows<T = Record<string, unknown>>(exec: Executor, qu
   const result = (await exec.execute(query)) as unknown as { rows: T[] };
   return result.rows;
 }
+
+/**
+ * What a log may say about a failed statement: its SQL text (with $n placeholders), SQLSTATE and
+ * constraint. Never the parameters (password hashes, sealed secrets) nor the server's message, which
+ * can quote a value (`invalid input syntax for type integer: "…"`). Undefined for other errors.
+ */
+export function dbErrorForLog(
+  err: unknown,
+): { type: string; message: string; sql?: string; sqlState?: string; constraint?: string } | undefined {
+  let sqlText: string | undefined;
+  let e: unknown = err;
+  for (let i = 0; i < 4 && e && typeof e === 'object'; i++) {
+    const q = (e as { query?: unknown }).query;
+    if (typeof q === 'string' && !sqlText) sqlText = q;
+    e = (e as { cause?: unknown }).cause;
+  }
+  const state = sqlState(err);
+  const isDrizzle = err instanceof Error && err.message.startsWith('Failed query:');
+  if (!state && !sqlText && !isDrizzle) return undefined;
+  const constraint = constraintName(err);
+  return {
+    type: (err as Error)?.name ?? 'DatabaseError',
+    message: `database error${state ? ` ${state}` : ''}${constraint ? ` (${constraint})` : ''}`,
+    ...(sqlText ? { sql: sqlText.slice(0, 2000) } : {}),
+    ...(state ? { sqlState: state } : {}),
+    ...(constraint ? { constraint } : {}),
+  };
+}
+
+/** A log-safe one-line text for any error (for places that log or store `err.message`). */
+export function errorText(err: unknown): string {
+  const db = dbErrorForLog(err);
+  if (db) return db.sql ? `${db.message}: ${db.sql.slice(0, 300)}` : db.message;
+  return err instanceof Error ? err.message : String(err);
+}

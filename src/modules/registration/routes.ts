@@ -2,7 +2,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Auth } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
-import { notFound } from '../../platform/errors.ts';
+import { badRequest, notFound } from '../../platform/errors.ts';
 import { type App, envelope, ok } from '../../platform/http/app.ts';
 import { toCsv, toNdjson } from './deidentify.ts';
 import {
@@ -229,8 +229,14 @@ export function registrationRoutes(app: App, ctx: Context, auth: Auth, reg: Regi
     async (req, reply) => {
       const ev = await reg.owned(await auth.require(req, organizer), req.params.id);
       const { from, to } = req.query;
-      if ((from && !to) || (!from && to)) return envelope(reply, 400, 'give both from and to, or neither');
-      if (from && to) checkRange(from, to);
+      if ((from && !to) || (!from && to)) {
+        const message = 'give both from and to, or neither';
+        throw badRequest(message, [
+          { path: 'querystring.from', message },
+          { path: 'querystring.to', message },
+        ]);
+      }
+      if (from && to) checkRange(from, to, 'querystring');
       return ok(reply, { sales: await reg.sales(ev, from && to ? { from, to } : undefined) });
     },
   );
@@ -248,6 +254,7 @@ export function registrationRoutes(app: App, ctx: Context, auth: Auth, reg: Regi
     },
     async (req, reply) => {
       const ev = await reg.owned(await auth.require(req, organizer), req.params.id);
+      checkRange(req.query.from, req.query.to, 'querystring');
       const csv = await reg.reportCsv(ev, req.query.from, req.query.to);
       reply.header(
         'content-disposition',

@@ -291,9 +291,17 @@ export class Registration {
     try {
       await client.listAttendanceBooks(settings.kktix?.eventId as string);
     } catch (err) {
-      if (err instanceof KktixError) {
-        const path = err.reason === 'unauthorized' ? 'body.kktix.token' : 'body.kktix';
-        throw new AppError(422, `${path}: ${err.message}`, {
+      // Http throws a plain UpstreamError when KKTIX cannot be reached at all: that is the base URL
+      // the organiser typed, named like any other field (502: the fault is over there, not in the input).
+      if (err instanceof KktixError || err instanceof UpstreamError) {
+        const unreachable = err.reason === 'unavailable';
+        const path =
+          err.reason === 'unauthorized'
+            ? 'body.kktix.token'
+            : unreachable
+              ? 'body.kktix.baseUrl'
+              : 'body.kktix';
+        throw new AppError(unreachable ? 502 : 422, `${path}: ${err.message}`, {
           errors: [{ path, message: err.message }],
           reason: err.reason,
         });
@@ -1235,10 +1243,12 @@ function mailField(path: string, source: string, kind: 'html' | 'text'): string 
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export function checkRange(from: string, to: string) {
+/** `where` prefixes the field names (`querystring` for a route) so the answer names the right place. */
+export function checkRange(from: string, to: string, where = '') {
+  const at = (k: string) => (where ? `${where}.${k}` : k);
   for (const [k, v] of [
-    ['from', from],
-    ['to', to],
+    [at('from'), from],
+    [at('to'), to],
   ] as const)
     if (
       !DATE.test(v) ||
@@ -1246,10 +1256,10 @@ export function checkRange(from: string, to: string) {
       new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v
     )
       throw invalidField(k, 'must be a date YYYY-MM-DD');
-  if (from > to) throw invalidField('to', 'must not be before from');
+  if (from > to) throw invalidField(at('to'), 'must not be before from');
   const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
   if (days > MAX_REPORT_DAYS)
-    throw invalidField('to', `the range is ${days} days; at most ${MAX_REPORT_DAYS}`);
+    throw invalidField(at('to'), `the range is ${days} days; at most ${MAX_REPORT_DAYS}`);
 }
 
 export function daysBetween(from: string, to: string): string[] {

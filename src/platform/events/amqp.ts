@@ -1,5 +1,6 @@
 import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
+import { errorText } from '../db.ts';
 import { type Broker, type Consumer, type DomainEvent, RetryLater, retryDelayMs } from './types.ts';
 
 const RETRY_LEVELS = 5;
@@ -165,7 +166,7 @@ export class AmqpBroker implements Broker {
       return;
     } catch (err) {
       const later = err instanceof RetryLater;
-      const message = (err as Error).message ?? String(err);
+      const message = errorText(err);
       const nextAttempt = later ? attempt : attempt + 1;
       try {
         if (!later && nextAttempt > this.opts.maxAttempts) {

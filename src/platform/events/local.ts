@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { errorText } from '../db.ts';
 import type { Jobs } from '../jobs.ts';
 import { type Broker, type Consumer, type DomainEvent, RetryLater, topicMatches } from './types.ts';
 
@@ -30,7 +31,7 @@ export class LocalBroker implements Broker {
             await c.handle(event);
           } catch (err) {
             if (!(err instanceof RetryLater)) {
-              const message = (err as Error).message;
+              const message = errorText(err);
               this.log.warn(
                 { err: message, consumer: c.name, event: event.id },
                 'consumer failed; will retry',

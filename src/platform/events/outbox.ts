@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db.ts';
+import { errorText } from '../db.ts';
 import { eventDeliveries, outbox } from '../schema.ts';
 import { RetryLater } from './types.ts';
 
@@ -47,7 +48,7 @@ export async function once(
       .update(eventDeliveries)
       .set({
         status: 'failed',
-        lastError: String((err as Error).message ?? err).slice(0, 500),
+        lastError: errorText(err).slice(0, 500),
         claimedAt: sql`now()`,
       })
       .where(and(eq(eventDeliveries.consumer, consumer), eq(eventDeliveries.eventId, eventId)));

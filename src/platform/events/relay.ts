@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { type Database, selectRows } from '../db.ts';
+import { type Database, errorText, selectRows } from '../db.ts';
 import type { Broker, DomainEvent } from './types.ts';
 
 type OutboxRow = {
@@ -63,7 +63,7 @@ export class OutboxRelay {
       this.lastError = undefined;
     } catch (err) {
       this.failures++;
-      this.lastError = (err as Error).message;
+      this.lastError = errorText(err);
       if (this.failures === 1 || this.failures % 20 === 0) {
         this.log.warn({ err: this.lastError }, 'outbox relay could not publish; will retry');
       }

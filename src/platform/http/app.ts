@@ -15,6 +15,7 @@ import {
 import type { Logger } from 'pino';
 import { constraintName, sqlState } from '../db.ts';
 import { AppError, badRequest, type FieldError } from '../errors.ts';
+import { securityHeaders } from './headers.ts';
 import { refuseBadText } from './input.ts';
 import { allowedMethods, routePattern } from './methods.ts';
 
@@ -81,8 +82,9 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
     trustProxy: true,
     // Errors the router meets before any route (a bad %-escape, a path parameter over 100
     // characters) get the envelope too, not Fastify's own body.
-    frameworkErrors: (err, _req, rawReply) => {
+    frameworkErrors: (err, req, rawReply) => {
       const reply = rawReply as FastifyReply;
+      securityHeaders(req.url, reply);
       if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
         return reply.send(
           envelope(reply, 414, 'a path parameter is too long', {
@@ -100,6 +102,9 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRequest', async (req, reply) => {
+    securityHeaders(req.url, reply);
+  });
   // Before the schemas of any route: text the database cannot store is a 400 naming the field.
   app.addHook('preValidation', async (req) => {
     const errors = refuseBadText(req);
@@ -136,8 +141,12 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
       const description =
         err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.name === 'SyntaxError'
           ? 'body is not valid JSON'
-          : (STATUS_TEXT[status] ?? err.message);
-      return reply.send(envelope(reply, status, description));
+          : err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+            ? 'body is empty: send a JSON object'
+            : (STATUS_TEXT[status] ?? err.message);
+      // A 400 from the parser is about the body as a whole: it is the field to name.
+      const data = status === 400 ? { errors: [{ path: 'body', message: description }] } : undefined;
+      return reply.send(envelope(reply, status, description, data));
     }
     req.log.error({ err }, 'unhandled error');
     return reply.send(envelope(reply, 500, 'internal error'));
