@@ -16,6 +16,7 @@ import type { Context } from '../../platform/context.ts';
 import { safeEqual, sha256 } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type App, envelope, ok } from '../../platform/http/app.ts';
+import { guardedFetch } from '../../platform/net/outbound.ts';
 import { RULES, rateLimiter } from '../../platform/ratelimit.ts';
 import { users } from '../../platform/schema.ts';
 import { type Message, sendKakaoEvent } from './notify.ts';
@@ -594,7 +595,8 @@ export class KakaoSkill {
     const answer = await Promise.race([work, tooLong]);
     clearTimeout(timer);
     try {
-      const res = await fetch(url, {
+      // The callback URL comes in the request: it may lead only to public addresses.
+      const res = await guardedFetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(answer),

@@ -69,14 +69,15 @@ function fieldErrors(err: FastifyError & { validationContext?: string }): FieldE
   });
 }
 
-export type HttpOptions = { logger: Logger; bodyLimit: number; serveWeb: boolean };
+export type HttpOptions = { logger: Logger; bodyLimit: number; serveWeb: boolean; trustProxy?: string };
 
 export async function createHttp(opts: HttpOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: opts.bodyLimit,
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: true,
+    // X-Forwarded-For only from these peers: anyone else could pick their own address (and rate limit).
+    trustProxy: opts.trustProxy ?? 'loopback,linklocal,uniquelocal',
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
   // The API speaks JSON only; anything else is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
