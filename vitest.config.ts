@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Adapters tested without an app reach the stand-ins on loopback (see YEYAK_OUTBOUND_ALLOW).
+    env: { YEYAK_OUTBOUND_ALLOW: '127.0.0.1,localhost,[::1]' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

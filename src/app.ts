@@ -20,6 +20,7 @@ import { logSafeError, scrubQueryParams } from './platform/log.ts';
 import { Mailbox } from './platform/mail/mailbox.ts';
 import { Mailer } from './platform/mail/mailer.ts';
 import { mailboxRoutes } from './platform/mail/routes.ts';
+import { setOutboundPolicy } from './platform/net/outbound.ts';
 import { eventDeliveries } from './platform/schema.ts';
 
 export type YeyakOptions = {
@@ -65,6 +66,8 @@ export function createLogger(level: Config['logLevel'], destination?: Destinatio
 /** Builds the whole service from configuration: database, jobs, events, mail, modules, HTTP. */
 export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   const log = opts.logger ?? createLogger(config.logLevel);
+  // Every fetch of a user-supplied URL goes through src/platform/net/outbound.ts with this list.
+  setOutboundPolicy({ allow: config.outboundAllow });
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await database.migrate();
@@ -126,7 +129,12 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
 
   let app: App | undefined;
   if (opts.http !== false) {
-    app = await createHttp({ logger: log, bodyLimit: config.bodyLimit, serveWeb: opts.serveWeb ?? false });
+    app = await createHttp({
+      logger: log,
+      bodyLimit: config.bodyLimit,
+      serveWeb: opts.serveWeb ?? false,
+      trustProxy: config.trustProxy,
+    });
     app.get(
       '/health',
       { schema: { tags: ['platform'], summary: 'Database and broker state' } },

@@ -12,6 +12,9 @@ import { queueNames } from '../src/platform/events/amqp.ts';
 
 export type Backend = 'pglite' | 'postgres';
 
+/** Loopback, where every stand-in of an outside service listens in tests. */
+export const TEST_OUTBOUND_ALLOW = '127.0.0.1,localhost,[::1]';
+
 /** PGlite always; PostgreSQL too when DATABASE_URL is set (CI and the project's machines). */
 export const backends: Backend[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 export const amqpUrl = process.env.AMQP_URL;
@@ -62,7 +65,13 @@ export async function startApp(
     drop = fresh.drop;
   }
   const config = {
-    ...loadConfig({ YEYAK_DEMO: '0', LOG_LEVEL: 'warn', ...opts.env }),
+    // The stand-ins in sims/ listen on loopback, which user-supplied URLs may not reach otherwise.
+    ...loadConfig({
+      YEYAK_DEMO: '0',
+      LOG_LEVEL: 'warn',
+      YEYAK_OUTBOUND_ALLOW: TEST_OUTBOUND_ALLOW,
+      ...opts.env,
+    }),
     dataDir: 'memory://',
     databaseUrl,
     port: 0,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimiter, RULES } from '../src/platform/ratelimit.ts';
 import { backends, client, eventually, login, startApp, type TestApp } from './helpers.ts';
 
+const SKILL_KEY = 'skill-key-0123456789abcdef';
 let seq = 0;
 /** A distinct client address per test (the server trusts X-Forwarded-For, as behind a proxy). */
 const from = () => ({ 'x-forwarded-for': `198.51.100.${++seq}` });
@@ -12,7 +13,7 @@ describe.each(backends)('rate limits on %s', (backend) => {
   const anon = () => client(t.url);
 
   beforeAll(async () => {
-    t = await startApp(backend);
+    t = await startApp(backend, {}, { env: { KAKAO_SKILL_KEY: SKILL_KEY } });
     admin = await login(t, 'admin');
   });
   afterAll(async () => {
@@ -170,6 +171,53 @@ describe.each(backends)('rate limits on %s', (backend) => {
         )
       ).status,
     ).toBe(429);
+  });
+
+  const say = (userKey: string, utterance: string, key: string | null = SKILL_KEY) =>
+    anon().post<never>(`/api/kakao/skill${key === null ? '' : `?key=${key}`}`, {
+      userRequest: { utterance, user: { id: userKey } },
+      action: { params: {} },
+    });
+  const textOf = (body: unknown) => JSON.stringify(body);
+
+  it('gives long Kakao link codes and stops guessing them per chat user and over all users', async () => {
+    const u = await login(t);
+    const code = (await u.api.post<{ code: string }>('/api/rail/kakao/code')).body.data!.code;
+    expect(code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    // The old 6-digit form is not a code any more.
+    expect(textOf((await say('guesser', '연결 123456')).body)).toContain('8자리');
+    const guesser = `guesser-${Date.now()}`;
+    for (let i = 0; i < RULES.kakaoLinkUser.limit; i++)
+      expect(textOf((await say(guesser, `연결 AAAA-AAA${'ABCDE'[i]}`)).body)).toMatch(/틀렸거나 만료/);
+    // Even the right code is refused to this chat user for the window.
+    expect(textOf((await say(guesser, `연결 ${code}`)).body)).toMatch(/너무 많습니다/);
+    // The owner of the code, typed in lower case with a space, gets through (a success gives its attempt back).
+    const ok = await say('the-owner', `연결 ${code.toLowerCase().replace('-', ' ')}`);
+    expect(textOf(ok.body)).toContain('연결했습니다');
+    // A caller inventing a new user id per guess meets the limit over all users.
+    const all = RULES.kakaoLinkAll.limit - RULES.kakaoLinkUser.limit;
+    for (let i = 0; i < all; i++) await say(`forged-${i}`, 'link BBBB-BBBB');
+    expect(textOf((await say('forged-last', 'link BBBB-BBBB')).body)).toMatch(/Too many link attempts/);
+  });
+
+  it('refuses Kakao skill calls outside the demo and sandbox when no key is set', async () => {
+    const kakao = t.y.ctx.config.rail.kakao;
+    const before = { key: kakao.skillKey, demo: t.y.ctx.config.demo, sandbox: t.y.ctx.config.rail.sandbox };
+    try {
+      kakao.skillKey = undefined;
+      t.y.ctx.config.demo = false;
+      t.y.ctx.config.rail.sandbox = false;
+      const refused = await say('someone', '도움말', null);
+      expect(refused.status).toBe(403);
+      expect(refused.body.description).toMatch(/KAKAO_SKILL_KEY/);
+      t.y.ctx.config.rail.sandbox = true;
+      expect((await say('someone', '도움말', null)).status).toBe(200);
+    } finally {
+      kakao.skillKey = before.key;
+      t.y.ctx.config.demo = before.demo;
+      t.y.ctx.config.rail.sandbox = before.sandbox;
+    }
+    expect((await say('someone', '도움말', 'wrong-key-0123456789')).status).toBe(401);
   });
 
   it('shares counters between processes on one database', async () => {

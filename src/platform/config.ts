@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allowListOf } from './net/outbound.ts';
 
 /** Parses "0"/"1"/"true"/"false" the way operators write flags in env files. */
 const flag = z
@@ -41,6 +42,17 @@ const envSchema = z.object({
   HOLD_MINUTES: minutes.default(20),
   WAITLIST_OFFER_MINUTES: minutes.default(60),
   TOKEN_DAYS: z.coerce.number().positive().max(365).default(30),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^[\w.:/,\s-]+$/, 'addresses, CIDR ranges or loopback/linklocal/uniquelocal, comma-separated')
+    .default('loopback,linklocal,uniquelocal'),
+  YEYAK_OUTBOUND_ALLOW: z
+    .string()
+    .regex(
+      /^\s*(\[[0-9a-fA-F:.]+\]|[\w.-]+)(:\d{1,5})?\s*(,\s*(\[[0-9a-fA-F:.]+\]|[\w.-]+)(:\d{1,5})?\s*)*$/,
+      'a comma-separated list of host or host:port (IPv6 in brackets)',
+    )
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   BODY_LIMIT_BYTES: z.coerce
@@ -144,6 +156,10 @@ export type Config = {
   waitlistOfferMinutes: number;
   tokenDays: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Peers whose X-Forwarded-For names the client (reverse proxies). */
+  trustProxy: string;
+  /** Hosts (`host` or `host:port`) user-supplied URLs may reach although private (the stand-ins). */
+  outboundAllow: string[];
   mailMaxAttempts: number;
   bodyLimit: number;
   /** Relay and consumer retry base delay; tests shorten it. */
@@ -189,6 +205,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     waitlistOfferMinutes: e.WAITLIST_OFFER_MINUTES,
     tokenDays: e.TOKEN_DAYS,
     logLevel: e.LOG_LEVEL,
+    outboundAllow: allowListOf(e.YEYAK_OUTBOUND_ALLOW),
+    trustProxy: e.TRUST_PROXY,
     mailMaxAttempts: e.MAIL_MAX_ATTEMPTS,
     bodyLimit: e.BODY_LIMIT_BYTES,
     retryBaseMs: 1000,

@@ -84,7 +84,7 @@ describe.each(backends)('Kakao skill server on %s', (backend) => {
     expect(help.status).toBe(200);
     expect(help.body.version).toBe('2.0');
     for (const command of [
-      '연결 123456',
+      '연결 K7QM-2XPA',
       '조회 ',
       '감시 ',
       '예약 ',
@@ -98,7 +98,7 @@ describe.each(backends)('Kakao skill server on %s', (backend) => {
       expect(textOf(help.body)).toContain(command);
     const en = await say('help');
     for (const command of [
-      'link 123456',
+      'link K7QM-2XPA',
       'search ',
       'watch ',
       'reserve ',
@@ -112,14 +112,14 @@ describe.each(backends)('Kakao skill server on %s', (backend) => {
     expect(textOf(en.body)).not.toMatch(/감시 목록|진행/);
     const unlinked = await say('조회 수서 부산 내일');
     expect(textOf(unlinked.body)).toContain('연결 코드');
-    expect(textOf((await say('my watches')).body)).toContain('link 123456');
+    expect(textOf((await say('my watches')).body)).toContain('link K7QM-2XPA');
   });
 
   it('links a KakaoTalk user with a one-time code from the web', async () => {
-    const wrong = await say('연결 000000');
+    const wrong = await say('연결 AAAA-AAAA');
     expect(textOf(wrong.body)).toMatch(/틀렸거나 만료/);
     const code = (await u.api.post<{ code: string }>('/api/rail/kakao/code')).body.data?.code as string;
-    expect(code).toMatch(/^\d{6}$/);
+    expect(code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
     const ok = await say(`연결 ${code}`);
     expect(textOf(ok.body)).toContain('연결했습니다');
     const again = await say(`연결 ${code}`);

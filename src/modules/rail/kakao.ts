@@ -2,7 +2,7 @@
  * The Kakao i Open Builder skill server for rail (research integrations.md §4): `POST /api/kakao/skill`
  * takes a SkillPayload and answers a SkillResponse v2.0 within Kakao's 5 s. Work that takes longer
  * answers `useCallback` and posts the result to the one-time `callbackUrl` when done. KakaoTalk
- * users are linked to yeyak accounts with a one-time code from the web ("연결 123456"). Later news
+ * users are linked to yeyak accounts with a one-time code from the web ("연결 K7QM-2XPA"). Later news
  * (a watch got its seat) goes out through the Event API as the `kakao` notification channel.
  *
  * Commands are typed words (Korean, or English where the user writes English), entities of the block
@@ -16,6 +16,8 @@ import type { Context } from '../../platform/context.ts';
 import { safeEqual, sha256 } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type App, envelope, ok } from '../../platform/http/app.ts';
+import { guardedFetch } from '../../platform/net/outbound.ts';
+import { RULES, rateLimiter } from '../../platform/ratelimit.ts';
 import { users } from '../../platform/schema.ts';
 import { type Message, sendKakaoEvent } from './notify.ts';
 import {
@@ -31,6 +33,27 @@ import type { Rail, TrainView, WatchView } from './service.ts';
 import { addDays, hhmm, kstDate, normalizeDate, normalizeTime, ymd } from './time.ts';
 
 const CODE_MINUTES = 10;
+/**
+ * Link codes: 8 characters without look-alikes (no 0/O, 1/I/L), about 40 bits, shown as ABCD-EFGH.
+ * With the attempt limits (RULES.kakaoLink*) guessing any live code takes years, not seconds.
+ */
+const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+const CODE_LENGTH = 8;
+const CODE_FORM = new RegExp(`^[${CODE_ALPHABET}]{${CODE_LENGTH}}$`);
+
+function newLinkCode(): string {
+  let code = '';
+  for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return code;
+}
+
+/** What the user typed ("k7qm-2xpa", "K7QM 2XPA" …) as the stored form, or undefined. */
+function linkCodeOf(typed: string): string | undefined {
+  const code = typed.toUpperCase().replace(/[\s-]/g, '');
+  return CODE_FORM.test(code) ? code : undefined;
+}
+
+const EXAMPLE_CODE = 'K7QM-2XPA';
 /** A callback URL is valid for 1 minute (research §4.4); past this we post a "still working" note instead. */
 const CALLBACK_LIMIT_MS = 50_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -94,7 +117,7 @@ const text = (t: string, quickReplies?: QuickReply[]): SkillResponse => ({
 const HELP: Record<Lang, string> = {
   ko: [
     '예약 도우미 명령어',
-    '• 연결 123456 — 웹(기차 › 계정·알림)에서 받은 코드로 계정 연결',
+    `• 연결 ${EXAMPLE_CODE} — 웹(기차 › 계정·알림)에서 받은 코드로 계정 연결`,
     '• 조회 수서 부산 내일 18:00 — 열차 조회 (KTX: 조회 ktx 서울 부산 …)',
     '• 감시 srt 수서 부산 20261224 351 — 매진 열차의 빈자리 감시',
     '• 예약 srt 수서 부산 20261224 351 — 자리가 있는 열차 바로 예약',
@@ -106,7 +129,7 @@ const HELP: Record<Lang, string> = {
   ].join('\n'),
   en: [
     'yeyak rail commands (station names in Korean)',
-    '• link 123456 — link your account with the code from the web (Trains › Accounts & alerts)',
+    `• link ${EXAMPLE_CODE} — link your account with the code from the web (Trains › Accounts & alerts)`,
     '• search 수서 부산 tomorrow 18:00 — find trains (KTX: search ktx 서울 부산 …)',
     '• watch srt 수서 부산 20261224 351 — wait for a seat on a sold-out train',
     '• reserve srt 수서 부산 20261224 351 — reserve a train that has seats',
@@ -481,16 +504,20 @@ export class KakaoSkill {
   constructor(
     private readonly ctx: Context,
     private readonly rail: Rail,
-  ) {}
+  ) {
+    this.limiter = rateLimiter(ctx.database);
+  }
+
+  private readonly limiter;
 
   async linkCode(user: User) {
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const code = newLinkCode();
     const expiresAt = new Date(Date.now() + CODE_MINUTES * 60_000);
     await this.ctx.database.db.delete(railKakaoCodes).where(eq(railKakaoCodes.userId, user.id));
     await this.ctx.database.db
       .insert(railKakaoCodes)
       .values({ codeHash: sha256(`kakao:${code}`), userId: user.id, expiresAt });
-    return { code, expiresAt: expiresAt.toISOString() };
+    return { code: `${code.slice(0, 4)}-${code.slice(4)}`, expiresAt: expiresAt.toISOString() };
   }
 
   private async userFor(key: string): Promise<User | undefined> {
@@ -568,7 +595,8 @@ export class KakaoSkill {
     const answer = await Promise.race([work, tooLong]);
     clearTimeout(timer);
     try {
-      const res = await fetch(url, {
+      // The callback URL comes in the request: it may lead only to public addresses.
+      const res = await guardedFetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(answer),
@@ -605,15 +633,15 @@ export class KakaoSkill {
   private async answer(p: Payload, c: Command): Promise<SkillResponse> {
     const key = p.userRequest.user.id;
     const { lang } = c;
-    if (c.verb === 'link') return this.link(key, c.args[0], lang);
+    if (c.verb === 'link') return this.link(key, c.args.join(''), lang);
     if (c.verb === 'help') return text(HELP[lang]);
     const user = await this.userFor(key);
     if (!user)
       return text(
         tr(
           lang,
-          '먼저 yeyak 웹의 기차 › 계정·알림에서 연결 코드를 받아 "연결 123456"처럼 보내 주세요.',
-          'First get a link code on the yeyak web (Trains › Accounts & alerts) and send it like "link 123456".',
+          `먼저 yeyak 웹의 기차 › 계정·알림에서 연결 코드를 받아 "연결 ${EXAMPLE_CODE}"처럼 보내 주세요.`,
+          `First get a link code on the yeyak web (Trains › Accounts & alerts) and send it like "link ${EXAMPLE_CODE}".`,
         ),
       );
     const blockId = p.userRequest.block?.id;
@@ -632,15 +660,33 @@ export class KakaoSkill {
     }
   }
 
-  private async link(key: string, code: string | undefined, lang: Lang): Promise<SkillResponse> {
-    if (!code || !/^\d{6}$/.test(code))
+  private async link(key: string, typed: string, lang: Lang): Promise<SkillResponse> {
+    const code = linkCodeOf(typed);
+    if (!code)
       return text(
         tr(
           lang,
-          '6자리 연결 코드를 "연결 123456"처럼 보내 주세요.',
-          'Send the 6-digit code like "link 123456".',
+          `웹에서 받은 8자리 연결 코드를 "연결 ${EXAMPLE_CODE}"처럼 보내 주세요.`,
+          `Send the 8-character code from the web like "link ${EXAMPLE_CODE}".`,
         ),
       );
+    // Per chat user, and over all users: a caller who invents user ids gets no more guesses.
+    for (const [rule, subject] of [
+      [RULES.kakaoLinkUser, key],
+      [RULES.kakaoLinkAll, 'all'],
+    ] as const) {
+      const v = await this.limiter.hit(rule, subject);
+      if (!v.allowed) {
+        const min = Math.max(1, Math.ceil(v.retryAfter / 60));
+        return text(
+          tr(
+            lang,
+            `연결 시도가 너무 많습니다. ${min}분 후에 다시 해 주세요.`,
+            `Too many link attempts. Try again in ${min} min.`,
+          ),
+        );
+      }
+    }
     const db = this.ctx.database.db;
     const [row] = await db
       .delete(railKakaoCodes)
@@ -648,6 +694,10 @@ export class KakaoSkill {
         and(eq(railKakaoCodes.codeHash, sha256(`kakao:${code}`)), gt(railKakaoCodes.expiresAt, new Date())),
       )
       .returning();
+    if (row) {
+      await this.limiter.release(RULES.kakaoLinkUser, key);
+      await this.limiter.release(RULES.kakaoLinkAll, 'all');
+    }
     if (!row)
       return text(
         tr(
@@ -1011,6 +1061,13 @@ export function kakaoRoutes(app: App, ctx: Context, auth: Auth, skill: KakaoSkil
       const want = ctx.config.rail.kakao.skillKey;
       if (want && !safeEqual(req.query.key ?? '', want))
         return envelope(reply, 401, 'wrong or missing skill key');
+      // Without a key anyone could speak for any KakaoTalk user: only the demo and sandbox stay open.
+      if (!want && !ctx.config.demo && !ctx.config.rail.sandbox)
+        return envelope(
+          reply,
+          403,
+          'the Kakao skill is off: set KAKAO_SKILL_KEY and add ?key=… to the skill URL',
+        );
       reply.code(200);
       return skill.handle(req.body);
     },
@@ -1020,7 +1077,7 @@ export function kakaoRoutes(app: App, ctx: Context, auth: Auth, skill: KakaoSkil
     '/api/rail/kakao/code',
     {
       onRequest: auth.guard(),
-      schema: { tags: ['rail'], summary: 'A one-time code to link KakaoTalk ("연결 123456")' },
+      schema: { tags: ['rail'], summary: 'A one-time code to link KakaoTalk ("연결 K7QM-2XPA")' },
     },
     async (req, reply) => ok(reply, await skill.linkCode(await auth.require(req))),
   );

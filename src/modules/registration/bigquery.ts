@@ -1,5 +1,6 @@
 import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
 import { OAuth2Client } from 'google-auth-library';
+import { checkOutboundUrl } from '../../platform/net/outbound.ts';
 import { type Row, toNdjson } from './deidentify.ts';
 
 /**
@@ -23,6 +24,8 @@ export type LoadResult = { jobId: string; outputRows: number };
 export async function loadToBigQuery(rows: readonly Row[], target: BigQueryTarget): Promise<LoadResult> {
   const opts: BigQueryOptions = { projectId: target.projectId, location: target.location };
   if (target.apiEndpoint) {
+    // The Google client makes its own connections: the endpoint is checked here, not at connect time.
+    await checkOutboundUrl(target.apiEndpoint);
     // A fixed token: the emulator accepts any, and nothing reaches Google.
     const auth = new OAuth2Client();
     auth.setCredentials({ access_token: 'emulator', expiry_date: Date.now() + 3_600_000 });

@@ -4,6 +4,7 @@ import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { selectRows, sqlState, type Tx } from '../../platform/db.ts';
 import { AppError, conflict, invalidField, notFound } from '../../platform/errors.ts';
+import { checkUrlFields } from '../../platform/net/outbound.ts';
 import { users } from '../../platform/schema.ts';
 import { zonedParts } from '../../platform/time.ts';
 import type { Tickets } from '../tickets/index.ts';
@@ -323,6 +324,7 @@ export class Registration {
 
   async create(actor: User, input: EventInput): Promise<EventRow> {
     const { settings, secrets } = this.merge(input);
+    await checkAddresses(input);
     await this.checkSource(actor, input, settings, secrets);
     const id = crypto.randomUUID();
     try {
@@ -362,6 +364,7 @@ export class Registration {
       // Sealed under an old key: the input must bring the secrets again (merge checks they are there).
     }
     const { settings, secrets } = this.merge(input, { settings: ev.settings, secrets: before });
+    await checkAddresses(input);
     const sourceChanged =
       stableJson(settings.kktix ?? null) !== stableJson(ev.settings.kktix ?? null) ||
       Boolean(input.kktix?.token) ||
@@ -1279,3 +1282,13 @@ export { GatherError };
 
 /** One attendee as the organiser's list shows it (with its actions, newest admission first). */
 export type AttendeeView = Awaited<ReturnType<Registration['attendees']>>['attendees'][number];
+
+/** The addresses the server will fetch, refused with a 400 naming the field when not public. */
+function checkAddresses(input: EventInput) {
+  return checkUrlFields([
+    ['body.kktix.baseUrl', input.kktix?.baseUrl],
+    ['body.gather.baseUrl', input.gather?.baseUrl],
+    ['body.discord.webhookUrl', input.discord?.webhookUrl],
+    ['body.bigquery.apiEndpoint', input.bigquery?.apiEndpoint],
+  ]);
+}

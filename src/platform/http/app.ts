@@ -72,14 +72,15 @@ function fieldErrors(err: FastifyError & { validationContext?: string }): FieldE
   });
 }
 
-export type HttpOptions = { logger: Logger; bodyLimit: number; serveWeb: boolean };
+export type HttpOptions = { logger: Logger; bodyLimit: number; serveWeb: boolean; trustProxy?: string };
 
 export async function createHttp(opts: HttpOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: opts.bodyLimit,
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: true,
+    // X-Forwarded-For only from these peers: anyone else could pick their own address (and rate limit).
+    trustProxy: opts.trustProxy ?? 'loopback,linklocal,uniquelocal',
     // Errors the router meets before any route (a bad %-escape, a path parameter over 100
     // characters) get the envelope too, not Fastify's own body.
     frameworkErrors: (err, req, rawReply) => {

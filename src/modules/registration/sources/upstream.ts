@@ -1,4 +1,5 @@
 import { AppError } from '../../../platform/errors.ts';
+import { OutboundRefused, outboundFetch } from '../../../platform/net/outbound.ts';
 
 /**
  * Shared plumbing of the registration adapters (KKTIX, Gather, Discord): one typed error for every
@@ -92,7 +93,7 @@ export function retryAfterMs(res: Response, body?: unknown): number | undefined 
 }
 
 export type HttpOptions = {
-  /** fetch to use (tests may wrap it); the global fetch by default */
+  /** fetch to use (tests may wrap it); the guarded one (no private addresses) by default */
   fetch?: typeof fetch;
   /** per request, default 15 s */
   timeoutMs?: number;
@@ -124,7 +125,8 @@ export class Http {
     private readonly service: UpstreamService,
     opts: HttpOptions = {},
   ) {
-    this.doFetch = opts.fetch ?? fetch;
+    // Organisers type these URLs: they go through the outbound guard (src/platform/net/outbound.ts).
+    this.doFetch = opts.fetch ?? outboundFetch;
     this.timeoutMs = opts.timeoutMs ?? 15_000;
     this.attempts = Math.max(1, opts.attempts ?? 3);
     this.maxRetryAfterMs = opts.maxRetryAfterMs ?? 10_000;
@@ -145,6 +147,15 @@ export class Http {
         res = await this.doFetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
         text = await res.text();
       } catch (err) {
+        if (err instanceof OutboundRefused)
+          throw new UpstreamError(
+            this.service,
+            'rejected',
+            `${this.service} address refused: ${err.message}`,
+            {
+              cause: err,
+            },
+          );
         lastError = err;
         // A request that may have reached the server is not repeated unless it is idempotent.
         if (!idempotent || attempt === this.attempts) break;
