@@ -286,6 +286,18 @@ export function registrationRoutes(app: App, ctx: Context, auth: Auth, reg: Regi
     },
   );
 
+  app.get(
+    '/api/registration/events/:id/bigquery/columns',
+    {
+      schema: { tags, summary: 'How the export columns are named in BigQuery', params: idParam },
+      preHandler: guard,
+    },
+    async (req, reply) => {
+      const ev = await reg.owned(await auth.require(req, organizer), req.params.id);
+      return ok(reply, { columns: await reg.exportColumns(ev) });
+    },
+  );
+
   app.post(
     '/api/registration/events/:id/export/bigquery',
     {

@@ -9,9 +9,10 @@ import { zonedParts } from '../../platform/time.ts';
 import type { Tickets } from '../tickets/index.ts';
 import { announcement, postWebhook } from './actions/discord.ts';
 import { createGatherClient, GatherError } from './actions/gather.ts';
-import { loadToBigQuery } from './bigquery.ts';
+import { bigQueryColumns, type ColumnMapping, loadToBigQuery } from './bigquery.ts';
 import {
   type AttendeeLike,
+  columnsOf,
   dateIn,
   deidentifyAttendee,
   maskEmail,
@@ -1162,7 +1163,6 @@ export class Registration {
       rows.length,
       format,
     );
-    const tz = ev.settings.timezone ?? 'Asia/Taipei';
     if (kind === 'raw')
       return rows.map((r) => ({
         attendee_id: r.externalId,
@@ -1175,13 +1175,28 @@ export class Registration {
         paid_at: r.paidAt?.toISOString(),
         refunded_at: r.refundedAt?.toISOString(),
       }));
-    return rows.map((r) => ({
+    return rows.map((r) => this.deidentifiedRow(ev, r));
+  }
+
+  private deidentifiedRow(ev: EventRow, r: typeof registrationAttendees.$inferSelect): Row {
+    const tz = ev.settings.timezone ?? 'Asia/Taipei';
+    return {
       event: ev.slug,
       ...deidentifyAttendee(r.record as AttendeeLike, { secret: this.keys.pseudonym, timeZone: tz }),
       quantity: r.quantity,
       active: r.active,
       refunded_date: r.refundedAt ? dateIn(r.refundedAt.getTime(), tz) : undefined,
-    }));
+    };
+  }
+
+  /** The columns of the de-identified export and their BigQuery names (names only: not audited). */
+  async exportColumns(ev: EventRow): Promise<ColumnMapping[]> {
+    const rows = await this.db
+      .select()
+      .from(registrationAttendees)
+      .where(eq(registrationAttendees.eventId, ev.id))
+      .orderBy(asc(registrationAttendees.paidAt), asc(registrationAttendees.externalId));
+    return bigQueryColumns(columnsOf(rows.map((r) => this.deidentifiedRow(ev, r))));
   }
 }
 
