@@ -76,6 +76,13 @@ export const eventInputSchema = z
       .regex(/^\d{15,21}$/, 'a Discord server id: 15 to 21 digits (Server Settings → Copy Server ID)')
       .nullable()
       .optional(),
+    deidentify: z
+      .object({
+        paidAt: z.enum(['hour', 'exact']).optional(),
+        safeQuestions: z.array(z.string().max(1000)).max(200).optional(),
+      })
+      .strict()
+      .optional(),
     bigquery: z
       .object({
         projectId: z.string().regex(/^[a-z][a-z0-9-]{4,29}$/, 'a Google Cloud project id'),
@@ -289,12 +296,16 @@ export function registrationRoutes(app: App, ctx: Context, auth: Auth, reg: Regi
   app.get(
     '/api/registration/events/:id/bigquery/columns',
     {
-      schema: { tags, summary: 'How the export columns are named in BigQuery', params: idParam },
+      schema: {
+        tags,
+        summary: 'The form questions, and how the export columns are named in BigQuery',
+        params: idParam,
+      },
       preHandler: guard,
     },
     async (req, reply) => {
       const ev = await reg.owned(await auth.require(req, organizer), req.params.id);
-      return ok(reply, { columns: await reg.exportColumns(ev) });
+      return ok(reply, await reg.exportColumns(ev));
     },
   );
 

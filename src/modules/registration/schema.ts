@@ -29,6 +29,8 @@ export type RegistrationSettings = {
   gather?: { enabled: boolean; baseUrl?: string; spaceId?: string; allowRemoval?: boolean };
   mail?: { enabled: boolean; subject?: string; template?: string };
   discord?: { enabled: boolean };
+  /** what the de-identified export may keep (see deidentify.ts) */
+  deidentify?: { paidAt?: 'hour' | 'exact'; safeQuestions?: string[] };
   bigquery?: {
     projectId: string;
     datasetId: string;

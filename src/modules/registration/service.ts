@@ -17,6 +17,7 @@ import {
   deidentifyAttendee,
   maskEmail,
   maskName,
+  questionKind,
   type Row,
 } from './deidentify.ts';
 import {
@@ -78,6 +79,7 @@ export type EventInput = {
   /** the Discord server (guild) whose `/event` commands see this event; null: none; omitted: unchanged */
   discordGuildId?: string | null;
   bigquery?: RegistrationSettings['bigquery'] | null;
+  deidentify?: RegistrationSettings['deidentify'];
 };
 
 export type SyncSummary = {
@@ -247,6 +249,7 @@ export class Registration {
       },
       discord: { enabled: input.discord?.enabled ?? false },
       ...(input.bigquery ? { bigquery: input.bigquery } : {}),
+      ...(input.deidentify ? { deidentify: input.deidentify } : {}),
     };
     if (input.source === 'kktix') {
       if (!settings.kktix) throw invalidField('body.kktix', 'required for a KKTIX source');
@@ -1182,21 +1185,38 @@ export class Registration {
     const tz = ev.settings.timezone ?? 'Asia/Taipei';
     return {
       event: ev.slug,
-      ...deidentifyAttendee(r.record as AttendeeLike, { secret: this.keys.pseudonym, timeZone: tz }),
+      ...deidentifyAttendee(r.record as AttendeeLike, {
+        secret: this.keys.pseudonym,
+        scope: ev.id,
+        timeZone: tz,
+        paidAt: ev.settings.deidentify?.paidAt ?? 'hour',
+        safeQuestions: ev.settings.deidentify?.safeQuestions ?? [],
+      }),
       quantity: r.quantity,
       active: r.active,
       refunded_date: r.refundedAt ? dateIn(r.refundedAt.getTime(), tz) : undefined,
     };
   }
 
-  /** The columns of the de-identified export and their BigQuery names (names only: not audited). */
-  async exportColumns(ev: EventRow): Promise<ColumnMapping[]> {
+  /**
+   * The form questions an organiser may mark safe (contact and dropped fields are never exported
+   * in clear), and the de-identified export's columns with their BigQuery names. Names only, no
+   * personal data, so not audited.
+   */
+  async exportColumns(ev: EventRow): Promise<{ questions: string[]; columns: ColumnMapping[] }> {
     const rows = await this.db
       .select()
       .from(registrationAttendees)
       .where(eq(registrationAttendees.eventId, ev.id))
       .orderBy(asc(registrationAttendees.paidAt), asc(registrationAttendees.externalId));
-    return bigQueryColumns(columnsOf(rows.map((r) => this.deidentifiedRow(ev, r))));
+    const questions = new Set<string>();
+    for (const r of rows)
+      for (const [q] of (r.record as AttendeeLike).data ?? [])
+        if (['answer', 'name'].includes(questionKind(q))) questions.add(q);
+    return {
+      questions: [...questions],
+      columns: bigQueryColumns(columnsOf(rows.map((r) => this.deidentifiedRow(ev, r)))),
+    };
   }
 }
 
