@@ -164,6 +164,23 @@ export function registrationRoutes(app: App, ctx: Context, auth: Auth, reg: Regi
   );
 
   app.post(
+    '/api/registration/events/:id/test',
+    {
+      schema: { tags, summary: 'Test the saved KKTIX connection now', params: idParam },
+      preHandler: guard,
+    },
+    async (req, reply) => {
+      const ev = await reg.testConnection(await auth.require(req, organizer), req.params.id);
+      const check = ev.settings.kktixCheck;
+      return ok(
+        reply,
+        { event: await detail(ev) },
+        check?.state === 'ok' ? 'KKTIX answered' : 'KKTIX could not be reached',
+      );
+    },
+  );
+
+  app.post(
     '/api/registration/events/:id/sync',
     { schema: { tags, summary: 'Sync now', params: idParam }, preHandler: guard },
     async (req, reply) => {

@@ -32,6 +32,7 @@ import {
 } from './schema.ts';
 import { registrationKeys, seal, unseal } from './seal.ts';
 import {
+  checkKktixConnection,
   contactOf,
   createKktixClient,
   diffAttendees,
@@ -271,7 +272,11 @@ export class Registration {
     return { settings, secrets };
   }
 
-  /** Checks the source answers with these credentials, so a wrong token is a clear 422 now, not a failed poll later. */
+  /**
+   * Checks the source answers with these credentials, so a wrong token is a clear 422 now, not a
+   * failed poll later. KKTIX out of reach is no reason to lose the settings: they are saved with
+   * `kktixCheck.state` 'untested' (tested again with testConnection).
+   */
   private async checkSource(input: EventInput, settings: RegistrationSettings, secrets: RegistrationSecrets) {
     if (input.source === 'tickets') {
       try {
@@ -283,7 +288,7 @@ export class Registration {
     }
     const client = this.kktix(settings, secrets);
     try {
-      await client.listAttendanceBooks(settings.kktix?.eventId as string);
+      settings.kktixCheck = await checkKktixConnection(client, settings.kktix?.eventId as string);
     } catch (err) {
       if (err instanceof KktixError) {
         const path = err.reason === 'unauthorized' ? 'body.kktix.token' : 'body.kktix';
@@ -353,6 +358,7 @@ export class Registration {
       Boolean(input.kktix?.token) ||
       settings.ticketsEventId !== ev.settings.ticketsEventId;
     if (sourceChanged) await this.checkSource(input, settings, secrets);
+    else if (ev.settings.kktixCheck) settings.kktixCheck = ev.settings.kktixCheck;
     try {
       const [row] = await this.db
         .update(registrationEvents)
@@ -374,6 +380,21 @@ export class Registration {
         throw conflict(`slug ${input.slug} is already taken`, { path: 'body.slug' });
       throw err;
     }
+  }
+
+  /** "Test now": tries the saved KKTIX connection again and records the outcome. */
+  async testConnection(actor: User, id: string): Promise<EventRow> {
+    const ev = await this.owned(actor, id);
+    if (ev.source !== 'kktix') throw invalidField('source', 'only a KKTIX connection can be tested');
+    const settings: RegistrationSettings = { ...ev.settings };
+    await this.checkSource({ slug: ev.slug, name: ev.name, source: 'kktix' }, settings, this.secretsOf(ev));
+    const [row] = await this.db
+      .update(registrationEvents)
+      .set({ settings, updatedAt: new Date() })
+      .where(eq(registrationEvents.id, id))
+      .returning();
+    if (settings.kktixCheck?.state === 'ok') await this.requestSync(id, 'manual');
+    return row;
   }
 
   // ------------------------------------------------------------------ sync
