@@ -79,6 +79,18 @@ function parseCsvLine(line: string): string[] {
   return out;
 }
 
+const RESERVED_PREFIXES = ['_TABLE_', '_FILE_', '_PARTITION', '_ROW_TIMESTAMP', '__ROOT__', '_COLON_'];
+
+/** BigQuery's rule for a column name, as a message, or undefined when the name is fine. */
+export function fieldNameProblem(name: string): string | undefined {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    return 'Fields must contain only letters, numbers, and underscores, start with a letter or underscore.';
+  if (name.length > 300) return 'Fields must be at most 300 characters long.';
+  if (RESERVED_PREFIXES.some((p) => name.toUpperCase().startsWith(p)))
+    return 'Fields must not start with a reserved prefix.';
+  return undefined;
+}
+
 export async function startBigQuerySim(options: BigQuerySimOptions = {}) {
   const tables = new Map<string, Record<string, unknown>[]>();
   const jobs = new Map<string, Job>();
@@ -124,6 +136,23 @@ export async function startBigQuerySim(options: BigQuerySimOptions = {}) {
       job.error = { reason: 'invalid', message: (err as Error).message };
       return;
     }
+    // Field names as BigQuery checks them on load (case-insensitive duplicates included).
+    const seen = new Map<string, string>();
+    for (const r of rows)
+      for (const field of Object.keys(r)) {
+        const problem = fieldNameProblem(field);
+        const other = seen.get(field.toLowerCase());
+        if (problem || (other !== undefined && other !== field)) {
+          job.error = {
+            reason: 'invalid',
+            message: problem
+              ? `Invalid field name "${field}". ${problem}`
+              : `Duplicate(Case Insensitive) field names: ${other} and ${field}`,
+          };
+          return;
+        }
+        seen.set(field.toLowerCase(), field);
+      }
     const disposition = String(load.writeDisposition ?? 'WRITE_APPEND');
     const existing = tables.get(key) ?? [];
     if (disposition === 'WRITE_EMPTY' && existing.length > 0) {

@@ -211,7 +211,9 @@ describe('registration pages', () => {
     await page.getByRole('heading', { name: '同步狀態' }).waitFor();
     await page.getByRole('heading', { name: '每日各票種銷售' }).waitFor();
     await shot(page, 'reg-zh-04-event');
-    await page.getByRole('button', { name: 'English' }).click();
+    // One language switch, the app's: 中文 joins KO and EN on the registration pages.
+    expect(await page.locator('fieldset.lang-switch').count()).toBe(1);
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
     await page.getByRole('heading', { name: 'Sync status' }).waitFor();
     await shot(page, 'reg-en-05-event');
     await page.goto(`${app.url}/registration`);
@@ -220,4 +222,63 @@ describe('registration pages', () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   }, 90_000);
+
+  for (const [label, viewport] of [
+    ['desktop', { width: 1280, height: 900 }],
+    ['phone', { width: 390, height: 844 }],
+  ] as const)
+    it(`sets up from a list of events and saves KKTIX out of reach as not tested (${label})`, async () => {
+      const context = await browser.newContext({ viewport, locale: 'ko-KR' });
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      const pageErrors: string[] = [];
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      await page.goto(`${app.url}/login`);
+      await page.locator('input[name=email]').fill('organizer@yeyak.local');
+      await page.locator('input[name=password]').fill('yeyak-demo');
+      await page.locator('form button[type=submit]').click();
+      await page.getByTestId('user-name').waitFor();
+      await page.goto(`${app.url}/registration`);
+      await page.getByRole('heading', { name: '등록 자동화' }).waitFor();
+
+      // A yeyak event is picked by its title, not typed as an id.
+      const form = page.getByTestId('reg-form');
+      await form.locator('[name=slug]').fill(`own-${label}`);
+      await form.locator('[name=name]').fill('Own show');
+      await form.locator('[name=source]').selectOption('tickets');
+      const picker = form.locator('select[name=ticketsEvent]');
+      await picker.locator('option').nth(1).waitFor({ state: 'attached' });
+      expect(await picker.locator('option').first().textContent()).toBe('공연을 고르세요…');
+      const picked = await picker.locator('option').nth(1).getAttribute('value');
+      expect(picked).toMatch(/^[0-9a-f-]{36}$/);
+      await picker.selectOption(picked as string);
+      await shot(page, `reg-${label}-07-pick-event`);
+      await form.locator('button[type=submit]').click();
+      await page.getByTestId('reg-sync').waitFor();
+
+      // KKTIX unreachable: saved, "not tested", with a button to test again.
+      await page.goto(`${app.url}/registration`);
+      await form.locator('[name=slug]').fill(`later-${label}`);
+      await form.locator('[name=name]').fill('Later');
+      await form.locator('[name=kktixBase]').fill('http://127.0.0.1:9/api/v2');
+      await form.locator('[name=kktixEvent]').fill('123');
+      await form.locator('[name=kktixToken]').fill('some-token-123');
+      await form.locator('button[type=submit]').click();
+      const check = page.getByTestId('reg-check');
+      await check.getByText(/테스트 안 됨: KKTIX에 연결할 수 없었습니다/).waitFor({ timeout: 45_000 });
+      await shot(page, `reg-${label}-08-not-tested`);
+      await check.getByRole('button', { name: '지금 테스트' }).click();
+      await check.getByRole('button', { name: '지금 테스트' }).waitFor({ timeout: 45_000 });
+      await check.getByText(/테스트 안 됨/).waitFor();
+
+      // The same page in 中文 from the one switch, then back to Korean.
+      await page.getByRole('button', { name: '中文' }).click();
+      await check.getByText(/未測試：無法連上 KKTIX/).waitFor();
+      await page.getByRole('button', { name: '立即測試' }).waitFor();
+      await shot(page, `reg-${label}-09-zh`);
+      await page.getByRole('button', { name: 'KO', exact: true }).click();
+      await check.getByText(/테스트 안 됨/).waitFor();
+      expect(pageErrors).toEqual([]);
+      await context.close();
+    }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBigQuerySim } from '../../sims/bigquery/index.ts';
-import { loadToBigQuery } from '../../src/modules/registration/bigquery.ts';
+import { fieldNameProblem, startBigQuerySim } from '../../sims/bigquery/index.ts';
+import { bigQueryColumn, bigQueryColumns, loadToBigQuery } from '../../src/modules/registration/bigquery.ts';
 
 describe('BigQuery load job through the official client, against the stand-in', () => {
   let sim: Awaited<ReturnType<typeof startBigQuerySim>>;
@@ -37,5 +37,39 @@ describe('BigQuery load job through the official client, against the stand-in', 
     // A second export replaces the table (WRITE_TRUNCATE) rather than doubling it.
     await loadToBigQuery(rows.slice(0, 1), target());
     expect(sim.rows('registration', 'attendees')).toHaveLength(1);
+  });
+
+  it('maps export columns to names BigQuery accepts, stable and unique, and loads them', async () => {
+    const sources = [
+      'attendee_id',
+      'answer:姓名',
+      'answer:暱稱',
+      'answer:T-shirt size / 尺寸',
+      `answer:${'問題'.repeat(200)}`,
+      '1st answer',
+      '_TABLE_suffix',
+      'Name',
+      'name',
+    ];
+    const mapped = bigQueryColumns(sources);
+    for (const { column } of mapped) expect(fieldNameProblem(column)).toBeUndefined();
+    expect(new Set(mapped.map((m) => m.column.toLowerCase())).size).toBe(sources.length);
+    expect(mapped[0].column).toBe('attendee_id');
+    expect(mapped[1].column).toMatch(/^answer_[0-9a-f]{8}$/);
+    expect(mapped[3].column).toMatch(/^answer_T_shirt_size_[0-9a-f]{8}$/);
+    expect(mapped[4].column.length).toBeLessThanOrEqual(300);
+    expect(mapped.slice(7).map((m) => m.column)).toEqual(['Name', 'name_2']);
+    // Stable: a column's name does not depend on the other columns or their order.
+    expect(bigQueryColumns([...sources].reverse()).find((m) => m.source === 'answer:姓名')?.column).toBe(
+      mapped[1].column,
+    );
+    expect(bigQueryColumn('answer:姓名')).toBe(mapped[1].column);
+
+    const row = Object.fromEntries(sources.slice(0, 7).map((k, i) => [k, `v${i}`]));
+    const res = await loadToBigQuery([row], target());
+    expect(res.outputRows).toBe(1);
+    const [loaded] = sim.rows('registration', 'attendees');
+    expect(Object.keys(loaded)).toEqual(res.columns.map((c) => c.column));
+    expect(loaded[bigQueryColumn('answer:姓名')]).toBe('v1');
   });
 });

@@ -7,6 +7,7 @@ import {
   maskName,
   normalisePhone,
   pseudonym,
+  scopedKey,
   toCsv,
   toNdjson,
 } from '../../src/modules/registration/deidentify.ts';
@@ -124,28 +125,33 @@ describe('deidentifyAttendee', () => {
     ] as [string, string][],
   };
 
-  it('keeps dates and tickets, hashes contacts, masks names, drops addresses', () => {
-    const row = deidentifyAttendee(attendee, { secret: SECRET });
+  it('keeps no direct identifier: numbers pseudonymised per event, contacts hashed, names masked', () => {
+    const row = deidentifyAttendee(attendee, { secret: SECRET, scope: 'event-a' });
+    const key = scopedKey(SECRET, 'event-a');
     expect(row).toEqual({
-      attendee_id: '84748358',
-      order_no: '127666621',
+      attendee_id: pseudonym(key, 'id', '84748358'),
+      order_no: pseudonym(key, 'id', 'order:127666621'),
       ticket_name: 'Regular 一般票',
       state: 'activated',
       is_paid: true,
       price: 2600,
       currency: 'TWD',
       payment_method: 'WEBSITE',
-      paid_at: '2022-07-04T07:58:22.566Z',
+      paid_at: '2022-07-04T07:00:00.000Z', // to the hour by default
       paid_date: '2022-07-04',
       name_masked: '王*明',
       email_pseudonym: pseudonym(SECRET, 'email', 'guest@example.com'),
       phone_pseudonym: pseudonym(SECRET, 'phone', '+886912345678'),
-      'answer:暱稱 / Nickname': '小*',
-      'answer:公司 / Company': 'Acme',
     });
+    expect(row.attendee_id).toMatch(/^[0-9a-f]{64}$/);
     const text = toCsv([row]) + toNdjson([row]);
     for (const secret of [
+      '84748358',
+      '127666621',
+      '07:58',
       '王小明',
+      '小明',
+      'Acme',
       'guest@example.com',
       'Guest@Example.com',
       '0912',
@@ -155,8 +161,29 @@ describe('deidentifyAttendee', () => {
       expect(text).not.toContain(secret);
   });
 
-  it('can pseudonymise the order number', () => {
-    const row = deidentifyAttendee(attendee, { secret: SECRET, pseudonymiseOrder: true });
-    expect(row.order_no).toMatch(/^[0-9a-f]{64}$/);
+  it('pseudonyms are stable within an event and differ between events', () => {
+    const a1 = deidentifyAttendee(attendee, { secret: SECRET, scope: 'event-a' });
+    const a2 = deidentifyAttendee({ ...attendee, price: 1 }, { secret: SECRET, scope: 'event-a' });
+    const b = deidentifyAttendee(attendee, { secret: SECRET, scope: 'event-b' });
+    expect(a2.attendee_id).toBe(a1.attendee_id);
+    expect(a2.order_no).toBe(a1.order_no);
+    expect(b.attendee_id).not.toBe(a1.attendee_id);
+    expect(b.order_no).not.toBe(a1.order_no);
+    // Contacts stay joinable across events (returning people can be counted).
+    expect(b.email_pseudonym).toBe(a1.email_pseudonym);
+  });
+
+  it('keeps the exact paid time and answers only when the organiser says so', () => {
+    const row = deidentifyAttendee(attendee, {
+      secret: SECRET,
+      scope: 'event-a',
+      paidAt: 'exact',
+      safeQuestions: ['公司 / Company', '暱稱 / Nickname', 'Address', '聯絡人 Email'],
+    });
+    expect(row.paid_at).toBe('2022-07-04T07:58:22.566Z');
+    expect(row['answer:公司 / Company']).toBe('Acme');
+    expect(row['answer:暱稱 / Nickname']).toBe('小*'); // a name, even when marked safe, is masked
+    expect(Object.keys(row).filter((k) => k.startsWith('answer:'))).toHaveLength(2);
+    expect(JSON.stringify(row)).not.toMatch(/台北市|guest@example/i);
   });
 });

@@ -73,7 +73,9 @@ describe('one polling round across the stand-ins', () => {
     expect(posts[2]).toMatch(/Total: 202$/);
     for (const a of added) expect(posts.join('\n')).not.toContain(contactOf(a).name as string);
 
-    const rows = [...second.attendees.values()].map((a) => deidentifyAttendee(a, { secret: SECRET }));
+    const rows = [...second.attendees.values()].map((a) =>
+      deidentifyAttendee(a, { secret: SECRET, scope: 'flow' }),
+    );
     const exported = toCsv(rows) + toNdjson(rows);
     for (const a of second.attendees.values()) {
       const c = contactOf(a);

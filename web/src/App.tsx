@@ -14,6 +14,7 @@ import { RailReservationsPage } from './pages/rail/Reservations.tsx';
 import { RailSearchPage } from './pages/rail/Search.tsx';
 import { RailSettingsPage } from './pages/rail/Settings.tsx';
 import { RailWatchesPage } from './pages/rail/Watches.tsx';
+import { useRegZh } from './pages/registration/i18n.ts';
 import { RegistrationEventPage, RegistrationListPage } from './pages/registration/Registration.tsx';
 import { SalesPage } from './pages/Sales.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
@@ -125,6 +126,10 @@ function NavLink({ to, k, path }: { to: string; k: Key; path: string }) {
 function Header({ path }: { path: string }) {
   const { t, lang, setLang } = useI18n();
   const { user, logout } = useAuth();
+  // The registration pages also speak 中文: the one switch offers it there.
+  const zh = useRegZh();
+  const regPage = path.startsWith('/registration');
+  const zhOn = regPage && zh.active;
   return (
     <header className="topbar">
       <div className="topbar-inner">
@@ -147,13 +152,27 @@ function Header({ path }: { path: string }) {
               <button
                 key={l}
                 type="button"
-                className={lang === l ? 'active' : ''}
-                aria-pressed={lang === l}
-                onClick={() => setLang(l)}
+                className={lang === l && !zhOn ? 'active' : ''}
+                aria-pressed={lang === l && !zhOn}
+                onClick={() => {
+                  zh.set(false);
+                  setLang(l);
+                }}
               >
                 {l.toUpperCase()}
               </button>
             ))}
+            {regPage && (
+              <button
+                type="button"
+                lang="zh-TW"
+                className={zhOn ? 'active' : ''}
+                aria-pressed={zhOn}
+                onClick={() => zh.set(true)}
+              >
+                中文
+              </button>
+            )}
           </fieldset>
           {user ? (
             <div className="user-box">

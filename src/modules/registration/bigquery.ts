@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
 import { OAuth2Client } from 'google-auth-library';
 import { checkOutboundUrl } from '../../platform/net/outbound.ts';
-import { type Row, toNdjson } from './deidentify.ts';
+import { columnsOf, type Row, toNdjson } from './deidentify.ts';
 
 /**
  * Loads de-identified rows into BigQuery with a load job (research/integrations.md §5): the
@@ -19,7 +20,63 @@ export type BigQueryTarget = {
   writeDisposition?: 'WRITE_TRUNCATE' | 'WRITE_APPEND';
 };
 
-export type LoadResult = { jobId: string; outputRows: number };
+export type LoadResult = { jobId: string; outputRows: number; columns: ColumnMapping[] };
+
+// ---------------------------------------------------------------------------------------------
+// Column names. BigQuery takes letters, digits and underscores, starting with a letter or an
+// underscore, at most 300 characters, no reserved prefix, unique ignoring case. Our export columns
+// include `answer:<question>` with questions in any language, so each name is mapped.
+
+export type ColumnMapping = { source: string; column: string };
+
+const MAX_COLUMN = 300;
+const RESERVED = /^(_TABLE_|_FILE_|_PARTITION|_ROW_TIMESTAMP|__ROOT__|_COLON_)/i;
+const tag = (name: string) => createHash('sha256').update(name, 'utf8').digest('hex').slice(0, 8);
+
+/**
+ * One column name, the same whatever else is exported: a name that already follows the rules is
+ * kept; any other keeps its ASCII letters and digits (the rest becomes `_`) and gets 8 hex digits
+ * of the original name's SHA-256, so `answer:姓名` and `answer:暱稱` stay apart
+ * (`answer_1a2b3c4d`, `answer_5e6f7a8b`) and a name never changes between exports.
+ */
+export function bigQueryColumn(source: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(source) && source.length <= MAX_COLUMN && !RESERVED.test(source))
+    return source;
+  let base = source
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/_{2,}/g, '_')
+    .replace(/^_+|_+$/g, '');
+  if (!/^[A-Za-z]/.test(base)) base = `c_${base}`;
+  const suffix = `_${tag(source)}`;
+  return (base.slice(0, MAX_COLUMN - suffix.length).replace(/_+$/, '') + suffix).replace(/_{2,}/g, '_');
+}
+
+/**
+ * The mapping for a set of columns, in order. Two names equal but for case (or a hash collision)
+ * would be refused by BigQuery: the later one gets `_2`, `_3`…
+ */
+export function bigQueryColumns(sources: readonly string[]): ColumnMapping[] {
+  const taken = new Set<string>();
+  return sources.map((source) => {
+    const first = bigQueryColumn(source);
+    let column = first;
+    for (let n = 2; taken.has(column.toLowerCase()); n++)
+      column = `${first.slice(0, MAX_COLUMN - String(n).length - 1)}_${n}`;
+    taken.add(column.toLowerCase());
+    return { source, column };
+  });
+}
+
+/** Rows with their keys renamed for BigQuery. */
+export function renameForBigQuery(rows: readonly Row[]): { rows: Row[]; columns: ColumnMapping[] } {
+  const columns = bigQueryColumns(columnsOf(rows));
+  const to = new Map(columns.map((c) => [c.source, c.column]));
+  return {
+    rows: rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [to.get(k) ?? k, v]))),
+    columns,
+  };
+}
 
 export async function loadToBigQuery(rows: readonly Row[], target: BigQueryTarget): Promise<LoadResult> {
   const opts: BigQueryOptions = { projectId: target.projectId, location: target.location };
@@ -34,7 +91,8 @@ export async function loadToBigQuery(rows: readonly Row[], target: BigQueryTarge
   }
   const bq = new BigQuery(opts);
   const table = bq.dataset(target.datasetId).table(target.tableId);
-  const data = toNdjson(rows);
+  const renamed = renameForBigQuery(rows);
+  const data = toNdjson(renamed.rows);
   const job = await new Promise<import('@google-cloud/bigquery').Job>((resolve, reject) => {
     const stream = table.createWriteStream({
       sourceFormat: 'NEWLINE_DELIMITED_JSON',
@@ -50,5 +108,9 @@ export async function loadToBigQuery(rows: readonly Row[], target: BigQueryTarge
   const [meta] = await job.getMetadata();
   const err = meta.status?.errorResult;
   if (err) throw new Error(`BigQuery load job ${job.id} failed: ${err.message}`);
-  return { jobId: String(job.id), outputRows: Number(meta.statistics?.load?.outputRows ?? 0) };
+  return {
+    jobId: String(job.id),
+    outputRows: Number(meta.statistics?.load?.outputRows ?? 0),
+    columns: renamed.columns,
+  };
 }

@@ -213,16 +213,26 @@ export type AttendeeLike = {
 
 export type DeidentifyOptions = {
   secret: string | Buffer;
+  /**
+   * The event the rows belong to: attendee and order numbers are pseudonymised with a key derived
+   * for this event, so they stay stable within the event and cannot be joined across events.
+   */
+  scope: string;
   defaultCountryCode?: string;
   /** time zone of `paid_date`, default Asia/Taipei (KKTIX's) */
   timeZone?: string;
+  /** `paid_at` to the hour (default) or to the second */
+  paidAt?: 'hour' | 'exact';
+  /**
+   * Form questions whose answers the organiser marked safe to export (exact question text); the
+   * answers to all other questions are left out, since free text may name or locate a person.
+   */
+  safeQuestions?: readonly string[];
   /** form questions that hold a name, e-mail or phone, or that are dropped entirely */
   nameKeys?: RegExp;
   emailKeys?: RegExp;
   phoneKeys?: RegExp;
   dropKeys?: RegExp;
-  /** pseudonymise the KKTIX order number too (default false: it only means something inside KKTIX) */
-  pseudonymiseOrder?: boolean;
 };
 
 const NAME_KEYS = /姓名|名字|暱稱|이름|닉네임|name/i;
@@ -240,43 +250,63 @@ export function dateIn(epochMs: number, timeZone: string): string {
   }).format(epochMs);
 }
 
+/** The per-event pseudonym key: HMAC of the event id under the export secret. */
+export function scopedKey(secret: string | Buffer, scope: string): Buffer {
+  return createHmac('sha256', secret).update(`scope\u0000${scope}`).digest();
+}
+
+/** Whether a form question is a contact field (e-mail, phone, contact name) or dropped outright. */
+export function questionKind(
+  question: string,
+  opts: Pick<DeidentifyOptions, 'nameKeys' | 'emailKeys' | 'phoneKeys' | 'dropKeys'> = {},
+): 'drop' | 'email' | 'phone' | 'contact' | 'name' | 'answer' {
+  if ((opts.dropKeys ?? DROP_KEYS).test(question)) return 'drop';
+  if ((opts.emailKeys ?? EMAIL_KEYS).test(question)) return 'email';
+  if ((opts.phoneKeys ?? PHONE_KEYS).test(question)) return 'phone';
+  if ((opts.nameKeys ?? NAME_KEYS).test(question))
+    return /聯絡人|contact/i.test(question) ? 'contact' : 'name';
+  return 'answer';
+}
+
 /**
- * One export row for an attendee: the ticket fields in clear, e-mail and phone as keyed
- * pseudonyms, the name masked, addresses and free-text search strings dropped, other answers kept
- * (`answer:<question>`), the paid time and its local date kept.
+ * One export row for an attendee, with no direct identifier: attendee and order numbers as
+ * per-event keyed pseudonyms, e-mail and phone as keyed pseudonyms (joinable across events, for
+ * counting returning people), the contact name masked, the paid time to the hour unless asked
+ * otherwise, addresses dropped, and answers only to the questions marked safe (names among them
+ * masked).
  */
 export function deidentifyAttendee(a: AttendeeLike, opts: DeidentifyOptions): Row {
   const cc = opts.defaultCountryCode;
+  const key = scopedKey(opts.secret, opts.scope);
+  const paidMs = a.updated_at == null ? undefined : a.updated_at * 1000;
+  const hour = 3_600_000;
   const row: Row = {
-    attendee_id: String(a.id),
-    order_no: opts.pseudonymiseOrder
-      ? pseudonym(opts.secret, 'id', a.order_no == null ? undefined : String(a.order_no))
-      : a.order_no == null
-        ? undefined
-        : String(a.order_no),
+    attendee_id: pseudonym(key, 'id', String(a.id)),
+    order_no: a.order_no == null ? undefined : pseudonym(key, 'id', `order:${a.order_no}`),
     ticket_name: a.ticket_name,
     state: a.state,
     is_paid: a.is_paid,
     price: a.price,
     currency: a.currency,
     payment_method: a.payment_method,
-    paid_at: a.updated_at == null ? undefined : new Date(a.updated_at * 1000).toISOString(),
-    paid_date: a.updated_at == null ? undefined : dateIn(a.updated_at * 1000, opts.timeZone ?? 'Asia/Taipei'),
+    paid_at:
+      paidMs === undefined
+        ? undefined
+        : new Date(opts.paidAt === 'exact' ? paidMs : Math.floor(paidMs / hour) * hour).toISOString(),
+    paid_date: paidMs === undefined ? undefined : dateIn(paidMs, opts.timeZone ?? 'Asia/Taipei'),
     name_masked: undefined,
     email_pseudonym: undefined,
     phone_pseudonym: undefined,
   };
+  const safe = new Set(opts.safeQuestions ?? []);
   for (const [question, value] of a.data ?? []) {
-    if ((opts.dropKeys ?? DROP_KEYS).test(question)) continue;
-    if ((opts.emailKeys ?? EMAIL_KEYS).test(question)) {
-      row.email_pseudonym ??= pseudonym(opts.secret, 'email', value);
-    } else if ((opts.phoneKeys ?? PHONE_KEYS).test(question)) {
+    const kind = questionKind(question, opts);
+    if (kind === 'email') row.email_pseudonym ??= pseudonym(opts.secret, 'email', value);
+    else if (kind === 'phone')
       row.phone_pseudonym ??= pseudonym(opts.secret, 'phone', value, { defaultCountryCode: cc });
-    } else if ((opts.nameKeys ?? NAME_KEYS).test(question)) {
-      // Nicknames are names too: masked, kept as answers; the contact name fills the column.
-      if (/聯絡人|contact/i.test(question)) row.name_masked ??= maskName(value);
-      else row[`answer:${question}`] = maskName(value);
-    } else row[`answer:${question}`] = value;
+    else if (kind === 'contact') row.name_masked ??= maskName(value);
+    else if (kind !== 'drop' && safe.has(question))
+      row[`answer:${question}`] = kind === 'name' ? maskName(value) : value;
   }
   return row;
 }

@@ -76,6 +76,13 @@ export const eventInputSchema = z
       .regex(/^\d{15,21}$/, 'a Discord server id: 15 to 21 digits (Server Settings → Copy Server ID)')
       .nullable()
       .optional(),
+    deidentify: z
+      .object({
+        paidAt: z.enum(['hour', 'exact']).optional(),
+        safeQuestions: z.array(z.string().max(1000)).max(200).optional(),
+      })
+      .strict()
+      .optional(),
     bigquery: z
       .object({
         projectId: z.string().regex(/^[a-z][a-z0-9-]{4,29}$/, 'a Google Cloud project id'),
@@ -153,6 +160,23 @@ export function registrationRoutes(app: App, ctx: Context, auth: Auth, reg: Regi
     async (req, reply) => {
       const ev = await reg.update(await auth.require(req, organizer), req.params.id, req.body as EventInput);
       return ok(reply, { event: await detail(ev) });
+    },
+  );
+
+  app.post(
+    '/api/registration/events/:id/test',
+    {
+      schema: { tags, summary: 'Test the saved KKTIX connection now', params: idParam },
+      preHandler: guard,
+    },
+    async (req, reply) => {
+      const ev = await reg.testConnection(await auth.require(req, organizer), req.params.id);
+      const check = ev.settings.kktixCheck;
+      return ok(
+        reply,
+        { event: await detail(ev) },
+        check?.state === 'ok' ? 'KKTIX answered' : 'KKTIX could not be reached',
+      );
     },
   );
 
@@ -290,6 +314,22 @@ export function registrationRoutes(app: App, ctx: Context, auth: Auth, reg: Regi
       return format === 'csv'
         ? reply.type('text/csv; charset=utf-8').send(toCsv(rows))
         : reply.type('application/x-ndjson; charset=utf-8').send(toNdjson(rows));
+    },
+  );
+
+  app.get(
+    '/api/registration/events/:id/bigquery/columns',
+    {
+      schema: {
+        tags,
+        summary: 'The form questions, and how the export columns are named in BigQuery',
+        params: idParam,
+      },
+      preHandler: guard,
+    },
+    async (req, reply) => {
+      const ev = await reg.owned(await auth.require(req, organizer), req.params.id);
+      return ok(reply, await reg.exportColumns(ev));
     },
   );
 

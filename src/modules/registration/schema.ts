@@ -19,6 +19,8 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
 /** Settings that are not secret; the secrets (tokens, keys, webhook URLs) live encrypted in `secrets`. */
 export type RegistrationSettings = {
   kktix?: { baseUrl: string; eventId: string };
+  /** the last try of the KKTIX connection: 'untested' when KKTIX could not be reached */
+  kktixCheck?: { state: 'ok' | 'untested'; at: string; message?: string };
   ticketsEventId?: string;
   /** act on the attendees already there at the first sync (default: they are the baseline) */
   backfill?: boolean;
@@ -30,6 +32,8 @@ export type RegistrationSettings = {
   /** subject and template are Liquid when engine is 'liquid'; older rows hold Eta (converted on read) */
   mail?: { enabled: boolean; subject?: string; template?: string; engine?: 'liquid' };
   discord?: { enabled: boolean };
+  /** what the de-identified export may keep (see deidentify.ts) */
+  deidentify?: { paidAt?: 'hour' | 'exact'; safeQuestions?: string[] };
   bigquery?: {
     projectId: string;
     datasetId: string;

@@ -10,13 +10,15 @@ import { zonedParts } from '../../platform/time.ts';
 import type { Tickets } from '../tickets/index.ts';
 import { announcement, postWebhook } from './actions/discord.ts';
 import { createGatherClient, GatherError } from './actions/gather.ts';
-import { loadToBigQuery } from './bigquery.ts';
+import { bigQueryColumns, type ColumnMapping, loadToBigQuery } from './bigquery.ts';
 import {
   type AttendeeLike,
+  columnsOf,
   dateIn,
   deidentifyAttendee,
   maskEmail,
   maskName,
+  questionKind,
   type Row,
 } from './deidentify.ts';
 import {
@@ -40,6 +42,7 @@ import {
 } from './schema.ts';
 import { registrationKeys, seal, unseal } from './seal.ts';
 import {
+  checkKktixConnection,
   contactOf,
   createKktixClient,
   diffAttendees,
@@ -82,6 +85,7 @@ export type EventInput = {
   /** the Discord server (guild) whose `/event` commands see this event; null: none; omitted: unchanged */
   discordGuildId?: string | null;
   bigquery?: RegistrationSettings['bigquery'] | null;
+  deidentify?: RegistrationSettings['deidentify'];
 };
 
 export type SyncSummary = {
@@ -255,6 +259,7 @@ export class Registration {
       },
       discord: { enabled: input.discord?.enabled ?? false },
       ...(input.bigquery ? { bigquery: input.bigquery } : {}),
+      ...(input.deidentify ? { deidentify: input.deidentify } : {}),
     };
     if (input.source === 'kktix') {
       if (!settings.kktix) throw invalidField('body.kktix', 'required for a KKTIX source');
@@ -268,7 +273,11 @@ export class Registration {
     return { settings, secrets };
   }
 
-  /** Checks the source answers with these credentials, so a wrong token is a clear 422 now, not a failed poll later. */
+  /**
+   * Checks the source answers with these credentials, so a wrong token is a clear 422 now, not a
+   * failed poll later. KKTIX out of reach is no reason to lose the settings: they are saved with
+   * `kktixCheck.state` 'untested' (tested again with testConnection).
+   */
   private async checkSource(
     actor: User,
     input: EventInput,
@@ -290,7 +299,7 @@ export class Registration {
     }
     const client = this.kktix(settings, secrets);
     try {
-      await client.listAttendanceBooks(settings.kktix?.eventId as string);
+      settings.kktixCheck = await checkKktixConnection(client, settings.kktix?.eventId as string);
     } catch (err) {
       // Http throws a plain UpstreamError when KKTIX cannot be reached at all: that is the base URL
       // the organiser typed, named like any other field (502: the fault is over there, not in the input).
@@ -370,6 +379,7 @@ export class Registration {
       Boolean(input.kktix?.token) ||
       settings.ticketsEventId !== ev.settings.ticketsEventId;
     if (sourceChanged) await this.checkSource(actor, input, settings, secrets);
+    else if (ev.settings.kktixCheck) settings.kktixCheck = ev.settings.kktixCheck;
     try {
       const [row] = await this.db
         .update(registrationEvents)
@@ -391,6 +401,21 @@ export class Registration {
         throw conflict(`slug ${input.slug} is already taken`, { path: 'body.slug' });
       throw err;
     }
+  }
+
+  /** "Test now": tries the saved KKTIX connection again and records the outcome. */
+  async testConnection(actor: User, id: string): Promise<EventRow> {
+    const ev = await this.owned(actor, id);
+    if (ev.source !== 'kktix') throw invalidField('source', 'only a KKTIX connection can be tested');
+    const settings: RegistrationSettings = { ...ev.settings };
+    await this.checkSource({ slug: ev.slug, name: ev.name, source: 'kktix' }, settings, this.secretsOf(ev));
+    const [row] = await this.db
+      .update(registrationEvents)
+      .set({ settings, updatedAt: new Date() })
+      .where(eq(registrationEvents.id, id))
+      .returning();
+    if (settings.kktixCheck?.state === 'ok') await this.requestSync(id, 'manual');
+    return row;
   }
 
   // ------------------------------------------------------------------ sync
@@ -1197,7 +1222,6 @@ export class Registration {
       rows.length,
       format,
     );
-    const tz = ev.settings.timezone ?? 'Asia/Taipei';
     if (kind === 'raw')
       return rows.map((r) => ({
         attendee_id: r.externalId,
@@ -1210,13 +1234,45 @@ export class Registration {
         paid_at: r.paidAt?.toISOString(),
         refunded_at: r.refundedAt?.toISOString(),
       }));
-    return rows.map((r) => ({
+    return rows.map((r) => this.deidentifiedRow(ev, r));
+  }
+
+  private deidentifiedRow(ev: EventRow, r: typeof registrationAttendees.$inferSelect): Row {
+    const tz = ev.settings.timezone ?? 'Asia/Taipei';
+    return {
       event: ev.slug,
-      ...deidentifyAttendee(r.record as AttendeeLike, { secret: this.keys.pseudonym, timeZone: tz }),
+      ...deidentifyAttendee(r.record as AttendeeLike, {
+        secret: this.keys.pseudonym,
+        scope: ev.id,
+        timeZone: tz,
+        paidAt: ev.settings.deidentify?.paidAt ?? 'hour',
+        safeQuestions: ev.settings.deidentify?.safeQuestions ?? [],
+      }),
       quantity: r.quantity,
       active: r.active,
       refunded_date: r.refundedAt ? dateIn(r.refundedAt.getTime(), tz) : undefined,
-    }));
+    };
+  }
+
+  /**
+   * The form questions an organiser may mark safe (contact and dropped fields are never exported
+   * in clear), and the de-identified export's columns with their BigQuery names. Names only, no
+   * personal data, so not audited.
+   */
+  async exportColumns(ev: EventRow): Promise<{ questions: string[]; columns: ColumnMapping[] }> {
+    const rows = await this.db
+      .select()
+      .from(registrationAttendees)
+      .where(eq(registrationAttendees.eventId, ev.id))
+      .orderBy(asc(registrationAttendees.paidAt), asc(registrationAttendees.externalId));
+    const questions = new Set<string>();
+    for (const r of rows)
+      for (const [q] of (r.record as AttendeeLike).data ?? [])
+        if (['answer', 'name'].includes(questionKind(q))) questions.add(q);
+    return {
+      questions: [...questions],
+      columns: bigQueryColumns(columnsOf(rows.map((r) => this.deidentifiedRow(ev, r)))),
+    };
   }
 }
 

@@ -428,3 +428,26 @@ export function parseKktixWebhook(body: unknown): KktixWebhookBatch {
   });
   return { orders };
 }
+
+/** The outcome of trying a KKTIX connection: it answered, or it could not be reached just now. */
+export type KktixCheck = { state: 'ok' | 'untested'; at: string; message?: string };
+
+/**
+ * Tries the organiser's credentials on the event's attendance books. KKTIX unreachable (down,
+ * timing out, rate limiting) is not the organiser's mistake: the connection is saved "not tested"
+ * and can be tested again later. A refusal (wrong token, unknown event) is thrown as is.
+ */
+export async function checkKktixConnection(
+  client: Pick<KktixClient, 'listAttendanceBooks'>,
+  eventId: string,
+  now = new Date(),
+): Promise<KktixCheck> {
+  try {
+    await client.listAttendanceBooks(eventId);
+    return { state: 'ok', at: now.toISOString() };
+  } catch (err) {
+    if (err instanceof UpstreamError && (err.reason === 'unavailable' || err.reason === 'rate_limited'))
+      return { state: 'untested', at: now.toISOString(), message: err.message.slice(0, 300) };
+    throw err;
+  }
+}

@@ -7,7 +7,9 @@ import { type RegKey, type RegLang, useRegI18n } from './i18n.ts';
 
 type Settings = {
   kktix?: { baseUrl: string; eventId: string };
+  kktixCheck?: { state: 'ok' | 'untested'; at: string; message?: string };
   ticketsEventId?: string;
+  deidentify?: { paidAt?: 'hour' | 'exact'; safeQuestions?: string[] };
   backfill?: boolean;
   venueLink?: string;
   timezone?: string;
@@ -63,26 +65,6 @@ type SalesTable = {
 const when = (iso: string | null, lang: RegLang) =>
   iso ? new Date(iso).toLocaleString(lang === 'zh-TW' ? 'zh-TW' : lang === 'ko' ? 'ko-KR' : 'en-GB') : null;
 
-function LangSwitch() {
-  const { lang, setLang } = useRegI18n();
-  const pick = (l: RegLang) => setLang(l);
-  return (
-    <fieldset className="lang-switch reg-lang" aria-label="language">
-      {(['ko', 'en', 'zh-TW'] as const).map((l) => (
-        <button
-          key={l}
-          type="button"
-          className={lang === l ? 'active' : ''}
-          aria-pressed={lang === l}
-          onClick={() => pick(l)}
-        >
-          {l === 'ko' ? '한국어' : l === 'en' ? 'English' : '中文'}
-        </button>
-      ))}
-    </fieldset>
-  );
-}
-
 export function RegistrationListPage() {
   const { t, lang } = useRegI18n();
   const { data, error, loading, reload } = useLoad(
@@ -96,7 +78,6 @@ export function RegistrationListPage() {
           <h1>{t('title')}</h1>
           <div className="muted small">{t('subtitle')}</div>
         </div>
-        <LangSwitch />
       </div>
       {loading && <Loading />}
       {error ? <ErrorBox error={error} onRetry={reload} /> : null}
@@ -170,7 +151,13 @@ type FormState = {
   bqTable: string;
   bqLocation: string;
   bqEndpoint: string;
+  exactPaidAt: boolean;
+  safeQuestions: string[];
 };
+
+/** A yeyak event the organiser may connect, as /api/organizer/events lists it. */
+type OwnEvent = { id: string; code: string; title: string; showtimes: { startsAt: string }[] };
+type ExportColumns = { questions: string[]; columns: { source: string; column: string }[] };
 
 function initial(ev?: RegEvent): FormState {
   const s = ev?.settings ?? {};
@@ -203,6 +190,8 @@ function initial(ev?: RegEvent): FormState {
     bqTable: s.bigquery?.tableId ?? '',
     bqLocation: s.bigquery?.location ?? '',
     bqEndpoint: s.bigquery?.apiEndpoint ?? '',
+    exactPaidAt: s.deidentify?.paidAt === 'exact',
+    safeQuestions: s.deidentify?.safeQuestions ?? [],
   };
 }
 
@@ -211,6 +200,13 @@ function SettingsForm({ event, onSaved }: { event?: RegEvent; onSaved: (ev: RegE
   const [f, setF] = useState<FormState>(() => initial(event));
   const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
+  // The organiser's own events to pick from, and the form questions to mark safe.
+  const own = useLoad(() => get<{ events: OwnEvent[] }>('/api/organizer/events'), []);
+  const cols = useLoad(
+    async () =>
+      event ? get<ExportColumns>(`/api/registration/events/${event.id}/bigquery/columns`) : undefined,
+    [event?.id],
+  );
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setF((x) => ({ ...x, [k]: v }));
   const errs = fieldErrors(error);
   const err = (path: string) =>
@@ -286,6 +282,7 @@ function SettingsForm({ event, onSaved }: { event?: RegEvent; onSaved: (ev: RegE
             ...(f.bqEndpoint.trim() ? { apiEndpoint: f.bqEndpoint.trim() } : {}),
           }
         : null,
+      deidentify: { paidAt: f.exactPaidAt ? 'exact' : 'hour', safeQuestions: f.safeQuestions },
     };
     await run(async () => {
       const res = event
@@ -327,7 +324,25 @@ function SettingsForm({ event, onSaved }: { event?: RegEvent; onSaved: (ev: RegE
           {text('poll', 'poll', { type: 'number', path: 'pollMinutes' })}
         </div>
       ) : (
-        text('ticketsEvent', 'ticketsEvent', { path: 'ticketsEventId' })
+        <Field label={t('ticketsEvent')} error={err('ticketsEventId')}>
+          {own.data && own.data.events.length === 0 ? (
+            <p className="muted small">{t('noEventsToPick')}</p>
+          ) : (
+            <select
+              name="ticketsEvent"
+              value={f.ticketsEvent}
+              onChange={(e) => set('ticketsEvent', e.target.value)}
+            >
+              <option value="">{t('pickEvent')}</option>
+              {own.data?.events.map((e) => (
+                <option key={e.id} value={e.id}>
+                  {e.title} · {e.code}
+                  {e.showtimes[0] ? ` · ${e.showtimes[0].startsAt.slice(0, 10)}` : ''}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
       )}
       <div className="grid-2">
         {text('startsAt', 'startsAt', { type: 'datetime-local' })}
@@ -389,6 +404,33 @@ function SettingsForm({ event, onSaved }: { event?: RegEvent; onSaved: (ev: RegE
           </p>
         </div>
       )}
+      <h3>{t('privacy')}</h3>
+      {check('exactPaidAt', 'exactPaidAt')}
+      {event && (
+        <fieldset className="reg-safe" data-testid="reg-safe-questions">
+          <legend className="small">{t('safeQuestions')}</legend>
+          {cols.data?.questions.length ? (
+            cols.data.questions.map((q) => (
+              <label key={q} className="check" style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+                <input
+                  type="checkbox"
+                  style={{ width: 'auto', margin: 0 }}
+                  checked={f.safeQuestions.includes(q)}
+                  onChange={(e) =>
+                    set(
+                      'safeQuestions',
+                      e.target.checked ? [...f.safeQuestions, q] : f.safeQuestions.filter((x) => x !== q),
+                    )
+                  }
+                />
+                <span style={{ overflowWrap: 'anywhere' }}>{q}</span>
+              </label>
+            ))
+          ) : (
+            <p className="muted small">{t('noQuestions')}</p>
+          )}
+        </fieldset>
+      )}
       {error && !(error instanceof ApiError && error.status === 400) ? <ErrorBox error={error} /> : null}
       {error instanceof ApiError && error.status === 400 && (
         <div className="alert alert-error" role="alert">
@@ -410,6 +452,10 @@ function BigQueryCard({ eventId, target }: { eventId: string; target?: BigQueryS
   const { t } = useRegI18n();
   const { busy, error, run } = useAction();
   const [result, setResult] = useState<{ outputRows: number; jobId: string }>();
+  const cols = useLoad(
+    () => get<ExportColumns>(`/api/registration/events/${eventId}/bigquery/columns`),
+    [eventId, target?.tableId],
+  );
   const table = target ? `${target.projectId}.${target.datasetId}.${target.tableId}` : '';
   const load = async () => {
     setResult(undefined);
@@ -448,6 +494,31 @@ function BigQueryCard({ eventId, target }: { eventId: string; target?: BigQueryS
             </div>
           )}
           {error ? <ErrorBox error={error} /> : null}
+          {cols.data && cols.data.columns.length > 0 && (
+            <details data-testid="reg-bq-columns">
+              <summary className="small">{t('bqColumns')}</summary>
+              <div className="table-wrap">
+                <table className="table small">
+                  <thead>
+                    <tr>
+                      <th>{t('bqSource')}</th>
+                      <th>{t('bqColumn')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {cols.data.columns.map((c) => (
+                      <tr key={c.source}>
+                        <td style={{ overflowWrap: 'anywhere' }}>{c.source}</td>
+                        <td style={{ overflowWrap: 'anywhere' }}>
+                          <code>{c.column}</code>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </details>
+          )}
         </>
       )}
     </div>
@@ -460,6 +531,7 @@ const tone = (status: string) =>
 export function RegistrationEventPage({ id }: { id: string }) {
   const { t, lang } = useRegI18n();
   const [actionError, setActionError] = useState<unknown>();
+  const [testing, setTesting] = useState(false);
   const { data, error, loading, reload } = useLoad(async () => {
     const [ev, list, sales] = await Promise.all([
       get<{ event: RegEvent }>(`/api/registration/events/${id}`),
@@ -495,7 +567,6 @@ export function RegistrationEventPage({ id }: { id: string }) {
           </h1>
           <div className="muted small">{t(`source.${event.source}` as RegKey)}</div>
         </div>
-        <LangSwitch />
       </div>
       {actionError ? <ErrorBox error={actionError} /> : null}
 
@@ -536,6 +607,31 @@ export function RegistrationEventPage({ id }: { id: string }) {
             <div className="stat-label">{t('attendee')}</div>
           </div>
         </div>
+        {event.source === 'kktix' && event.settings.kktixCheck && (
+          <div
+            className={`alert ${event.settings.kktixCheck.state === 'ok' ? 'alert-success' : 'alert-error'} row`}
+            role="status"
+            data-testid="reg-check"
+          >
+            <span>
+              {event.settings.kktixCheck.state === 'ok'
+                ? t('check.ok', { at: when(event.settings.kktixCheck.at, lang) ?? '' })
+                : t('check.untested', { message: event.settings.kktixCheck.message ?? '' })}
+            </span>
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={testing}
+              onClick={async () => {
+                setTesting(true);
+                await run(() => post(`/api/registration/events/${id}/test`));
+                setTesting(false);
+              }}
+            >
+              {testing ? t('testing') : t('testNow')}
+            </button>
+          </div>
+        )}
         {event.sync.lastError && (
           <div className="alert alert-error" role="alert">
             {t('lastError')}: {event.sync.lastError}

@@ -3,7 +3,8 @@ import { useI18n } from '../../i18n.tsx';
 
 /**
  * The registration pages speak Korean, English and Traditional Chinese (KKTIX organisers are in
- * Taiwan). The app-wide switch picks ko/en; these pages add 中文 on their own switch.
+ * Taiwan). They follow the app's one language switch, which offers 中文 on these pages
+ * (useRegZh); choosing KO or EN there leaves 中文.
  */
 export type RegLang = 'ko' | 'en' | 'zh-TW';
 
@@ -20,7 +21,7 @@ const en = {
   kktixBase: 'KKTIX API base URL',
   kktixEvent: 'KKTIX event id',
   kktixToken: 'KKTIX organiser token',
-  ticketsEvent: 'yeyak event id',
+  ticketsEvent: 'yeyak event',
   keepSecret: 'saved — leave empty to keep',
   poll: 'Poll interval (minutes)',
   startsAt: 'Event starts (polling stops after)',
@@ -111,6 +112,20 @@ const en = {
   'actionStatus.skipped': 'skipped',
   'action.gather_remove': 'Gather removal',
   back: 'All registrations',
+  pickEvent: 'Choose an event…',
+  noEventsToPick: 'You have no yeyak events yet: create one under Manage events first.',
+  testNow: 'Test now',
+  testing: 'Testing…',
+  'check.ok': 'KKTIX connection tested {at}',
+  'check.untested':
+    'Not tested: KKTIX could not be reached ({message}). The settings are saved; test again when KKTIX is back.',
+  privacy: 'De-identified export',
+  exactPaidAt: 'Keep the exact payment time (otherwise to the hour)',
+  safeQuestions: 'Answers safe to export (free text is left out unless ticked)',
+  noQuestions: 'No form questions yet (they appear after the first sync).',
+  bqColumns: 'Column names in BigQuery',
+  bqColumn: 'BigQuery column',
+  bqSource: 'Export column',
 } as const;
 
 export type RegKey = keyof typeof en;
@@ -128,7 +143,7 @@ const ko: Record<RegKey, string> = {
   kktixBase: 'KKTIX API 기본 URL',
   kktixEvent: 'KKTIX 이벤트 ID',
   kktixToken: 'KKTIX 주최자 토큰',
-  ticketsEvent: 'yeyak 공연 ID',
+  ticketsEvent: 'yeyak 공연',
   keepSecret: '저장됨 — 비워 두면 유지',
   poll: '조회 간격 (분)',
   startsAt: '행사 시작 (이후 조회 중지)',
@@ -219,6 +234,20 @@ const ko: Record<RegKey, string> = {
   'actionStatus.skipped': '건너뜀',
   'action.gather_remove': 'Gather 삭제',
   back: '모든 등록',
+  pickEvent: '공연을 고르세요…',
+  noEventsToPick: '아직 yeyak 공연이 없습니다. 먼저 공연 관리에서 공연을 만드세요.',
+  testNow: '지금 테스트',
+  testing: '테스트 중…',
+  'check.ok': 'KKTIX 연결 확인됨 {at}',
+  'check.untested':
+    '테스트 안 됨: KKTIX에 연결할 수 없었습니다 ({message}). 설정은 저장되었습니다. KKTIX가 돌아오면 다시 테스트하세요.',
+  privacy: '비식별 내보내기',
+  exactPaidAt: '결제 시각을 정확히 유지 (아니면 시 단위)',
+  safeQuestions: '내보내도 되는 답변 (체크하지 않은 자유 입력은 제외)',
+  noQuestions: '아직 신청서 질문이 없습니다 (첫 동기화 후 나타납니다).',
+  bqColumns: 'BigQuery 열 이름',
+  bqColumn: 'BigQuery 열',
+  bqSource: '내보내기 열',
 };
 
 const zh: Record<RegKey, string> = {
@@ -234,7 +263,7 @@ const zh: Record<RegKey, string> = {
   kktixBase: 'KKTIX API 基本網址',
   kktixEvent: 'KKTIX 活動編號',
   kktixToken: 'KKTIX 主辦單位權杖',
-  ticketsEvent: 'yeyak 活動編號',
+  ticketsEvent: 'yeyak 活動',
   keepSecret: '已儲存 — 留空則保留',
   poll: '查詢間隔（分鐘）',
   startsAt: '活動開始（之後停止查詢）',
@@ -325,6 +354,19 @@ const zh: Record<RegKey, string> = {
   'actionStatus.skipped': '已略過',
   'action.gather_remove': 'Gather 移除',
   back: '所有報名活動',
+  pickEvent: '請選擇活動…',
+  noEventsToPick: '你還沒有 yeyak 活動：請先在活動管理建立活動。',
+  testNow: '立即測試',
+  testing: '測試中…',
+  'check.ok': 'KKTIX 連線已測試 {at}',
+  'check.untested': '未測試：無法連上 KKTIX（{message}）。設定已儲存；KKTIX 恢復後請再測試。',
+  privacy: '去識別化匯出',
+  exactPaidAt: '保留精確付款時間（否則取到小時）',
+  safeQuestions: '可匯出的回答（未勾選的自由填答不匯出）',
+  noQuestions: '尚無報名表問題（第一次同步後會出現）。',
+  bqColumns: 'BigQuery 欄位名稱',
+  bqColumn: 'BigQuery 欄位',
+  bqSource: '匯出欄位',
 };
 
 const dictionaries: Record<RegLang, Record<RegKey, string>> = { en, ko, 'zh-TW': zh };
@@ -356,4 +398,16 @@ export function useRegI18n() {
     return s;
   };
   return { lang, setLang, t };
+}
+
+/** 中文 on the registration pages, for the app header's language switch. */
+export function useRegZh() {
+  const active = useSyncExternalStore(subscribe, () => override) === 'zh-TW';
+  const set = (on: boolean) => {
+    override = on ? 'zh-TW' : null;
+    if (override) localStorage.setItem(KEY, override);
+    else localStorage.removeItem(KEY);
+    for (const fn of listeners) fn();
+  };
+  return { active, set };
 }
