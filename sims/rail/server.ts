@@ -47,6 +47,8 @@ export type RailSim = {
     total: number;
     byPath: Record<string, number>;
     blockedAnswers: number;
+    /** Search pages by the party size they asked seats for. */
+    searchesByParty: Record<number, number>;
     netfunnel: { take: number; poll: number; complete: number };
   };
 };
@@ -187,6 +189,7 @@ export async function startRailSim(options: RailSimOptions = {}): Promise<RailSi
       total: world.counts.total,
       byPath: { ...world.counts.byPath },
       blockedAnswers: world.counts.blockedAnswers,
+      searchesByParty: { ...world.counts.searchesByParty },
       netfunnel: { ...nf.counts },
     }),
   };

@@ -146,7 +146,18 @@ export class RailWorld {
   racesPending = 0;
   /** Korail login encryption keys handed out by common.code.do, by idx. */
   readonly loginKeys = new Map<string, string>();
-  readonly counts = { total: 0, byPath: {} as Record<string, number>, blockedAnswers: 0 };
+  readonly counts = {
+    total: 0,
+    byPath: {} as Record<string, number>,
+    blockedAnswers: 0,
+    /** Search requests (pages) by the party size they asked seats for. */
+    searchesByParty: {} as Record<number, number>,
+  };
+
+  /** Counts one search page asking for `party` seats. */
+  countSearch(party: number): void {
+    this.counts.searchesByParty[party] = (this.counts.searchesByParty[party] ?? 0) + 1;
+  }
 
   constructor(options: RailSimOptions = {}) {
     this.o = {

@@ -42,6 +42,19 @@ export const railAccounts = pgTable(
   (t) => [uniqueIndex('rail_accounts_user_provider_key').on(t.userId, t.provider)],
 );
 
+/** One train with seats, but too few for the watch's party (see railWatches.shortage). */
+export type SeatShortage = {
+  trainNo: string;
+  /** Seats left in the best class the policy allows; null where the operator gives no number (SRT). */
+  seatsLeft: number | null;
+  /** What the shared poll's answer showed for the train when it was last checked. */
+  seen: string;
+  /** Epoch ms of the last check with the operator (a party-size search or a reserve). */
+  checkedAt: number;
+  /** Checks so far while `seen` stayed the same: each one waits twice as long. */
+  checks: number;
+};
+
 export type WatchStatus = 'waiting' | 'trying' | 'reserved' | 'failed' | 'stopped';
 
 /** A standing order: keep trying to reserve a train (or any train in a window) until it works. */
@@ -89,6 +102,11 @@ export const railWatches = pgTable(
     /** Set while a reserve call is in flight at the operator: the claim that makes holds exclusive. */
     reservingSince: ts('reserving_since'),
     reservingTrain: text('reserving_train'),
+    /**
+     * Trains that showed seats, but fewer than the party: what the last poll knew about each, so a
+     * watch does not reserve (or re-check) a train that cannot seat everyone until its seats change.
+     */
+    shortage: jsonb('shortage').$type<SeatShortage[]>(),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE "rail_watches" ADD COLUMN "shortage" jsonb;
