@@ -901,6 +901,28 @@ export class Rail {
     ];
   }
 
+  /**
+   * Refuses a watch that names a channel the user never set up (it would tell them nothing):
+   * a 400 naming `body.notify`. E-mail goes to the account's address, so it is always there.
+   */
+  async checkNotify(userId: string, notify: string[], path = 'body.notify') {
+    const ready = new Set(['email', ...(await this.defaultChannels(userId))]);
+    const missing = [...new Set(notify)].filter((c) => !ready.has(c));
+    if (!missing.length) return;
+    const how: Record<string, string> = {
+      discord: 'add a Discord webhook in the notification settings',
+      slack: 'add a Slack webhook in the notification settings',
+      telegram: this.config.telegramToken
+        ? 'add your Telegram chat in the notification settings'
+        : 'this server has no Telegram bot',
+      kakao: 'link KakaoTalk first (the code on the settings page)',
+    };
+    throw invalidField(
+      path,
+      `not set up: ${missing.map((c) => `${c} (${how[c] ?? 'unknown channel'})`).join(', ')}; leave notify out to use the channels you set up`,
+    );
+  }
+
   // ------------------------------------------------------------------ watches
 
   /** Validates a watch against the operator (stations, date, train) before anything is scheduled. */
@@ -949,6 +971,7 @@ export class Rail {
     await this.assertNotPaused(input.provider);
     const account = await this.accountRow(user, input.provider);
     const v = await this.resolveWatch(input);
+    if (input.notify) await this.checkNotify(user.id, input.notify);
     const notify = input.notify ?? (await this.defaultChannels(user.id));
     const [w] = await this.ctx.tx(async (tx) => {
       const rows = await tx
@@ -1030,6 +1053,7 @@ export class Rail {
       stopBeforeMinutes: patch.stopBeforeMinutes ?? current.stopBeforeMinutes,
     };
     const v = await this.resolveWatch(merged);
+    if (patch.notify) await this.checkNotify(user.id, patch.notify);
     const rows = await this.ctx.database.db
       .update(railWatches)
       .set({
@@ -1490,7 +1514,8 @@ export class Rail {
             status: 'reserved',
             reservingSince: null,
             attempts: sql`${railWatches.attempts} + 1`,
-            lastResult: `reserved ${r.id}`,
+            // A standby request is a place in the operator's queue, not a seat: never call it reserved.
+            lastResult: r.standby ? `standby requested ${r.id}` : `reserved ${r.id}`,
             lastPollAt: new Date(),
             updatedAt: new Date(),
           })
