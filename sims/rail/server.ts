@@ -43,6 +43,10 @@ export type RailSim = {
   loseNextRaces: (n: number) => void;
   setKorailMacroCheck: (on: boolean) => void;
   pay: (pnr: string) => boolean;
+  /** Search requests answer only after this long (default 0). */
+  setSearchDelay: (ms: number) => void;
+  /** Search requests received so far, counted on arrival (before any delay). */
+  searchesArrived: () => number;
   counts: () => {
     total: number;
     byPath: Record<string, number>;
@@ -72,8 +76,12 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
+const SRT_SEARCH = '/ara/selectListAra10007_n.do';
+const KORAIL_SEARCH = `${KORAIL_PREFIX}seatMovie.ScheduleView`;
+
 export async function startRailSim(options: RailSimOptions = {}): Promise<RailSim> {
   const world = new RailWorld(options);
+  const searches = { arrived: 0, delayMs: 0 };
   let address = { ip: '127.0.0.1', port: 0 };
   const nf = new NetFunnelSim(
     () => world.now(),
@@ -102,6 +110,11 @@ export async function startRailSim(options: RailSimOptions = {}): Promise<RailSi
           setCookies.push(id ? `JSESSIONID=${id}; Path=/; HttpOnly` : 'JSESSIONID=; Path=/; Max-Age=0'),
       };
       world.tick();
+      if (path === SRT_SEARCH || path === KORAIL_SEARCH) {
+        searches.arrived++;
+        // A slow answer keeps the caller's poll in flight (tests kill a process meanwhile).
+        if (searches.delayMs > 0) await new Promise((r) => setTimeout(r, searches.delayMs));
+      }
       if (path === '/ts.wseq') {
         world.counts.byPath[path] = (world.counts.byPath[path] ?? 0) + 1;
         answer = { status: 200, body: nf.handle(url.searchParams), type: 'text/javascript;charset=UTF-8' };
@@ -185,6 +198,10 @@ export async function startRailSim(options: RailSimOptions = {}): Promise<RailSi
       world.o.korailMacroCheck = on;
     },
     pay: (pnr) => world.pay(pnr),
+    setSearchDelay: (ms) => {
+      searches.delayMs = ms;
+    },
+    searchesArrived: () => searches.arrived,
     counts: () => ({
       total: world.counts.total,
       byPath: { ...world.counts.byPath },

@@ -204,3 +204,21 @@ export const railPacing = pgTable('rail_pacing', {
   blockedUntil: ts('blocked_until'),
   blockedReason: text('blocked_reason'),
 });
+
+/**
+ * yeyak processes that run rail polls, with a heartbeat: a poll job left active by a process that
+ * died (kill -9) is failed at once instead of blocking its search until pg-boss expires it.
+ */
+export const railRuns = pgTable('rail_runs', {
+  id: uuid('id').primaryKey(),
+  host: text('host').notNull(),
+  pid: integer('pid').notNull(),
+  seenAt: ts('seen_at').notNull().defaultNow(),
+});
+
+/** Which process runs each active rail.poll job (the pg-boss job id). */
+export const railPollJobs = pgTable('rail_poll_jobs', {
+  jobId: uuid('job_id').primaryKey(),
+  runId: uuid('run_id').notNull(),
+  startedAt: ts('started_at').notNull().defaultNow(),
+});

@@ -1,1 +1,0 @@
-ALTER TABLE "rail_watches" ADD COLUMN "shortage" jsonb;
