@@ -11,4 +11,7 @@ CREATE TABLE "rail_runs" (
 	"seen_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-ALTER TABLE "rail_watches" ADD COLUMN "shortage" jsonb;
+DROP INDEX "rail_reservations_pnr_key";--> statement-breakpoint
+ALTER TABLE "rail_reservations" ADD COLUMN "pnr_run" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "rail_watches" ADD COLUMN "shortage" jsonb;--> statement-breakpoint
+CREATE UNIQUE INDEX "rail_reservations_pnr_key" ON "rail_reservations" USING btree ("provider","pnr","pnr_run");

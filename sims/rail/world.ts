@@ -139,7 +139,8 @@ export class RailWorld {
   private readonly blocked = new Map<string, number>();
   private readonly blockedOperators = new Set<string>();
   private readonly random: () => number;
-  private pnrSeq = 0;
+  /** The last reservation number given out (a restart without saved state starts again at 0). */
+  pnrSeq = 0;
   offset: number;
   o: Required<Omit<RailSimOptions, 'port' | 'host' | 'users' | 'clockOffsetMs'>>;
   /** Next reserve attempts that lose the race for the last seat (`잔여석없음`). */

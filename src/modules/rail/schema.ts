@@ -131,6 +131,11 @@ export const railReservations = pgTable(
     watchId: uuid('watch_id').references(() => railWatches.id, { onDelete: 'set null' }),
     provider: text('provider', { enum: ['srt', 'korail'] }).notNull(),
     pnr: text('pnr').notNull(),
+    /**
+     * 0, or 1, 2… when the operator gave out a number we already hold a row for: a reset stand-in
+     * operator starts counting again, so the number alone does not name one hold.
+     */
+    pnrRun: integer('pnr_run').notNull().default(0),
     trainNo: text('train_no').notNull(),
     trainType: text('train_type').notNull(),
     date: text('date').notNull(),
@@ -154,7 +159,7 @@ export const railReservations = pgTable(
   },
   (t) => [
     uniqueIndex('rail_reservations_watch_key').on(t.watchId),
-    uniqueIndex('rail_reservations_pnr_key').on(t.provider, t.pnr),
+    uniqueIndex('rail_reservations_pnr_key').on(t.provider, t.pnr, t.pnrRun),
     index('rail_reservations_user_idx').on(t.userId, t.createdAt),
   ],
 );

@@ -763,10 +763,14 @@ export class Rail {
     } catch (err) {
       throw await this.refused(err, account.id);
     }
-    const [row] = await this.ctx.database.db
-      .insert(railReservations)
-      .values(this.reservationValues(user.id, account.id, null, r))
-      .returning();
+    const row = await this.ctx.tx(async (tx) => {
+      const pnrRun = await this.pnrRun(tx, r);
+      const [x] = await tx
+        .insert(railReservations)
+        .values({ ...this.reservationValues(user.id, account.id, null, r), pnrRun })
+        .returning();
+      return x;
+    });
     return reservationView(row);
   }
 
@@ -1522,16 +1526,17 @@ export class Rail {
           .where(and(eq(railWatches.id, w.id), inArray(railWatches.status, ['waiting', 'trying'])))
           .returning({ id: railWatches.id });
         if (!live.length) throw new WatchGone();
+        const pnrRun = await this.pnrRun(tx, r);
         const [row] = await tx
           .insert(railReservations)
-          .values(this.reservationValues(w.userId, w.accountId, w.id, r))
+          .values({ ...this.reservationValues(w.userId, w.accountId, w.id, r), pnrRun })
           .returning({ id: railReservations.id });
         await emit(tx, 'rail.reserved', { watchId: w.id, reservationId: row.id, userId: w.userId });
       });
       return true;
     } catch (err) {
       if (err instanceof WatchGone) why = 'stopped';
-      else if (sqlState(err) === '23505') why = 'duplicate';
+      else if (sqlState(err) === '23505' && (await this.hasHold(w.id))) why = 'duplicate';
       else throw err;
     }
     // Either the watch has its hold already (another worker won) or it was stopped: give this one back.
@@ -1554,6 +1559,44 @@ export class Rail {
         })
         .where(eq(railWatches.id, w.id));
     return false;
+  }
+
+  private async hasHold(watchId: string): Promise<boolean> {
+    const rows = await this.ctx.database.db
+      .select({ id: railReservations.id })
+      .from(railReservations)
+      .where(eq(railReservations.watchId, watchId));
+    return rows.length > 0;
+  }
+
+  /**
+   * The run number to store a new hold under. An operator never gives a number out twice, but a
+   * stand-in that restarted without its state does: a stored row with the same number is then a
+   * hold of the earlier run, gone at the operator. It is marked expired (cancelling it would now
+   * cancel the new hold) and the new one gets the next run number; it is not "another worker won".
+   */
+  private async pnrRun(tx: Parameters<Parameters<Context['tx']>[0]>[0], r: Reservation): Promise<number> {
+    const same = await tx
+      .select({ id: railReservations.id, pnrRun: railReservations.pnrRun })
+      .from(railReservations)
+      .where(and(eq(railReservations.provider, r.provider), eq(railReservations.pnr, r.id)))
+      .orderBy(desc(railReservations.pnrRun));
+    if (!same.length) return 0;
+    this.ctx.log.warn(
+      { provider: r.provider, pnr: r.id },
+      'rail: the operator reused a reservation number; the stored hold with it is taken as gone',
+    );
+    await tx
+      .update(railReservations)
+      .set({ status: 'expired', cancelledAt: new Date() })
+      .where(
+        and(
+          eq(railReservations.provider, r.provider),
+          eq(railReservations.pnr, r.id),
+          eq(railReservations.status, 'held'),
+        ),
+      );
+    return same[0].pnrRun + 1;
   }
 
   /**
