@@ -3,11 +3,14 @@
  * A new hold whose number a stored (older) hold has is not "another worker won": yeyak keeps the
  * seat it just won, and the stale row is marked expired.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainView, WatchView } from '../../src/modules/rail/service.ts';
 import { backends, eventually } from '../helpers.ts';
 import { type RailTestEnv, railApp, railUser } from './app.ts';
-import { dayAhead } from './setup.ts';
+import { dayAhead, MEMBER, provider, sim } from './setup.ts';
 
 describe.each(backends)('a reused reservation number on %s', (backend) => {
   let env: RailTestEnv;
@@ -71,3 +74,50 @@ describe.each(backends)('a reused reservation number on %s', (backend) => {
     expect(old?.reservation?.status).toBe('expired');
   }, 120_000);
 });
+
+describe('the stand-in operator keeps its state in the data folder', () => {
+  it('continues reservation numbers, seats and holds after a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yeyak-railsim-'));
+    const stateFile = join(dir, 'rail-sandbox.json');
+    try {
+      let s = await sim({ stateFile });
+      const date = dayAhead(s, 6);
+      const p = provider(s, 'srt');
+      await p.login(MEMBER);
+      const trains = await p.search({ from: '수서', to: '부산', date, time: '060000' });
+      const train = trains.find((t) => t.general === 'available') as (typeof trains)[number];
+      const first = await p.reserve(train, { passengers: { adult: 1 }, seatPolicy: 'general-only' });
+      const free = s.world.view(
+        ...(() => {
+          const f = s.world.findTrain('srt', Number(train.trainNo), '0551', '0020');
+          if (!f) throw new Error('no train');
+          return [f.train, date, f.dep, f.arr] as const;
+        })(),
+      ).general.free;
+      await s.close();
+
+      s = await sim({ stateFile });
+      cleanup = () => s.close();
+      const q = provider(s, 'srt');
+      await q.login(MEMBER);
+      const listed = await q.listReservations();
+      expect(listed.map((r) => r.id)).toContain(first.id);
+      const again = await q.search({ from: '수서', to: '부산', date, time: '060000' });
+      const second = await q.reserve(
+        again.find((t) => t.trainNo === train.trainNo) as (typeof again)[number],
+        {
+          passengers: { adult: 1 },
+          seatPolicy: 'general-only',
+        },
+      );
+      expect(second.id).not.toBe(first.id);
+      const f = s.world.findTrain('srt', Number(train.trainNo), '0551', '0020');
+      if (!f) throw new Error('no train');
+      expect(s.world.view(f.train, date, f.dep, f.arr).general.free).toBe(free - 1);
+    } finally {
+      await cleanup?.();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+let cleanup: (() => Promise<void>) | undefined;

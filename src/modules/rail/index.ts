@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Auth } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import type { Consumer } from '../../platform/events/types.ts';
@@ -74,7 +75,13 @@ export function railModule(ctx: Context) {
       const endpoints: Partial<Record<'srt' | 'korail', ProviderEndpoints>> = {};
       if (c.sandbox) {
         const { startRailSim } = await import('../../../sims/rail/server.ts');
-        const sim = await startRailSim({ cancellationRate: 2 });
+        // The stand-in keeps its state in the data folder: a restart continues its reservation
+        // numbers and holds instead of giving out numbers yeyak already stores.
+        const dir = ctx.config.dataDir;
+        const sim = await startRailSim({
+          cancellationRate: 2,
+          stateFile: dir.startsWith('memory:') ? undefined : join(dir, 'rail-sandbox.json'),
+        });
         sandbox = sim;
         rail.sandboxSim = sim;
         endpoints.srt = { baseUrl: sim.url, netfunnelUrl: sim.netfunnelUrl };
