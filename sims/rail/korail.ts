@@ -217,6 +217,7 @@ function search(c: Ctx): Answer {
     1,
     [1, 2, 3, 4, 5].reduce((s, i) => s + (Number(f[`txtPsgFlg_${i}`]) || 0), 0),
   );
+  c.world.countSearch(wanted);
   const page = all.slice(0, 10);
   const next = all[10];
   return succ('IRG000000', '정상적으로 조회되었습니다.', {

@@ -2,14 +2,16 @@
  * A stand-in rail operator on one port: the SRT app API, the Korail app API and NetFunnel,
  * each on its real paths. Loopback by default.
  */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import { type Answer, type Ctx, json, text } from './common.ts';
 import { type Operator, STATIONS } from './data.ts';
 import { handleKorail, KORAIL_BLOCK_ANSWER, KORAIL_PREFIX } from './korail.ts';
 import { NetFunnelSim } from './netfunnel.ts';
 import { handleSrt, SRT_BLOCKED_TEXT, SRT_PATHS } from './srt.ts';
-import { kstDate, type RailSimOptions, RailWorld, type SeatClass } from './world.ts';
+import { kstDate, type RailSimOptions, RailWorld, type SeatClass, type WorldState } from './world.ts';
 
 export type { RailSimOptions, SimUser } from './world.ts';
 export { DEFAULT_USERS } from './world.ts';
@@ -43,10 +45,16 @@ export type RailSim = {
   loseNextRaces: (n: number) => void;
   setKorailMacroCheck: (on: boolean) => void;
   pay: (pnr: string) => boolean;
+  /** Search requests answer only after this long (default 0). */
+  setSearchDelay: (ms: number) => void;
+  /** Search requests received so far, counted on arrival (before any delay). */
+  searchesArrived: () => number;
   counts: () => {
     total: number;
     byPath: Record<string, number>;
     blockedAnswers: number;
+    /** Search pages by the party size they asked seats for. */
+    searchesByParty: Record<number, number>;
     netfunnel: { take: number; poll: number; complete: number };
   };
 };
@@ -70,8 +78,27 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
+const SRT_SEARCH = '/ara/selectListAra10007_n.do';
+const KORAIL_SEARCH = `${KORAIL_PREFIX}seatMovie.ScheduleView`;
+
 export async function startRailSim(options: RailSimOptions = {}): Promise<RailSim> {
   const world = new RailWorld(options);
+  const searches = { arrived: 0, delayMs: 0 };
+  const file = options.stateFile;
+  if (file && existsSync(file)) world.restore(JSON.parse(readFileSync(file, 'utf8')) as WorldState);
+  let saveTimer: NodeJS.Timeout | undefined;
+  /** Writes the state (whole file, then rename, so a crash never leaves half a file). */
+  const save = () => {
+    clearTimeout(saveTimer);
+    saveTimer = undefined;
+    if (!file) return;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify(world.snapshot()));
+    renameSync(`${file}.tmp`, file);
+  };
+  const saveSoon = () => {
+    if (file && !saveTimer) saveTimer = setTimeout(save, 200);
+  };
   let address = { ip: '127.0.0.1', port: 0 };
   const nf = new NetFunnelSim(
     () => world.now(),
@@ -100,6 +127,11 @@ export async function startRailSim(options: RailSimOptions = {}): Promise<RailSi
           setCookies.push(id ? `JSESSIONID=${id}; Path=/; HttpOnly` : 'JSESSIONID=; Path=/; Max-Age=0'),
       };
       world.tick();
+      if (path === SRT_SEARCH || path === KORAIL_SEARCH) {
+        searches.arrived++;
+        // A slow answer keeps the caller's poll in flight (tests kill a process meanwhile).
+        if (searches.delayMs > 0) await new Promise((r) => setTimeout(r, searches.delayMs));
+      }
       if (path === '/ts.wseq') {
         world.counts.byPath[path] = (world.counts.byPath[path] ?? 0) + 1;
         answer = { status: 200, body: nf.handle(url.searchParams), type: 'text/javascript;charset=UTF-8' };
@@ -130,6 +162,7 @@ export async function startRailSim(options: RailSimOptions = {}): Promise<RailSi
       ...(setCookies.length ? { 'set-cookie': setCookies } : {}),
     });
     res.end(answer.body);
+    saveSoon();
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -147,6 +180,7 @@ export async function startRailSim(options: RailSimOptions = {}): Promise<RailSi
     world,
     close: () =>
       new Promise<void>((resolve) => {
+        if (saveTimer) save();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
@@ -183,10 +217,15 @@ export async function startRailSim(options: RailSimOptions = {}): Promise<RailSi
       world.o.korailMacroCheck = on;
     },
     pay: (pnr) => world.pay(pnr),
+    setSearchDelay: (ms) => {
+      searches.delayMs = ms;
+    },
+    searchesArrived: () => searches.arrived,
     counts: () => ({
       total: world.counts.total,
       byPath: { ...world.counts.byPath },
       blockedAnswers: world.counts.blockedAnswers,
+      searchesByParty: { ...world.counts.searchesByParty },
       netfunnel: { ...nf.counts },
     }),
   };

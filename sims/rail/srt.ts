@@ -162,6 +162,7 @@ function search(c: Ctx): Answer {
   const all = c.world.search('srt', f.dptRsStnCd, f.arvRsStnCd, f.dptDt, f.dptTm);
   if (!all.length) return fail('WRG000000', '조회된 내역이 없습니다.');
   const wanted = Math.max(1, Number(f.psgNum) || 1);
+  c.world.countSearch(wanted);
   const page = all.slice(0, 10);
   return json({
     resultMap: [result(true, 'IRG000000', '정상적으로 조회되었습니다.')],

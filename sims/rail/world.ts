@@ -47,6 +47,11 @@ export type RailSimOptions = {
   korailMinVersion?: string;
   /** Milliseconds added to the real clock at start. */
   clockOffsetMs?: number;
+  /**
+   * A JSON file the state (reservation counter, seats, holds, standby lists) is kept in, so a
+   * restart continues where it stopped instead of numbering reservations from 1 again.
+   */
+  stateFile?: string;
 };
 
 export const DEFAULT_USERS: SimUser[] = [
@@ -139,14 +144,26 @@ export class RailWorld {
   private readonly blocked = new Map<string, number>();
   private readonly blockedOperators = new Set<string>();
   private readonly random: () => number;
-  private pnrSeq = 0;
+  /** The last reservation number given out (a restart without saved state starts again at 0). */
+  pnrSeq = 0;
   offset: number;
-  o: Required<Omit<RailSimOptions, 'port' | 'host' | 'users' | 'clockOffsetMs'>>;
+  o: Required<Omit<RailSimOptions, 'port' | 'host' | 'users' | 'clockOffsetMs' | 'stateFile'>>;
   /** Next reserve attempts that lose the race for the last seat (`잔여석없음`). */
   racesPending = 0;
   /** Korail login encryption keys handed out by common.code.do, by idx. */
   readonly loginKeys = new Map<string, string>();
-  readonly counts = { total: 0, byPath: {} as Record<string, number>, blockedAnswers: 0 };
+  readonly counts = {
+    total: 0,
+    byPath: {} as Record<string, number>,
+    blockedAnswers: 0,
+    /** Search requests (pages) by the party size they asked seats for. */
+    searchesByParty: {} as Record<number, number>,
+  };
+
+  /** Counts one search page asking for `party` seats. */
+  countSearch(party: number): void {
+    this.counts.searchesByParty[party] = (this.counts.searchesByParty[party] ?? 0) + 1;
+  }
 
   constructor(options: RailSimOptions = {}) {
     this.o = {
@@ -592,6 +609,53 @@ export class RailWorld {
     return 'ok';
   }
 
+  // ---------- saved state ----------
+
+  /** What a restart must not forget: the reservation counter, seats, holds and standby lists. */
+  snapshot(): WorldState {
+    const inv = (c: ClassInv) => ({
+      capacity: c.capacity,
+      seats: Buffer.from(c.seats).toString('base64'),
+      releaseCarry: c.releaseCarry,
+    });
+    return {
+      version: 1,
+      pnrSeq: this.pnrSeq,
+      inventories: [...this.inventories].map(([key, v]) => ({
+        key,
+        general: inv(v.general),
+        special: inv(v.special),
+        lastTick: v.lastTick,
+      })),
+      reservations: [...this.reservations.values()].map((r) => ({
+        ...r,
+        train: r.train.trainNo,
+        dep: r.dep.code,
+        arr: r.arr.code,
+      })),
+      standby: [...this.standby],
+    };
+  }
+
+  restore(state: WorldState): void {
+    if (state.version !== 1) return;
+    this.pnrSeq = state.pnrSeq;
+    const inv = (c: WorldState['inventories'][number]['general']): ClassInv => ({
+      capacity: c.capacity,
+      seats: new Uint8Array(Buffer.from(c.seats, 'base64')),
+      releaseCarry: c.releaseCarry,
+    });
+    for (const v of state.inventories)
+      this.inventories.set(v.key, { general: inv(v.general), special: inv(v.special), lastTick: v.lastTick });
+    for (const r of state.reservations) {
+      const train = this.timetable.find((t) => t.operator === r.operator && t.trainNo === r.train);
+      const dep = train?.stops.find((x) => x.code === r.dep);
+      const arr = train?.stops.find((x) => x.code === r.arr);
+      if (train && dep && arr) this.reservations.set(r.pnr, { ...r, train, dep, arr });
+    }
+    for (const [key, pnrs] of state.standby) this.standby.set(key, pnrs);
+  }
+
   // ---------- controls ----------
 
   private trainFor(operator: Operator, trainNo: number): ScheduledTrain {
@@ -624,6 +688,23 @@ export class RailWorld {
     return true;
   }
 }
+
+export type WorldState = {
+  version: 1;
+  pnrSeq: number;
+  inventories: {
+    key: string;
+    general: { capacity: number; seats: string; releaseCarry: number };
+    special: { capacity: number; seats: string; releaseCarry: number };
+    lastTick: number;
+  }[];
+  reservations: (Omit<SimReservation, 'train' | 'dep' | 'arr'> & {
+    train: number;
+    dep: string;
+    arr: string;
+  })[];
+  standby: [string, string[]][];
+};
 
 export function paxCount(p: Pax): number {
   return Object.values(p).reduce((s, n) => s + (n ?? 0), 0);

@@ -94,6 +94,8 @@ type Reservation = {
   seatCount: number;
   totalPrice: number;
   paymentDeadline: string | null;
+  /** A standby request (예약대기): a place in the operator's queue, not a seat. */
+  standby?: boolean;
 };
 type Account = {
   provider: 'srt' | 'korail';
@@ -108,6 +110,7 @@ type Watch = {
   attempts: number;
   lastResult: string | null;
   failReason: string | null;
+  shortage?: { trainNo: string; seatsLeft: number | null; asked: number }[];
   reservation: Reservation | null;
 };
 
@@ -161,7 +164,28 @@ export function typesArg(v: string): TrainGroup[] {
   return out;
 }
 
+/** A standby request in words: a place in the queue, not a seat (no car, no seat, nothing to pay yet). */
+function describeStandby(r: Reservation): string {
+  return [
+    `standby request (예약대기) placed for ${r.trainType} ${r.trainNo} ${r.from} → ${r.to} ${ymd(r.date)} ${hhmm(r.departure)}–${hhmm(r.arrival)}: NOT a seat yet`,
+    `  request no. ${r.pnr} · ${r.seatCount} passenger(s) · ${r.totalPrice.toLocaleString('ko-KR')}원 if a seat is granted`,
+    '  the operator gives you a seat only if one frees up; yeyak tells you then, with the payment deadline',
+  ].join('\n');
+}
+
+/** "train 305: 1 seat left, 2 asked" for the trains too short for the party. */
+export function describeShortage(w: Pick<Watch, 'shortage'>): string {
+  return (w.shortage ?? [])
+    .map((x) =>
+      x.seatsLeft === null
+        ? `train ${x.trainNo}: fewer seats left than the ${x.asked} asked`
+        : `train ${x.trainNo}: ${x.seatsLeft} seat${x.seatsLeft === 1 ? '' : 's'} left, ${x.asked} asked`,
+    )
+    .join('; ');
+}
+
 function describeReservation(r: Reservation): string {
+  if (r.standby) return describeStandby(r);
   const seats = r.seats.map((s) => `${s.car}-${s.seat}`).join(', ') || `${r.seatCount} seat(s)`;
   const deadline = r.paymentDeadline
     ? new Date(r.paymentDeadline).toLocaleString('ko-KR', { timeZone: 'Asia/Seoul' })
@@ -350,7 +374,10 @@ export function registerRailCommands(program: Command, fail: (err: unknown) => n
     .option('--seat <policy>', 'general-first, general-only, special-first or special-only', 'general-first')
     .option('--select <how>', 'earliest, latest or random among matching trains', 'earliest')
     .option('--standby', 'accept a standby (예약대기) request when seats stay sold out')
-    .option('--notify <channels>', 'comma-separated: email,discord,slack,telegram', 'email')
+    .option(
+      '--notify <channels>',
+      'comma-separated: email,discord,slack,telegram,kakao (default: the channels in your settings)',
+    )
     .option('--keep', 'on Ctrl-C leave the watch running in the server')
     .action(async (o: Common & Record<string, string | boolean | undefined>) => {
       let api: Api;
@@ -378,10 +405,15 @@ export function registerRailCommands(program: Command, fail: (err: unknown) => n
             seatPolicy: o.seat,
             selection: o.select,
             standby: !!o.standby,
-            notify: String(o.notify)
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean),
+            // Without the flag the server uses the channels the user set up.
+            ...(o.notify === undefined
+              ? {}
+              : {
+                  notify: String(o.notify)
+                    .split(',')
+                    .map((s) => s.trim())
+                    .filter(Boolean),
+                }),
           })
         ).watch;
       } catch (err) {
@@ -415,7 +447,9 @@ export function registerRailCommands(program: Command, fail: (err: unknown) => n
           continue;
         }
         const elapsed = Math.round((Date.now() - started) / 1000);
-        const line = `${watch.status} · attempts ${watch.attempts} · ${watch.lastResult ?? '—'} · ${Math.floor(elapsed / 60)}m${String(elapsed % 60).padStart(2, '0')}s`;
+        const short = describeShortage(watch);
+        const status = watch.reservation?.standby ? 'standby requested' : watch.status;
+        const line = `${status} · attempts ${watch.attempts} · ${watch.lastResult ?? '—'}${short ? ` · ${short}` : ''} · ${Math.floor(elapsed / 60)}m${String(elapsed % 60).padStart(2, '0')}s`;
         if (tty) process.stdout.write(`\r\x1b[2K${line}`);
         else console.log(line);
         if (watch.status === 'reserved' && watch.reservation) {

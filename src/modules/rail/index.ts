@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Auth } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import type { Consumer } from '../../platform/events/types.ts';
@@ -5,6 +6,7 @@ import type { App } from '../../platform/http/app.ts';
 import { railNotifyConsumer } from './consumer.ts';
 import { KakaoSkill, kakaoRoutes } from './kakao.ts';
 import { railRoutes } from './routes.ts';
+import { PollRuns } from './runs.ts';
 import { type ProviderEndpoints, Rail } from './service.ts';
 
 export type { AccountView, ReservationView, TrainView, WatchView } from './service.ts';
@@ -20,24 +22,32 @@ type Sandbox = { url: string; netfunnelUrl: string; close: () => Promise<void> }
  */
 export function railModule(ctx: Context) {
   const rail = new Rail(ctx);
+  const runs = new PollRuns(ctx);
   let sandbox: Sandbox | undefined;
+  /** Fails the polls a dead process left active, then makes sure every search has its poll. */
+  const resume = async () => {
+    await runs.recover().catch((err) => ctx.log.warn({ err }, 'rail: could not recover polls'));
+    await rail.sweep();
+  };
 
   ctx.jobs.define<{ key: string; errors?: number }>(
     'rail.poll',
-    async ({ key, errors }) => {
-      try {
-        await rail.poll(key, errors ?? 0);
-      } catch (err) {
-        ctx.log.error({ err, key }, 'rail poll failed');
-        await rail.schedule(key, (errors ?? 0) + 1);
-      }
+    async ({ key, errors }, job) => {
+      await runs.running(job.id, async () => {
+        try {
+          await rail.poll(key, errors ?? 0);
+        } catch (err) {
+          ctx.log.error({ err, key }, 'rail poll failed');
+          await rail.schedule(key, (errors ?? 0) + 1);
+        }
+      });
     },
     { policy: 'stately', retryLimit: 0, expireInSeconds: 120 },
   );
   ctx.jobs.define(
     'rail.sweep',
     async () => {
-      await rail.sweep();
+      await resume();
     },
     { cron: '* * * * *', retryLimit: 0 },
   );
@@ -65,7 +75,13 @@ export function railModule(ctx: Context) {
       const endpoints: Partial<Record<'srt' | 'korail', ProviderEndpoints>> = {};
       if (c.sandbox) {
         const { startRailSim } = await import('../../../sims/rail/server.ts');
-        const sim = await startRailSim({ cancellationRate: 2 });
+        // The stand-in keeps its state in the data folder: a restart continues its reservation
+        // numbers and holds instead of giving out numbers yeyak already stores.
+        const dir = ctx.config.dataDir;
+        const sim = await startRailSim({
+          cancellationRate: 2,
+          stateFile: dir.startsWith('memory:') ? undefined : join(dir, 'rail-sandbox.json'),
+        });
         sandbox = sim;
         rail.sandboxSim = sim;
         endpoints.srt = { baseUrl: sim.url, netfunnelUrl: sim.netfunnelUrl };
@@ -81,7 +97,8 @@ export function railModule(ctx: Context) {
           };
       }
       rail.setEndpoints(endpoints, c.sandbox);
-      await rail.sweep().catch((err) => ctx.log.warn({ err }, 'rail: could not resume watches'));
+      await runs.start().catch((err) => ctx.log.warn({ err }, 'rail: could not register this process'));
+      await resume().catch((err) => ctx.log.warn({ err }, 'rail: could not resume watches'));
     },
     /** Ends polls early; call before the job workers stop. */
     halt() {
@@ -89,6 +106,7 @@ export function railModule(ctx: Context) {
     },
     async stop() {
       rail.halt();
+      await runs.stop();
       await sandbox?.close();
       rail.sandboxSim = undefined;
       sandbox = undefined;

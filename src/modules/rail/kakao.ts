@@ -495,6 +495,19 @@ const watchLabel = (w: WatchView, lang: Lang) =>
   (w.trainNo ? tr(lang, `${w.trainNo}번`, `train ${w.trainNo}`) : `${hhmm(w.timeFrom)}-${hhmm(w.timeTo)}`) +
   ` · ${describePassengers(w.passengers, lang)} · ${SEAT_LABEL[lang][w.seatPolicy]}`;
 
+/** "305번 열차: 1석 남음, 2석 필요": a train with seats, but too few for the whole party. */
+const shortageText = (x: WatchView['shortage'][number], lang: Lang) =>
+  x.seatsLeft === null
+    ? tr(
+        lang,
+        `${x.trainNo}번 열차: 남은 좌석이 ${x.asked}석보다 적음`,
+        `train ${x.trainNo}: fewer seats left than the ${x.asked} asked`,
+      )
+    : tr(
+        lang,
+        `${x.trainNo}번 열차: ${x.seatsLeft}석 남음, ${x.asked}석 필요`,
+        `train ${x.trainNo}: ${x.seatsLeft} seat${x.seatsLeft === 1 ? '' : 's'} left, ${x.asked} asked`,
+      );
 const isActive = (w: WatchView) => w.status === 'waiting' || w.status === 'trying';
 /** Oldest first, ties by id, so the list and a later "중지 N" number the same watches alike. */
 const running = (all: WatchView[]) =>
@@ -926,10 +939,17 @@ export class KakaoSkill {
         ? tr(lang, ` · 시도 ${w.attempts}회`, ` · ${w.attempts} tries`)
         : '') +
       (w.reservation
-        ? tr(lang, ` · 예약번호 ${w.reservation.pnr}`, ` · reservation ${w.reservation.pnr}`)
+        ? w.reservation.standby
+          ? tr(
+              lang,
+              ` · 예약대기 신청 ${w.reservation.pnr} (아직 좌석 아님)`,
+              ` · standby request ${w.reservation.pnr} (not a seat yet)`,
+            )
+          : tr(lang, ` · 예약번호 ${w.reservation.pnr}`, ` · reservation ${w.reservation.pnr}`)
         : w.failReason && w.status === 'failed'
           ? ` · ${w.failReason}`
-          : '');
+          : '') +
+      (isActive(w) ? w.shortage.map((x) => ` · ${shortageText(x, lang)}`).join('') : '');
     const parts = [
       ...(active.length
         ? [

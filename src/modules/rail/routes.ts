@@ -53,7 +53,7 @@ const watchFields = {
   standby: z.boolean().optional(),
   notify: z
     .array(z.enum(CHANNELS as [string, ...string[]]))
-    .max(4)
+    .max(CHANNELS.length)
     .optional(),
   deadline: z.iso
     .datetime({ offset: true, message: 'must be an ISO date-time with offset' })

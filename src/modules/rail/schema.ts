@@ -42,6 +42,19 @@ export const railAccounts = pgTable(
   (t) => [uniqueIndex('rail_accounts_user_provider_key').on(t.userId, t.provider)],
 );
 
+/** One train with seats, but too few for the watch's party (see railWatches.shortage). */
+export type SeatShortage = {
+  trainNo: string;
+  /** Seats left in the best class the policy allows; null where the operator gives no number (SRT). */
+  seatsLeft: number | null;
+  /** What the shared poll's answer showed for the train when it was last checked. */
+  seen: string;
+  /** Epoch ms of the last check with the operator (a party-size search or a reserve). */
+  checkedAt: number;
+  /** Checks so far while `seen` stayed the same: each one waits twice as long. */
+  checks: number;
+};
+
 export type WatchStatus = 'waiting' | 'trying' | 'reserved' | 'failed' | 'stopped';
 
 /** A standing order: keep trying to reserve a train (or any train in a window) until it works. */
@@ -89,6 +102,11 @@ export const railWatches = pgTable(
     /** Set while a reserve call is in flight at the operator: the claim that makes holds exclusive. */
     reservingSince: ts('reserving_since'),
     reservingTrain: text('reserving_train'),
+    /**
+     * Trains that showed seats, but fewer than the party: what the last poll knew about each, so a
+     * watch does not reserve (or re-check) a train that cannot seat everyone until its seats change.
+     */
+    shortage: jsonb('shortage').$type<SeatShortage[]>(),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -113,6 +131,11 @@ export const railReservations = pgTable(
     watchId: uuid('watch_id').references(() => railWatches.id, { onDelete: 'set null' }),
     provider: text('provider', { enum: ['srt', 'korail'] }).notNull(),
     pnr: text('pnr').notNull(),
+    /**
+     * 0, or 1, 2… when the operator gave out a number we already hold a row for: a reset stand-in
+     * operator starts counting again, so the number alone does not name one hold.
+     */
+    pnrRun: integer('pnr_run').notNull().default(0),
     trainNo: text('train_no').notNull(),
     trainType: text('train_type').notNull(),
     date: text('date').notNull(),
@@ -136,7 +159,7 @@ export const railReservations = pgTable(
   },
   (t) => [
     uniqueIndex('rail_reservations_watch_key').on(t.watchId),
-    uniqueIndex('rail_reservations_pnr_key').on(t.provider, t.pnr),
+    uniqueIndex('rail_reservations_pnr_key').on(t.provider, t.pnr, t.pnrRun),
     index('rail_reservations_user_idx').on(t.userId, t.createdAt),
   ],
 );
@@ -185,4 +208,22 @@ export const railPacing = pgTable('rail_pacing', {
   nextAt: ts('next_at').notNull(),
   blockedUntil: ts('blocked_until'),
   blockedReason: text('blocked_reason'),
+});
+
+/**
+ * yeyak processes that run rail polls, with a heartbeat: a poll job left active by a process that
+ * died (kill -9) is failed at once instead of blocking its search until pg-boss expires it.
+ */
+export const railRuns = pgTable('rail_runs', {
+  id: uuid('id').primaryKey(),
+  host: text('host').notNull(),
+  pid: integer('pid').notNull(),
+  seenAt: ts('seen_at').notNull().defaultNow(),
+});
+
+/** Which process runs each active rail.poll job (the pg-boss job id). */
+export const railPollJobs = pgTable('rail_poll_jobs', {
+  jobId: uuid('job_id').primaryKey(),
+  runId: uuid('run_id').notNull(),
+  startedAt: ts('started_at').notNull().defaultNow(),
 });

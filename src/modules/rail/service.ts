@@ -22,11 +22,19 @@ import {
   type SeatPolicy,
   type SeatPosition,
   type Station,
+  seatsLeftFor,
   type Train,
   type TrainGroup,
   totalPassengers,
 } from './providers/index.ts';
-import { railAccounts, railKakaoLinks, railNotifySettings, railReservations, railWatches } from './schema.ts';
+import {
+  railAccounts,
+  railKakaoLinks,
+  railNotifySettings,
+  railReservations,
+  railWatches,
+  type SeatShortage,
+} from './schema.ts';
 import { addDays, kstDate, kstEpoch, kstIso, kstTime } from './time.ts';
 
 export type ProviderEndpoints = { baseUrl: string; netfunnelUrl: string };
@@ -85,6 +93,8 @@ export type WatchView = {
   lastResult: string | null;
   lastPollAt: string | null;
   failReason: string | null;
+  /** Trains the last poll saw with seats, but fewer than the party: "1 seat left, 2 asked". */
+  shortage: { trainNo: string; seatsLeft: number | null; asked: number }[];
   reservation: ReservationView | null;
   createdAt: string;
 };
@@ -229,6 +239,14 @@ function watchView(w: WatchRow, r?: ReservationRow | null): WatchView {
     lastResult: w.lastResult,
     lastPollAt: iso(w.lastPollAt),
     failReason: w.failReason,
+    shortage:
+      w.status === 'waiting' || w.status === 'trying'
+        ? (w.shortage ?? []).map((x) => ({
+            trainNo: x.trainNo,
+            seatsLeft: x.seatsLeft,
+            asked: totalPassengers(w.passengers as Passengers),
+          }))
+        : [],
     reservation: r ? reservationView(r) : null,
     createdAt: w.createdAt.toISOString(),
   };
@@ -254,6 +272,30 @@ function pick<T extends { departure: string }>(list: T[], selection: WatchRow['s
     }
   }
   return sorted;
+}
+
+/** What the shared search showed for a train (a change means its seats changed). */
+const seenOf = (t: Train) =>
+  `${t.general}:${t.seatsLeft?.general ?? ''}/${t.special}:${t.seatsLeft?.special ?? ''}`;
+/** How long a train found too short for the party waits before the next check. */
+const backoffMs = (checks: number) => Math.min(16, 2 ** Math.max(0, checks - 1)) * 60_000;
+
+function refusedShortage(t: Train, prior: SeatShortage[], now: number): SeatShortage {
+  const before = prior.find((x) => x.trainNo === t.trainNo && x.seen === seenOf(t));
+  return {
+    trainNo: t.trainNo,
+    seatsLeft: null,
+    seen: seenOf(t),
+    checkedAt: now,
+    checks: (before?.checks ?? 0) + 1,
+  };
+}
+
+/** "1 seat left on 305, 2 asked" (the web and Kakao translate it). */
+export function shortText(s: Pick<SeatShortage, 'trainNo' | 'seatsLeft'>, asked: number): string {
+  return s.seatsLeft === null
+    ? `fewer seats than ${asked} asked on ${s.trainNo}`
+    : `${s.seatsLeft} seat${s.seatsLeft === 1 ? '' : 's'} left on ${s.trainNo}, ${asked} asked`;
 }
 
 class WatchGone extends Error {}
@@ -293,6 +335,8 @@ export class Rail {
   sandboxSim: RailSim | undefined;
   /** How long the Kakao skill works before answering with useCallback (Kakao allows 5 s). */
   kakaoBudgetMs = 3500;
+  /** The clock of the party-size back-off (a test moves it forward). */
+  now: () => number = () => Date.now();
 
   constructor(private readonly ctx: Context) {
     this.sealer = new Sealer(ctx.config.rail.secret ?? ctx.secret, 'rail credentials v1');
@@ -703,6 +747,11 @@ export class Rail {
     const policy = input.seatPolicy ?? 'general-first';
     if (classesToTry(train, policy).length === 0)
       throw conflict(`train ${train.trainNo} is sold out for ${policy}: start a watch to wait for a seat`);
+    const party = totalPassengers(input.passengers);
+    if (classesToTry(train, policy, party).length === 0)
+      throw conflict(
+        `${shortText({ trainNo: train.trainNo, seatsLeft: seatsLeftFor(train, policy) ?? null }, party)}: start a watch to wait for seats`,
+      );
     let r: Reservation;
     try {
       const p = await this.accountProvider(account.id);
@@ -714,10 +763,14 @@ export class Rail {
     } catch (err) {
       throw await this.refused(err, account.id);
     }
-    const [row] = await this.ctx.database.db
-      .insert(railReservations)
-      .values(this.reservationValues(user.id, account.id, null, r))
-      .returning();
+    const row = await this.ctx.tx(async (tx) => {
+      const pnrRun = await this.pnrRun(tx, r);
+      const [x] = await tx
+        .insert(railReservations)
+        .values({ ...this.reservationValues(user.id, account.id, null, r), pnrRun })
+        .returning();
+      return x;
+    });
     return reservationView(row);
   }
 
@@ -852,6 +905,28 @@ export class Rail {
     ];
   }
 
+  /**
+   * Refuses a watch that names a channel the user never set up (it would tell them nothing):
+   * a 400 naming `body.notify`. E-mail goes to the account's address, so it is always there.
+   */
+  async checkNotify(userId: string, notify: string[], path = 'body.notify') {
+    const ready = new Set(['email', ...(await this.defaultChannels(userId))]);
+    const missing = [...new Set(notify)].filter((c) => !ready.has(c));
+    if (!missing.length) return;
+    const how: Record<string, string> = {
+      discord: 'add a Discord webhook in the notification settings',
+      slack: 'add a Slack webhook in the notification settings',
+      telegram: this.config.telegramToken
+        ? 'add your Telegram chat in the notification settings'
+        : 'this server has no Telegram bot',
+      kakao: 'link KakaoTalk first (the code on the settings page)',
+    };
+    throw invalidField(
+      path,
+      `not set up: ${missing.map((c) => `${c} (${how[c] ?? 'unknown channel'})`).join(', ')}; leave notify out to use the channels you set up`,
+    );
+  }
+
   // ------------------------------------------------------------------ watches
 
   /** Validates a watch against the operator (stations, date, train) before anything is scheduled. */
@@ -900,6 +975,7 @@ export class Rail {
     await this.assertNotPaused(input.provider);
     const account = await this.accountRow(user, input.provider);
     const v = await this.resolveWatch(input);
+    if (input.notify) await this.checkNotify(user.id, input.notify);
     const notify = input.notify ?? (await this.defaultChannels(user.id));
     const [w] = await this.ctx.tx(async (tx) => {
       const rows = await tx
@@ -981,6 +1057,7 @@ export class Rail {
       stopBeforeMinutes: patch.stopBeforeMinutes ?? current.stopBeforeMinutes,
     };
     const v = await this.resolveWatch(merged);
+    if (patch.notify) await this.checkNotify(user.id, patch.notify);
     const rows = await this.ctx.database.db
       .update(railWatches)
       .set({
@@ -996,6 +1073,8 @@ export class Rail {
         notify: merged.notify,
         deadline: merged.deadline ?? null,
         stopBeforeMinutes: v.stopBefore,
+        // The party or trains may have changed: what was too short before is checked afresh.
+        shortage: null,
         updatedAt: new Date(),
       })
       .where(and(eq(railWatches.id, id), inArray(railWatches.status, ['waiting', 'trying'])))
@@ -1199,6 +1278,8 @@ export class Rail {
     }
 
     const soldOutNow = new Set<string>();
+    /** Party-size searches of this poll, one per party (SRT gives no seat counts; see partyFit). */
+    const partySearches = new Map<string, Promise<Train[] | undefined>>();
     for (const w of watches) {
       if (this.stopping) return outcome;
       if (w.reservingSince) {
@@ -1219,14 +1300,17 @@ export class Rail {
               t.departure <= w.timeTo &&
               (!w.trainTypes || w.trainTypes.includes(t.group))) && kstEpoch(t.date, t.departure) > cutoff,
       );
-      const withSeats = matching.filter(
+      const seen = matching.filter(
         (t) => !soldOutNow.has(t.trainNo) && classesToTry(t, w.seatPolicy as SeatPolicy).length > 0,
       );
+      const party = await this.partyFit(w, seen, partySearches);
       let result = matching.length
-        ? `sold out (${matching.length} train${matching.length > 1 ? 's' : ''})`
+        ? party.short.length
+          ? shortText(party.short[0], totalPassengers(w.passengers as Passengers))
+          : `sold out (${matching.length} train${matching.length > 1 ? 's' : ''})`
         : 'no matching train';
       let done = false;
-      for (const t of pick(withSeats, w.selection).slice(0, 2)) {
+      for (const t of pick(party.fit, w.selection).slice(0, 2)) {
         const r = await this.hold(w, t, false);
         if (r === 'reserved') {
           outcome.reserved.push(w.id);
@@ -1238,7 +1322,12 @@ export class Rail {
           done = true;
           break;
         }
-        if (r === 'sold-out') soldOutNow.add(t.trainNo);
+        if (r === 'sold-out') {
+          soldOutNow.add(t.trainNo);
+          // A party refused once waits (with the trains too short) until the train's seats change.
+          if (totalPassengers(w.passengers as Passengers) > 1)
+            party.short.push(refusedShortage(t, party.prior, this.now()));
+        }
         result = `lost the seat on ${t.trainNo} (${r})`;
       }
       if (!done && w.standby) {
@@ -1261,6 +1350,7 @@ export class Rail {
             status: 'trying',
             attempts: sql`${railWatches.attempts} + 1`,
             lastResult: result,
+            shortage: party.short.length ? party.short : null,
             lastPollAt: new Date(),
             updatedAt: new Date(),
           })
@@ -1269,6 +1359,85 @@ export class Rail {
     }
     if (reschedule) await this.schedule(key, 0);
     return outcome;
+  }
+
+  /**
+   * Splits the trains the shared poll saw with seats into those that can seat the watch's whole
+   * party and those that cannot (the shared search asks for one seat). Where the operator gives
+   * seat counts (Korail) that costs nothing. Where it only says "available" (SRT), one search with
+   * the party size settles it; a train found short is not checked again until what the shared
+   * search shows for it changes, or its back-off (1 min, doubling to 16) runs out: a second seat
+   * freeing up does not change the one-seat answer.
+   */
+  private async partyFit(
+    w: WatchRow,
+    trains: Train[],
+    partySearches: Map<string, Promise<Train[] | undefined>>,
+  ): Promise<{ fit: Train[]; short: SeatShortage[]; prior: SeatShortage[] }> {
+    const prior = w.shortage ?? [];
+    const size = totalPassengers(w.passengers as Passengers);
+    if (size <= 1) return { fit: trains, short: [], prior };
+    const policy = w.seatPolicy as SeatPolicy;
+    const now = this.now();
+    const fit: Train[] = [];
+    const short: SeatShortage[] = [];
+    const unsure: Train[] = [];
+    for (const t of trains) {
+      const known = seatsLeftFor(t, policy);
+      if (classesToTry(t, policy, size).length === 0) {
+        short.push({ trainNo: t.trainNo, seatsLeft: known ?? 0, seen: seenOf(t), checkedAt: now, checks: 0 });
+        continue;
+      }
+      if (known !== undefined) {
+        fit.push(t);
+        continue;
+      }
+      const before = prior.find((x) => x.trainNo === t.trainNo && x.seen === seenOf(t));
+      if (before && now < before.checkedAt + backoffMs(before.checks)) short.push(before);
+      else unsure.push(t);
+    }
+    if (!unsure.length) return { fit, short, prior };
+    const key = JSON.stringify(w.passengers);
+    let answer = partySearches.get(key);
+    if (!answer) {
+      answer = this.searcher(w.provider)
+        .search({
+          from: w.fromStation,
+          to: w.toStation,
+          date: w.date,
+          time: unsure.reduce((m, t) => (t.departure < m ? t.departure : m), '235959'),
+          passengers: w.passengers as Passengers,
+        })
+        .catch(async (err) => {
+          this.ctx.log.warn({ err, watchId: w.id }, 'rail: party-size search failed');
+          await this.noteRefusal(err);
+          return undefined;
+        });
+      partySearches.set(key, answer);
+    }
+    const forParty = await answer;
+    // Without an answer this poll tries none of them: a reserve could only be refused.
+    if (!forParty)
+      return {
+        fit,
+        short: [...short, ...prior.filter((x) => unsure.some((t) => t.trainNo === x.trainNo))],
+        prior,
+      };
+    for (const t of unsure) {
+      const again = forParty.find((x) => x.trainNo === t.trainNo);
+      if (again && classesToTry(again, policy, size).length) fit.push(again);
+      else {
+        const before = prior.find((x) => x.trainNo === t.trainNo && x.seen === seenOf(t));
+        short.push({
+          trainNo: t.trainNo,
+          seatsLeft: null,
+          seen: seenOf(t),
+          checkedAt: now,
+          checks: (before?.checks ?? 0) + 1,
+        });
+      }
+    }
+    return { fit, short, prior };
   }
 
   /**
@@ -1349,23 +1518,25 @@ export class Rail {
             status: 'reserved',
             reservingSince: null,
             attempts: sql`${railWatches.attempts} + 1`,
-            lastResult: `reserved ${r.id}`,
+            // A standby request is a place in the operator's queue, not a seat: never call it reserved.
+            lastResult: r.standby ? `standby requested ${r.id}` : `reserved ${r.id}`,
             lastPollAt: new Date(),
             updatedAt: new Date(),
           })
           .where(and(eq(railWatches.id, w.id), inArray(railWatches.status, ['waiting', 'trying'])))
           .returning({ id: railWatches.id });
         if (!live.length) throw new WatchGone();
+        const pnrRun = await this.pnrRun(tx, r);
         const [row] = await tx
           .insert(railReservations)
-          .values(this.reservationValues(w.userId, w.accountId, w.id, r))
+          .values({ ...this.reservationValues(w.userId, w.accountId, w.id, r), pnrRun })
           .returning({ id: railReservations.id });
         await emit(tx, 'rail.reserved', { watchId: w.id, reservationId: row.id, userId: w.userId });
       });
       return true;
     } catch (err) {
       if (err instanceof WatchGone) why = 'stopped';
-      else if (sqlState(err) === '23505') why = 'duplicate';
+      else if (sqlState(err) === '23505' && (await this.hasHold(w.id))) why = 'duplicate';
       else throw err;
     }
     // Either the watch has its hold already (another worker won) or it was stopped: give this one back.
@@ -1388,6 +1559,44 @@ export class Rail {
         })
         .where(eq(railWatches.id, w.id));
     return false;
+  }
+
+  private async hasHold(watchId: string): Promise<boolean> {
+    const rows = await this.ctx.database.db
+      .select({ id: railReservations.id })
+      .from(railReservations)
+      .where(eq(railReservations.watchId, watchId));
+    return rows.length > 0;
+  }
+
+  /**
+   * The run number to store a new hold under. An operator never gives a number out twice, but a
+   * stand-in that restarted without its state does: a stored row with the same number is then a
+   * hold of the earlier run, gone at the operator. It is marked expired (cancelling it would now
+   * cancel the new hold) and the new one gets the next run number; it is not "another worker won".
+   */
+  private async pnrRun(tx: Parameters<Parameters<Context['tx']>[0]>[0], r: Reservation): Promise<number> {
+    const same = await tx
+      .select({ id: railReservations.id, pnrRun: railReservations.pnrRun })
+      .from(railReservations)
+      .where(and(eq(railReservations.provider, r.provider), eq(railReservations.pnr, r.id)))
+      .orderBy(desc(railReservations.pnrRun));
+    if (!same.length) return 0;
+    this.ctx.log.warn(
+      { provider: r.provider, pnr: r.id },
+      'rail: the operator reused a reservation number; the stored hold with it is taken as gone',
+    );
+    await tx
+      .update(railReservations)
+      .set({ status: 'expired', cancelledAt: new Date() })
+      .where(
+        and(
+          eq(railReservations.provider, r.provider),
+          eq(railReservations.pnr, r.id),
+          eq(railReservations.status, 'held'),
+        ),
+      );
+    return same[0].pnrRun + 1;
   }
 
   /**

@@ -70,6 +70,20 @@ const NO_RESULT_CODES = new Set(['P100', 'WRG000000', 'WRD000061', 'WRT300005', 
 /** Korail train group codes (selGoTrain / txtTrnGpCd). */
 const GROUP_CODE: Partial<Record<TrainGroup, string>> = { KTX: '100' };
 
+/**
+ * Seats left per class from `h_std_rest_seat_cnt` / `h_fst_rest_seat_cnt`, for classes marked
+ * available (`11`). A missing or non-numeric count stays unknown.
+ */
+export function seatsLeft(x: Record<string, string>): Train['seatsLeft'] {
+  const out: NonNullable<Train['seatsLeft']> = {};
+  const count = (v: string | undefined) => (v !== undefined && /^\s*\d+\s*$/.test(v) ? Number(v) : undefined);
+  const general = x.h_gen_rsv_cd === '11' ? count(x.h_std_rest_seat_cnt) : undefined;
+  const special = x.h_spe_rsv_cd === '11' ? count(x.h_fst_rest_seat_cnt) : undefined;
+  if (general !== undefined) out.general = general;
+  if (special !== undefined) out.special = special;
+  return Object.keys(out).length ? out : undefined;
+}
+
 export function korailGroup(clsfCd: string, clsfNm: string): TrainGroup {
   const n = clsfNm.replace(/\s/g, '');
   if (n.startsWith('KTX') || ['00', '07', '10'].includes(clsfCd)) return 'KTX';
@@ -327,6 +341,7 @@ export class KorailProvider extends BaseAdapter implements RailProvider {
       special: avail(x.h_spe_rsv_cd),
       standby: (x.h_wait_rsv_flg ?? '').trim() === '9',
       price: num(x.h_rcvd_amt) || undefined,
+      seatsLeft: seatsLeft(x),
       raw: x,
     };
   }
@@ -422,7 +437,11 @@ export class KorailProvider extends BaseAdapter implements RailProvider {
 
   async reserve(train: Train, options: ReserveOptions): Promise<Reservation> {
     validatePassengers('korail', options.passengers);
-    const classes = classesToTry(train, options.seatPolicy ?? 'general-first');
+    const classes = classesToTry(
+      train,
+      options.seatPolicy ?? 'general-first',
+      totalPassengers(options.passengers),
+    );
     if (!classes.length)
       throw new RailError('sold-out', 'korail', `train ${train.trainNo} has no seat for that class policy`);
     let lastErr: RailError | undefined;

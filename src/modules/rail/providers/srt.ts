@@ -375,7 +375,11 @@ export class SrtProvider extends BaseAdapter implements RailProvider {
 
   async reserve(train: Train, options: ReserveOptions): Promise<Reservation> {
     validatePassengers('srt', options.passengers);
-    const classes = classesToTry(train, options.seatPolicy ?? 'general-first');
+    const classes = classesToTry(
+      train,
+      options.seatPolicy ?? 'general-first',
+      totalPassengers(options.passengers),
+    );
     if (!classes.length)
       throw new RailError('sold-out', 'srt', `train ${train.trainNo} has no seat for that class policy`);
     let lastErr: RailError | undefined;

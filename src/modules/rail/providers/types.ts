@@ -63,6 +63,11 @@ export type Train = {
   standby: boolean;
   /** Adult general fare in KRW, when the search answer carries it. */
   price?: number;
+  /**
+   * Seats left per class, where the operator's answer carries the number (Korail). SRT only says
+   * "available" for the party size searched, so it has none.
+   */
+  seatsLeft?: Partial<Record<SeatClass, number>>;
   /** The operator's row as received; the adapter needs it to reserve. */
   raw: Record<string, string>;
 };
@@ -232,15 +237,32 @@ export function validatePassengers(provider: ProviderName, p: Passengers): void 
     );
 }
 
-/** The seat classes to try, in order, for a policy given what the search answer showed. */
-export function classesToTry(train: Train, policy: SeatPolicy): SeatClass[] {
-  const order: SeatClass[] =
-    policy === 'general-only'
-      ? ['general']
-      : policy === 'special-only'
-        ? ['special']
-        : policy === 'general-first'
-          ? ['general', 'special']
-          : ['special', 'general'];
-  return order.filter((c) => train[c] === 'available');
+/** The classes a policy accepts, in the order it prefers them. */
+export function policyClasses(policy: SeatPolicy): SeatClass[] {
+  return policy === 'general-only'
+    ? ['general']
+    : policy === 'special-only'
+      ? ['special']
+      : policy === 'general-first'
+        ? ['general', 'special']
+        : ['special', 'general'];
+}
+
+/**
+ * The seat classes to try, in order, for a policy given what the search answer showed. A class
+ * whose seat count is known and below `party` is left out: that reserve could only be refused.
+ */
+export function classesToTry(train: Train, policy: SeatPolicy, party = 1): SeatClass[] {
+  return policyClasses(policy).filter(
+    (c) => train[c] === 'available' && (train.seatsLeft?.[c] ?? party) >= party,
+  );
+}
+
+/** The most seats an available class of the policy has left, when the operator gave every count. */
+export function seatsLeftFor(train: Train, policy: SeatPolicy): number | undefined {
+  const counts = policyClasses(policy)
+    .filter((c) => train[c] === 'available')
+    .map((c) => train.seatsLeft?.[c]);
+  if (!counts.length || counts.some((n) => n === undefined)) return undefined;
+  return Math.max(...(counts as number[]));
 }

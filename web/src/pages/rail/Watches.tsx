@@ -493,6 +493,22 @@ export function RailWatchesPage() {
                   ` · ${t('watches.lastPoll', { when: shortDateTime(w.lastPollAt, 'Asia/Seoul', lang) })}`}
                 {w.lastResult && ` · ${lastResult(w, t, lang)}`}
               </div>
+              {live(w) && w.shortage.length > 0 && (
+                <div
+                  className="alert alert-info small"
+                  data-testid="rail-watch-shortage"
+                  style={{ marginTop: 8 }}
+                >
+                  {w.shortage
+                    .map((x) =>
+                      x.seatsLeft === null
+                        ? t('watches.shortUnknown', { train: x.trainNo, asked: x.asked })
+                        : t('watches.short', { train: x.trainNo, left: x.seatsLeft, asked: x.asked }),
+                    )
+                    .join(' · ')}
+                  {` ${t('watches.shortWhy')}`}
+                </div>
+              )}
               {w.failReason && w.status !== 'reserved' && (
                 <div className="field-error">{railMessage(w.failReason, lang)}</div>
               )}

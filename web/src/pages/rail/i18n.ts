@@ -124,6 +124,9 @@ const ko = {
   'watches.standbyEndedNote': '예약대기가 좌석 없이 끝났습니다.',
   'watches.payBy': '결제 기한 {when}',
   'watches.standbyPlaced': '예약대기 신청함 (예약번호 {pnr})',
+  'watches.short': '{train}번 열차: {left}석 남음, {asked}석 필요',
+  'watches.shortUnknown': '{train}번 열차: 남은 좌석이 {asked}석보다 적음',
+  'watches.shortWhy': '일행 전원이 앉을 자리가 날 때까지 예약을 보내지 않습니다.',
   'res.status.standby': '예약대기 중',
   'res.status.standbyEnded': '예약대기 종료',
   'res.standbyNote':
@@ -277,6 +280,9 @@ const en: Record<Key, string> = {
   'watches.standbyEndedNote': 'The standby request ended without a seat.',
   'watches.payBy': 'pay by {when}',
   'watches.standbyPlaced': 'standby requested ({pnr})',
+  'watches.short': 'train {train}: {left} seat(s) left, {asked} asked',
+  'watches.shortUnknown': 'train {train}: fewer seats left than the {asked} asked',
+  'watches.shortWhy': 'No reserve is sent until the whole party can sit.',
   'res.status.standby': 'Standby requested',
   'res.status.standbyEnded': 'Standby ended',
   'res.standbyNote':

@@ -41,14 +41,39 @@ const KO: [RegExp, string | ((m: RegExpExecArray) => string)][] = [
     /^(SRT|Korail) refused the saved id or password/,
     '$1이(가) 저장된 아이디나 비밀번호를 거부했습니다. 계정·알림 탭에서 계정을 고치세요.',
   ],
+  [
+    /^not set up: (.*); leave notify out to use the channels you set up$/,
+    (m) =>
+      `설정하지 않은 알림 채널입니다: ${m[1]
+        .replace(
+          'add a Discord webhook in the notification settings',
+          '계정·알림 탭에서 Discord 웹훅을 먼저 추가하세요',
+        )
+        .replace(
+          'add a Slack webhook in the notification settings',
+          '계정·알림 탭에서 Slack 웹훅을 먼저 추가하세요',
+        )
+        .replace(
+          'add your Telegram chat in the notification settings',
+          '계정·알림 탭에서 텔레그램 채팅을 먼저 추가하세요',
+        )
+        .replace('this server has no Telegram bot', '이 서버에는 텔레그램 봇이 없습니다')
+        .replace(
+          'link KakaoTalk first (the code on the settings page)',
+          '계정·알림 탭의 코드로 카카오톡을 먼저 연결하세요',
+        )}. 알림 채널을 지정하지 않으면 설정해 둔 채널로 알립니다.`,
+  ],
   // A watch's last result.
   [/^sold out \((\d+) trains?\)$/, '매진 (열차 $1대)'],
   [/^no matching train$/, '조건에 맞는 열차 없음'],
+  [/^(\d+) seats? left on (\d+), (\d+) asked$/, '$2번 열차: $1석 남음, $3석 필요'],
+  [/^fewer seats than (\d+) asked on (\d+)$/, '$2번 열차: 남은 좌석이 $1석보다 적음'],
   [/^lost the seat on (\d+) \(sold-out\)$/, '$1번 열차 자리를 놓침 (매진)'],
   [/^lost the seat on (\d+) \(busy\)$/, '$1번 열차: 다른 시도가 진행 중'],
   [/^lost the seat on (\d+)/, '$1번 열차 자리를 놓침 (오류)'],
   [/^lost the race for (\d+)$/, '$1번 열차 빈자리를 다른 사람이 먼저 잡음'],
   [/^reserved (.+)$/, '예약 완료 (예약번호 $1)'],
+  [/^standby requested (.+)$/, '예약대기 신청함 (예약번호 $1, 아직 좌석 아님)'],
   [/^stopped while reserving: hold (.+) cancelled$/, '예약 중에 중지되어 잡은 좌석($1)을 취소함'],
   [
     /^standby (.+) ended without a seat; trying for a seat again$/,
