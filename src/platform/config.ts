@@ -41,7 +41,7 @@ const envSchema = z.object({
   WAITLIST_OFFER_MINUTES: minutes.default(60),
   TOKEN_DAYS: z.coerce.number().positive().max(365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(16),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

@@ -900,6 +900,8 @@ export class Registration {
       const data = this.mailData(ev, att);
       const html = htmlEta.renderString(s.mail?.template || DEFAULT_TEMPLATE, data);
       await this.ctx.mailer.send({
+        // One Message-ID per attendee admission, so a repeated send is recognisably the same mail.
+        key: `registration.${a.eventId}.${a.externalId}.${a.admission}.welcome`,
         to: att.email,
         subject: subjectEta
           .renderString(s.mail?.subject || DEFAULT_SUBJECT, data)
