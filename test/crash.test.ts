@@ -155,16 +155,17 @@ describe.each(backends)('mail across worker crashes on %s', (backend) => {
     const db = await durableDatabase(backend);
     let w: ReturnType<typeof worker> | undefined;
     let signalled = false;
-    const smtp = await startFaultySmtp(() => {
+    const smtp = await startFaultySmtp((n) => {
       if (!signalled && w) {
         signalled = true;
         w.child.kill('SIGTERM');
       }
-      // Slower than the graceful wait: the stop must not pull the database from under the send.
-      return { delayMs: 12_000 };
+      // Sends that fail 5–8 s into the shutdown, past the old 5 s graceful wait: their failure must
+      // still be recorded on an open database, not crash the process on a closed one.
+      return { delayMs: 4500 + 500 * n, drop: true };
     });
     try {
-      await sellTickets(backend, db, 3);
+      await sellTickets(backend, db, 8);
       w = worker(db, smtp.url);
       children.push(w.child);
       const end = await w.exited;

@@ -3,7 +3,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 /** What the server does with a message it has received in full (it is kept either way). */
-export type Answer = 'ok' | 'drop' | { delayMs: number; then?: () => Promise<void> | void };
+export type Answer = 'ok' | 'drop' | { delayMs: number; drop?: boolean };
 
 type Received = { messageId: string; to: string; parsed: ParsedMail; at: number };
 
@@ -31,7 +31,8 @@ export async function startFaultySmtp(decide: (n: number, mail: Received) => Ans
         received.push(mail);
         const answer = decide(received.length, mail);
         if (answer === 'ok') return callback();
-        if (answer === 'drop') {
+        if (answer !== 'drop') await new Promise((r) => setTimeout(r, answer.delayMs));
+        if (answer === 'drop' || answer.drop) {
           // The message is in, the 250 never leaves: the sender cannot know it was delivered.
           const connections = (
             server as unknown as { connections: Set<{ session?: { id: string }; _socket: Socket }> }
@@ -39,8 +40,6 @@ export async function startFaultySmtp(decide: (n: number, mail: Received) => Ans
           for (const c of connections) if (c.session?.id === session.id) c._socket.destroy();
           return;
         }
-        await new Promise((r) => setTimeout(r, answer.delayMs));
-        await answer.then?.();
         callback();
       });
     },
