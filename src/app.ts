@@ -11,9 +11,11 @@ import type { Context } from './platform/context.ts';
 import { loadSecret } from './platform/crypto.ts';
 import { openDatabase } from './platform/db.ts';
 import { AmqpBroker } from './platform/events/amqp.ts';
+import { recordDead } from './platform/events/dead.ts';
 import { LocalBroker } from './platform/events/local.ts';
 import { OutboxRelay } from './platform/events/relay.ts';
-import type { Broker, Consumer } from './platform/events/types.ts';
+import { deadLetterRoutes } from './platform/events/routes.ts';
+import type { Broker, Consumer, OnDead } from './platform/events/types.ts';
 import { type App, createHttp, envelope } from './platform/http/app.ts';
 import { Jobs } from './platform/jobs.ts';
 import { logSafeError, scrubQueryParams } from './platform/log.ts';
@@ -21,7 +23,6 @@ import { Mailbox } from './platform/mail/mailbox.ts';
 import { Mailer } from './platform/mail/mailer.ts';
 import { mailboxRoutes } from './platform/mail/routes.ts';
 import { setOutboundPolicy } from './platform/net/outbound.ts';
-import { eventDeliveries } from './platform/schema.ts';
 
 export type YeyakOptions = {
   /** Run event consumers and jobs in this process (serve does by default; `worker` only does this). */
@@ -78,6 +79,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   const secret = loadSecret(config.secret, config.dataDir);
   const jobs = new Jobs(database, log);
   const consumers: Consumer[] = [];
+  const onDead: OnDead = (consumer, event, error) => recordDead(database, consumer, event, error);
   const broker: Broker = config.amqpUrl
     ? new AmqpBroker(
         {
@@ -85,19 +87,11 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
           namespace: config.amqpNamespace,
           maxAttempts: config.mailMaxAttempts,
           retryBaseMs: config.retryBaseMs,
-          onDead: async (consumer, event, error) => {
-            await database.db
-              .insert(eventDeliveries)
-              .values({ consumer, eventId: event.id, status: 'dead', lastError: error.slice(0, 500) })
-              .onConflictDoUpdate({
-                target: [eventDeliveries.consumer, eventDeliveries.eventId],
-                set: { status: 'dead', lastError: error.slice(0, 500) },
-              });
-          },
+          onDead,
         },
         log,
       )
-    : new LocalBroker(jobs, config.mailMaxAttempts, config.retryBaseMs, log);
+    : new LocalBroker(jobs, config.mailMaxAttempts, config.retryBaseMs, log, onDead);
   const relay = new OutboxRelay(database, broker, log);
   const mailer = new Mailer(database, config.mailFrom, config.smtpUrl);
   const ctx: Context = {
@@ -165,6 +159,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     );
     authRoutes(app, ctx, auth);
     mailboxRoutes(app, ctx, auth);
+    deadLetterRoutes(app, ctx, auth);
     tickets.routes(app, auth);
     registration.routes(app, auth);
     rail.routes(app, auth);
@@ -193,8 +188,11 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
       return app.listen({ port: config.port, host: config.host });
     },
     async stop() {
+      // Each step stops work before what it needs goes away: no new requests, no new publishing, no
+      // new deliveries (running ones finish), then the job queue, and the database last.
       if (app) await app.close();
       await relay.stop();
+      await broker.drain(10_000);
       rail.halt();
       await jobs.stop();
       await rail.stop();

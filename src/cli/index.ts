@@ -3,6 +3,7 @@ import { createLogger, createYeyak } from '../app.ts';
 import { registerRailCommands } from '../modules/rail/cli.ts';
 import { ConfigError, loadConfig } from '../platform/config.ts';
 import { DataDirLockedError, openDatabase } from '../platform/db.ts';
+import { registerEventCommands } from '../platform/events/cli.ts';
 
 function config() {
   try {
@@ -22,16 +23,21 @@ function fail(err: unknown): never {
   process.exit(1);
 }
 
-/** Stops cleanly on Ctrl-C or SIGTERM. */
-function onSignal(stop: () => Promise<void>) {
+/**
+ * Stops cleanly on Ctrl-C or SIGTERM. Installed before start-up, so a signal during start-up waits
+ * for it and then stops (instead of killing the process half-open).
+ */
+function onSignal(started: Promise<{ stop: () => Promise<void> }>) {
   let stopping = false;
   const handler = () => {
     if (stopping) process.exit(1);
     stopping = true;
-    stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    started
+      .then((y) => y.stop())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
@@ -48,10 +54,13 @@ program
   .option('--no-workers', 'serve HTTP only; run `yeyak worker` elsewhere')
   .action(async (opts: { workers: boolean }) => {
     const cfg = config();
-    const y = await createYeyak(cfg, { workers: opts.workers, serveWeb: true }).catch(fail);
-    onSignal(() => y.stop());
+    const creating = createYeyak(cfg, { workers: opts.workers, serveWeb: true });
+    let ready!: (y: Awaited<typeof creating>) => void;
+    onSignal(new Promise((r) => (ready = r)));
+    const y = await creating.catch(fail);
     await y.start().catch(fail);
     await y.listen().catch(fail);
+    ready(y);
     y.ctx.log.info(
       {
         url: `http://localhost:${cfg.port}`,
@@ -69,9 +78,12 @@ program
   .description('run event consumers and jobs only (for scale-out on PostgreSQL)')
   .action(async () => {
     const cfg = config();
-    const y = await createYeyak(cfg, { http: false, workers: true }).catch(fail);
-    onSignal(() => y.stop());
+    const creating = createYeyak(cfg, { http: false, workers: true });
+    let ready!: (y: Awaited<typeof creating>) => void;
+    onSignal(new Promise((r) => (ready = r)));
+    const y = await creating.catch(fail);
     await y.start().catch(fail);
+    ready(y);
     y.ctx.log.info({ database: y.ctx.database.kind, broker: y.ctx.broker.kind }, 'yeyak worker running');
   });
 
@@ -149,5 +161,6 @@ discord
   });
 
 registerRailCommands(program, fail);
+registerEventCommands(program, config, fail);
 
 program.parseAsync().catch(fail);

@@ -54,7 +54,7 @@ const envSchema = z.object({
     )
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(16),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

@@ -21,10 +21,12 @@ export class Jobs {
   private readonly definitions = new Map<string, Definition>();
   private readonly workers = new Map<string, string>();
   private started = false;
+  /** Handlers running now, so stop() can wait for them before pg-boss and the database go. */
+  private readonly running = new Set<Promise<unknown>>();
   /**
-   * Set once stop() is over: a job that outlived the graceful wait may still finish and ask pg-boss
-   * to record it, after the database is closed. That write is dropped (the job expires and runs
-   * again after a restart) instead of crashing the process on its way out.
+   * Set once stop() is over. A job that outlived the graceful wait must not reach pg-boss any more:
+   * its completion would run on a closed database (the TypeError in Manager.fail that made a
+   * SIGTERM exit 1). It is left active, expires, and runs again in the next worker.
    */
   private closed = false;
 
@@ -33,7 +35,7 @@ export class Jobs {
     private readonly log: Logger,
   ) {
     const executeSql = async (text: string, values?: unknown[]) => {
-      if (this.closed) return { rows: [] };
+      if (this.closed) throw new Error('job queue stopped');
       if (values?.length) return database.raw(text, values);
       try {
         return await database.exec(text);
@@ -50,6 +52,8 @@ export class Jobs {
       schedule: true,
       migrate: true,
       monitorStateIntervalSeconds: 60,
+      // Expired jobs (their worker died) are found in this round; a short one brings them back soon.
+      maintenanceIntervalSeconds: 10,
     });
     this.boss.on('error', (err) => this.log.error({ err }, 'job queue error'));
   }
@@ -80,6 +84,7 @@ export class Jobs {
     );
     for (const d of ordered) {
       if (!(await this.boss.getQueue(d.name))) await this.boss.createQueue(d.name, d.options);
+      else await this.boss.updateQueue(d.name, d.options);
     }
     this.started = true;
   }
@@ -92,17 +97,26 @@ export class Jobs {
         d.name,
         { batchSize, pollingIntervalSeconds },
         async (jobs) => {
-          await Promise.all(
+          const batch = Promise.all(
             jobs.map(async (job) => {
               try {
                 await d.handler(job.data as never, { id: job.id });
               } catch (err) {
-                await this.boss.fail(d.name, job.id, {
-                  message: String((err as Error).message ?? err).slice(0, 500),
-                });
+                if (this.closed) return;
+                await this.boss
+                  .fail(d.name, job.id, { message: String((err as Error).message ?? err).slice(0, 500) })
+                  .catch((e: Error) => this.log.warn({ err: e.message, job: job.id }, 'could not fail job'));
               }
             }),
           );
+          this.running.add(batch);
+          try {
+            await batch;
+          } finally {
+            this.running.delete(batch);
+          }
+          // Past stop(): never settle, so pg-boss does not write the outcome to a closed database.
+          if (this.closed) await new Promise(() => {});
         },
       );
       this.workers.set(d.name, workerId);
@@ -135,8 +149,31 @@ export class Jobs {
     return this.boss.sendAfter(name, data, {}, at);
   }
 
-  async stop() {
-    if (this.bossStarted) await this.boss.stop({ graceful: true, wait: true, timeout: 5000 });
+  /**
+   * In an order that cannot fail: stop fetching, let running handlers finish (up to timeoutMs), stop
+   * pg-boss, and only then refuse further database calls. The caller closes the database after.
+   */
+  async stop(timeoutMs = 10_000) {
+    if (this.bossStarted) {
+      for (const name of this.workers.keys()) await this.boss.offWork(name);
+      this.workers.clear();
+      // A fetch in flight can still start a batch after offWork, so wait until none is running.
+      const deadline = Date.now() + timeoutMs;
+      while (this.running.size > 0 && Date.now() < deadline) {
+        await Promise.race([
+          Promise.allSettled([...this.running]),
+          new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref()),
+        ]);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const waited = this.running.size === 0;
+      if (!waited)
+        this.log.warn({ jobs: this.running.size }, 'jobs still running at shutdown; they will run again');
+      // pg-boss marks jobs still running as failed (so they are retried), while the database is open.
+      await this.boss
+        .stop({ graceful: true, wait: true, timeout: 1000 })
+        .catch((err: Error) => this.log.warn({ err: err.message }, 'job queue stop'));
+    }
     this.closed = true;
     this.started = false;
     this.bossStarted = false;

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { isOrganizer, useAuth } from './auth.tsx';
 import { DemoBanner } from './demo.tsx';
 import { type Key, useI18n } from './i18n.tsx';
+import { DeadLettersPage } from './pages/admin/DeadLetters.tsx';
 import { CheckInPage } from './pages/CheckIn.tsx';
 import { EventPage } from './pages/Event.tsx';
 import { EventsPage } from './pages/Events.tsx';
@@ -109,6 +110,14 @@ const routes: Route[] = [
       ['/rail/settings', () => <RailSettingsPage />],
     ] as const
   ).map(([pattern, page]) => ({ pattern, render: () => <RequireAuth>{page()}</RequireAuth> })),
+  {
+    pattern: '/admin/events/dead',
+    render: () => (
+      <RequireAuth roles={['admin']}>
+        <DeadLettersPage />
+      </RequireAuth>
+    ),
+  },
   { pattern: '/mailbox', render: () => <MailboxPage /> },
   { pattern: '/mailbox/:id', render: (p) => <MailboxPage id={Number(p.id)} /> },
 ];

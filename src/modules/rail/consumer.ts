@@ -110,6 +110,7 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
           'email',
           () =>
             ctx.mailer.send({
+              key: `${event.id}.rail-notice`,
               to: u.email,
               subject: mail.subject,
               html: mail.html,

@@ -408,7 +408,12 @@ export class Registration {
     const ev = await this.owned(actor, id);
     if (ev.source !== 'kktix') throw invalidField('source', 'only a KKTIX connection can be tested');
     const settings: RegistrationSettings = { ...ev.settings };
-    await this.checkSource({ slug: ev.slug, name: ev.name, source: 'kktix' }, settings, this.secretsOf(ev));
+    await this.checkSource(
+      actor,
+      { slug: ev.slug, name: ev.name, source: 'kktix' },
+      settings,
+      this.secretsOf(ev),
+    );
     const [row] = await this.db
       .update(registrationEvents)
       .set({ settings, updatedAt: new Date() })
@@ -963,6 +968,8 @@ export class Registration {
         return { status: 'failed', message: `the mail template does not render: ${err.message}` };
       }
       await this.ctx.mailer.send({
+        // One Message-ID per attendee admission, so a repeated send is recognisably the same mail.
+        key: `registration.${a.eventId}.${a.externalId}.${a.admission}.welcome`,
         to: att.email,
         subject: subject.replace(/[\r\n]+/g, ' ').slice(0, 200),
         html,

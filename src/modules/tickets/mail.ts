@@ -20,9 +20,9 @@ export function ticketMailConsumer(ctx: Context, tickets: Tickets): Consumer {
     handle: (event: DomainEvent) =>
       once(ctx.database, 'ticket-mail', event.id, async () => {
         if (event.topic === 'reservation.confirmed')
-          await sendTicket(ctx, tickets, Number(event.payload.reservationId));
+          await sendTicket(ctx, tickets, Number(event.payload.reservationId), `${event.id}.ticket`);
         else if (event.topic === 'waitlist.offered')
-          await sendOffer(ctx, tickets, String(event.payload.entryId));
+          await sendOffer(ctx, tickets, String(event.payload.entryId), `${event.id}.offer`);
       }),
   };
 }
@@ -60,12 +60,13 @@ export async function ticketMail(ctx: Context, tickets: Tickets, reservationId: 
   };
 }
 
-async function sendTicket(ctx: Context, tickets: Tickets, reservationId: number) {
+// `key` (from the event id) is the same on every attempt: it becomes the Message-ID receivers dedupe on.
+async function sendTicket(ctx: Context, tickets: Tickets, reservationId: number, key: string) {
   const mail = await ticketMail(ctx, tickets, reservationId);
-  if (mail) await ctx.mailer.send(mail);
+  if (mail) await ctx.mailer.send({ ...mail, key });
 }
 
-async function sendOffer(ctx: Context, tickets: Tickets, entryId: string) {
+async function sendOffer(ctx: Context, tickets: Tickets, entryId: string, key: string) {
   const row = await tickets.waitlistOffer(entryId);
   if (row?.w.status !== 'offered' || row.h?.status !== 'held') return;
   const when = zonedParts(row.s.startsAt, row.e.timezone);
@@ -81,6 +82,7 @@ async function sendOffer(ctx: Context, tickets: Tickets, entryId: string) {
     link: `${ctx.config.publicUrl}/holds/${row.h.id}`,
   };
   await ctx.mailer.send({
+    key,
     to: row.w.email,
     subject: `[yeyak] 대기하신 좌석이 나왔습니다 · ${row.e.title}`,
     html: render('offer', data, row.e.title),

@@ -1,9 +1,18 @@
 import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { errorText } from '../db.ts';
-import { type Broker, type Consumer, type DomainEvent, RetryLater, retryDelayMs } from './types.ts';
+import {
+  type Broker,
+  type Consumer,
+  type DomainEvent,
+  type OnDead,
+  RetryLater,
+  retryDelayJitterMs,
+  retryDelayMs,
+} from './types.ts';
 
-const RETRY_LEVELS = 5;
+/** Delay queues per consumer: base, 4×base … up to the 3-hour cap (reached by level 9 for a 170 ms base). */
+const RETRY_LEVELS = 9;
 
 export type AmqpOptions = {
   url: string;
@@ -13,7 +22,7 @@ export type AmqpOptions = {
   retryBaseMs: number;
   prefetch?: number;
   /** Called when an event is given up on (after maxAttempts). */
-  onDead?: (consumer: string, event: DomainEvent, error: string) => Promise<void>;
+  onDead?: OnDead;
 };
 
 /** Queue names a consumer owns: its main queue, one delay queue per backoff level, and a dead queue. */
@@ -41,6 +50,10 @@ export class AmqpBroker implements Broker {
   private consumers: Consumer[] = [];
   private closed = false;
   private reconnectTimer?: NodeJS.Timeout;
+  /** Deliveries being handled, so a shutdown can wait for them. */
+  private readonly inFlight = new Set<Promise<void>>();
+  private consumerTags: string[] = [];
+  private draining = false;
   readonly exchange: string;
 
   constructor(
@@ -64,7 +77,8 @@ export class AmqpBroker implements Broker {
       const channel = await connection.createConfirmChannel();
       channel.on('error', (err) => this.log.warn({ err: err.message }, 'amqp channel error'));
       await channel.assertExchange(this.exchange, 'topic', { durable: true });
-      await channel.prefetch(this.opts.prefetch ?? 32);
+      // Few deliveries at once: each renders and sends a mail, and they share the process with requests.
+      await channel.prefetch(this.opts.prefetch ?? 8);
       this.connection = connection;
       this.channel = channel;
       for (const c of this.consumers) await this.startConsumer(channel, c);
@@ -82,6 +96,7 @@ export class AmqpBroker implements Broker {
     const wasUp = this.channel !== undefined;
     this.channel = undefined;
     this.connection = undefined;
+    this.consumerTags = [];
     if (this.closed) return;
     if (wasUp) this.log.warn('amqp connection lost; will reconnect');
     this.scheduleReconnect();
@@ -143,9 +158,14 @@ export class AmqpBroker implements Broker {
         deadLetterRoutingKey: q.main,
       });
     }
-    await channel.consume(q.main, (msg) => {
-      if (msg) void this.deliver(channel, c, msg);
+    if (this.draining) return;
+    const { consumerTag } = await channel.consume(q.main, (msg) => {
+      if (!msg) return;
+      const delivery = this.deliver(channel, c, msg);
+      this.inFlight.add(delivery);
+      void delivery.finally(() => this.inFlight.delete(delivery));
     });
+    this.consumerTags.push(consumerTag);
   }
 
   private async deliver(channel: ConfirmChannel, c: Consumer, msg: ConsumeMessage) {
@@ -184,6 +204,8 @@ export class AmqpBroker implements Broker {
           channel.sendToQueue(q.retry[level], msg.content, {
             persistent: true,
             messageId: event.id,
+            // Jitter: a batch that failed together does not come back together.
+            expiration: String(retryDelayJitterMs(this.opts.retryBaseMs, level + 1)),
             headers: { ...msg.properties.headers, 'x-yeyak-attempt': nextAttempt },
           });
         }
@@ -193,6 +215,30 @@ export class AmqpBroker implements Broker {
         // The channel died mid-way: leave the message unacked so the broker redelivers it.
       }
     }
+  }
+
+  async redeliver(consumer: string, event: DomainEvent) {
+    const channel = await this.open();
+    channel.sendToQueue(queueNames(this.opts.namespace, consumer).main, Buffer.from(JSON.stringify(event)), {
+      persistent: true,
+      messageId: event.id,
+      contentType: 'application/json',
+      type: event.topic,
+      headers: { 'x-yeyak-attempt': 1 },
+    });
+    await channel.waitForConfirms();
+  }
+
+  /** Stops taking messages (unacked ones go back to the queue) and waits for those being handled. */
+  async drain(timeoutMs: number) {
+    this.draining = true;
+    const channel = this.channel;
+    for (const tag of this.consumerTags) await channel?.cancel(tag).catch(() => {});
+    this.consumerTags = [];
+    await Promise.race([
+      Promise.allSettled([...this.inFlight]),
+      new Promise((r) => setTimeout(r, timeoutMs).unref()),
+    ]);
   }
 
   async close() {

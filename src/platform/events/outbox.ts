@@ -10,12 +10,19 @@ export async function emit(tx: Executor, topic: string, payload: Record<string, 
   return row.id;
 }
 
-const CLAIM_STALE_MS = 5 * 60_000;
+/**
+ * A claim is a lease: it lapses this long after the last renewal, so the work of a crashed process is
+ * taken over within seconds. A running attempt renews it every CLAIM_RENEW_MS, so a slow send is not
+ * mistaken for a dead one.
+ */
+export const CLAIM_LEASE_MS = 15_000;
+const CLAIM_RENEW_MS = 5_000;
 
 /**
  * Runs `work` at most once per (consumer, event) to completion. A second delivery of a done event is
  * skipped; one that races an attempt in flight is asked to come back later. A failed attempt releases
- * its claim so a retry can run.
+ * its claim so a retry can run. A process killed after the side effect and before "done" makes the
+ * next attempt repeat it, so side effects must be idempotent at the receiver (mail: a stable Message-ID).
  */
 export async function once(
   database: Database,
@@ -30,7 +37,7 @@ export async function once(
     .onConflictDoUpdate({
       target: [eventDeliveries.consumer, eventDeliveries.eventId],
       set: { status: 'claimed', claimedAt: sql`now()`, attempts: sql`${eventDeliveries.attempts} + 1` },
-      setWhere: sql`${eventDeliveries.status} in ('failed', 'dead') or (${eventDeliveries.status} = 'claimed' and ${eventDeliveries.claimedAt} < now() - ${`${CLAIM_STALE_MS} milliseconds`}::interval)`,
+      setWhere: sql`${eventDeliveries.status} in ('failed', 'dead') or (${eventDeliveries.status} = 'claimed' and ${eventDeliveries.claimedAt} < now() - ${`${CLAIM_LEASE_MS} milliseconds`}::interval)`,
     })
     .returning({ status: eventDeliveries.status });
   if (claimed.length === 0) {
@@ -41,9 +48,22 @@ export async function once(
     if (existing?.status === 'done') return 'skipped';
     throw new RetryLater(`event ${eventId} is being handled by another ${consumer} worker`);
   }
+  const mine = and(
+    eq(eventDeliveries.consumer, consumer),
+    eq(eventDeliveries.eventId, eventId),
+    eq(eventDeliveries.status, 'claimed'),
+  );
+  const renew = setInterval(() => {
+    db.update(eventDeliveries)
+      .set({ claimedAt: sql`now()` })
+      .where(mine)
+      .catch(() => {});
+  }, CLAIM_RENEW_MS);
+  renew.unref();
   try {
     await work();
   } catch (err) {
+    clearInterval(renew);
     await db
       .update(eventDeliveries)
       .set({
@@ -54,6 +74,7 @@ export async function once(
       .where(and(eq(eventDeliveries.consumer, consumer), eq(eventDeliveries.eventId, eventId)));
     throw err;
   }
+  clearInterval(renew);
   await db
     .update(eventDeliveries)
     .set({ status: 'done', doneAt: sql`now()`, lastError: null })

@@ -22,8 +22,15 @@ export interface Broker {
   /** Starts handling events in this process (workers only). */
   consume(): Promise<void>;
   connected(): boolean;
+  /** Hands one event to one consumer again, as a first attempt (re-driving a dead letter). */
+  redeliver(consumer: string, event: DomainEvent): Promise<void>;
+  /** Stops taking new events and waits (up to timeoutMs) for the ones being handled. */
+  drain(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
+
+/** Called when an event is given up on for a consumer (after MAIL_MAX_ATTEMPTS attempts). */
+export type OnDead = (consumer: string, event: DomainEvent, error: string) => Promise<void>;
 
 /** Thrown by a consumer that cannot finish now and wants the event again later without counting a failure. */
 export class RetryLater extends Error {}
@@ -40,7 +47,18 @@ export function topicMatches(pattern: string, topic: string): boolean {
   return p.length === t.length;
 }
 
-/** Backoff between delivery attempts: base, 4×base, 16×base … capped at an hour. */
+/** The longest wait between two attempts: retries keep coming through an outage of hours. */
+export const RETRY_CAP_MS = 3 * 3_600_000;
+
+/** Backoff between delivery attempts: base, 4×base, 16×base … capped at three hours. */
 export function retryDelayMs(baseMs: number, attempt: number): number {
-  return Math.min(baseMs * 4 ** Math.max(0, attempt - 1), 3_600_000);
+  return Math.min(baseMs * 4 ** Math.max(0, attempt - 1), RETRY_CAP_MS);
+}
+
+/**
+ * The backoff with jitter (80–100 % of it), so mail that failed together during an outage does not
+ * come back as one burst. Only shorter, because a RabbitMQ delay queue's TTL is an upper bound.
+ */
+export function retryDelayJitterMs(baseMs: number, attempt: number): number {
+  return Math.round(retryDelayMs(baseMs, attempt) * (0.8 + 0.2 * Math.random()));
 }

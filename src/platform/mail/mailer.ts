@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
 import { Eta } from 'eta';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Database } from '../db.ts';
@@ -19,6 +21,12 @@ export type Mail = {
   html: string;
   text: string;
   attachments?: MailAttachment[];
+  /**
+   * A key that is the same for every attempt at this one mail, e.g. `<event id>.ticket`. It becomes
+   * the Message-ID, so a copy sent again after a crash or a lost SMTP reply can be dropped by the
+   * receiver (and is by the built-in mailbox).
+   */
+  key?: string;
 };
 
 const templatesDir = resolve(dirname(fileURLToPath(import.meta.url)), 'templates');
@@ -37,6 +45,24 @@ export function mailTemplates(views: string) {
 
 export const renderPlatformMail = mailTemplates(templatesDir);
 
+/** The domain of the sender address ("yeyak <no-reply@example.org>" → example.org). */
+function domainOf(from: string): string {
+  const at = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from.trim());
+  return at ? at[1].toLowerCase() : 'yeyak.local';
+}
+
+/** `<key@domain>`, with a key that is not a plain dot-atom replaced by its hash. */
+export function stableMessageId(key: string, from: string): string {
+  const local = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$/.test(key)
+    ? key
+    : createHash('sha256').update(key).digest('hex').slice(0, 40);
+  return `<${local}@${domainOf(from)}>`;
+}
+
+// Bounds on one SMTP conversation: a stuck server fails the attempt (it is retried later) instead
+// of holding the delivery claim for nodemailer's 10-minute default.
+const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
+
 /**
  * Sends mail over SMTP_URL, or keeps it in the built-in mailbox (a table the web UI reads).
  * send() resolves only once the SMTP server accepted the message (or the row is stored).
@@ -52,12 +78,25 @@ export class Mailer {
   ) {
     this.kind = smtpUrl ? 'smtp' : 'mailbox';
     this.transport = smtpUrl
-      ? nodemailer.createTransport(smtpUrl)
+      ? nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS } as Parameters<
+          typeof nodemailer.createTransport
+        >[0])
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   }
 
   async send(mail: Mail): Promise<{ messageId: string }> {
+    const messageId = mail.key ? stableMessageId(mail.key, this.from) : undefined;
+    if (messageId && this.kind === 'mailbox') {
+      // The mailbox is the receiver here: it keeps one copy per Message-ID.
+      const [seen] = await this.database.db
+        .select({ id: mailboxMessages.id })
+        .from(mailboxMessages)
+        .where(eq(mailboxMessages.messageId, messageId))
+        .limit(1);
+      if (seen) return { messageId };
+    }
     const info = await this.transport.sendMail({
+      messageId,
       from: this.from,
       to: mail.to,
       subject: mail.subject,
