@@ -1,9 +1,12 @@
+import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import pino, { type Logger } from 'pino';
 import { publicDemoAccounts, seedDemo } from './demo.ts';
 import { railModule } from './modules/rail/index.ts';
 import { registrationModule } from './modules/registration/index.ts';
 import { ticketsModule } from './modules/tickets/index.ts';
+import { adminUserRoutes } from './platform/auth/admin-routes.ts';
+import { LocalAdmin } from './platform/auth/local-admin.ts';
 import { authRoutes } from './platform/auth/routes.ts';
 import { Auth } from './platform/auth/service.ts';
 import type { Config } from './platform/config.ts';
@@ -119,6 +122,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   consumers.push(...rail.consumers);
   broker.register(consumers);
 
+  const localAdmin = new LocalAdmin();
   let app: App | undefined;
   if (opts.http !== false) {
     app = await createHttp({ logger: log, bodyLimit: config.bodyLimit, serveWeb: opts.serveWeb ?? false });
@@ -151,6 +155,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
       },
     );
     authRoutes(app, ctx, auth);
+    adminUserRoutes(app, ctx, auth, localAdmin);
     mailboxRoutes(app, ctx, auth);
     tickets.routes(app, auth);
     registration.routes(app, auth);
@@ -177,9 +182,15 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     },
     async listen() {
       if (!app) throw new Error('no HTTP in this process');
-      return app.listen({ port: config.port, host: config.host });
+      const address = await app.listen({ port: config.port, host: config.host });
+      // The CLI cannot open the embedded database this process holds: it comes through the admin API.
+      if (database.kind === 'pglite' && !config.dataDir.startsWith('memory://')) {
+        localAdmin.write(config.dataDir, (app.server.address() as AddressInfo).port);
+      }
+      return address;
     },
     async stop() {
+      localAdmin.remove();
       if (app) await app.close();
       await relay.stop();
       rail.halt();

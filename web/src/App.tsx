@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { isOrganizer, useAuth } from './auth.tsx';
 import { DemoBanner } from './demo.tsx';
 import { type Key, useI18n } from './i18n.tsx';
+import { AdminUsersPage } from './pages/admin/Users.tsx';
 import { CheckInPage } from './pages/CheckIn.tsx';
 import { EventPage } from './pages/Event.tsx';
 import { EventsPage } from './pages/Events.tsx';
@@ -108,6 +109,14 @@ const routes: Route[] = [
       ['/rail/settings', () => <RailSettingsPage />],
     ] as const
   ).map(([pattern, page]) => ({ pattern, render: () => <RequireAuth>{page()}</RequireAuth> })),
+  {
+    pattern: '/admin/users',
+    render: () => (
+      <RequireAuth roles={['admin']}>
+        <AdminUsersPage />
+      </RequireAuth>
+    ),
+  },
   { pattern: '/mailbox', render: () => <MailboxPage /> },
   { pattern: '/mailbox/:id', render: (p) => <MailboxPage id={Number(p.id)} /> },
 ];
@@ -140,6 +149,7 @@ function Header({ path }: { path: string }) {
           {isOrganizer(user) && <NavLink to="/registration" k="nav.registration" path={path} />}
           {user && <NavLink to="/rail" k="nav.rail" path={path} />}
           <NavLink to="/mailbox" k="nav.mailbox" path={path} />
+          {user?.role === 'admin' && <NavLink to="/admin/users" k="nav.users" path={path} />}
         </nav>
         <div className="topbar-right">
           <fieldset className="lang-switch" aria-label={t('nav.language')}>
