@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -112,6 +113,15 @@ describe.each(backends)('demo mailbox and demo admin (%s)', (backend) => {
     }
   });
 });
+
+/** A port free right now (the server under test gets it from PORT). */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((done) => s.listen(0, '127.0.0.1', done));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((done) => s.close(done));
+  return port;
+}
 
 type UserRow = { id: string; email: string; role: string; disabled: boolean; verified: boolean };
 type UserPage = { users: UserRow[]; total: number; page: number; pageSize: number };
@@ -241,7 +251,7 @@ describe('yeyak users next to a running server on the embedded database', () => 
       DATABASE_URL: '',
       YEYAK_DEMO: '0',
       LOG_LEVEL: 'warn',
-      PORT: '0',
+      PORT: String(await freePort()),
       HOST: '0.0.0.0',
     };
     const bin = join(process.cwd(), 'bin/yeyak');
@@ -260,14 +270,8 @@ describe('yeyak users next to a running server on the embedded database', () => 
         p.on('exit', (status) => done({ status, stdout, stderr }));
       });
     try {
-      const file = join(dir, 'admin.json');
-      const local = await eventually(
-        async () => existsSync(file) && JSON.parse(readFileSync(file, 'utf8')),
-        240_000,
-        250,
-      );
-      expect(statSync(file).mode & 0o777).toBe(0o600);
-      const url = `http://127.0.0.1:${local.port}`;
+      const url = `http://127.0.0.1:${env.PORT}`;
+      await eventually(async () => (await fetch(`${url}/health`)).ok, 240_000, 250);
 
       const add = await cli(
         'users',
@@ -299,6 +303,10 @@ describe('yeyak users next to a running server on the embedded database', () => 
           .status,
       ).toBe(403);
 
+      const file = join(dir, 'admin.json');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const local = JSON.parse(readFileSync(file, 'utf8')) as { port: number; token: string };
+      expect(local.port).toBe(Number(env.PORT));
       // The token is refused when forwarded (a proxy on this host) and from another address.
       const withToken = client(url, local.token);
       expect((await withToken.get('/api/admin/users')).status).toBe(200);

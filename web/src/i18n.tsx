@@ -463,7 +463,7 @@ const en: Record<Key, string> = {
   'admin.users.disable': 'Disable',
   'admin.users.enable': 'Enable',
   'admin.users.disableAsk': 'Disable {email}? All their sessions end.',
-  'admin.users.count': '{total} users · page {page} of {pages}',
+  'admin.users.count': '{total} in all · page {page} of {pages}',
   'admin.users.prev': 'Previous',
   'admin.users.next': 'Next',
   'admin.users.add': 'Add a user',
