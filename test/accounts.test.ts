@@ -271,7 +271,7 @@ describe('yeyak users next to a running server on the embedded database', () => 
       });
     try {
       const url = `http://127.0.0.1:${env.PORT}`;
-      await eventually(async () => (await fetch(`${url}/health`)).ok, 240_000, 250);
+      await eventually(async () => (await fetch(`${url}/health`)).ok, 420_000, 500);
 
       const add = await cli(
         'users',
@@ -338,5 +338,5 @@ describe('yeyak users next to a running server on the embedded database', () => 
       await exited;
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 480_000);
+  }, 600_000);
 });

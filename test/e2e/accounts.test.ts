@@ -36,6 +36,7 @@ async function open(lang: 'ko' | 'en', viewport: { width: number; height: number
   const errors: string[] = [];
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
+  page.setDefaultNavigationTimeout(60_000);
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {
     // Demo posters point at PUBLIC_URL, which nothing serves in this test.
