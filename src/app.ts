@@ -1,9 +1,12 @@
+import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { publicDemoAccounts, seedDemo } from './demo.ts';
 import { railModule } from './modules/rail/index.ts';
 import { registrationModule } from './modules/registration/index.ts';
 import { ticketsModule } from './modules/tickets/index.ts';
+import { adminUserRoutes } from './platform/auth/admin-routes.ts';
+import { LocalAdmin } from './platform/auth/local-admin.ts';
 import { authRoutes } from './platform/auth/routes.ts';
 import { Auth } from './platform/auth/service.ts';
 import type { Config } from './platform/config.ts';
@@ -121,6 +124,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   consumers.push(...rail.consumers);
   broker.register(consumers);
 
+  const localAdmin = new LocalAdmin();
   let app: App | undefined;
   if (opts.http !== false) {
     app = await createHttp({
@@ -158,6 +162,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
       },
     );
     authRoutes(app, ctx, auth);
+    adminUserRoutes(app, ctx, auth, localAdmin);
     mailboxRoutes(app, ctx, auth);
     deadLetterRoutes(app, ctx, auth);
     tickets.routes(app, auth);
@@ -185,9 +190,15 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     },
     async listen() {
       if (!app) throw new Error('no HTTP in this process');
-      return app.listen({ port: config.port, host: config.host });
+      const address = await app.listen({ port: config.port, host: config.host });
+      // The CLI cannot open the embedded database this process holds: it comes through the admin API.
+      if (database.kind === 'pglite' && !config.dataDir.startsWith('memory://')) {
+        localAdmin.write(config.dataDir, (app.server.address() as AddressInfo).port);
+      }
+      return address;
     },
     async stop() {
+      localAdmin.remove();
       // Each step stops work before what it needs goes away: no new requests, no new publishing, no
       // new deliveries (running ones finish), then the job queue, and the database last.
       if (app) await app.close();

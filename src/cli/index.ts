@@ -1,6 +1,7 @@
-import { Command, InvalidArgumentError } from 'commander';
-import { createLogger, createYeyak } from '../app.ts';
+import { Command } from 'commander';
+import { createYeyak } from '../app.ts';
 import { registerRailCommands } from '../modules/rail/cli.ts';
+import { registerUserCommands } from '../platform/auth/cli.ts';
 import { ConfigError, loadConfig } from '../platform/config.ts';
 import { DataDirLockedError, openDatabase } from '../platform/db.ts';
 import { registerEventCommands } from '../platform/events/cli.ts';
@@ -101,48 +102,7 @@ program
     }
   });
 
-const users = program.command('users').description('manage accounts');
-users
-  .command('add')
-  .description('add a verified account, or update its role and password')
-  .argument('<email>', 'e-mail address')
-  .requiredOption('--password <password>', 'password, 8 to 200 characters')
-  .option(
-    '--role <role>',
-    'user, organizer or admin',
-    (v) => {
-      if (!['user', 'organizer', 'admin'].includes(v))
-        throw new InvalidArgumentError('must be user, organizer or admin');
-      return v;
-    },
-    'user',
-  )
-  .option('--name <name>', 'display name')
-  .action(
-    async (
-      email: string,
-      opts: { password: string; role: 'user' | 'organizer' | 'admin'; name?: string },
-    ) => {
-      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) fail(new Error(`"${email}" is not an e-mail address`));
-      if (opts.password.length < 8 || opts.password.length > 200)
-        fail(new Error('--password must be 8 to 200 characters'));
-      const cfg = { ...config(), demo: false };
-      const y = await createYeyak(cfg, { http: false, workers: false, logger: createLogger('warn') }).catch(
-        fail,
-      );
-      try {
-        const user = await y.auth.addUser({
-          email: email.toLowerCase(),
-          password: opts.password,
-          role: opts.role,
-          name: opts.name,
-        });
-        console.log(`${user.email} (${user.role}) is ready`);
-      } finally {
-        await y.stop();
-      }
-    },
-  );
+registerUserCommands(program, config, fail);
 
 const discord = program.command('discord').description('the registration Discord bot');
 discord

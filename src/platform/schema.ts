@@ -33,6 +33,8 @@ export const users = pgTable(
       .default('user'),
     verifiedAt: ts('verified_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /** Set by an admin: the account can no longer log in and its sessions are revoked. */
+    disabledAt: ts('disabled_at'),
   },
   (t) => [uniqueIndex('users_email_key').on(sql`lower(${t.email})`)],
 );

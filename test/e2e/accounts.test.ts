@@ -36,6 +36,7 @@ async function open(lang: 'ko' | 'en', viewport: { width: number; height: number
   const errors: string[] = [];
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
+  page.setDefaultNavigationTimeout(60_000);
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {
     // Demo posters point at PUBLIC_URL, which nothing serves in this test.
@@ -64,7 +65,11 @@ beforeAll(async () => {
     const list = await admin.api.get<{ messages: { to: string[] }[] }>('/api/mailbox');
     return list.body.data!.messages.some((m) => m.to.includes(stranger));
   });
-}, 180_000);
+  // Enough accounts for a second page on the users page.
+  for (let i = 0; i < 22; i++) {
+    await app.y.auth.addUser({ email: `crowd-${i}@test.yeyak`, password: 'password-123', role: 'user' });
+  }
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -128,6 +133,89 @@ describe.each(cases)('demo mode in the web ($name)', (c) => {
     await page.waitForURL(/\/mailbox$/);
     await page.getByTestId('mail-item').filter({ hasText: stranger }).first().waitFor();
     await shot(page, `accounts-${c.name}-04-admin-mailbox`);
+    expect(w.errors).toEqual([]);
+    await w.context.close();
+  });
+});
+
+const adminCases = [
+  {
+    name: 'desktop-ko',
+    lang: 'ko',
+    viewport: DESKTOP,
+    admin: '데모 관리자로 로그인',
+    nav: '사용자',
+    title: '사용자 관리',
+    search: '찾기',
+    add: '추가 (이메일 인증 완료 상태)',
+    next: '다음',
+    disable: '정지',
+    yes: '예',
+    disabled: '정지됨',
+    organizer: '기획자',
+  },
+  {
+    name: 'phone-en',
+    lang: 'en',
+    viewport: PHONE,
+    admin: 'Log in as demo admin',
+    nav: 'Users',
+    title: 'Users',
+    search: 'Search',
+    add: 'Add (e-mail already verified)',
+    next: 'Next',
+    disable: 'Disable',
+    yes: 'Yes',
+    disabled: 'disabled',
+    organizer: 'Organiser',
+  },
+] as const;
+
+describe.each(adminCases)('admin users page ($name)', (c) => {
+  it('lists, pages, searches, adds a verified user, changes the role and disables', async () => {
+    const w = await open(c.lang, c.viewport);
+    const { page } = w;
+    await page.goto(`${app.url}/login`);
+    await page.getByRole('button', { name: c.admin }).click();
+    await page.waitForURL(/\/mailbox$/);
+    await page.getByRole('link', { name: c.nav, exact: true }).click();
+    await page.getByRole('heading', { name: c.title, exact: true }).waitFor();
+    await page.getByTestId('user-row').first().waitFor();
+    expect(await page.getByTestId('user-row').count()).toBe(20);
+    await shot(page, `accounts-${c.name}-05-users`);
+    await page.getByRole('button', { name: c.next }).click();
+    await expect.poll(() => page.getByTestId('users-count').textContent()).toMatch(/2/);
+    expect(await page.getByTestId('user-row').count()).toBeGreaterThan(0);
+
+    const email = `added-${c.name}@test.yeyak`;
+    const form = page.getByTestId('add-user');
+    await form.locator('input[name=email]').fill(email);
+    await form.locator('input[name=name]').fill('새 사람');
+    await form.locator('input[name=password]').fill('password-123');
+    await form.getByRole('button', { name: c.add }).click();
+    await form.locator('.alert-success').waitFor();
+    // The new account logs in at once (verified).
+    expect((await client(app.url).post('/api/auth/login', { email, password: 'password-123' })).status).toBe(
+      200,
+    );
+
+    await page.locator('input[name=q]').fill(email);
+    await page.getByRole('button', { name: c.search, exact: true }).click();
+    const row = page.getByTestId('user-row').filter({ hasText: email });
+    await row.waitFor();
+    await expect.poll(() => page.getByTestId('user-row').count()).toBe(1);
+    await row.locator('select').selectOption('organizer');
+    await page.reload();
+    await page.locator('input[name=q]').fill(email);
+    await page.getByRole('button', { name: c.search, exact: true }).click();
+    await expect.poll(() => row.locator('select').inputValue()).toBe('organizer');
+    await row.getByRole('button', { name: c.disable, exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: c.yes, exact: true }).click();
+    await row.getByText(c.disabled, { exact: true }).waitFor();
+    await shot(page, `accounts-${c.name}-06-user-disabled`);
+    expect((await client(app.url).post('/api/auth/login', { email, password: 'password-123' })).status).toBe(
+      403,
+    );
     expect(w.errors).toEqual([]);
     await w.context.close();
   });

@@ -3,6 +3,7 @@ import { isOrganizer, useAuth } from './auth.tsx';
 import { DemoBanner } from './demo.tsx';
 import { type Key, useI18n } from './i18n.tsx';
 import { DeadLettersPage } from './pages/admin/DeadLetters.tsx';
+import { AdminUsersPage } from './pages/admin/Users.tsx';
 import { CheckInPage } from './pages/CheckIn.tsx';
 import { EventPage } from './pages/Event.tsx';
 import { EventsPage } from './pages/Events.tsx';
@@ -111,6 +112,14 @@ const routes: Route[] = [
     ] as const
   ).map(([pattern, page]) => ({ pattern, render: () => <RequireAuth>{page()}</RequireAuth> })),
   {
+    pattern: '/admin/users',
+    render: () => (
+      <RequireAuth roles={['admin']}>
+        <AdminUsersPage />
+      </RequireAuth>
+    ),
+  },
+  {
     pattern: '/admin/events/dead',
     render: () => (
       <RequireAuth roles={['admin']}>
@@ -154,6 +163,7 @@ function Header({ path }: { path: string }) {
           {isOrganizer(user) && <NavLink to="/registration" k="nav.registration" path={path} />}
           {user && <NavLink to="/rail" k="nav.rail" path={path} />}
           <NavLink to="/mailbox" k="nav.mailbox" path={path} />
+          {user?.role === 'admin' && <NavLink to="/admin/users" k="nav.users" path={path} />}
         </nav>
         <div className="topbar-right">
           <fieldset className="lang-switch" aria-label={t('nav.language')}>

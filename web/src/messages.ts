@@ -39,6 +39,11 @@ const rules: [RegExp, { ko: string; en?: string }][] = [
   [/^this ticket was already used/, { ko: '이미 입장에 사용된 티켓입니다.' }],
   [/^login expired/, { ko: '로그인이 만료되었습니다. 다시 로그인하세요.' }],
   [/^login required/, { ko: '로그인이 필요합니다.' }],
+  [/^this account is disabled/, { ko: '정지된 계정입니다. 관리자에게 문의하세요.' }],
+  [
+    /^you cannot (change your own role|disable your own account)/,
+    { ko: '자기 계정의 역할을 바꾸거나 정지할 수 없습니다.' },
+  ],
   [/^e-mail not verified/, { ko: '이메일 인증이 아직 끝나지 않았습니다.' }],
   [/^wrong e-mail or password/, { ko: '이메일 또는 비밀번호가 올바르지 않습니다.' }],
   [/^[\w ]+ not found$/, { ko: '찾을 수 없습니다.' }],

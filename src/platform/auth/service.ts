@@ -148,6 +148,7 @@ export class Auth {
     if (!u || !good) throw unauthorized('wrong e-mail or password');
     await this.limiter.release(RULES.loginAccount, email);
     await this.limiter.release(RULES.loginAddress, client);
+    if (u.disabledAt) throw new AppError(403, 'this account is disabled');
     if (!u.verifiedAt) throw new AppError(403, 'e-mail not verified yet: enter the code we mailed you');
     const token = randomToken(32);
     const expiresAt = new Date(Date.now() + this.ctx.config.tokenDays * 86_400_000);
@@ -179,7 +180,12 @@ export class Auth {
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(
-        and(eq(sessions.tokenHash, key), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date())),
+        and(
+          eq(sessions.tokenHash, key),
+          isNull(sessions.revokedAt),
+          gt(sessions.expiresAt, new Date()),
+          isNull(users.disabledAt),
+        ),
       );
     const user = rows[0] ? toUser(rows[0].user) : undefined;
     if (this.tokenCache.size >= 10_000) this.tokenCache.clear();
@@ -232,6 +238,11 @@ export class Auth {
           returning id, email, name, role, verified_at as "verifiedAt"`,
     );
     return toUser(row);
+  }
+
+  /** Forgets cached tokens (after an admin disabled someone; other processes follow within seconds). */
+  forgetTokens() {
+    this.tokenCache.clear();
   }
 
   async byId(id: string): Promise<User | undefined> {

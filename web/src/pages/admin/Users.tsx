@@ -1,0 +1,255 @@
+import { type FormEvent, useState } from 'react';
+import type { AdminUserView } from '../../../../src/platform/auth/admin.ts';
+import { api, get, post, type Role } from '../../api.ts';
+import { useAuth } from '../../auth.tsx';
+import { shortDateTime } from '../../format.ts';
+import { useI18n } from '../../i18n.tsx';
+import {
+  ErrorBox,
+  Field,
+  fieldErrors,
+  Loading,
+  PageTitle,
+  useAction,
+  useConfirm,
+  useLoad,
+} from '../../ui.tsx';
+
+type UserPage = { users: AdminUserView[]; total: number; page: number; pageSize: number };
+
+const ROLES: Role[] = ['user', 'organizer', 'admin'];
+const PAGE_SIZE = 20;
+
+function AddUserForm({ onAdded }: { onAdded: () => void }) {
+  const { t } = useI18n();
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState<Role>('user');
+  const [done, setDone] = useState('');
+  const { busy, error, run } = useAction();
+  const errs = fieldErrors(error);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setDone('');
+    await run(async () => {
+      const { user } = await post<{ user: AdminUserView }>('/api/admin/users', {
+        email,
+        password,
+        role,
+        ...(name.trim() ? { name: name.trim() } : {}),
+      });
+      setDone(t('admin.users.added', { email: user.email }));
+      setEmail('');
+      setName('');
+      setPassword('');
+      setRole('user');
+      onAdded();
+    });
+  };
+  return (
+    <form className="card form" onSubmit={submit} noValidate data-testid="add-user">
+      <h2>{t('admin.users.add')}</h2>
+      <div className="grid-2">
+        <Field label={t('auth.email')} error={errs['body.email']}>
+          <input
+            name="email"
+            type="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </Field>
+        <Field label={t('auth.name')} error={errs['body.name']}>
+          <input name="name" value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <Field label={t('auth.password')} error={errs['body.password']} hint={t('auth.passwordHint')}>
+          <input
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </Field>
+        <Field label={t('admin.users.role')} error={errs['body.role']}>
+          <select name="role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(`role.${r}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      {Object.keys(errs).length === 0 && <ErrorBox error={error} />}
+      {done && <div className="alert alert-success">{done}</div>}
+      <button type="submit" className="btn btn-primary" disabled={busy}>
+        {t('admin.users.addButton')}
+      </button>
+    </form>
+  );
+}
+
+function UserRow({ u, self, onChanged }: { u: AdminUserView; self: boolean; onChanged: () => void }) {
+  const { t, lang } = useI18n();
+  const { busy, error, run } = useAction();
+  const { ask, element } = useConfirm();
+  const change = (body: { role?: Role; disabled?: boolean }) =>
+    run(async () => {
+      await api('PATCH', `/api/admin/users/${u.id}`, body);
+      onChanged();
+    });
+  return (
+    <tr data-testid="user-row" className={u.disabled ? 'row-muted' : undefined}>
+      <td>
+        <div>{u.email}</div>
+        <div className="muted small">{u.name}</div>
+        <ErrorBox error={error} />
+        {element}
+      </td>
+      <td>
+        <select
+          aria-label={t('admin.users.role')}
+          value={u.role}
+          disabled={busy || self}
+          onChange={(e) => change({ role: e.target.value as Role })}
+        >
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`role.${r}`)}
+            </option>
+          ))}
+        </select>
+      </td>
+      <td>
+        {u.disabled
+          ? t('admin.users.disabled')
+          : u.verified
+            ? t('admin.users.active')
+            : t('admin.users.unverified')}
+      </td>
+      <td className="small">{shortDateTime(u.createdAt, undefined, lang)}</td>
+      <td>
+        {!self &&
+          (u.disabled ? (
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={busy}
+              onClick={() => change({ disabled: false })}
+            >
+              {t('admin.users.enable')}
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="btn btn-small btn-danger-ghost"
+              disabled={busy}
+              onClick={async () => {
+                if (await ask(t('admin.users.disableAsk', { email: u.email })))
+                  await change({ disabled: true });
+              }}
+            >
+              {t('admin.users.disable')}
+            </button>
+          ))}
+      </td>
+    </tr>
+  );
+}
+
+/** Admins list and search accounts, change roles, add verified accounts and disable them. */
+export function AdminUsersPage() {
+  const { t } = useI18n();
+  const { user } = useAuth();
+  const [search, setSearch] = useState('');
+  const [q, setQ] = useState('');
+  const [page, setPage] = useState(1);
+  const { data, error, loading, reload } = useLoad(
+    () =>
+      get<UserPage>(
+        `/api/admin/users?${new URLSearchParams({ ...(q ? { q } : {}), page: String(page), pageSize: String(PAGE_SIZE) })}`,
+      ),
+    [q, page],
+  );
+  const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
+  return (
+    <section className="admin-users">
+      <div className="page-head">
+        <PageTitle k="admin.users.title" />
+        <p className="muted small">{t('admin.users.subtitle')}</p>
+      </div>
+      <form
+        className="row search-row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setPage(1);
+          setQ(search.trim());
+        }}
+      >
+        <input
+          type="search"
+          name="q"
+          aria-label={t('admin.users.search')}
+          placeholder={t('admin.users.search')}
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+        <button type="submit" className="btn">
+          {t('admin.users.searchButton')}
+        </button>
+      </form>
+      <ErrorBox error={error} onRetry={reload} />
+      {loading && <Loading />}
+      {data && data.users.length === 0 && <p className="empty">{t('admin.users.empty')}</p>}
+      {data && data.users.length > 0 && (
+        <div className="table-wrap">
+          <table className="table" data-testid="users-table">
+            <thead>
+              <tr>
+                <th>{t('auth.email')}</th>
+                <th>{t('admin.users.role')}</th>
+                <th>{t('admin.users.state')}</th>
+                <th>{t('admin.users.created')}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {data.users.map((u) => (
+                <UserRow key={u.id} u={u} self={u.id === user?.id} onChanged={reload} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {data && (
+        <div className="row pager">
+          <span className="muted small" data-testid="users-count">
+            {t('admin.users.count', { total: data.total, page: data.page, pages })}
+          </span>
+          <span>
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={page <= 1}
+              onClick={() => setPage(page - 1)}
+            >
+              {t('admin.users.prev')}
+            </button>{' '}
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={page >= pages}
+              onClick={() => setPage(page + 1)}
+            >
+              {t('admin.users.next')}
+            </button>
+          </span>
+        </div>
+      )}
+      <AddUserForm onAdded={reload} />
+    </section>
+  );
+}
