@@ -132,6 +132,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
       bodyLimit: config.bodyLimit,
       serveWeb: opts.serveWeb ?? false,
       trustProxy: config.trustProxy,
+      publicUrl: config.publicUrl,
     });
     app.get(
       '/health',

@@ -72,9 +72,17 @@ function fieldErrors(err: FastifyError & { validationContext?: string }): FieldE
   });
 }
 
-export type HttpOptions = { logger: Logger; bodyLimit: number; serveWeb: boolean; trustProxy?: string };
+export type HttpOptions = {
+  logger: Logger;
+  bodyLimit: number;
+  serveWeb: boolean;
+  trustProxy?: string;
+  /** where yeyak's own links point (PUBLIC_URL): images from there are allowed by the CSP */
+  publicUrl?: string;
+};
 
 export async function createHttp(opts: HttpOptions): Promise<App> {
+  const headers = securityHeaders(opts.publicUrl);
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: opts.bodyLimit,
@@ -85,7 +93,7 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
     // characters) get the envelope too, not Fastify's own body.
     frameworkErrors: (err, req, rawReply) => {
       const reply = rawReply as FastifyReply;
-      securityHeaders(req.url, reply);
+      headers(req.url, reply);
       if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
         return reply.send(
           envelope(reply, 414, 'a path parameter is too long', {
@@ -104,7 +112,7 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (req, reply) => {
-    securityHeaders(req.url, reply);
+    headers(req.url, reply);
   });
   // Before the schemas of any route: text the database cannot store is a 400 naming the field.
   app.addHook('preValidation', async (req) => {
