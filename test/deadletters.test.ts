@@ -74,7 +74,9 @@ describe('dead letters', () => {
       const { dead } = await deadTicketMail(t);
       await t.y.stop();
 
-      const env = { ...process.env, YEYAK_DATA: dataDir, YEYAK_DEMO: '0', LOG_LEVEL: 'warn' };
+      // The CLI opens this PGlite folder, not the PostgreSQL server CI names in DATABASE_URL.
+      const { DATABASE_URL: _db, AMQP_URL: _mq, ...inherited } = process.env;
+      const env = { ...inherited, YEYAK_DATA: dataDir, YEYAK_DEMO: '0', LOG_LEVEL: 'warn' };
       const cli = (...args: string[]) => run(process.execPath, ['bin/yeyak', ...args], { cwd: root, env });
       const listed = await cli('events', 'dead');
       expect(listed.stdout).toContain(dead.eventId);

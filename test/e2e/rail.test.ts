@@ -566,9 +566,9 @@ describe('rail web', () => {
       '좌석이 배정되면 바로 알려 드립니다',
     );
     await expect(card.textContent()).resolves.not.toContain('예약됨');
-    // The server's "reserved <pnr>" is a request here, not a seat.
+    // The server's "standby requested <pnr>" is a request, not a seat.
     await expect(card.getByTestId('rail-watch-progress').textContent()).resolves.toContain(
-      `예약대기 신청함 (예약번호 ${grantedRes.pnr})`,
+      `예약대기 신청함 (예약번호 ${grantedRes.pnr}, 아직 좌석 아님)`,
     );
     await shot(page, 'rail-watches-standby-ko');
 

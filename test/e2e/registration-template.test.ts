@@ -79,7 +79,7 @@ describe('welcome-mail template on the registration page', () => {
       const notice = page.getByTestId('reg-mail-attention');
       await notice.waitFor();
       // The account remembers its language: pick this width's one on the page's switch.
-      await page.getByRole('button', { name: lang === 'ko' ? '한국어' : 'English' }).click();
+      await page.getByRole('button', { name: lang === 'ko' ? 'KO' : 'EN', exact: true }).click();
       expect(await notice.textContent()).toMatch(
         lang === 'ko' ? /더 이상 실행되지 않습니다/ : /no longer run/,
       );
