@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
@@ -14,16 +15,42 @@ import pg from 'pg';
 const drizzleDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
 /**
- * Migration sets, applied in this order: the core (platform and tickets) in drizzle/, then one folder
- * per later module (drizzle/<module>/, generated with drizzle.<module>.config.ts), each with its own
- * journal table so modules can add migrations without touching each other's history.
+ * One folder of migrations with its own journal table, so each module adds migrations without
+ * touching another's history. `adoptIfTable`: the module's first migrations once ran under the
+ * platform's journal (before the module had a folder of its own); on such a database that table
+ * exists already, and those migrations are recorded as applied instead of run again.
  */
-export const migrationSets: { migrationsFolder: string; migrationsTable: string }[] = [
-  { migrationsFolder: drizzleDir, migrationsTable: '__drizzle_migrations' },
-  ...['rail', 'registration', 'consult']
+export type MigrationSet = { migrationsFolder: string; migrationsTable: string; adoptIfTable?: string };
+
+/** Applied in this order: the platform (drizzle/platform/), then one folder per module (drizzle/<module>/). */
+export const migrationSets: MigrationSet[] = [
+  { migrationsFolder: join(drizzleDir, 'platform'), migrationsTable: '__drizzle_migrations' },
+  ...['tickets', 'rail', 'registration', 'consult']
     .filter((m) => existsSync(join(drizzleDir, m, 'meta', '_journal.json')))
-    .map((m) => ({ migrationsFolder: join(drizzleDir, m), migrationsTable: `__drizzle_migrations_${m}` })),
+    .map((m) => ({
+      migrationsFolder: join(drizzleDir, m),
+      migrationsTable: `__drizzle_migrations_${m}`,
+      ...(m === 'tickets' ? { adoptIfTable: 'ticket_events' } : {}),
+    })),
 ];
+
+/** Records a module's migrations that the platform journal already applied (see MigrationSet). */
+async function adopt(run: RawSql, set: MigrationSet) {
+  if (!set.adoptIfTable) return;
+  const journal = `drizzle."${set.migrationsTable}"`;
+  await run('create schema if not exists drizzle');
+  await run(
+    `create table if not exists ${journal} (id serial primary key, hash text not null, created_at bigint)`,
+  );
+  const [{ n }] = (await run(`select count(*)::int as n from ${journal}`)).rows;
+  if (Number(n) > 0) return;
+  const [{ found }] = (await run('select to_regclass($1) as found', [`public.${set.adoptIfTable}`])).rows;
+  if (!found) return;
+  const [{ last }] = (await run('select max(created_at) as last from drizzle."__drizzle_migrations"')).rows;
+  for (const m of readMigrationFiles(set))
+    if (m.folderMillis <= Number(last ?? 0))
+      await run(`insert into ${journal} (hash, created_at) values ($1, $2)`, [m.hash, m.folderMillis]);
+}
 
 type NoSchema = Record<string, never>;
 export type Db = PgDatabase<PgQueryResultHKT, NoSchema>;
@@ -108,7 +135,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       raw,
       exec: raw,
       migrate: async () => {
-        for (const set of migrationSets) await migratePg(drizzlePg(pool), set);
+        for (const set of migrationSets) {
+          await adopt(raw, set);
+          await migratePg(drizzlePg(pool), set);
+        }
       },
       close: () => pool.end(),
     };
@@ -140,7 +170,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     raw,
     exec,
     migrate: async () => {
-      for (const set of migrationSets) await migratePglite(drizzlePglite(client), set);
+      for (const set of migrationSets) {
+        await adopt(raw, set);
+        await migratePglite(drizzlePglite(client), set);
+      }
     },
     close: async () => {
       try {
