@@ -9,9 +9,11 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/platform/db.ts';
+import { modules } from '../src/modules.ts';
+import { moduleMigrations, openDatabase } from '../src/platform/db.ts';
 import { backends, freshPostgres } from './helpers.ts';
 
+const migrationSets = moduleMigrations(modules);
 const drizzleDir = resolve(dirname(fileURLToPath(import.meta.url)), '../drizzle');
 type Entry = { idx: number; version: string; when: number; tag: string; breakpoints: boolean };
 const journal = (set: string): Entry[] =>
@@ -67,7 +69,7 @@ describe('tickets migrations in their own folder, on a database made before the 
         await migratePg(drizzlePg(pool), { migrationsFolder: core, migrationsTable: '__drizzle_migrations' });
         await pool.query(SEED);
         await pool.end();
-        open = { databaseUrl: fresh.url, dataDir: join(tmp, backend) };
+        open = { databaseUrl: fresh.url, dataDir: join(tmp, backend), migrationSets };
       } else {
         const client = await PGlite.create(join(tmp, backend, 'pg'));
         await migratePglite(drizzlePglite(client), {
@@ -76,7 +78,7 @@ describe('tickets migrations in their own folder, on a database made before the 
         });
         await client.exec(SEED);
         await client.close();
-        open = { dataDir: join(tmp, backend) };
+        open = { dataDir: join(tmp, backend), migrationSets };
       }
       try {
         for (let start = 0; start < 2; start++) {
@@ -105,7 +107,7 @@ describe('tickets migrations in their own folder, on a database made before the 
   }
 
   it('a fresh database gets the platform and tickets from their own folders and journals', async () => {
-    const database = await openDatabase({ dataDir: 'memory://' });
+    const database = await openDatabase({ dataDir: 'memory://', migrationSets });
     try {
       await database.migrate();
       const platform = await database.raw('select count(*)::int as n from drizzle.__drizzle_migrations');

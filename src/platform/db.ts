@@ -22,17 +22,28 @@ const drizzleDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizz
  */
 export type MigrationSet = { migrationsFolder: string; migrationsTable: string; adoptIfTable?: string };
 
-/** Applied in this order: the platform (drizzle/platform/), then one folder per module (drizzle/<module>/). */
-export const migrationSets: MigrationSet[] = [
-  { migrationsFolder: join(drizzleDir, 'platform'), migrationsTable: '__drizzle_migrations' },
-  ...['tickets', 'rail', 'registration', 'consult']
-    .filter((m) => existsSync(join(drizzleDir, m, 'meta', '_journal.json')))
-    .map((m) => ({
-      migrationsFolder: join(drizzleDir, m),
-      migrationsTable: `__drizzle_migrations_${m}`,
-      ...(m === 'tickets' ? { adoptIfTable: 'ticket_events' } : {}),
-    })),
-];
+const platformMigrations: MigrationSet = {
+  migrationsFolder: join(drizzleDir, 'platform'),
+  migrationsTable: '__drizzle_migrations',
+};
+
+/** The platform's migrations (drizzle/platform/), then each module's folder (drizzle/<folder>/), in list order. */
+export function moduleMigrations(modules: { migrations?: { folder: string; adoptIfTable?: string } }[]) {
+  return [
+    platformMigrations,
+    ...modules.flatMap(({ migrations: m }) =>
+      m
+        ? [
+            {
+              migrationsFolder: join(drizzleDir, m.folder),
+              migrationsTable: `__drizzle_migrations_${m.folder}`,
+              adoptIfTable: m.adoptIfTable,
+            },
+          ]
+        : [],
+    ),
+  ];
+}
 
 /** Records a module's migrations that the platform journal already applied (see MigrationSet). */
 async function adopt(run: RawSql, set: MigrationSet) {
@@ -117,9 +128,12 @@ export type OpenOptions = {
   /** Folder for PGlite; 'memory://' for a throwaway database (tests). */
   dataDir: string;
   poolSize?: number;
+  /** What migrate() applies, in order (see moduleMigrations); the platform's alone by default. */
+  migrationSets?: MigrationSet[];
 };
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  const migrationSets = opts.migrationSets ?? [platformMigrations];
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     // A broken connection must not crash the process; queries report it.
@@ -149,7 +163,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const unlock = inMemory ? () => {} : lockDataDir(dir);
   let client: PGlite;
   try {
-    if (!inMemory && !existsSync(join(dir, 'PG_VERSION'))) await initInWorker(dir);
+    if (!inMemory && !existsSync(join(dir, 'PG_VERSION'))) await initInWorker(dir, migrationSets);
     client = await PGlite.create(inMemory ? opts.dataDir : dir);
   } catch (err) {
     unlock();
@@ -186,7 +200,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 }
 
 /** Creates and migrates a new PGlite folder in a worker thread, so its start-up memory goes with it. */
-function initInWorker(dir: string): Promise<void> {
+function initInWorker(dir: string, migrationSets: MigrationSet[]): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const worker = new Worker(new URL('./pglite-init.mjs', import.meta.url), {
       workerData: { dir, migrationSets },

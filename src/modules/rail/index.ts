@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import type { Auth } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
-import type { Consumer } from '../../platform/events/types.ts';
 import type { App } from '../../platform/http/app.ts';
+import { defineModule, type JobSpec, type ModuleInstance } from '../../platform/module.ts';
+import { registerRailCommands } from './cli.ts';
+import { railConfig } from './config.ts';
 import { railNotifyConsumer } from './consumer.ts';
 import { KakaoSkill, kakaoRoutes } from './kakao.ts';
 import { railRoutes } from './routes.ts';
@@ -12,15 +14,29 @@ import { type ProviderEndpoints, Rail } from './service.ts';
 export type { AccountView, ReservationView, TrainView, WatchView } from './service.ts';
 export { Rail };
 
+declare module '../../platform/module.ts' {
+  interface ModuleApis {
+    rail: Rail;
+  }
+}
+
 type Sandbox = { url: string; netfunnelUrl: string; close: () => Promise<void> };
 
 /**
- * Wires the rail module: the service, the shared-poll job, its safety sweep, the standby follow-up,
- * notifications and routes.
+ * The rail module: the service, the shared-poll job, its safety sweep, the standby follow-up,
+ * notifications, the Kakao skill and routes.
  * With `config.rail.sandbox` (demo mode by default) the stand-in operator runs in this process and
  * every answer is labelled "sandbox".
  */
-export function railModule(ctx: Context) {
+export const rail = defineModule({
+  name: 'rail',
+  migrations: { folder: 'rail' },
+  config: railConfig,
+  cli: (program, { fail }) => registerRailCommands(program, fail),
+  create: (ctx) => railInstance(ctx),
+});
+
+function railInstance(ctx: Context): ModuleInstance<Rail> {
   const rail = new Rail(ctx);
   const runs = new PollRuns(ctx);
   let sandbox: Sandbox | undefined;
@@ -30,41 +46,42 @@ export function railModule(ctx: Context) {
     await rail.sweep();
   };
 
-  ctx.jobs.define<{ key: string; errors?: number }>(
-    'rail.poll',
-    async ({ key, errors }, job) => {
-      await runs.running(job.id, async () => {
-        try {
-          await rail.poll(key, errors ?? 0);
-        } catch (err) {
-          ctx.log.error({ err, key }, 'rail poll failed');
-          await rail.schedule(key, (errors ?? 0) + 1);
-        }
-      });
+  const jobs: JobSpec<never>[] = [
+    {
+      name: 'rail.poll',
+      handler: async ({ key, errors }: { key: string; errors?: number }, job) => {
+        await runs.running(job.id, async () => {
+          try {
+            await rail.poll(key, errors ?? 0);
+          } catch (err) {
+            ctx.log.error({ err, key }, 'rail poll failed');
+            await rail.schedule(key, (errors ?? 0) + 1);
+          }
+        });
+      },
+      options: { policy: 'stately', retryLimit: 0, expireInSeconds: 120 },
     },
-    { policy: 'stately', retryLimit: 0, expireInSeconds: 120 },
-  );
-  ctx.jobs.define(
-    'rail.sweep',
-    async () => {
-      await resume();
+    {
+      name: 'rail.sweep',
+      handler: async () => {
+        await resume();
+      },
+      options: { cron: '* * * * *', retryLimit: 0 },
     },
-    { cron: '* * * * *', retryLimit: 0 },
-  );
-  ctx.jobs.define(
-    'rail.standby',
-    async () => {
-      await rail.followStandby();
+    {
+      name: 'rail.standby',
+      handler: async () => {
+        await rail.followStandby();
+      },
+      options: { cron: '* * * * *', retryLimit: 0 },
     },
-    { cron: '* * * * *', retryLimit: 0 },
-  );
+  ];
 
   const kakao = new KakaoSkill(ctx, rail);
-  const consumers: Consumer[] = [railNotifyConsumer(ctx, rail, kakao)];
   return {
-    rail,
-    kakao,
-    consumers,
+    api: rail,
+    jobs,
+    consumers: [railNotifyConsumer(ctx, rail, kakao)],
     routes(app: App, auth: Auth) {
       railRoutes(app, ctx, auth, rail);
       kakaoRoutes(app, ctx, auth, kakao);
