@@ -9,6 +9,8 @@ import { offerFreedSeats } from './holds.ts';
 import { events, holds, showtimes, ticketTypes, waitlistEntries } from './schema.ts';
 import { type EventView, iso, type TicketsDeps } from './views.ts';
 
+// The catalogue: events, their showtimes and ticket types, as organisers write them and buyers see them.
+
 export type TicketTypeInput = { id?: string; name: string; price: number; quota: number };
 export type ShowtimeInput = { id?: string; startsAt: Date; ticketTypes: TicketTypeInput[] };
 export type TicketEventInput = {

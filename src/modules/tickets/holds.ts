@@ -8,6 +8,10 @@ import { emitTicketEvent, payloadOf, TOPICS } from './events.ts';
 import { events, holds, showtimes, ticketTypes, waitlistEntries } from './schema.ts';
 import { type HoldView, holdView, iso, type TicketsDeps } from './views.ts';
 
+// Holding seats: taking them, giving them back (released, expired), handing freed ones to the
+// waiting list as new holds, and the expiry job, consumer and sweep that end holds on time.
+// Offering freed seats lives here, not in waitlist.ts, because every way of giving seats back ends in it.
+
 export const soldOut = (left: number) =>
   new AppError(409, left > 0 ? `sold out: only ${left} left` : 'sold out', { available: Math.max(0, left) });
 

@@ -15,6 +15,8 @@ import {
   type TicketsDeps,
 } from './views.ts';
 
+// Selling: the one-step reserve, confirming a hold into a reservation, and cancelling one.
+
 /** One-step reservation (the original API and scripts): seats are sold at once. */
 export async function reserve(
   { ctx }: TicketsDeps,

@@ -6,7 +6,8 @@ import { offerFreedSeats, releaseHold, sellable } from './holds.ts';
 import { events, holds, showtimes, ticketTypes, waitlistEntries } from './schema.ts';
 import { holdView, iso, type TicketsDeps, type WaitlistView } from './views.ts';
 
-// Offering freed seats to the list is part of giving seats back, so it lives with the holds (holds.ts).
+// The waiting list: joining, leaving, and where each entry stands. Offering freed seats to it is
+// part of giving seats back, so that lives with the holds (holds.ts).
 
 export async function joinWaitlist(
   d: TicketsDeps,
