@@ -209,7 +209,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
       await jobs.stop();
       await rail.stop();
       await broker.close();
-      mailer.close();
+      await mailer.close();
       await database.close();
     },
   };
