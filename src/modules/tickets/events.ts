@@ -65,7 +65,7 @@ const payloadSchemas = {
 /** The payload of each topic. */
 export type TicketPayloads = { [T in TicketTopic]: z.output<(typeof payloadSchemas)[T]> };
 
-/** Writes one of tickets' events in the caller's transaction, its payload checked against the topic. */
+/** Writes a tickets event in the caller's transaction, its payload typed by its topic. */
 export function emitTicketEvent<T extends TicketTopic>(
   tx: Executor,
   topic: T,
