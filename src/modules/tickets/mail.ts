@@ -5,6 +5,7 @@ import { once } from '../../platform/events/outbox.ts';
 import type { Consumer, DomainEvent } from '../../platform/events/types.ts';
 import { mailTemplates } from '../../platform/mail/mailer.ts';
 import { zonedParts } from '../../platform/time.ts';
+import { payloadOf, TOPICS } from './events.ts';
 import type { Tickets } from './service.ts';
 
 const render = mailTemplates(resolve(dirname(fileURLToPath(import.meta.url)), 'templates'));
@@ -15,13 +16,16 @@ const won = (n: number) => `${n.toLocaleString('ko-KR')}원`;
 export function ticketMailConsumer(ctx: Context, tickets: Tickets): Consumer {
   return {
     name: 'ticket-mail',
-    topics: ['reservation.confirmed', 'waitlist.offered'],
+    topics: [TOPICS.reservationConfirmed, TOPICS.waitlistOffered],
     handle: (event: DomainEvent) =>
       once(ctx.database, 'ticket-mail', event.id, async () => {
-        if (event.topic === 'reservation.confirmed')
-          await sendTicket(ctx, tickets, Number(event.payload.reservationId), `${event.id}.ticket`);
-        else if (event.topic === 'waitlist.offered')
-          await sendOffer(ctx, tickets, String(event.payload.entryId), `${event.id}.offer`);
+        if (event.topic === TOPICS.reservationConfirmed) {
+          const { reservationId } = payloadOf(event, TOPICS.reservationConfirmed);
+          await sendTicket(ctx, tickets, reservationId, `${event.id}.ticket`);
+        } else if (event.topic === TOPICS.waitlistOffered) {
+          const { entryId } = payloadOf(event, TOPICS.waitlistOffered);
+          await sendOffer(ctx, tickets, entryId, `${event.id}.offer`);
+        }
       }),
   };
 }
