@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import type { AttendeeView as Attendee } from '../../../../src/modules/registration/service.ts';
+import type { RegistrationAttendeeView as Attendee } from '../../../../src/modules/registration/index.ts';
 import { ApiError, download, get, post, put } from '../../api.ts';
 import { Link, navigate } from '../../router.tsx';
 import { Badge, ErrorBox, Field, fieldErrors, Loading, useAction, useLoad } from '../../ui.tsx';
