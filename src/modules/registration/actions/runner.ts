@@ -33,8 +33,6 @@ export function defineActionJob(deps: RegistrationDeps) {
   );
 }
 
-// ------------------------------------------------------------------ actions
-
 /**
  * Runs one action at most once to completion: claimed by a conditional update, marked done after
  * the outside call answered. A failure is recorded (attempts, last error) and rethrown so the job

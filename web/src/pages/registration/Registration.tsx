@@ -1,13 +1,12 @@
 import { get } from '../../api.ts';
 import { Link, navigate } from '../../router.tsx';
 import { ErrorBox, Loading, useLoad } from '../../ui.tsx';
-import { EventPage } from './EventPage.tsx';
 import { type RegKey, useRegI18n, when } from './i18n.ts';
 import { SettingsForm } from './SettingsForm.tsx';
 import type { RegEvent } from './types.ts';
 
 /** The app's router takes both registration pages from here. */
-export { EventPage as RegistrationEventPage };
+export { EventPage as RegistrationEventPage } from './EventPage.tsx';
 
 /** The registrations the organiser follows, and the form to connect another. */
 export function RegistrationListPage() {
