@@ -221,14 +221,14 @@ export function checkRange(from: string, to: string, where = '') {
     throw invalidField(at('to'), `the range is ${days} days; at most ${MAX_REPORT_DAYS}`);
 }
 
-export function daysBetween(from: string, to: string): string[] {
+function daysBetween(from: string, to: string): string[] {
   const out: string[] = [];
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000)
     out.push(new Date(t).toISOString().slice(0, 10));
   return out;
 }
 
-export function csvCell(v: unknown): string {
+function csvCell(v: unknown): string {
   let s = v === null || v === undefined ? '' : String(v);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

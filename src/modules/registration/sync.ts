@@ -11,8 +11,8 @@ import { UpstreamError } from './sources/upstream.ts';
  * minute sweep catches polls and actions whose job got lost.
  */
 
-export const SYNC_JOB = 'registration.sync';
-export const TICK_JOB = 'registration.tick';
+const SYNC_JOB = 'registration.sync';
+const TICK_JOB = 'registration.tick';
 const LOCK_MS = 5 * 60_000;
 
 export type SyncTrigger = 'poll' | 'webhook' | 'manual' | 'create';

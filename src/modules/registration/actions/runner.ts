@@ -15,7 +15,7 @@ import { sendWelcomeMail } from './mail.ts';
  * announcement) as rows, each run once to completion by a job; refunds get a Gather removal.
  */
 
-export const ACTION_JOB = 'registration.action';
+const ACTION_JOB = 'registration.action';
 const ACTION_STALE_MS = 5 * 60_000;
 
 export type ActionKey = { eventId: string; externalId: string; action: string; admission: number };
