@@ -1,13 +1,27 @@
-import { once } from '../../platform/events/outbox.ts';
-import type { Consumer } from '../../platform/events/types.ts';
 import { defineModule, requireApi } from '../../platform/module.ts';
+import { actionJob } from './actions/runner.ts';
 import { discordRoutes } from './bot.ts';
 import { registerRegistrationCommands } from './cli.ts';
 import { registrationConfig } from './config.ts';
 import { registrationRoutes } from './routes.ts';
-import type { ActionKind } from './schema.ts';
-import { ACTION_JOB, Registration, SYNC_JOB, type SyncTrigger, TICK_JOB } from './service.ts';
+import { Registration } from './service.ts';
+import { reservationConsumer } from './sources/tickets.ts';
+import { syncJobs } from './sync.ts';
 
+export type { RegistrationEventInput } from './settings.ts';
+export type {
+  RegistrationActionCount,
+  RegistrationAttendeeView,
+  RegistrationAuditView,
+  RegistrationBigQueryLoad,
+  RegistrationBigQueryTarget,
+  RegistrationEventDetail,
+  RegistrationEventView,
+  RegistrationExportColumns,
+  RegistrationSales,
+  RegistrationSyncRunView,
+  RegistrationTicketStatus,
+} from './views.ts';
 export { Registration };
 
 declare module '../../platform/module.ts' {
@@ -27,42 +41,10 @@ export const registration = defineModule({
   cli: registerRegistrationCommands,
   create(ctx, apis) {
     const api = new Registration(ctx, requireApi(apis, 'tickets'));
-
-    const fromTickets: Consumer = {
-      name: 'registration-tickets',
-      topics: ['reservation.confirmed', 'reservation.cancelled'],
-      handle: (event) =>
-        once(ctx.database, 'registration-tickets', event.id, () =>
-          api.onReservation(event.topic, event.payload),
-        ),
-    };
-
     return {
       api,
-      jobs: [
-        {
-          name: SYNC_JOB,
-          handler: async (data: { eventId: string; trigger: SyncTrigger; due?: string }) => {
-            await api.syncJob(data);
-          },
-          options: { retryLimit: 3, retryDelay: 5, retryBackoff: true },
-        },
-        {
-          name: ACTION_JOB,
-          handler: async (data: { eventId: string; externalId: string; action: ActionKind }) => {
-            await api.runAction(data);
-          },
-          options: { retryLimit: 5, retryDelay: 1, retryBackoff: true },
-        },
-        {
-          name: TICK_JOB,
-          handler: async () => {
-            await api.tick();
-          },
-          options: { cron: '* * * * *', retryLimit: 0 },
-        },
-      ],
-      consumers: [fromTickets],
+      jobs: [...syncJobs(api.deps), actionJob(api.deps)],
+      consumers: [reservationConsumer(api.deps)],
       routes(app, auth) {
         registrationRoutes(app, ctx, auth, api);
         discordRoutes(app, ctx, api);
