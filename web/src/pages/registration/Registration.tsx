@@ -5,9 +5,6 @@ import { type RegKey, useRegI18n, when } from './i18n.ts';
 import { SettingsForm } from './SettingsForm.tsx';
 import type { RegEvent } from './types.ts';
 
-/** The app's router takes both registration pages from here. */
-export { EventPage as RegistrationEventPage } from './EventPage.tsx';
-
 /** The registrations the organiser follows, and the form to connect another. */
 export function RegistrationListPage() {
   const { t, lang } = useRegI18n();
