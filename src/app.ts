@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import { modules } from './modules.ts';
+import { type AnyModule, modules as allModules } from './modules.ts';
 import { adminUserRoutes } from './platform/auth/admin-routes.ts';
 import { LocalAdmin } from './platform/auth/local-admin.ts';
 import { authRoutes } from './platform/auth/routes.ts';
@@ -36,6 +36,8 @@ export type YeyakOptions = {
   logger?: Logger;
   /** Job polling interval; tests shorten it. */
   pollingIntervalSeconds?: number;
+  /** The modules to run (default: all of src/modules.ts); tests run one module, or add one. */
+  modules?: AnyModule[];
 };
 
 export type Yeyak = Awaited<ReturnType<typeof createYeyak>>;
@@ -72,6 +74,7 @@ export function createLogger(level: Config['logLevel'], destination?: Destinatio
  */
 export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   const log = opts.logger ?? createLogger(config.logLevel);
+  const modules = opts.modules ?? allModules;
   // Every fetch of a user-supplied URL goes through src/platform/net/outbound.ts with this list.
   setOutboundPolicy({ allow: config.outboundAllow });
   const database = await openDatabase({
@@ -125,11 +128,17 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   // The modules, in list order; each may use the APIs of those before it.
   const apis: Partial<ModuleApis> = {};
   const running: ModuleInstance<unknown>[] = [];
-  for (const m of modules) {
-    const instance: ModuleInstance<unknown> = m.create(ctx, apis);
-    (apis as Record<string, unknown>)[m.name] = instance.api;
-    running.push(instance);
-    for (const job of instance.jobs ?? []) jobs.define(job.name, job.handler, job.options);
+  try {
+    for (const m of modules) {
+      const instance: ModuleInstance<unknown> = m.create(ctx, apis);
+      (apis as Record<string, unknown>)[m.name] = instance.api;
+      running.push(instance);
+      for (const job of instance.jobs ?? []) jobs.define(job.name, job.handler, job.options);
+    }
+  } catch (err) {
+    await mailer.close();
+    await database.close();
+    throw err;
   }
   consumers.push(auth.consumer(), ...running.flatMap((m) => m.consumers ?? []));
   broker.register(consumers);
