@@ -5,9 +5,9 @@ import { type AddressInfo, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../src/config.ts';
-import { DEMO_PASSWORD, DEMO_USERS } from '../src/platform/demo.ts';
-import { backends, client, eventually, login, startApp, type TestApp } from './helpers.ts';
+import { loadConfig } from '../../src/config.ts';
+import { DEMO_PASSWORD, DEMO_USERS } from '../../src/platform/demo.ts';
+import { backends, client, eventually, login, startApp, type TestApp } from '../helpers.ts';
 
 type MailList = { messages: { id: number; to: string[]; subject: string }[] };
 

@@ -8,7 +8,7 @@ import {
   login,
   startApp,
   type TestApp,
-} from './helpers.ts';
+} from '../helpers.ts';
 
 type Hold = { id: string; status: string; expiresAt: string; quantity: number; reservationId: number | null };
 type Reservation = {

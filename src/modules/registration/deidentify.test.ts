@@ -10,7 +10,7 @@ import {
   scopedKey,
   toCsv,
   toNdjson,
-} from '../../src/modules/registration/deidentify.ts';
+} from './deidentify.ts';
 
 const SECRET = 'test-secret-0123456789-abcdefghij-klmnop';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { payloadOf, TOPICS } from '../src/modules/tickets/events.ts';
-import { backends, createEvent, login, startApp, type TestApp } from './helpers.ts';
+import { payloadOf, TOPICS } from '../../src/modules/tickets/events.ts';
+import { backends, createEvent, login, startApp, type TestApp } from '../helpers.ts';
 
 type Reservation = { id: number; quantity: number; totalPrice: number };
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { DeadLetter } from '../src/platform/events/dead.ts';
-import { client, createEvent, eventually, login, startApp, startSmtp, type TestApp } from './helpers.ts';
+import type { DeadLetter } from '../../src/platform/events/dead.ts';
+import { client, createEvent, eventually, login, startApp, startSmtp, type TestApp } from '../helpers.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const run = promisify(execFile);

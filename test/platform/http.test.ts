@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/app.ts';
-import { errorText, openDatabase } from '../src/platform/db.ts';
-import { createHttp } from '../src/platform/http/app.ts';
-import { backends, client, createEvent, login, startApp, type TestApp } from './helpers.ts';
+import { createLogger } from '../../src/app.ts';
+import { errorText, openDatabase } from '../../src/platform/db.ts';
+import { createHttp } from '../../src/platform/http/app.ts';
+import { backends, client, createEvent, login, startApp, type TestApp } from '../helpers.ts';
 
 type Envelope = {
   code: number;

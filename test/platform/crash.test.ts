@@ -12,7 +12,7 @@ import {
   login,
   startApp,
   type TestApp,
-} from './helpers.ts';
+} from '../helpers.ts';
 import { startFaultySmtp } from './smtp-faults.ts';
 
 const root = resolve(import.meta.dirname, '..');

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postWebhook } from '../src/modules/registration/actions/discord.ts';
-import { createGatherClient } from '../src/modules/registration/actions/gather.ts';
-import { createKktixClient } from '../src/modules/registration/sources/kktix.ts';
+import { postWebhook } from '../../src/modules/registration/actions/discord.ts';
+import { createGatherClient } from '../../src/modules/registration/actions/gather.ts';
+import { createKktixClient } from '../../src/modules/registration/sources/kktix.ts';
 import {
   checkOutboundUrl,
   forbiddenAddress,
@@ -14,8 +14,8 @@ import {
   outboundPolicy,
   type Resolve,
   setOutboundPolicy,
-} from '../src/platform/net/outbound.ts';
-import { backends, login, startApp, type TestApp } from './helpers.ts';
+} from '../../src/platform/net/outbound.ts';
+import { backends, login, startApp, type TestApp } from '../helpers.ts';
 
 /** Names a test resolver knows: as a public DNS would answer for a rebinding or nip.io-style name. */
 const resolve: Resolve = async (host) => {

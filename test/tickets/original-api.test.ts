@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { zonedParts } from '../src/platform/time.ts';
-import { backends, client, createEvent, type EventData, login, startApp, type TestApp } from './helpers.ts';
+import { zonedParts } from '../../src/platform/time.ts';
+import { backends, client, createEvent, type EventData, login, startApp, type TestApp } from '../helpers.ts';
 
 /** The original reservation API keeps its exact routes, codes and field names. */
 describe.each(backends)('original reservation API on %s', (backend) => {

@@ -9,12 +9,12 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { modules } from '../src/modules.ts';
-import { moduleMigrations, openDatabase } from '../src/platform/db.ts';
-import { backends, freshPostgres } from './helpers.ts';
+import { modules } from '../../src/modules.ts';
+import { moduleMigrations, openDatabase } from '../../src/platform/db.ts';
+import { backends, freshPostgres } from '../helpers.ts';
 
 const migrationSets = moduleMigrations(modules);
-const drizzleDir = resolve(dirname(fileURLToPath(import.meta.url)), '../drizzle');
+const drizzleDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 type Entry = { idx: number; version: string; when: number; tag: string; breakpoints: boolean };
 const journal = (set: string): Entry[] =>
   JSON.parse(readFileSync(join(drizzleDir, set, 'meta/_journal.json'), 'utf8')).entries;

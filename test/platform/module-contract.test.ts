@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createYeyak } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { registration } from '../src/modules/registration/index.ts';
-import { tickets } from '../src/modules/tickets/index.ts';
-import { defineModule } from '../src/platform/module.ts';
-import { client, createEvent, eventually, login, startApp, type TestApp } from './helpers.ts';
+import { createYeyak } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { registration } from '../../src/modules/registration/index.ts';
+import { tickets } from '../../src/modules/tickets/index.ts';
+import { defineModule } from '../../src/platform/module.ts';
+import { client, createEvent, eventually, login, startApp, type TestApp } from '../helpers.ts';
 
 /** A module as small as a module gets: an API, a route, a job and a consumer of another's events. */
 class Hello {
@@ -12,7 +12,7 @@ class Hello {
   greet = (name: string) => `안녕하세요, ${name}`;
 }
 
-declare module '../src/platform/module.ts' {
+declare module '../../src/platform/module.ts' {
   interface ModuleApis {
     hello: Hello;
   }

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createYeyak } from '../src/app.ts';
-import { queueNames } from '../src/platform/events/amqp.ts';
+import { createYeyak } from '../../src/app.ts';
+import { queueNames } from '../../src/platform/events/amqp.ts';
 import {
   amqpUrl,
   backends,
@@ -15,7 +15,7 @@ import {
   startApp,
   startSmtp,
   type TestApp,
-} from './helpers.ts';
+} from '../helpers.ts';
 
 /** A TCP proxy in front of RabbitMQ that the test can cut and restore, to play "broker down". */
 async function startProxy(target: string) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RateLimiter, RULES } from '../src/platform/ratelimit.ts';
-import { backends, client, eventually, login, startApp, type TestApp } from './helpers.ts';
+import { RateLimiter, RULES } from '../../src/platform/ratelimit.ts';
+import { backends, client, eventually, login, startApp, type TestApp } from '../helpers.ts';
 
 const SKILL_KEY = 'skill-key-0123456789abcdef';
 let seq = 0;

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.ts';
-import { sha256 } from '../src/platform/crypto.ts';
-import { DataDirLockedError, openDatabase } from '../src/platform/db.ts';
-import { sessions } from '../src/platform/schema.ts';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+import { sha256 } from '../../src/platform/crypto.ts';
+import { DataDirLockedError, openDatabase } from '../../src/platform/db.ts';
+import { sessions } from '../../src/platform/schema.ts';
 import {
   backends,
   client,
@@ -16,7 +16,7 @@ import {
   login,
   startApp,
   type TestApp,
-} from './helpers.ts';
+} from '../helpers.ts';
 
 describe('configuration', () => {
   it('names every bad variable', () => {
