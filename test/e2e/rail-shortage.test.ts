@@ -1,0 +1,107 @@
+/**
+ * A watch for two on a train with exactly one free seat: the watch page says why nothing is
+ * reserved ("1 seat left, 2 asked"), in Korean and English, on a desktop and on a phone, and the
+ * line stays inside its card on the phone. `npm run build:web` must have run first.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RailSim } from '../../sims/rail/server.ts';
+import { eventually, type TestApp } from '../helpers.ts';
+import { demoApi, kst, logIn, openPage, shot, startRailDemo, type Viewport } from './rail-pages.ts';
+
+let app: TestApp;
+let browser: Browser;
+let sim: RailSim;
+
+beforeAll(async () => {
+  ({ app, sim, browser } = await startRailDemo());
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+type WatchState = {
+  id: string;
+  status: string;
+  shortage: { trainNo: string; seatsLeft: number | null; asked: number }[];
+};
+
+const SIZES: Record<'desktop' | 'phone', Viewport> = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 390, height: 844 },
+};
+
+const WORDS = {
+  ko: (train: string) => [`${train}번 열차: 1석 남음, 2석 필요`, '일행 전원이 앉을 자리가 날 때까지'],
+  en: (train: string) => [`train ${train}: 1 seat left, 2 asked`, 'No reserve is sent until the whole party'],
+};
+
+describe('rail web: a party bigger than the seats left', () => {
+  it('shows "1 seat left, 2 asked" on the watch, Korean and English, desktop and phone', async () => {
+    // Korail answers with seat counts, so the page can say exactly how many are left.
+    const date = kst(12);
+    const compact = date.replaceAll('-', '');
+    const api = await demoApi(app.url);
+    const trains = (
+      await api.post<{ trains: { trainNo: string; type: string }[] }>('/api/rail/search', {
+        provider: 'korail',
+        from: '서울',
+        to: '부산',
+        date,
+        time: '10:00',
+      })
+    ).body.data?.trains as { trainNo: string; type: string }[];
+    const train = trains.find((t) => t.type.startsWith('KTX')) as { trainNo: string };
+    sim.seedSoldOut('korail', compact, Number(train.trainNo));
+    expect(sim.releaseSeats('korail', compact, Number(train.trainNo), 'general', 1)).toBe(1);
+    const created = await api.post<{ watch: WatchState }>('/api/rail/watches', {
+      provider: 'korail',
+      from: '서울',
+      to: '부산',
+      date,
+      trainNo: train.trainNo,
+      passengers: { adult: 2 },
+      seatPolicy: 'general-only',
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.data?.watch.id as string;
+    // The engine has seen the one seat: the API says so before any page is looked at.
+    await eventually(async () => {
+      const w = (await api.get<{ watch: WatchState }>(`/api/rail/watches/${id}`)).body.data?.watch;
+      return w?.shortage.length ? w : undefined;
+    });
+
+    for (const lang of ['ko', 'en'] as const)
+      for (const [size, viewport] of Object.entries(SIZES)) {
+        const { page, errors, context } = await openPage(browser, lang, viewport);
+        await logIn(page, app.url);
+        await page.goto(`${app.url}/rail/watches`);
+        const card = page.locator(`[data-watch="${id}"]`);
+        await card.and(page.locator('[data-status=trying]')).waitFor();
+        const line = card.getByTestId('rail-watch-shortage');
+        await line.waitFor();
+        const text = (await line.textContent()) ?? '';
+        for (const words of WORDS[lang](train.trainNo)) expect(text, `${lang} ${size}`).toContain(words);
+        await shot(page, `rail-watch-shortage-${lang}-${size}`);
+
+        // On a phone the line wraps inside the card: nothing sticks out or is cut off.
+        const [box, cardBox] = [await line.boundingBox(), await card.boundingBox()];
+        expect(box && cardBox, `${lang} ${size}`).toBeTruthy();
+        if (box && cardBox) {
+          expect(box.x, `${lang} ${size}`).toBeGreaterThanOrEqual(cardBox.x);
+          expect(box.x + box.width, `${lang} ${size}`).toBeLessThanOrEqual(cardBox.x + cardBox.width + 0.5);
+        }
+        const overflow = await line.evaluate((el) => el.scrollWidth - el.clientWidth);
+        expect(overflow, `${lang} ${size}`).toBeLessThanOrEqual(0);
+        expect(
+          await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+          `${lang} ${size}: the page scrolls sideways`,
+        ).toBeLessThanOrEqual(0);
+        expect(errors).toEqual([]);
+        await context.close();
+      }
+    await api.post(`/api/rail/watches/${id}/stop`);
+  });
+});
