@@ -6,7 +6,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RailSim } from '../../sims/rail/server.ts';
-import { eventually, type TestApp } from '../helpers.ts';
+import type { TestApp } from '../helpers.ts';
+import { watchOneSeatForTwo, watchWhen } from '../rail/app.ts';
 import { demoApi, kst, logIn, openPage, shot, startRailDemo, type Viewport } from './rail-pages.ts';
 
 let app: TestApp;
@@ -21,12 +22,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.stop();
 });
-
-type WatchState = {
-  id: string;
-  status: string;
-  shortage: { trainNo: string; seatsLeft: number | null; asked: number }[];
-};
 
 const SIZES: Record<'desktop' | 'phone', Viewport> = {
   desktop: { width: 1280, height: 800 },
@@ -54,24 +49,16 @@ describe('rail web: a party bigger than the seats left', () => {
       })
     ).body.data?.trains as { trainNo: string; type: string }[];
     const train = trains.find((t) => t.type.startsWith('KTX')) as { trainNo: string };
-    sim.seedSoldOut('korail', compact, Number(train.trainNo));
-    expect(sim.releaseSeats('korail', compact, Number(train.trainNo), 'general', 1)).toBe(1);
-    const created = await api.post<{ watch: WatchState }>('/api/rail/watches', {
+    const id = await watchOneSeatForTwo(sim, api, {
       provider: 'korail',
       from: '서울',
       to: '부산',
-      date,
+      date: compact,
       trainNo: train.trainNo,
-      passengers: { adult: 2 },
       seatPolicy: 'general-only',
     });
-    expect(created.status).toBe(201);
-    const id = created.body.data?.watch.id as string;
     // The engine has seen the one seat: the API says so before any page is looked at.
-    await eventually(async () => {
-      const w = (await api.get<{ watch: WatchState }>(`/api/rail/watches/${id}`)).body.data?.watch;
-      return w?.shortage.length ? w : undefined;
-    });
+    await watchWhen(api, id, (w) => w.shortage.length > 0);
 
     for (const lang of ['ko', 'en'] as const)
       for (const [size, viewport] of Object.entries(SIZES)) {

@@ -1,4 +1,5 @@
 /** A whole yeyak pointed at the rail stand-in and the notification stand-in, with short intervals. */
+import { expect } from 'vitest';
 import { type NotifySim, startNotifySim } from '../../sims/notify/server.ts';
 import type { RailSim, RailSimOptions } from '../../sims/rail/server.ts';
 import type { ProviderName } from '../../src/modules/rail/providers/types.ts';
@@ -106,8 +107,11 @@ export async function searchTrains(
 }
 
 /** Starts a watch on one train (SRT 수서 → 부산, one adult unless told); the API's answer. */
-export function watchTrain(api: Api, body: { date: string; trainNo: string } & Record<string, unknown>) {
-  return api.post<{ watch: WatchView }>('/api/rail/watches', {
+export function watchTrain<T = { watch: WatchView }>(
+  api: Api,
+  body: { date: string; trainNo: string } & Record<string, unknown>,
+) {
+  return api.post<T>('/api/rail/watches', {
     provider: 'srt',
     from: '수서',
     to: '부산',
@@ -134,4 +138,20 @@ export function soldOutTrains(s: RailSim, date: string, trains: TrainView[]): ()
     s.seedSoldOut('srt', date, Number(t.trainNo));
     return t;
   };
+}
+
+/**
+ * A watch by a party of two on a train with exactly one seat free (sold out, then one seat freed at
+ * the stand-in): the watch's id.
+ */
+export async function watchOneSeatForTwo(
+  s: RailSim,
+  api: Api,
+  q: { provider: ProviderName; from: string; to: string; date: string; trainNo: string; seatPolicy: string },
+): Promise<string> {
+  s.seedSoldOut(q.provider, q.date, Number(q.trainNo));
+  expect(s.releaseSeats(q.provider, q.date, Number(q.trainNo), 'general', 1)).toBe(1);
+  const created = await watchTrain(api, { ...q, passengers: { adult: 2 } });
+  expect(created.status).toBe(201);
+  return created.body.data?.watch.id as string;
 }
