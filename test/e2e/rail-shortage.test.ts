@@ -70,10 +70,15 @@ describe('rail web: a party bigger than the seats left', () => {
         const line = card.getByTestId('rail-watch-shortage');
         await line.waitFor();
         const text = (await line.textContent()) ?? '';
-        for (const words of WORDS[lang](train.trainNo)) expect(text, `${lang} ${size}`).toContain(words);
+        const [fact, why] = WORDS[lang](train.trainNo);
+        expect(text, `${lang} ${size}`).toContain(why);
+        // The train's shortage is a line of its own, above the why.
+        await expect(line.locator('strong').first().textContent()).resolves.toBe(fact);
         await shot(page, `rail-watch-shortage-${lang}-${size}`);
 
-        // On a phone the line wraps inside the card: nothing sticks out or is cut off.
+        // On a phone the line wraps inside the card, between words (Korean ones too, 않습니/다 was
+        // split before): nothing sticks out or is cut off.
+        expect(await line.evaluate((el) => getComputedStyle(el).wordBreak)).toBe('keep-all');
         const [box, cardBox] = [await line.boundingBox(), await card.boundingBox()];
         expect(box && cardBox, `${lang} ${size}`).toBeTruthy();
         if (box && cardBox) {
