@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RailSim } from '../../sims/rail/server.ts';
 import type { TestApp } from '../helpers.ts';
-import { watchOneSeatForTwo, watchWhen } from '../rail/app.ts';
+import { searchTrains, watchOneSeatForTwo, watchWhen } from '../rail/app.ts';
 import { demoApi, kst, logIn, openPage, shot, startRailDemo, type Viewport } from './rail-pages.ts';
 
 let app: TestApp;
@@ -34,66 +34,62 @@ const WORDS = {
 };
 
 describe('rail web: a party bigger than the seats left', () => {
-  it('shows "1 seat left, 2 asked" on the watch, Korean and English, desktop and phone', async () => {
+  let id: string;
+  let train: { trainNo: string };
+
+  beforeAll(async () => {
     // Korail answers with seat counts, so the page can say exactly how many are left.
-    const date = kst(12);
-    const compact = date.replaceAll('-', '');
+    const date = kst(12).replaceAll('-', '');
     const api = await demoApi(app.url);
-    const trains = (
-      await api.post<{ trains: { trainNo: string; type: string }[] }>('/api/rail/search', {
-        provider: 'korail',
-        from: '서울',
-        to: '부산',
-        date,
-        time: '10:00',
-      })
-    ).body.data?.trains as { trainNo: string; type: string }[];
-    const train = trains.find((t) => t.type.startsWith('KTX')) as { trainNo: string };
-    const id = await watchOneSeatForTwo(sim, api, {
+    const trains = await searchTrains(api, { provider: 'korail', from: '서울', date, time: '10:00' });
+    train = trains.find((t) => t.type.startsWith('KTX')) as { trainNo: string };
+    id = await watchOneSeatForTwo(sim, api, {
       provider: 'korail',
       from: '서울',
       to: '부산',
-      date: compact,
+      date,
       trainNo: train.trainNo,
       seatPolicy: 'general-only',
     });
     // The engine has seen the one seat: the API says so before any page is looked at.
     await watchWhen(api, id, (w) => w.shortage.length > 0);
+  });
+  afterAll(async () => {
+    await (await demoApi(app.url)).post(`/api/rail/watches/${id}/stop`);
+  });
 
-    for (const lang of ['ko', 'en'] as const)
-      for (const [size, viewport] of Object.entries(SIZES)) {
-        const { page, errors, context } = await openPage(browser, lang, viewport);
-        await logIn(page, app.url);
-        await page.goto(`${app.url}/rail/watches`);
-        const card = page.locator(`[data-watch="${id}"]`);
-        await card.and(page.locator('[data-status=trying]')).waitFor();
-        const line = card.getByTestId('rail-watch-shortage');
-        await line.waitFor();
-        const text = (await line.textContent()) ?? '';
-        const [fact, why] = WORDS[lang](train.trainNo);
-        expect(text, `${lang} ${size}`).toContain(why);
-        // The train's shortage is a line of its own, above the why.
-        await expect(line.locator('strong').first().textContent()).resolves.toBe(fact);
-        await shot(page, `rail-watch-shortage-${lang}-${size}`);
+  const cases = (['ko', 'en'] as const).flatMap((lang) =>
+    (Object.keys(SIZES) as (keyof typeof SIZES)[]).map((size) => [lang, size] as const),
+  );
+  it.each(cases)('shows "1 seat left, 2 asked" on the watch (%s, %s)', async (lang, size) => {
+    const { page, errors, context } = await openPage(browser, lang, SIZES[size]);
+    await logIn(page, app.url);
+    await page.goto(`${app.url}/rail/watches`);
+    const card = page.locator(`[data-watch="${id}"]`);
+    await card.and(page.locator('[data-status=trying]')).waitFor();
+    const line = card.getByTestId('rail-watch-shortage');
+    await line.waitFor();
+    const [fact, why] = WORDS[lang](train.trainNo);
+    await expect(line.textContent()).resolves.toContain(why);
+    // The train's shortage is a line of its own, above the why.
+    await expect(line.locator('strong').first().textContent()).resolves.toBe(fact);
+    await shot(page, `rail-watch-shortage-${lang}-${size}`);
 
-        // On a phone the line wraps inside the card, between words (Korean ones too, 않습니/다 was
-        // split before): nothing sticks out or is cut off.
-        expect(await line.evaluate((el) => getComputedStyle(el).wordBreak)).toBe('keep-all');
-        const [box, cardBox] = [await line.boundingBox(), await card.boundingBox()];
-        expect(box && cardBox, `${lang} ${size}`).toBeTruthy();
-        if (box && cardBox) {
-          expect(box.x, `${lang} ${size}`).toBeGreaterThanOrEqual(cardBox.x);
-          expect(box.x + box.width, `${lang} ${size}`).toBeLessThanOrEqual(cardBox.x + cardBox.width + 0.5);
-        }
-        const overflow = await line.evaluate((el) => el.scrollWidth - el.clientWidth);
-        expect(overflow, `${lang} ${size}`).toBeLessThanOrEqual(0);
-        expect(
-          await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
-          `${lang} ${size}: the page scrolls sideways`,
-        ).toBeLessThanOrEqual(0);
-        expect(errors).toEqual([]);
-        await context.close();
-      }
-    await api.post(`/api/rail/watches/${id}/stop`);
+    // On a phone the line wraps inside the card, between words (Korean ones too, 않습니/다 was
+    // split before): nothing sticks out or is cut off.
+    expect(await line.evaluate((el) => getComputedStyle(el).wordBreak)).toBe('keep-all');
+    const [box, cardBox] = [await line.boundingBox(), await card.boundingBox()];
+    expect(box && cardBox).toBeTruthy();
+    if (box && cardBox) {
+      expect(box.x).toBeGreaterThanOrEqual(cardBox.x);
+      expect(box.x + box.width).toBeLessThanOrEqual(cardBox.x + cardBox.width + 0.5);
+    }
+    expect(await line.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+      'the page scrolls sideways',
+    ).toBeLessThanOrEqual(0);
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });
