@@ -1,13 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RailSim } from '../../sims/rail/server.ts';
-import { loadConfig } from '../../src/config.ts';
 import { railMessage } from '../../web/src/pages/rail/messages.ts';
-import { client, eventually, startApp, type TestApp } from '../helpers.ts';
-import { launchBrowser } from './browser.ts';
+import { client, eventually, type TestApp } from '../helpers.ts';
+import { demoApi, kst, logIn, openPage, PASSWORD, shot, startRailDemo, USER } from './rail-pages.ts';
 
 /**
  * The rail pages in a real Chromium against a whole yeyak in demo mode (PGlite, the sandbox operator
@@ -15,57 +11,12 @@ import { launchBrowser } from './browser.ts';
  * payment countdown → cancel; Korean and English. `npm run build:web` must have run first.
  */
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const shots = resolve(root, 'test-results/screenshots');
-const USER = 'user@yeyak.local';
-const PASSWORD = 'yeyak-demo';
-
 let app: TestApp;
 let browser: Browser;
 let sim: RailSim;
 
-type Watched = { page: Page; context: BrowserContext; errors: string[] };
-
-async function open(lang: 'ko' | 'en'): Promise<Watched> {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    locale: lang === 'en' ? 'en-GB' : 'ko-KR',
-  });
-  await context.addInitScript((l) => {
-    if (!localStorage.getItem('yeyak.lang')) localStorage.setItem('yeyak.lang', l);
-  }, lang);
-  const errors: string[] = [];
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('console', (msg) => {
-    // Refused input answers 400 on purpose; the browser logs those as failed loads.
-    // Demo posters point at PUBLIC_URL, which nothing serves here.
-    if (msg.type() === 'error' && !/status of 400|ERR_CONNECTION_REFUSED/.test(msg.text()))
-      errors.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  page.on('response', (res) => {
-    if (res.status() >= 400 && res.status() !== 400) errors.push(`http ${res.status()}: ${res.url()}`);
-  });
-  return { page, context, errors };
-}
-
-async function shot(page: Page, name: string) {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: resolve(shots, `${name}.png`), fullPage: true });
-}
-
-async function login(page: Page) {
-  await page.goto(`${app.url}/login`);
-  await page.locator('input[name=email]').fill(USER);
-  await page.locator('input[name=password]').fill(PASSWORD);
-  await page.locator('form button[type=submit]').click();
-  await page.getByTestId('user-name').waitFor();
-}
-
-const kst = (days: number) =>
-  new Date(Date.now() + 9 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+const open = (lang: 'ko' | 'en') => openPage(browser, lang);
+const login = (page: Page) => logIn(page, app.url);
 
 type WatchState = {
   id: string;
@@ -91,13 +42,7 @@ type WatchState = {
   } | null;
 };
 
-/** The demo user's API client. */
-async function userApi() {
-  const token = (
-    await client(app.url).post<{ token: string }>('/api/auth/login', { email: USER, password: PASSWORD })
-  ).body.data?.token as string;
-  return client(app.url, token);
-}
+const userApi = () => demoApi(app.url);
 
 type TrainRow = { trainNo: string; type: string; group: string; departure: string; standby: boolean };
 
@@ -112,10 +57,7 @@ const kstClock = (iso: string) => new Date(Date.parse(iso) + 9 * 3_600_000).toIS
 
 /** The demo user's API, and a watch on a train the sim made sold out in both classes. */
 async function soldOutWatch(date: string, time: string) {
-  const token = (
-    await client(app.url).post<{ token: string }>('/api/auth/login', { email: USER, password: PASSWORD })
-  ).body.data?.token as string;
-  const api = client(app.url, token);
+  const api = await userApi();
   const trains = (
     await api.post<{ trains: { trainNo: string }[] }>('/api/rail/search', {
       provider: 'srt',
@@ -144,29 +86,7 @@ async function soldOutWatch(date: string, time: string) {
 }
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
-  const base = loadConfig({ YEYAK_DEMO: '1' });
-  app = await startApp(
-    'pglite',
-    {
-      demo: true,
-      rail: {
-        ...base.rail,
-        sandbox: true,
-        pollMs: 400,
-        jitterMs: 0,
-        accountIntervalMs: 0,
-        egressPerMinute: 6000,
-      },
-    },
-    { serveWeb: true, env: { YEYAK_DEMO: '1' } },
-  );
-  sim = app.y.rail.sandboxSim as RailSim;
-  sim.setCancellationRate(0);
-  // Polls here run far faster than yeyak's polite default; the block is tested on purpose
-  // (blockOperator), not by tripping the stand-in's rate threshold halfway through the file.
-  sim.setBlockThreshold(1_000_000);
-  browser = await launchBrowser();
+  ({ app, sim, browser } = await startRailDemo());
 });
 
 afterAll(async () => {

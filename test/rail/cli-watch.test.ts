@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainView, WatchView } from '../../src/modules/rail/index.ts';
 import { backends, eventually } from '../helpers.ts';
-import { type RailTestEnv, railApp, railUser } from './app.ts';
+import { type RailTestEnv, railApp, railUser, searchTrains, soldOutTrains, watchTrain } from './app.ts';
 import { cliEnv as cliEnvOf, start, yeyak } from './cli-run.ts';
 import { dayAhead } from './setup.ts';
 
@@ -19,13 +19,8 @@ describe.each(backends)('yeyak rail watch (%s)', (backend) => {
   let cliEnv: Record<string, string>;
   let trains: TrainView[];
   let date: string;
-  let next = 1;
   /** A train of its own per test, sold out in both classes. */
-  const soldOut = () => {
-    const t = trains[trains.length - next++];
-    env.s.seedSoldOut('srt', date, Number(t.trainNo));
-    return t;
-  };
+  let soldOut: () => TrainView;
   const watches = async () =>
     (await user.api.get<{ watches: WatchView[] }>('/api/rail/watches')).body.data?.watches ?? [];
 
@@ -34,17 +29,9 @@ describe.each(backends)('yeyak rail watch (%s)', (backend) => {
     user = await railUser(env);
     cliEnv = cliEnvOf(env.t.url, user.token);
     date = dayAhead(env.s, 6);
-    trains =
-      (
-        await user.api.post<{ trains: TrainView[] }>('/api/rail/search', {
-          provider: 'srt',
-          from: '수서',
-          to: '부산',
-          date,
-          time: '06:00',
-        })
-      ).body.data?.trains ?? [];
+    trains = await searchTrains(user.api, { date, time: '06:00' });
     expect(trains.length).toBeGreaterThan(10);
+    soldOut = soldOutTrains(env.s, date, trains);
   }, 120_000);
   afterAll(async () => {
     await env?.stop();
@@ -68,13 +55,9 @@ describe.each(backends)('yeyak rail watch (%s)', (backend) => {
 
   it('refuses a channel the user never set up (kakao without a link), naming body.notify', async () => {
     const t = soldOut();
-    const api = await user.api.post('/api/rail/watches', {
-      provider: 'srt',
-      from: '수서',
-      to: '부산',
+    const api = await watchTrain<Record<string, unknown>>(user.api, {
       date,
       trainNo: t.trainNo,
-      passengers: { adult: 1 },
       notify: ['email', 'kakao'],
     });
     expect(api.status).toBe(400);

@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NotifySim, startNotifySim } from '../../sims/notify/server.ts';
 import type { RailSim } from '../../sims/rail/server.ts';
-import { loadConfig } from '../../src/config.ts';
-import type { TrainView, WatchView } from '../../src/modules/rail/service.ts';
+import type { TrainView } from '../../src/modules/rail/service.ts';
 import { client, eventually, login, startApp, type TestApp } from '../helpers.ts';
-import { railApp } from './app.ts';
+import { railApp, searchTrains, simRail, watchTrain, watchWhen } from './app.ts';
 import { dayAhead, sim } from './setup.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -26,17 +25,7 @@ describe('rail engine durability and politeness', () => {
       () => n.close(),
       () => rmSync(dir, { recursive: true, force: true }),
     );
-    const rail = {
-      ...loadConfig({}).rail,
-      sandbox: false,
-      srtUrl: s.url,
-      korailUrl: s.url,
-      netfunnelUrl: s.netfunnelUrl,
-      pollMs: 250,
-      jitterMs: 0,
-      accountIntervalMs: 0,
-      egressPerMinute: 60_000,
-    };
+    const rail = simRail(s, { pollMs: 250, jitterMs: 0, accountIntervalMs: 0, egressPerMinute: 60_000 });
     const start = () => startApp('pglite', { dataDir: dir, rail }, { pollingIntervalSeconds: 0.5 });
     let t: TestApp = await start();
     const u = await login(t);
@@ -44,38 +33,17 @@ describe('rail engine durability and politeness', () => {
       (await u.api.put('/api/rail/accounts/srt', { id: '1234567890', password: 'sim-password' })).status,
     ).toBe(200);
     const date = dayAhead(s, 6);
-    const search = await u.api.post<{ trains: TrainView[] }>('/api/rail/search', {
-      provider: 'srt',
-      from: '수서',
-      to: '동대구',
-      date,
-      time: '18:00',
-    });
-    const train = search.body.data?.trains.at(-1) as TrainView;
+    const train = (await searchTrains(u.api, { to: '동대구', date, time: '18:00' })).at(-1) as TrainView;
     s.seedSoldOut('srt', date, Number(train.trainNo));
-    const created = await u.api.post<{ watch: WatchView }>('/api/rail/watches', {
-      provider: 'srt',
-      from: '수서',
-      to: '동대구',
-      date,
-      trainNo: train.trainNo,
-      passengers: { adult: 1 },
-    });
+    const created = await watchTrain(u.api, { to: '동대구', date, trainNo: train.trainNo });
     const id = created.body.data?.watch.id as string;
-    await eventually(async () => {
-      const w = (await u.api.get<{ watch: WatchView }>(`/api/rail/watches/${id}`)).body.data?.watch;
-      return w?.status === 'trying' && w.attempts >= 1;
-    });
+    await watchWhen(u.api, id, (w) => w.status === 'trying' && w.attempts >= 1);
     await t.stop();
     // While yeyak is down, a seat comes back.
     s.releaseSeats('srt', date, Number(train.trainNo), 'general', 1);
     t = await start();
     cleanups.push(() => t.stop());
-    const api = client(t.url, u.token);
-    const w = await eventually(async () => {
-      const x = (await api.get<{ watch: WatchView }>(`/api/rail/watches/${id}`)).body.data?.watch;
-      return x?.status === 'reserved' ? x : undefined;
-    });
+    const w = await watchWhen(client(t.url, u.token), id, (x) => x.status === 'reserved');
     expect(w.reservation?.trainNo).toBe(train.trainNo);
   });
 
@@ -127,38 +95,16 @@ describe('rail watches: standby, Korail, a stop while a reserve is in flight', (
     await u.api.put('/api/rail/accounts/korail', { id: 'sim@yeyak.local', password: 'sim-password' });
   });
   afterAll(() => env.stop());
-  const watchOf = async (id: string) =>
-    (await u.api.get<{ watch: WatchView }>(`/api/rail/watches/${id}`)).body.data?.watch as WatchView;
-  const trainsOf = async (provider: 'srt' | 'korail', from: string, to: string, date: string) =>
-    (
-      await u.api.post<{ trains: TrainView[] }>('/api/rail/search', {
-        provider,
-        from,
-        to,
-        date,
-        time: '12:00',
-      })
-    ).body.data?.trains as TrainView[];
+  const trainsOf = (provider: 'srt' | 'korail', from: string, to: string, date: string) =>
+    searchTrains(u.api, { provider, from, to, date, time: '12:00' });
 
   it('takes a standby (예약대기) place when the watch allows it and seats stay sold out', async () => {
     const date = dayAhead(env.s, 8);
     const t = (await trainsOf('srt', '수서', '대전', date)).at(-2) as TrainView;
     env.s.seedSoldOut('srt', date, Number(t.trainNo));
-    const r = await u.api.post<{ watch: WatchView }>('/api/rail/watches', {
-      provider: 'srt',
-      from: '수서',
-      to: '대전',
-      date,
-      trainNo: t.trainNo,
-      passengers: { adult: 1 },
-      standby: true,
-      notify: [],
-    });
+    const r = await watchTrain(u.api, { to: '대전', date, trainNo: t.trainNo, standby: true, notify: [] });
     expect(r.status).toBe(201);
-    const w = await eventually(async () => {
-      const x = await watchOf(r.body.data?.watch.id as string);
-      return x.status === 'reserved' ? x : undefined;
-    });
+    const w = await watchWhen(u.api, r.body.data?.watch.id as string, (x) => x.status === 'reserved');
     expect(w.reservation?.standby).toBe(true);
     expect(env.s.world.reservations.get(w.reservation?.pnr as string)?.status).toBe('standby');
   });
@@ -169,10 +115,9 @@ describe('rail watches: standby, Korail, a stop while a reserve is in flight', (
       x.type.startsWith('KTX'),
     ) as TrainView;
     env.s.seedSoldOut('korail', date, Number(t.trainNo));
-    const r = await u.api.post<{ watch: WatchView }>('/api/rail/watches', {
+    const r = await watchTrain(u.api, {
       provider: 'korail',
       from: '서울',
-      to: '부산',
       date,
       trainNo: t.trainNo,
       passengers: { adult: 2 },
@@ -180,12 +125,9 @@ describe('rail watches: standby, Korail, a stop while a reserve is in flight', (
     });
     expect(r.status).toBe(201);
     const id = r.body.data?.watch.id as string;
-    await eventually(async () => (await watchOf(id)).attempts >= 1);
+    await watchWhen(u.api, id, (x) => x.attempts >= 1);
     env.s.releaseSeats('korail', date, Number(t.trainNo), 'general', 2);
-    const w = await eventually(async () => {
-      const x = await watchOf(id);
-      return x.status === 'reserved' ? x : undefined;
-    });
+    const w = await watchWhen(u.api, id, (x) => x.status === 'reserved');
     expect(w.reservation?.seatCount).toBe(2);
     expect(w.reservation?.paymentDeadline).not.toBeNull();
   });
@@ -194,15 +136,7 @@ describe('rail watches: standby, Korail, a stop while a reserve is in flight', (
     const date = dayAhead(env.s, 9);
     const t = (await trainsOf('srt', '수서', '부산', date)).at(-3) as TrainView;
     env.s.seedSoldOut('srt', date, Number(t.trainNo));
-    const r = await u.api.post<{ watch: WatchView }>('/api/rail/watches', {
-      provider: 'srt',
-      from: '수서',
-      to: '부산',
-      date,
-      trainNo: t.trainNo,
-      passengers: { adult: 1 },
-      notify: [],
-    });
+    const r = await watchTrain(u.api, { date, trainNo: t.trainNo, notify: [] });
     const id = r.body.data?.watch.id as string;
     const row = await env.t.y.rail.watchRow(id);
     // Hold the operator's answer back until the user has pressed stop.
@@ -221,10 +155,7 @@ describe('rail watches: standby, Korail, a stop while a reserve is in flight', (
     await eventually(async () => (await env.t.y.rail.watchRow(id)).reservingSince !== null);
     expect((await u.api.post(`/api/rail/watches/${id}/stop`)).status).toBe(200);
     open();
-    const w = await eventually(async () => {
-      const x = await watchOf(id);
-      return x.lastResult?.includes('cancelled') ? x : undefined;
-    });
+    const w = await watchWhen(u.api, id, (x) => !!x.lastResult?.includes('cancelled'));
     expect(w.status).toBe('stopped');
     expect(w.reservation).toBeNull();
     const held = [...env.s.world.reservations.values()].filter(

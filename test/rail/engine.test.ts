@@ -8,7 +8,16 @@ import { railAccounts, railWatches } from '../../src/modules/rail/schema.ts';
 import type { ReservationView, TrainView, WatchView } from '../../src/modules/rail/service.ts';
 import { mailboxMessages } from '../../src/platform/schema.ts';
 import { backends, eventually, login } from '../helpers.ts';
-import { patch, type RailTestEnv, railApp, railUser, SRT_MEMBER } from './app.ts';
+import {
+  getWatch,
+  patch,
+  type RailTestEnv,
+  railApp,
+  railUser,
+  SRT_MEMBER,
+  soldOutTrains,
+  watchTrain,
+} from './app.ts';
 import { dayAhead, MEMBER, provider } from './setup.ts';
 
 const SEARCH = '/ara/selectListAra10007_n.do';
@@ -33,22 +42,16 @@ describe.each(backends)('rail watches on %s', (backend) => {
     expect(res.status).toBe(200);
     trains = res.body.data?.trains ?? [];
     expect(trains.length).toBeGreaterThan(20);
+    soldOutTrain = soldOutTrains(env.s, date, trains);
   });
   afterAll(() => env.stop());
 
   /** A train (by index from the end, so tests do not share one) made sold out in both classes. */
-  let next = 1;
-  const soldOutTrain = () => {
-    const t = trains[trains.length - next++];
-    env.s.seedSoldOut('srt', date, Number(t.trainNo));
-    return t;
-  };
+  let soldOutTrain: () => TrainView;
   const sims = (trainNo: string) =>
     [...env.s.world.reservations.values()].filter(
       (r) => r.runDt === date && String(r.train.trainNo) === trainNo && r.status !== 'cancelled',
     );
-  const getWatch = async (api = user.api, id: string) =>
-    (await api.get<{ watch: WatchView }>(`/api/rail/watches/${id}`)).body.data?.watch as WatchView;
 
   it('saves accounts sealed: checked with the operator, never returned, wrong credentials named', async () => {
     const u = await login(env.t);
@@ -154,13 +157,9 @@ describe.each(backends)('rail watches on %s', (backend) => {
       telegramChatId: '424242',
     });
     const t = soldOutTrain();
-    const created = await user.api.post<{ watch: WatchView }>('/api/rail/watches', {
-      provider: 'srt',
-      from: '수서',
-      to: '부산',
+    const created = await watchTrain(user.api, {
       date,
       trainNo: t.trainNo,
-      passengers: { adult: 1 },
       notify: ['email', 'discord', 'slack', 'telegram'],
     });
     expect(created.status).toBe(201);
@@ -209,15 +208,7 @@ describe.each(backends)('rail watches on %s', (backend) => {
 
   it('never makes two holds for one watch: concurrent workers and a crash between hold and commit', async () => {
     const t = soldOutTrain();
-    const created = await user.api.post<{ watch: WatchView }>('/api/rail/watches', {
-      provider: 'srt',
-      from: '수서',
-      to: '부산',
-      date,
-      trainNo: t.trainNo,
-      passengers: { adult: 1 },
-      notify: [],
-    });
+    const created = await watchTrain(user.api, { date, trainNo: t.trainNo, notify: [] });
     const id = created.body.data?.watch.id as string;
     const db = env.t.y.ctx.database.db;
     // A worker "is reserving" (fresh claim): the engine leaves the watch alone meanwhile.
@@ -252,15 +243,7 @@ describe.each(backends)('rail watches on %s', (backend) => {
 
     // Two workers racing on one watch: one claim wins, the other does nothing.
     const t2 = soldOutTrain();
-    const c2 = await user.api.post<{ watch: WatchView }>('/api/rail/watches', {
-      provider: 'srt',
-      from: '수서',
-      to: '부산',
-      date,
-      trainNo: t2.trainNo,
-      passengers: { adult: 1 },
-      notify: [],
-    });
+    const c2 = await watchTrain(user.api, { date, trainNo: t2.trainNo, notify: [] });
     const row = await env.t.y.rail.watchRow(c2.body.data?.watch.id as string);
     env.s.releaseSeats('srt', date, Number(t2.trainNo), 'general', 4);
     const fresh = (await p.search({ from: '수서', to: '부산', date, time: t2.departure })).find(
@@ -283,28 +266,12 @@ describe.each(backends)('rail watches on %s', (backend) => {
     const users = [user, await railUser(env, { id: '2345678901', password: 'sim-password-2' }), user];
     const ids: string[] = [];
     for (const u of users) {
-      const r = await u.api.post<{ watch: WatchView }>('/api/rail/watches', {
-        provider: 'srt',
-        from: '수서',
-        to: '부산',
-        date,
-        trainNo: t.trainNo,
-        passengers: { adult: 1 },
-        notify: [],
-      });
+      const r = await watchTrain(u.api, { date, trainNo: t.trainNo, notify: [] });
       expect(r.status).toBe(201);
       ids.push(r.body.data?.watch.id as string);
     }
     for (const o of others) {
-      const r = await user.api.post('/api/rail/watches', {
-        provider: 'srt',
-        from: '수서',
-        to: '부산',
-        date,
-        trainNo: o.trainNo,
-        passengers: { adult: 1 },
-        notify: [],
-      });
+      const r = await watchTrain(user.api, { date, trainNo: o.trainNo, notify: [] });
       expect(r.status).toBe(201);
     }
     // Let the watches settle into polling, then count searches at the operator for a while.
@@ -428,15 +395,7 @@ describe.each(backends)('rail watches on %s', (backend) => {
     const u = await railUser(env);
     await u.api.put('/api/rail/notifications', { discordWebhook: `${env.n.url}/discord/9/blocked` });
     const t = soldOutTrain();
-    const created = await u.api.post<{ watch: WatchView }>('/api/rail/watches', {
-      provider: 'srt',
-      from: '수서',
-      to: '부산',
-      date,
-      trainNo: t.trainNo,
-      passengers: { adult: 1 },
-      notify: ['email', 'discord'],
-    });
+    const created = await watchTrain(u.api, { date, trainNo: t.trainNo, notify: ['email', 'discord'] });
     const id = created.body.data?.watch.id as string;
     env.s.setBlockThreshold(0);
     try {

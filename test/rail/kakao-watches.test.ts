@@ -1,58 +1,33 @@
 /** Kakao chat: passengers and seat class from words and entities, bad counts, listing and stopping watches. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KakaoSim, type Pressable, SKILL_BLOCK_ID, startKakaoSim } from '../../sims/notify/kakao.ts';
-import { loadConfig } from '../../src/config.ts';
+import type { KakaoSim, Pressable } from '../../sims/notify/kakao.ts';
+import { SKILL_BLOCK_ID } from '../../sims/notify/kakao.ts';
 import type { ReservationView, TrainView, WatchView } from '../../src/modules/rail/service.ts';
-import { backends, eventually, login } from '../helpers.ts';
-import { type RailTestEnv, railApp } from './app.ts';
+import { backends, eventually } from '../helpers.ts';
+import { type KakaoRailEnv, kakaoRailApp, linkedUser, say as sayTo, template, textOf } from './kakao-app.ts';
 import { dayAhead } from './setup.ts';
 
-const SKILL_KEY = 'kakao-skill-key-for-tests';
 const ALICE = 'bot-user-key-alice';
 const BOB = 'bot-user-key-bob';
 
-type Template = {
-  outputs: { simpleText?: { text: string }; listCard?: { header: { title: string }; items: Pressable[] } }[];
-  quickReplies?: Pressable[];
-};
-
 describe.each(backends)('Kakao watches on %s', (backend) => {
-  let env: RailTestEnv;
+  let env: KakaoRailEnv;
   let kakao: KakaoSim;
   let skill: string;
-  let alice: Awaited<ReturnType<typeof login>>;
+  let alice: Awaited<ReturnType<typeof linkedUser>>;
   let trains: TrainView[];
   let date: string;
 
   const say = (userKey: string, utterance: string, o: Parameters<KakaoSim['send']>[2] = {}) =>
-    kakao.send(skill, utterance, { userKey, ...o });
-  const template = (body: Record<string, unknown>) => body.template as Template;
-  const textOf = (body: Record<string, unknown>) => template(body).outputs[0].simpleText?.text ?? '';
+    sayTo(env, userKey, utterance, o);
   const myWatches = async () =>
     (await alice.api.get<{ watches: WatchView[] }>('/api/rail/watches')).body.data?.watches ?? [];
 
-  async function linked(userKey: string) {
-    const u = await login(env.t);
-    await u.api.put('/api/rail/accounts/srt', { id: '1234567890', password: 'sim-password' });
-    const code = (await u.api.post<{ code: string }>('/api/rail/kakao/code')).body.data?.code as string;
-    expect(textOf((await say(userKey, `연결 ${code}`)).body)).toContain('연결했습니다');
-    return u;
-  }
-
   beforeAll(async () => {
-    kakao = await startKakaoSim();
-    env = await railApp(backend, {
-      kakao: {
-        ...loadConfig({}).rail.kakao,
-        skillKey: SKILL_KEY,
-        apiUrl: kakao.url,
-        botId: 'bot-yeyak',
-        restApiKey: 'rest-api-key-test',
-      },
-    });
-    skill = `${env.t.url}/api/kakao/skill?key=${SKILL_KEY}`;
-    alice = await linked(ALICE);
-    await linked(BOB);
+    env = await kakaoRailApp(backend);
+    ({ kakao, skill } = env);
+    alice = await linkedUser(env, ALICE);
+    await linkedUser(env, BOB);
     date = dayAhead(env.s, 8);
     trains = (
       await alice.api.post<{ trains: TrainView[] }>('/api/rail/search', {
@@ -66,10 +41,7 @@ describe.each(backends)('Kakao watches on %s', (backend) => {
     // Every train of the day sold out, so watches wait until a test frees a seat.
     for (const t of trains) env.s.seedSoldOut('srt', date, Number(t.trainNo));
   });
-  afterAll(async () => {
-    await env.stop();
-    await kakao.close();
-  });
+  afterAll(() => env.stop());
 
   it('takes passengers and seat class from the words, and the watch reserves that many seats in that class', async () => {
     const t = trains.find((x) => x.special !== 'absent') as TrainView;

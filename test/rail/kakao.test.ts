@@ -2,16 +2,13 @@
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KakaoSim, startKakaoSim } from '../../sims/notify/kakao.ts';
-import { loadConfig } from '../../src/config.ts';
+import type { KakaoSim } from '../../sims/notify/kakao.ts';
 import type { TrainView, WatchView } from '../../src/modules/rail/service.ts';
 import { backends, eventually, login } from '../helpers.ts';
-import { type RailTestEnv, railApp } from './app.ts';
+import { type KakaoRailEnv, kakaoRailApp, REST_KEY } from './kakao-app.ts';
 import { dayAhead } from './setup.ts';
 
-const SKILL_KEY = 'kakao-skill-key-for-tests';
 const USER_KEY = 'bot-user-key-0001';
-const REST_KEY = 'rest-api-key-test';
 
 /** A proxy in front of the rail stand-in that holds the next `slow` requests `delayMs` each: a slow operator. */
 async function slowOperator() {
@@ -42,34 +39,23 @@ async function slowOperator() {
 }
 
 describe.each(backends)('Kakao skill server on %s', (backend) => {
-  let env: RailTestEnv;
+  let env: KakaoRailEnv;
   let kakao: KakaoSim;
   let proxy: Awaited<ReturnType<typeof slowOperator>>;
   let skill: string;
   let u: Awaited<ReturnType<typeof login>>;
 
   beforeAll(async () => {
-    kakao = await startKakaoSim({ botId: 'bot-yeyak', restApiKey: REST_KEY });
     proxy = await slowOperator();
-    env = await railApp(backend, {
-      srtUrl: proxy.url,
-      kakao: {
-        ...loadConfig({}).rail.kakao,
-        skillKey: SKILL_KEY,
-        apiUrl: kakao.url,
-        botId: 'bot-yeyak',
-        restApiKey: REST_KEY,
-      },
-    });
+    env = await kakaoRailApp(backend, { srtUrl: proxy.url });
+    ({ kakao, skill } = env);
     proxy.state.target = env.s.url;
-    skill = `${env.t.url}/api/kakao/skill?key=${SKILL_KEY}`;
     u = await login(env.t);
     await u.api.put('/api/rail/accounts/srt', { id: '1234567890', password: 'sim-password' });
   });
   afterAll(async () => {
     await env.stop();
     await proxy.close();
-    await kakao.close();
   });
 
   const say = (utterance: string, o: Parameters<KakaoSim['send']>[2] = {}) =>

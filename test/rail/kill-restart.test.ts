@@ -13,6 +13,7 @@ import type { RailSim } from '../../sims/rail/server.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { TrainView } from '../../src/modules/rail/service.ts';
 import { login, startApp } from '../helpers.ts';
+import { searchTrains, simRail, watchTrain } from './app.ts';
 import { dayAhead, MEMBER, sim } from './setup.ts';
 
 const POLL_MS = 3000;
@@ -48,38 +49,15 @@ describe('rail polls after kill -9', () => {
       () => s.close(),
       () => rmSync(dir, { recursive: true, force: true }),
     );
-    const rail = {
-      ...loadConfig({}).rail,
-      sandbox: false,
-      secret: SECRET,
-      srtUrl: s.url,
-      korailUrl: s.url,
-      netfunnelUrl: s.netfunnelUrl,
-      pollMs: POLL_MS,
-      jitterMs: 0,
-    };
+    const rail = simRail(s, { secret: SECRET, pollMs: POLL_MS, jitterMs: 0 });
     // The watch is made by an in-process yeyak on the data folder, which then stops cleanly.
     const t = await startApp('pglite', { dataDir: dir, rail }, { pollingIntervalSeconds: 0.5 });
     const u = await login(t);
     expect((await u.api.put('/api/rail/accounts/srt', MEMBER)).status).toBe(200);
     const date = dayAhead(s, 6);
-    const found = await u.api.post<{ trains: TrainView[] }>('/api/rail/search', {
-      provider: 'srt',
-      from: '수서',
-      to: '동대구',
-      date,
-      time: '18:00',
-    });
-    const train = found.body.data?.trains.at(-1) as TrainView;
+    const train = (await searchTrains(u.api, { to: '동대구', date, time: '18:00' })).at(-1) as TrainView;
     s.seedSoldOut('srt', date, Number(train.trainNo));
-    const created = await u.api.post('/api/rail/watches', {
-      provider: 'srt',
-      from: '수서',
-      to: '동대구',
-      date,
-      trainNo: train.trainNo,
-      passengers: { adult: 1 },
-    });
+    const created = await watchTrain(u.api, { to: '동대구', date, trainNo: train.trainNo });
     expect(created.status).toBe(201);
     await t.stop();
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import type { ProviderName } from '../../src/modules/rail/providers/types.ts';
 import type { TrainView, WatchView } from '../../src/modules/rail/service.ts';
 import { backends, eventually } from '../helpers.ts';
-import { type RailTestEnv, railApp, railUser } from './app.ts';
+import { type RailTestEnv, railApp, railUser, watchOneSeatForTwo } from './app.ts';
 import { dayAhead, MEMBER, ROUTES } from './setup.ts';
 
 const RESERVE: Record<ProviderName, string> = {
@@ -47,19 +47,14 @@ describe.each(backends)('a party watch with one seat free, on %s', (backend) => 
         time: '12:00',
       });
       const train = (found.body.data?.trains ?? []).find((t) => t.general !== 'absent') as TrainView;
-      env.s.seedSoldOut(provider, date, Number(train.trainNo));
-      expect(env.s.releaseSeats(provider, date, Number(train.trainNo), 'general', 1)).toBe(1);
-      const created = await user.api.post<{ watch: WatchView }>('/api/rail/watches', {
+      const id = await watchOneSeatForTwo(env.s, user.api, {
         provider,
         from: route.from,
         to: route.to,
         date,
         trainNo: train.trainNo,
-        passengers: { adult: 2 },
         seatPolicy: 'general-first',
       });
-      expect(created.status).toBe(201);
-      const id = created.body.data?.watch.id as string;
       const get = async () =>
         (await user.api.get<{ watch: WatchView }>(`/api/rail/watches/${id}`)).body.data?.watch as WatchView;
       await eventually(async () => (await get()).attempts >= 1);

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainView, WatchView } from '../../src/modules/rail/service.ts';
-import { backends, eventually } from '../helpers.ts';
-import { type RailTestEnv, railApp, railUser } from './app.ts';
+import { backends } from '../helpers.ts';
+import { type RailTestEnv, railApp, railUser, searchTrains, watchTrain, watchWhen } from './app.ts';
 import { dayAhead, MEMBER, provider, sim } from './setup.ts';
 
 describe.each(backends)('a reused reservation number on %s', (backend) => {
@@ -23,39 +23,15 @@ describe.each(backends)('a reused reservation number on %s', (backend) => {
     const date = dayAhead(env.s, 6);
     const first = await railUser(env);
     const second = await railUser(env);
-    const trains =
-      (
-        await first.api.post<{ trains: TrainView[] }>('/api/rail/search', {
-          provider: 'srt',
-          from: '수서',
-          to: '부산',
-          date,
-          time: '06:00',
-        })
-      ).body.data?.trains ?? [];
+    const trains = await searchTrains(first.api, { date, time: '06:00' });
     const watchFor = async (u: typeof first, t: TrainView) => {
       env.s.seedSoldOut('srt', date, Number(t.trainNo));
-      const r = await u.api.post<{ watch: WatchView }>('/api/rail/watches', {
-        provider: 'srt',
-        from: '수서',
-        to: '부산',
-        date,
-        trainNo: t.trainNo,
-        passengers: { adult: 1 },
-        notify: [],
-      });
+      const r = await watchTrain(u.api, { date, trainNo: t.trainNo, notify: [] });
       expect(r.status).toBe(201);
       const id = r.body.data?.watch.id as string;
-      await eventually(
-        async () =>
-          ((await u.api.get<{ watch: WatchView }>(`/api/rail/watches/${id}`)).body.data?.watch.attempts ??
-            0) >= 1,
-      );
+      await watchWhen(u.api, id, (w) => w.attempts >= 1);
       env.s.releaseSeats('srt', date, Number(t.trainNo), 'general', 1);
-      return eventually(async () => {
-        const w = (await u.api.get<{ watch: WatchView }>(`/api/rail/watches/${id}`)).body.data?.watch;
-        return w?.status === 'reserved' ? w : undefined;
-      });
+      return watchWhen(u.api, id, (w) => w.status === 'reserved');
     };
     const a = await watchFor(first, trains.at(-1) as TrainView);
     const pnr = a.reservation?.pnr as string;

@@ -356,6 +356,28 @@ function lastResult(w: RailWatch, t: RailT, lang: Lang): string {
   return railMessage(text, lang);
 }
 
+/** "train 305: 1 seat left, 2 asked": a train with seats, but too few for the whole party. */
+function shortageText(x: RailWatch['shortage'][number], t: RailT): string {
+  if (x.seatsLeft === null) return t('watches.shortUnknown', { train: x.trainNo, asked: x.asked });
+  return t(x.seatsLeft === 1 ? 'watches.shortOne' : 'watches.short', {
+    train: x.trainNo,
+    left: x.seatsLeft,
+    asked: x.asked,
+  });
+}
+/**
+ * The shortage note on a phone: each train on a line of its own above the why, Korean words kept
+ * whole when the line wraps (the browser would otherwise split 않습니/다), long numbers still wrap.
+ * Sized here because .alert's own size overrides the .small class.
+ */
+const SHORTAGE_STYLE = {
+  marginTop: 8,
+  fontSize: '0.85rem',
+  lineHeight: 1.5,
+  wordBreak: 'keep-all',
+  overflowWrap: 'anywhere',
+} as const;
+
 /** What the watch will reserve, in words: passengers, seats, channels, when it gives up. */
 function terms(w: RailWatch, t: RailT, lang: Lang): string[] {
   return [
@@ -494,19 +516,13 @@ export function RailWatchesPage() {
                 {w.lastResult && ` · ${lastResult(w, t, lang)}`}
               </div>
               {live(w) && w.shortage.length > 0 && (
-                <div
-                  className="alert alert-info small"
-                  data-testid="rail-watch-shortage"
-                  style={{ marginTop: 8 }}
-                >
-                  {w.shortage
-                    .map((x) =>
-                      x.seatsLeft === null
-                        ? t('watches.shortUnknown', { train: x.trainNo, asked: x.asked })
-                        : t('watches.short', { train: x.trainNo, left: x.seatsLeft, asked: x.asked }),
-                    )
-                    .join(' · ')}
-                  {` ${t('watches.shortWhy')}`}
+                <div className="alert alert-info" data-testid="rail-watch-shortage" style={SHORTAGE_STYLE}>
+                  {w.shortage.map((x) => (
+                    <strong key={x.trainNo} style={{ display: 'block' }}>
+                      {shortageText(x, t)}
+                    </strong>
+                  ))}
+                  <span style={{ display: 'block' }}>{t('watches.shortWhy')}</span>
                 </div>
               )}
               {w.failReason && w.status !== 'reserved' && (
