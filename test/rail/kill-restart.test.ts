@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RailSim } from '../../sims/rail/server.ts';
-import { loadConfig } from '../../src/config.ts';
 import type { TrainView } from '../../src/modules/rail/service.ts';
 import { login, startApp } from '../helpers.ts';
 import { searchTrains, simRail, watchTrain } from './app.ts';
