@@ -121,7 +121,7 @@ async function rawLoops(
               row.id,
             ]);
             await q('insert into bench_outbox (topic, payload) values ($1, $2) returning id', [
-              'reservation.confirmed',
+              'tickets.reservation_confirmed',
               JSON.stringify({ ticketTypeId: row.id, quantity: 1 }),
             ]);
             return true;

@@ -16,6 +16,7 @@ import { recordDead } from './platform/events/dead.ts';
 import { LocalBroker } from './platform/events/local.ts';
 import { OutboxRelay } from './platform/events/relay.ts';
 import { deadLetterRoutes } from './platform/events/routes.ts';
+import { setTopicAliases } from './platform/events/topics.ts';
 import type { Broker, Consumer, OnDead } from './platform/events/types.ts';
 import { type App, createHttp, envelope } from './platform/http/app.ts';
 import { Jobs } from './platform/jobs.ts';
@@ -75,6 +76,7 @@ export function createLogger(level: Config['logLevel'], destination?: Destinatio
 export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   const log = opts.logger ?? createLogger(config.logLevel);
   const modules = opts.modules ?? allModules;
+  for (const m of modules) setTopicAliases(m.topicAliases ?? {});
   // Every fetch of a user-supplied URL goes through src/platform/net/outbound.ts with this list.
   setOutboundPolicy({ allow: config.outboundAllow });
   const database = await openDatabase({

@@ -72,6 +72,8 @@ export type ModuleDefinition<Name extends keyof ModuleApis = keyof ModuleApis> =
   migrations?: { folder: string; adoptIfTable?: string };
   config?: ConfigSlice;
   constraints?: Record<string, ConstraintAnswer>;
+  /** Topics renamed to carry the module's prefix: current name → old name, kept for one release (events/topics.ts). */
+  topicAliases?: Record<string, string>;
   /** Its `yeyak <command>`s; these run without starting the server. */
   cli?: (program: Command, tools: CliTools) => void;
   /** Makes the module; `apis` holds the modules listed before it (dependencies are explicit). */

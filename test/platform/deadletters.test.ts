@@ -35,7 +35,7 @@ describe('dead letters', () => {
     const t = await startApp('pglite', { smtpUrl: smtp.url, mailMaxAttempts: 2, retryBaseMs: 100 });
     try {
       const { admin, buyer, dead } = await deadTicketMail(t);
-      expect(dead).toMatchObject({ topic: 'reservation.confirmed', attempts: 2 });
+      expect(dead).toMatchObject({ topic: 'tickets.reservation_confirmed', attempts: 2 });
       expect(dead.lastError).toMatch(/451/);
       expect((await client(t.url).get('/api/admin/events/dead')).status).toBe(401);
       expect((await buyer.api.get('/api/admin/events/dead')).status).toBe(403);

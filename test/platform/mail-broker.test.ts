@@ -165,7 +165,7 @@ describe.skipIf(!amqpUrl).each(backends)('ticket mail through RabbitMQ and SMTP 
     await eventually(async () => mailsTo(buyer.email).length === 1);
     // Publish the very same event again, as a broker redelivery would.
     const rows = await t.y.ctx.database.raw(
-      "select id, topic, payload, created_at from outbox where topic = 'reservation.confirmed' order by seq desc limit 1",
+      "select id, topic, payload, created_at from outbox where topic = 'tickets.reservation_confirmed' order by seq desc limit 1",
     );
     const e = rows.rows[0] as {
       id: string;

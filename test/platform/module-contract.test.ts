@@ -28,7 +28,7 @@ const hello = defineModule({
       consumers: [
         {
           name: 'hello-tickets',
-          topics: ['reservation.confirmed'],
+          topics: ['tickets.reservation_confirmed'],
           handle: async (event) => {
             api.seen.push(String(event.payload.reservationId));
           },

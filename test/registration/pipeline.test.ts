@@ -749,7 +749,7 @@ describe.each(backends)('registration pipeline on %s', (backend) => {
     const [, late] = await Promise.all([
       Promise.all(
         early.map((r) =>
-          t.y.registration.onReservation('reservation.confirmed', {
+          t.y.registration.onReservation('tickets.reservation_confirmed', {
             reservationId: r.body.data!.reservation.id,
           }),
         ),

@@ -20,11 +20,11 @@ describe('tickets event payloads', () => {
       quantity: 2,
       expiresAt: '2030-01-01T00:00:00.000Z',
     };
-    expect(payloadOf(delivered('waitlist.offered', payload), TOPICS.waitlistOffered)).toEqual(payload);
+    expect(payloadOf(delivered('tickets.waitlist_offered', payload), TOPICS.waitlistOffered)).toEqual(payload);
     // Another topic's event, or a payload missing a field, is refused rather than read as NaN or "undefined".
-    expect(() => payloadOf(delivered('hold.created', payload), TOPICS.waitlistOffered)).toThrow(/expected/);
+    expect(() => payloadOf(delivered('tickets.hold_created', payload), TOPICS.waitlistOffered)).toThrow(/expected/);
     expect(() =>
-      payloadOf(delivered('reservation.confirmed', { reservationId: '7' }), TOPICS.reservationConfirmed),
+      payloadOf(delivered('tickets.reservation_confirmed', { reservationId: '7' }), TOPICS.reservationConfirmed),
     ).toThrow();
   });
 });
@@ -41,7 +41,7 @@ describe.each(backends)('reservation.confirmed on %s', (backend) => {
 
   const confirmedPayload = async (reservationId: number) => {
     const res = await t.y.ctx.database.raw(
-      "select payload from outbox where topic = 'reservation.confirmed' and (payload->>'reservationId')::int = $1",
+      "select payload from outbox where topic = 'tickets.reservation_confirmed' and (payload->>'reservationId')::int = $1",
       [reservationId],
     );
     expect(res.rows).toHaveLength(1);
@@ -80,7 +80,7 @@ describe.each(backends)('reservation.confirmed on %s', (backend) => {
       totalPrice: 24_000,
     });
     // Both read back through the consumers' check unchanged.
-    expect(payloadOf(delivered('reservation.confirmed', a), TOPICS.reservationConfirmed)).toEqual(a);
-    expect(payloadOf(delivered('reservation.confirmed', b), TOPICS.reservationConfirmed)).toEqual(b);
+    expect(payloadOf(delivered('tickets.reservation_confirmed', a), TOPICS.reservationConfirmed)).toEqual(a);
+    expect(payloadOf(delivered('tickets.reservation_confirmed', b), TOPICS.reservationConfirmed)).toEqual(b);
   });
 });

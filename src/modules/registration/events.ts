@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../../platform/events/types.ts';
+import { TICKET_TOPICS, ticketPayloadOf } from '../tickets/index.ts';
 
 /**
  * The domain events registration takes part in. It emits none of its own today; it consumes the
@@ -6,31 +7,20 @@ import type { DomainEvent } from '../../platform/events/types.ts';
  * Its jobs (registration.sync, .tick, .action) are queue names, not topics: they sit with their use cases.
  */
 
-export const RESERVATION_CONFIRMED = 'reservation.confirmed';
-export const RESERVATION_CANCELLED = 'reservation.cancelled';
-
-/** `reservation.confirmed` as the tickets module emits it. */
-export type ReservationConfirmedPayload = {
-  reservationId: number;
-  ticketTypeId: string;
-  userId: string;
-  quantity: number;
-  totalPrice: number;
-};
-
-/** `reservation.cancelled` as the tickets module emits it. */
-export type ReservationCancelledPayload = Omit<ReservationConfirmedPayload, 'totalPrice'>;
+export const RESERVATION_CONFIRMED = TICKET_TOPICS.reservationConfirmed;
+export const RESERVATION_CANCELLED = TICKET_TOPICS.reservationCancelled;
 
 /** What registration reads of either: which reservation, and whether it was confirmed or cancelled. */
 export type ReservationChange = {
   topic: typeof RESERVATION_CONFIRMED | typeof RESERVATION_CANCELLED;
-  reservationId: ReservationConfirmedPayload['reservationId'];
+  reservationId: number;
 };
 
-/** Narrows a consumed event once; the reservation itself is read through the tickets module's API. */
+/** Narrows a consumed event once (the tickets module checks its payload); the reservation itself is read through its API. */
 export function reservationChange(event: Pick<DomainEvent, 'topic' | 'payload'>): ReservationChange {
-  const { topic, payload } = event;
-  if (topic !== RESERVATION_CONFIRMED && topic !== RESERVATION_CANCELLED)
-    throw new Error(`registration does not consume ${topic}`);
-  return { topic, reservationId: Number(payload.reservationId) };
+  if (event.topic === RESERVATION_CONFIRMED)
+    return { topic: event.topic, reservationId: ticketPayloadOf(event, RESERVATION_CONFIRMED).reservationId };
+  if (event.topic === RESERVATION_CANCELLED)
+    return { topic: event.topic, reservationId: ticketPayloadOf(event, RESERVATION_CANCELLED).reservationId };
+  throw new Error(`registration does not consume ${event.topic}`);
 }

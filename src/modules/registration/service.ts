@@ -80,7 +80,7 @@ export class Registration {
 
   // ------------------------------------------------------------------ yeyak's own tickets
 
-  /** A `reservation.confirmed` / `reservation.cancelled` event, as its consumer hands it over. */
+  /** A tickets `reservation_confirmed` / `reservation_cancelled` event, as its consumer hands it over. */
   onReservation(topic: string, payload: Record<string, unknown>) {
     return followReservation(this.deps, reservationChange({ topic, payload }));
   }

@@ -5,19 +5,33 @@ import { emit } from '../../platform/events/outbox.ts';
 import type { DomainEvent } from '../../platform/events/types.ts';
 import { reservations } from './schema.ts';
 
-/** The topics the tickets module emits. Other modules subscribe to these strings, so they stay as they are. */
+/** The topics the tickets module emits, with its prefix. */
 export const TOPICS = {
-  eventCreated: 'event.created',
-  eventUpdated: 'event.updated',
-  holdCreated: 'hold.created',
-  holdExpired: 'hold.expired',
-  holdReleased: 'hold.released',
-  reservationConfirmed: 'reservation.confirmed',
-  reservationCancelled: 'reservation.cancelled',
-  reservationCheckedIn: 'reservation.checked_in',
-  waitlistJoined: 'waitlist.joined',
-  waitlistOffered: 'waitlist.offered',
+  eventCreated: 'tickets.event_created',
+  eventUpdated: 'tickets.event_updated',
+  holdCreated: 'tickets.hold_created',
+  holdExpired: 'tickets.hold_expired',
+  holdReleased: 'tickets.hold_released',
+  reservationConfirmed: 'tickets.reservation_confirmed',
+  reservationCancelled: 'tickets.reservation_cancelled',
+  reservationCheckedIn: 'tickets.reservation_checked_in',
+  waitlistJoined: 'tickets.waitlist_joined',
+  waitlistOffered: 'tickets.waitlist_offered',
 } as const;
+
+/** What the topics were called before they carried the module's name; published too, for one release. */
+export const TOPIC_ALIASES: Record<string, string> = {
+  [TOPICS.eventCreated]: 'event.created',
+  [TOPICS.eventUpdated]: 'event.updated',
+  [TOPICS.holdCreated]: 'hold.created',
+  [TOPICS.holdExpired]: 'hold.expired',
+  [TOPICS.holdReleased]: 'hold.released',
+  [TOPICS.reservationConfirmed]: 'reservation.confirmed',
+  [TOPICS.reservationCancelled]: 'reservation.cancelled',
+  [TOPICS.reservationCheckedIn]: 'reservation.checked_in',
+  [TOPICS.waitlistJoined]: 'waitlist.joined',
+  [TOPICS.waitlistOffered]: 'waitlist.offered',
+};
 
 export type TicketTopic = (typeof TOPICS)[keyof typeof TOPICS];
 
@@ -79,7 +93,10 @@ export function emitTicketEvent<T extends TicketTopic>(
  * instead of converting `event.payload` field by field. A payload that does not fit throws, and the
  * delivery is retried or dead-lettered like any failed one.
  */
-export function payloadOf<T extends TicketTopic>(event: DomainEvent, topic: T): TicketPayloads[T] {
+export function payloadOf<T extends TicketTopic>(
+  event: Pick<DomainEvent, 'topic' | 'payload'>,
+  topic: T,
+): TicketPayloads[T] {
   if (event.topic !== topic) throw new Error(`expected a ${topic} event, got ${event.topic}`);
   return payloadSchemas[topic].parse(event.payload) as TicketPayloads[T];
 }

@@ -8,7 +8,10 @@ import { ticketRoutes } from './routes.ts';
 import { Tickets } from './service.ts';
 
 export type { TicketPayloads, TicketTopic } from './events.ts';
-export { TOPICS as TICKET_TOPICS } from './events.ts';
+export { payloadOf as ticketPayloadOf, TOPICS as TICKET_TOPICS } from './events.ts';
+
+import { TOPIC_ALIASES } from './events.ts';
+
 export type {
   EventView,
   HoldView,
@@ -29,6 +32,7 @@ export const tickets = defineModule({
   name: 'tickets',
   migrations: { folder: 'tickets', adoptIfTable: 'ticket_events' },
   config: ticketsConfig,
+  topicAliases: TOPIC_ALIASES,
   // The database refuses to sell past a type's quota (ticket_types_capacity): a race lost, not a fault.
   constraints: { ticket_types_capacity: { status: 409, message: 'sold out: not enough tickets left' } },
   create(ctx) {

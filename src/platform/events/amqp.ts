@@ -1,6 +1,7 @@
 import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { errorText } from '../db.ts';
+import { oldTopic } from './topics.ts';
 import {
   type Broker,
   type Consumer,
@@ -115,13 +116,17 @@ export class AmqpBroker implements Broker {
     if (events.length === 0) return;
     const channel = await this.open();
     for (const e of events) {
-      channel.publish(this.exchange, e.topic, Buffer.from(JSON.stringify(e)), {
-        persistent: true,
-        messageId: e.id,
-        contentType: 'application/json',
-        timestamp: Math.floor(Date.parse(e.createdAt) / 1000),
-        type: e.topic,
-      });
+      // A renamed topic goes out under its old name too, for subscribers outside yeyak (topics.ts).
+      for (const topic of [e.topic, oldTopic(e.topic)]) {
+        if (!topic) continue;
+        channel.publish(this.exchange, topic, Buffer.from(JSON.stringify({ ...e, topic })), {
+          persistent: true,
+          messageId: e.id,
+          contentType: 'application/json',
+          timestamp: Math.floor(Date.parse(e.createdAt) / 1000),
+          type: topic,
+        });
+      }
     }
     await channel.waitForConfirms();
   }

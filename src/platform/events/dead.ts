@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db.ts';
 import { eventDeliveries, outbox } from '../schema.ts';
+import { currentTopic } from './topics.ts';
 import type { Broker, DomainEvent } from './types.ts';
 
 /**
@@ -92,7 +93,7 @@ export async function redrive(
       );
     await broker.redeliver(d.consumer, {
       id: e.id,
-      topic: e.topic,
+      topic: currentTopic(e.topic),
       payload: e.payload as Record<string, unknown>,
       createdAt: new Date(e.createdAt).toISOString(),
     });

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { type Database, errorText, selectRows } from '../db.ts';
+import { currentTopic } from './topics.ts';
 import type { Broker, DomainEvent } from './types.ts';
 
 type OutboxRow = {
@@ -111,7 +112,7 @@ export class OutboxRelay {
     if (rows.length === 0) return 0;
     const events: DomainEvent[] = rows.map((r) => ({
       id: r.id,
-      topic: r.topic,
+      topic: currentTopic(r.topic),
       payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
       createdAt: new Date(r.created_at).toISOString(),
     }));
