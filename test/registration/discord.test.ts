@@ -20,7 +20,7 @@ import {
   sendFollowup,
   verifyDiscordRequest,
 } from '../../src/modules/registration/actions/discord.ts';
-import { toCsv } from '../../src/modules/registration/deidentify.ts';
+import { toCsv } from '../../src/platform/csv.ts';
 
 type Sim = Awaited<ReturnType<typeof startDiscordSim>>;
 

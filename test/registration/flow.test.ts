@@ -4,13 +4,14 @@ import { startGatherSim } from '../../sims/gather/index.ts';
 import { startKktixSim } from '../../sims/kktix/index.ts';
 import { announcement, postWebhook } from '../../src/modules/registration/actions/discord.ts';
 import { createGatherClient } from '../../src/modules/registration/actions/gather.ts';
-import { deidentifyAttendee, toCsv, toNdjson } from '../../src/modules/registration/deidentify.ts';
+import { deidentifyAttendee } from '../../src/modules/registration/deidentify.ts';
 import {
   contactOf,
   createKktixClient,
   diffAttendees,
   isActive,
 } from '../../src/modules/registration/sources/kktix.ts';
+import { toCsv, toNdjson } from '../../src/platform/csv.ts';
 
 const SECRET = 'flow-test-secret-0123456789abcdefghijkl';
 

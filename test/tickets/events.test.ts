@@ -20,11 +20,18 @@ describe('tickets event payloads', () => {
       quantity: 2,
       expiresAt: '2030-01-01T00:00:00.000Z',
     };
-    expect(payloadOf(delivered('tickets.waitlist_offered', payload), TOPICS.waitlistOffered)).toEqual(payload);
+    expect(payloadOf(delivered('tickets.waitlist_offered', payload), TOPICS.waitlistOffered)).toEqual(
+      payload,
+    );
     // Another topic's event, or a payload missing a field, is refused rather than read as NaN or "undefined".
-    expect(() => payloadOf(delivered('tickets.hold_created', payload), TOPICS.waitlistOffered)).toThrow(/expected/);
+    expect(() => payloadOf(delivered('tickets.hold_created', payload), TOPICS.waitlistOffered)).toThrow(
+      /expected/,
+    );
     expect(() =>
-      payloadOf(delivered('tickets.reservation_confirmed', { reservationId: '7' }), TOPICS.reservationConfirmed),
+      payloadOf(
+        delivered('tickets.reservation_confirmed', { reservationId: '7' }),
+        TOPICS.reservationConfirmed,
+      ),
     ).toThrow();
   });
 });

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
 import { OAuth2Client } from 'google-auth-library';
+import { columnsOf, type Row, toNdjson } from '../../platform/csv.ts';
 import { checkOutboundUrl } from '../../platform/net/outbound.ts';
-import { columnsOf, type Row, toNdjson } from './deidentify.ts';
 
 /**
  * Loads de-identified rows into BigQuery with a load job: the

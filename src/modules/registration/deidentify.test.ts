@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { lines, toCsv, toNdjson } from '../../platform/csv.ts';
 import {
   deidentifyAttendee,
-  lines,
   maskEmail,
   maskName,
   normalisePhone,
   pseudonym,
   scopedKey,
-  toCsv,
-  toNdjson,
 } from './deidentify.ts';
 
 const SECRET = 'test-secret-0123456789-abcdefghij-klmnop';

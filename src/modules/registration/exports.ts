@@ -1,15 +1,9 @@
 import { asc, eq } from 'drizzle-orm';
 import type { User } from '../../platform/auth/service.ts';
+import { columnsOf, type Row } from '../../platform/csv.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { bigQueryColumns, loadToBigQuery } from './bigquery.ts';
-import {
-  type AttendeeLike,
-  columnsOf,
-  dateIn,
-  deidentifyAttendee,
-  questionKind,
-  type Row,
-} from './deidentify.ts';
+import { type AttendeeLike, dateIn, deidentifyAttendee, questionKind } from './deidentify.ts';
 import type { RegistrationDeps } from './deps.ts';
 import { audit } from './reports.ts';
 import { registrationAttendees } from './schema.ts';

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { User } from '../../platform/auth/service.ts';
+import { csvTable } from '../../platform/csv.ts';
 import { selectRows } from '../../platform/db.ts';
 import { invalidField } from '../../platform/errors.ts';
 import { owned, type RegistrationDeps, secretsOf } from './deps.ts';
@@ -153,7 +154,7 @@ export async function reportCsv(deps: RegistrationDeps, ev: EventRow, from: stri
   const body = s.rows.map((r) => [r.ticketName, ...r.perDay, r.total]);
   const totals = s.days.map((_d, i) => s.rows.reduce((x, r) => x + r.perDay[i], 0));
   body.push(['TOTAL', ...totals, totals.reduce((x, y) => x + y, 0)]);
-  return `${[head, ...body].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return csvTable(head, body, { bom: false });
 }
 
 /** Each ticket type: sold, and the total (a known quota) or "unlimited". */
@@ -226,10 +227,4 @@ function daysBetween(from: string, to: string): string[] {
   for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000)
     out.push(new Date(t).toISOString().slice(0, 10));
   return out;
-}
-
-function csvCell(v: unknown): string {
-  let s = v === null || v === undefined ? '' : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Auth } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
+import { csvTable } from '../../platform/csv.ts';
 import { type App, envelope, ok } from '../../platform/http/app.ts';
 import type { TicketReservationView, Tickets } from './service.ts';
 
@@ -50,17 +51,6 @@ export const eventInput = z
 
 const idParam = z.object({ id: uuid }).strict();
 const reservationParam = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) }).strict();
-
-export function csvCell(v: unknown): string {
-  let s = v === null || v === undefined ? '' : String(v);
-  // Cells starting with = + - @ would run as formulas in a spreadsheet.
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function toCsv(header: string[], rows: unknown[][]): string {
-  return `\uFEFF${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
-}
 
 export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Tickets) {
   const organizer = ['organizer', 'admin'] as const;
@@ -160,7 +150,7 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
     },
     async (req, reply) => {
       const s = await tickets.sales(await auth.require(req, [...organizer]), req.params.id);
-      const csv = toCsv(
+      const csv = csvTable(
         ['day', 'showtime', 'ticket_type', 'tickets', 'revenue_krw', 'cancelled'],
         s.days.map((d) => [d.day, d.startsAt, d.ticketTypeName, d.tickets, d.revenue, d.cancelled]),
       );
@@ -195,7 +185,7 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
     },
     async (req, reply) => {
       const list = await tickets.eventReservations(await auth.require(req, [...organizer]), req.params.id);
-      const csv = toCsv(
+      const csv = csvTable(
         [
           'reservation',
           'email',
