@@ -144,9 +144,9 @@ export class Jobs {
     }
   }
 
-  async sendAt<T extends object>(name: string, data: T, at: Date) {
-    if (!this.started) throw new Error(`job queue not started (sending ${name})`);
-    return this.boss.sendAfter(name, data, {}, at);
+  /** Marks an active job failed (its worker is gone), so its queue may run the next one. */
+  async fail(name: string, id: string, message: string) {
+    await this.boss.fail(name, id, { message });
   }
 
   /**

@@ -58,7 +58,7 @@ export async function requestSync(deps: RegistrationDeps, eventId: string, trigg
 
 /** Schedules the next poll; a poll job whose `due` no longer matches the event's is a stale chain and skips. */
 async function schedulePoll(deps: RegistrationDeps, eventId: string, at: Date) {
-  await deps.ctx.jobs.boss.sendAfter(SYNC_JOB, { eventId, trigger: 'poll', due: at.toISOString() }, {}, at);
+  await deps.ctx.jobs.send(SYNC_JOB, { eventId, trigger: 'poll', due: at.toISOString() }, { startAfter: at });
 }
 
 /** The minute sweep: events whose poll is overdue (a lost job, a restart) get one now. */

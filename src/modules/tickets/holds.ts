@@ -229,7 +229,7 @@ export function holdExpiryConsumer(ctx: Context): Consumer {
     handle: async (event) => {
       const { holdId, expiresAt } = payloadOf(event, TOPICS.holdCreated);
       // The job id is the hold id, so a redelivered event schedules nothing new.
-      await ctx.jobs.boss.sendAfter(EXPIRE_HOLD_JOB, { holdId }, { id: holdId }, new Date(expiresAt));
+      await ctx.jobs.send(EXPIRE_HOLD_JOB, { holdId }, { id: holdId, startAfter: new Date(expiresAt) });
     },
   };
 }
