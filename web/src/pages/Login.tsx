@@ -5,6 +5,7 @@ import { DemoLogins, useDemo } from '../demo.tsx';
 import { useI18n } from '../i18n.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { ErrorBox, Field, fieldErrors, PageTitle, useAction } from '../ui.tsx';
+import { EmailField, PasswordField } from './account-fields.tsx';
 
 function safeNext(next: string | null): string {
   return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
@@ -118,26 +119,8 @@ export function LoginPage() {
     <section className="card narrow auth-card">
       <PageTitle k="auth.loginTitle" />
       <form onSubmit={submit} className="form">
-        <Field label={t('auth.email')} error={errs['body.email']}>
-          <input
-            name="email"
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </Field>
-        <Field label={t('auth.password')} error={errs['body.password']}>
-          <input
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </Field>
+        <EmailField value={email} onChange={setEmail} error={errs['body.email']} autoComplete="username" />
+        <PasswordField value={password} onChange={setPassword} error={errs['body.password']} />
         {wrong ? (
           <div className="alert alert-error" role="alert">
             {t('auth.wrong')}
@@ -182,26 +165,8 @@ export function SignupPage() {
     <section className="card narrow auth-card">
       <PageTitle k="auth.signupTitle" />
       <form onSubmit={submit} className="form" noValidate>
-        <Field label={t('auth.email')} error={errs['body.email']}>
-          <input
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </Field>
-        <Field label={t('auth.password')} error={errs['body.password']} hint={t('auth.passwordHint')}>
-          <input
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </Field>
+        <EmailField value={email} onChange={setEmail} error={errs['body.email']} autoComplete="email" />
+        <PasswordField value={password} onChange={setPassword} error={errs['body.password']} isNew />
         <Field label={t('auth.name')} error={errs['body.name']}>
           <input name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
         </Field>

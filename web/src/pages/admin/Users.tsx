@@ -14,6 +14,7 @@ import {
   useConfirm,
   useLoad,
 } from '../../ui.tsx';
+import { EmailField, PasswordField } from '../account-fields.tsx';
 
 type UserPage = { users: AdminUserView[]; total: number; page: number; pageSize: number };
 
@@ -51,28 +52,11 @@ function AddUserForm({ onAdded }: { onAdded: () => void }) {
     <form className="card form" onSubmit={submit} noValidate data-testid="add-user">
       <h2>{t('admin.users.add')}</h2>
       <div className="grid-2">
-        <Field label={t('auth.email')} error={errs['body.email']}>
-          <input
-            name="email"
-            type="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </Field>
+        <EmailField value={email} onChange={setEmail} error={errs['body.email']} />
         <Field label={t('auth.name')} error={errs['body.name']}>
           <input name="name" value={name} onChange={(e) => setName(e.target.value)} />
         </Field>
-        <Field label={t('auth.password')} error={errs['body.password']} hint={t('auth.passwordHint')}>
-          <input
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </Field>
+        <PasswordField value={password} onChange={setPassword} error={errs['body.password']} isNew />
         <Field label={t('admin.users.role')} error={errs['body.role']}>
           <select name="role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
             {ROLES.map((r) => (
