@@ -1,3 +1,4 @@
+import { isValidTimeZone, zonedParts, zonedToInstant } from '../../src/platform/time.ts';
 import type { Lang } from './i18n.tsx';
 
 const locale = (lang: Lang) => (lang === 'ko' ? 'ko-KR' : 'en-GB');
@@ -43,65 +44,27 @@ export function countdown(ms: number): string {
   return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
 }
 
-/** Wall-clock parts of an instant in a time zone. */
-function wallParts(instant: number, timeZone: string) {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return {
-    year: get('year'),
-    month: get('month'),
-    day: get('day'),
-    hour: get('hour') % 24,
-    minute: get('minute'),
-    second: get('second'),
-  };
-}
-
-/** Offset of the time zone from UTC at that instant, in minutes. */
-function offsetMinutes(instant: number, timeZone: string): number {
-  const p = wallParts(instant, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60_000);
-}
-
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * A `datetime-local` value ("2026-12-24T19:30") read in `timeZone`, as ISO with that zone's offset
- * ("2026-12-24T19:30:00+09:00"). Undefined when the input is not a date-time.
+ * ("2026-12-24T19:30:00+09:00"). Undefined when the input is not a date-time. The zone arithmetic
+ * is the server's own (src/platform/time.ts), so page and server agree across DST changes.
  */
 export function localInputToIso(local: string, timeZone: string): string | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local);
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(local);
   if (!m) return undefined;
   const tz = isValidTimeZone(timeZone) ? timeZone : 'Asia/Seoul';
-  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
-  let offset = offsetMinutes(wall, tz);
-  offset = offsetMinutes(wall - offset * 60_000, tz);
+  const instant = zonedToInstant(m[1], m[2], tz);
+  const offset = Math.round((Date.parse(`${m[1]}T${m[2]}:00Z`) - instant.getTime()) / 60_000);
   const sign = offset >= 0 ? '+' : '-';
   const abs = Math.abs(offset);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:00${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  return `${m[1]}T${m[2]}:00${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
 /** An instant as a `datetime-local` value in `timeZone`. */
 export function isoToLocalInput(iso: string, timeZone: string): string {
-  const p = wallParts(new Date(iso).getTime(), isValidTimeZone(timeZone) ? timeZone : 'Asia/Seoul');
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
+  const p = zonedParts(new Date(iso), isValidTimeZone(timeZone) ? timeZone : 'Asia/Seoul');
+  return `${p.date}T${p.time}`;
 }
+
+export { isValidTimeZone };

@@ -1,18 +1,9 @@
 import { useEffect, useState } from 'react';
+import type { DeadLetter } from '../../../../src/platform/events/dead.ts';
 import { get, post } from '../../api.ts';
 import { shortDateTime } from '../../format.ts';
 import { type Lang, useI18n } from '../../i18n.tsx';
 import { Badge, ErrorBox, Loading, useAction, useLoad } from '../../ui.tsx';
-
-type DeadLetter = {
-  consumer: string;
-  eventId: string;
-  topic: string | null;
-  attempts: number;
-  lastError: string | null;
-  failedAt: string;
-  createdAt: string | null;
-};
 
 // This page's words; kept here so the page is one file (admins only).
 const words = {
