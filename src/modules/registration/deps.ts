@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { ownedOr404 } from '../../platform/access.ts';
 import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
@@ -52,9 +53,7 @@ export async function eventById(deps: RegistrationDeps, id: string): Promise<Eve
  * answered like a missing one, so ids cannot be probed.
  */
 export async function owned(deps: RegistrationDeps, actor: User, id: string): Promise<EventRow> {
-  const ev = await eventById(deps, id);
-  if (actor.role !== 'admin' && ev.organizerId !== actor.id) throw notFound('registration event');
-  return ev;
+  return ownedOr404(actor, await eventById(deps, id), (ev) => ev.organizerId, 'registration event');
 }
 
 /** A KKTIX client for these settings: checking the connection and syncing use the same pacing. */

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { ownedOr404 } from '../../platform/access.ts';
 import type { User } from '../../platform/auth/service.ts';
 import type { Tx } from '../../platform/db.ts';
 import { sqlState } from '../../platform/db.ts';
@@ -273,8 +274,7 @@ async function eventViews({ ctx }: TicketsDeps, ids: string[]): Promise<EventVie
 export async function ownedEvent({ ctx }: TicketsDeps, actor: User, eventId: string) {
   if (!UUID.test(eventId)) throw notFound('event');
   const [e] = await ctx.database.db.select().from(events).where(eq(events.id, eventId));
-  if (!e || (actor.role !== 'admin' && e.organizerId !== actor.id)) throw notFound('event');
-  return e;
+  return ownedOr404(actor, e, (row) => row.organizerId, 'event');
 }
 
 /** The event row's own columns from the input (showtimes go to their tables). */

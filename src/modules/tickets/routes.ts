@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ownerFilter } from '../../platform/access.ts';
 import type { Auth } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { csvTable } from '../../platform/csv.ts';
@@ -121,7 +122,7 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
     async (req, reply) => {
       const user = await auth.require(req, [...organizer]);
       const list = await tickets.listEvents({
-        organizerId: user.role === 'admin' ? undefined : user.id,
+        organizerId: ownerFilter(user),
         includePast: true,
       });
       return ok(reply, { events: list });
