@@ -5,11 +5,13 @@ import type { Consumer } from '../../platform/events/types.ts';
 import type { App } from '../../platform/http/app.ts';
 import { railNotifyConsumer } from './consumer.ts';
 import { KakaoSkill, kakaoRoutes } from './kakao.ts';
+import { definePollJob } from './poll.ts';
 import { railRoutes } from './routes.ts';
-import { PollRuns } from './runs.ts';
+import { defineSweepJob, PollRuns, resumePolls } from './runs.ts';
 import { type ProviderEndpoints, Rail } from './service.ts';
+import { defineStandbyJob } from './standby.ts';
 
-export type { AccountView, ReservationView, TrainView, WatchView } from './service.ts';
+export type { AccountView, RailReservationView, TrainView, WatchView } from './service.ts';
 export { Rail };
 
 type Sandbox = { url: string; netfunnelUrl: string; close: () => Promise<void> };
@@ -24,40 +26,9 @@ export function railModule(ctx: Context) {
   const rail = new Rail(ctx);
   const runs = new PollRuns(ctx);
   let sandbox: Sandbox | undefined;
-  /** Fails the polls a dead process left active, then makes sure every search has its poll. */
-  const resume = async () => {
-    await runs.recover().catch((err) => ctx.log.warn({ err }, 'rail: could not recover polls'));
-    await rail.sweep();
-  };
-
-  ctx.jobs.define<{ key: string; errors?: number }>(
-    'rail.poll',
-    async ({ key, errors }, job) => {
-      await runs.running(job.id, async () => {
-        try {
-          await rail.poll(key, errors ?? 0);
-        } catch (err) {
-          ctx.log.error({ err, key }, 'rail poll failed');
-          await rail.schedule(key, (errors ?? 0) + 1);
-        }
-      });
-    },
-    { policy: 'stately', retryLimit: 0, expireInSeconds: 120 },
-  );
-  ctx.jobs.define(
-    'rail.sweep',
-    async () => {
-      await resume();
-    },
-    { cron: '* * * * *', retryLimit: 0 },
-  );
-  ctx.jobs.define(
-    'rail.standby',
-    async () => {
-      await rail.followStandby();
-    },
-    { cron: '* * * * *', retryLimit: 0 },
-  );
+  definePollJob(ctx, rail, runs);
+  defineSweepJob(ctx, runs, rail);
+  defineStandbyJob(ctx, rail);
 
   const kakao = new KakaoSkill(ctx, rail);
   const consumers: Consumer[] = [railNotifyConsumer(ctx, rail, kakao)];
@@ -98,7 +69,9 @@ export function railModule(ctx: Context) {
       }
       rail.setEndpoints(endpoints, c.sandbox);
       await runs.start().catch((err) => ctx.log.warn({ err }, 'rail: could not register this process'));
-      await resume().catch((err) => ctx.log.warn({ err }, 'rail: could not resume watches'));
+      await resumePolls(ctx, runs, rail).catch((err) =>
+        ctx.log.warn({ err }, 'rail: could not resume watches'),
+      );
     },
     /** Ends polls early; call before the job workers stop. */
     halt() {
