@@ -11,7 +11,7 @@ import {
   RAIL_WATCH_FAILED,
   readRailEvent,
 } from './events.ts';
-import type { KakaoSkill } from './kakao.ts';
+import type { KakaoSkill } from './kakao/skill.ts';
 import { type Message, renderRailMail, sendDiscord, sendSlack, sendTelegram } from './notify.ts';
 import type { Rail } from './service.ts';
 import { hhmm, ymd } from './time.ts';
