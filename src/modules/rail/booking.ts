@@ -13,10 +13,10 @@ import {
   type Passengers,
   type ProviderName,
   type Reservation,
+  type SearchQuery,
   type SeatPolicy,
   type SeatPosition,
   seatsLeftFor,
-  type TrainGroup,
   totalPassengers,
 } from './providers/index.ts';
 import { refused } from './refusals.ts';
@@ -27,15 +27,7 @@ import { type RailReservationView, reservationView, shortText, type TrainView, t
 
 export async function search(
   d: RailDeps,
-  q: {
-    provider: ProviderName;
-    from: string;
-    to: string;
-    date: string;
-    time?: string;
-    passengers?: Passengers;
-    trainTypes?: TrainGroup[];
-  },
+  q: SearchQuery & { provider: ProviderName },
 ): Promise<{ from: string; to: string; trains: TrainView[] }> {
   checkDate(q.provider, q.date);
   if (q.passengers) checkPassengers(q.passengers);
@@ -80,15 +72,7 @@ export async function reserve(
   const account = await accountRow(d, user, input.provider);
   const from = await station(d, input.provider, input.from, 'body.from');
   const to = await station(d, input.provider, input.to, 'body.to');
-  const train = await findTrain(
-    d,
-    input.provider,
-    from.name,
-    to.name,
-    input.date,
-    input.trainNo,
-    'body.trainNo',
-  );
+  const train = await findTrain(d, input.provider, from.name, to.name, input.date, input.trainNo);
   if (kstEpoch(train.date, train.departure) <= Date.now())
     throw invalidField('body.trainNo', `train ${train.trainNo} has already left`);
   const policy = input.seatPolicy ?? 'general-first';

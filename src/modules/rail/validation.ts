@@ -38,7 +38,7 @@ export async function station(
   }
 }
 
-/** The train `trainNo` of that day, or a 400 on `path`. */
+/** The train `trainNo` of that day, or a 400 on `body.trainNo`. */
 export async function findTrain(
   d: RailDeps,
   provider: ProviderName,
@@ -46,7 +46,6 @@ export async function findTrain(
   to: string,
   date: string,
   trainNo: string,
-  path: string,
 ) {
   let trains: Train[];
   try {
@@ -55,7 +54,7 @@ export async function findTrain(
     throw await refused(d, err);
   }
   const train = trains.find((t) => t.trainNo === trainNo.replace(/^0+/, ''));
-  if (!train) throw invalidField(path, `no train ${trainNo} from ${from} to ${to} on ${date}`);
+  if (!train) throw invalidField('body.trainNo', `no train ${trainNo} from ${from} to ${to} on ${date}`);
   return train;
 }
 

@@ -74,6 +74,9 @@ const isActive = (w: WatchView) => w.status === 'waiting' || w.status === 'tryin
 const running = (all: WatchView[]) =>
   all.filter(isActive).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 
+/** One request of a linked user: who asks, what they said, and the skill block to reply into. */
+export type Turn = { rail: Rail; user: User; c: Command; a: Action; blockId: string | undefined };
+
 function leftoverAnswer(lang: Lang, leftover: string[], example: string): SkillResponse {
   return text(
     tr(
@@ -85,7 +88,7 @@ function leftoverAnswer(lang: Lang, leftover: string[], example: string): SkillR
 }
 
 /** `조회`: up to five trains still to leave, each with the words that watch or reserve it. */
-export async function answerSearch(rail: Rail, c: Command, a: Action): Promise<SkillResponse> {
+export async function answerSearch({ rail, c, a }: Turn): Promise<SkillResponse> {
   const { lang } = c;
   const example = tr(
     lang,
@@ -176,13 +179,7 @@ function badDate(lang: Lang, word: string | undefined): string {
 }
 
 /** `감시` (a watch on one train) and `예약` (reserve it now). */
-export async function answerStart(
-  rail: Rail,
-  user: User,
-  c: Command,
-  a: Action,
-  blockId: string | undefined,
-): Promise<SkillResponse> {
+export async function answerStart({ rail, user, c, a, blockId }: Turn): Promise<SkillResponse> {
   const { lang } = c;
   const word = c.verb === 'watch' ? tr(lang, '감시', 'watch') : tr(lang, '예약', 'reserve');
   const example = `${word} srt 수서 부산 20261224 351 ${tr(lang, '어른 2 특실', 'adult 2 special')}`;
@@ -254,12 +251,8 @@ async function active(rail: Rail, user: User): Promise<WatchView[]> {
 }
 
 /** `내 감시`: the running watches numbered, then the last few that ended. */
-export async function answerWatches(
-  rail: Rail,
-  user: User,
-  lang: Lang,
-  blockId: string | undefined,
-): Promise<SkillResponse> {
+export async function answerWatches({ rail, user, c, blockId }: Turn): Promise<SkillResponse> {
+  const { lang } = c;
   const all = await rail.watches(user);
   const active = running(all);
   const past = all.filter((w) => !isActive(w)).slice(0, 3);
@@ -302,13 +295,8 @@ export async function answerWatches(
 }
 
 /** Stops one of the user's watches: by the id a quick reply carries, or by its number in "내 감시". */
-export async function answerStop(
-  rail: Rail,
-  user: User,
-  c: Command,
-  a: Action,
-  blockId: string | undefined,
-): Promise<SkillResponse> {
+export async function answerStop(turn: Turn): Promise<SkillResponse> {
+  const { rail, user, c, a, blockId } = turn;
   const { lang } = c;
   const extraId = a?.clientExtra?.watchId;
   const id = typeof extraId === 'string' ? extraId : param(a, 'watch-id', 'watchId');
@@ -322,7 +310,7 @@ export async function answerStop(
       );
   } else {
     const n = c.args[0] ?? param(a, 'watch-number', 'number');
-    if (!n) return answerWatches(rail, user, lang, blockId);
+    if (!n) return answerWatches(turn);
     if (!/^\d{1,3}$/.test(n) || c.args.length > 1)
       return text(
         tr(
@@ -365,7 +353,8 @@ export async function answerStop(
 }
 
 /** `내 예약`: the reservations still waiting for payment. */
-export async function answerReservations(rail: Rail, user: User, lang: Lang): Promise<SkillResponse> {
+export async function answerReservations({ rail, user, c }: Turn): Promise<SkillResponse> {
+  const { lang } = c;
   const list = (await rail.reservations(user)).filter((r) => r.status === 'held').slice(0, 5);
   if (!list.length)
     return text(

@@ -227,19 +227,19 @@ export class KakaoSkill {
           `First get a link code on the yeyak web (Trains › Accounts & alerts) and send it like "link ${EXAMPLE_CODE}".`,
         ),
       );
-    const blockId = p.userRequest.block?.id;
+    const turn = { rail: this.rail, user, c, a: p.action, blockId: p.userRequest.block?.id };
     switch (c.verb) {
       case 'search':
-        return answerSearch(this.rail, c, p.action);
+        return answerSearch(turn);
       case 'watch':
       case 'reserve':
-        return answerStart(this.rail, user, c, p.action, blockId);
+        return answerStart(turn);
       case 'watches':
-        return answerWatches(this.rail, user, lang, blockId);
+        return answerWatches(turn);
       case 'stop':
-        return answerStop(this.rail, user, c, p.action, blockId);
+        return answerStop(turn);
       case 'reservations':
-        return answerReservations(this.rail, user, lang);
+        return answerReservations(turn);
     }
   }
 
