@@ -10,7 +10,7 @@ import {
   type Action,
   type Command,
   describePassengers,
-  type Lang,
+  type KakaoLang,
   optionsOf,
   optionWords,
   param,
@@ -46,18 +46,18 @@ export const text = (t: string, quickReplies?: QuickReply[]): SkillResponse => (
   },
 });
 
-const stateLabel: Record<Lang, Record<WatchView['status'], string>> = {
+const stateLabel: Record<KakaoLang, Record<WatchView['status'], string>> = {
   ko: { waiting: '대기', trying: '시도 중', reserved: '예약됨', failed: '실패', stopped: '중지' },
   en: { waiting: 'waiting', trying: 'trying', reserved: 'reserved', failed: 'failed', stopped: 'stopped' },
 };
 
-const watchLabel = (w: WatchView, lang: Lang) =>
+const watchLabel = (w: WatchView, lang: KakaoLang) =>
   `${w.from}→${w.to} ${ymd(w.date)} ` +
   (w.trainNo ? tr(lang, `${w.trainNo}번`, `train ${w.trainNo}`) : `${hhmm(w.timeFrom)}-${hhmm(w.timeTo)}`) +
   ` · ${describePassengers(w.passengers, lang)} · ${SEAT_LABEL[lang][w.seatPolicy]}`;
 
 /** "305번 열차: 1석 남음, 2석 필요": a train with seats, but too few for the whole party. */
-const shortageText = (x: WatchView['shortage'][number], lang: Lang) =>
+const shortageText = (x: WatchView['shortage'][number], lang: KakaoLang) =>
   x.seatsLeft === null
     ? tr(
         lang,
@@ -77,7 +77,7 @@ const running = (all: WatchView[]) =>
 /** One request of a linked user: who asks, what they said, and the skill block to reply into. */
 export type Turn = { rail: Rail; user: User; c: Command; a: Action; blockId: string | undefined };
 
-function leftoverAnswer(lang: Lang, leftover: string[], example: string): SkillResponse {
+function leftoverAnswer(lang: KakaoLang, leftover: string[], example: string): SkillResponse {
   return text(
     tr(
       lang,
@@ -170,7 +170,7 @@ export async function answerSearch({ rail, c, a }: Turn): Promise<SkillResponse>
   };
 }
 
-function badDate(lang: Lang, word: string | undefined): string {
+function badDate(lang: KakaoLang, word: string | undefined): string {
   return tr(
     lang,
     `날짜를 알 수 없습니다: ${word ?? ''} (예: 20261224, 2026-12-24, 내일)`,

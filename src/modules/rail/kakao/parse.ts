@@ -45,13 +45,13 @@ export const skillPayload = z
 export type Payload = z.infer<typeof skillPayload>;
 export type Action = Payload['action'];
 
-export type Lang = 'ko' | 'en';
-export const tr = (lang: Lang, ko: string, en: string) => (lang === 'en' ? en : ko);
+export type KakaoLang = 'ko' | 'en';
+export const tr = (lang: KakaoLang, ko: string, en: string) => (lang === 'en' ? en : ko);
 
 // ------------------------------------------------------------------ words → command
 
 export type Verb = 'link' | 'search' | 'watch' | 'reserve' | 'watches' | 'reservations' | 'stop' | 'help';
-export type Command = { verb: Verb; lang: Lang; args: string[] };
+export type Command = { verb: Verb; lang: KakaoLang; args: string[] };
 
 const hangul = (s: string) => /[\u3131-\u318e\uac00-\ud7a3]/.test(s);
 
@@ -92,9 +92,9 @@ export function commandOf(p: Payload): Command {
   const words = p.userRequest.utterance.trim().split(/\s+/).filter(Boolean);
   const compact = words.join('').toLowerCase();
   const a = p.action;
-  const guess: Lang =
+  const guess: KakaoLang =
     !hangul(p.userRequest.utterance) && /[a-z]/i.test(p.userRequest.utterance) ? 'en' : 'ko';
-  const whole: Record<string, [Verb, Lang]> = {
+  const whole: Record<string, [Verb, KakaoLang]> = {
     내감시: ['watches', 'ko'],
     감시목록: ['watches', 'ko'],
     mywatches: ['watches', 'en'],
@@ -114,7 +114,7 @@ export function commandOf(p: Payload): Command {
   if (w) return { verb: w[0], lang: w[1], args: [] };
   const first = (words[0] ?? '').toLowerCase();
   const rest = words.slice(1);
-  const byWord: Record<string, [Verb, Lang]> = {
+  const byWord: Record<string, [Verb, KakaoLang]> = {
     연결: ['link', 'ko'],
     link: ['link', 'en'],
     조회: ['search', 'ko'],
@@ -176,7 +176,7 @@ const SEAT_WORDS: { policy: SeatPolicy; re: string }[] = [
 ];
 const seatRe = (re: string) => new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${re})(?![\p{L}\p{N}])`, 'giu');
 
-const PASSENGER_LABEL: Record<Lang, Record<PassengerType, string>> = {
+const PASSENGER_LABEL: Record<KakaoLang, Record<PassengerType, string>> = {
   ko: {
     adult: '어른',
     child: '어린이',
@@ -192,7 +192,7 @@ const PASSENGER_LABEL: Record<Lang, Record<PassengerType, string>> = {
     disability4to6: 'disability4-6',
   },
 };
-export const SEAT_LABEL: Record<Lang, Record<SeatPolicy, string>> = {
+export const SEAT_LABEL: Record<KakaoLang, Record<SeatPolicy, string>> = {
   ko: {
     'general-only': '일반실',
     'special-only': '특실',
@@ -210,7 +210,7 @@ export const SEAT_LABEL: Record<Lang, Record<SeatPolicy, string>> = {
 export type Options = { passengers?: Passengers; seatPolicy?: SeatPolicy; problem?: string };
 
 /** Takes passenger counts and the seat policy out of free text; `rest` is what is left. */
-function extractOptions(input: string, lang: Lang): Options & { rest: string } {
+function extractOptions(input: string, lang: KakaoLang): Options & { rest: string } {
   const passengers: Passengers = {};
   let problem: string | undefined;
   let rest = input.replace(PASSENGER_RE, (...m: unknown[]) => {
@@ -253,7 +253,7 @@ function extractOptions(input: string, lang: Lang): Options & { rest: string } {
 }
 
 /** Passengers and seat policy from the block's entities (`adult`, `어른`, …, `seat`, or a free `passengers`). */
-function optionsFromParams(a: Action, lang: Lang): Options {
+function optionsFromParams(a: Action, lang: KakaoLang): Options {
   const names: Record<PassengerType, string[]> = {
     adult: ['adult', 'adults', '어른'],
     child: ['child', 'children', '어린이'],
@@ -298,7 +298,7 @@ function optionsFromParams(a: Action, lang: Lang): Options {
 }
 
 /** The same rules as the operators (research rail.md §1.4/§2.5), said in the user's language. */
-function passengerProblem(p: Passengers, lang: Lang): string | undefined {
+function passengerProblem(p: Passengers, lang: KakaoLang): string | undefined {
   const total = totalPassengers(p);
   if (total < 1)
     return tr(lang, '승객이 한 명 이상 있어야 합니다 (예: 어른 1).', 'At least one passenger, e.g. adult 1.');
@@ -317,7 +317,7 @@ function passengerProblem(p: Passengers, lang: Lang): string | undefined {
   return undefined;
 }
 
-export const describePassengers = (p: Passengers, lang: Lang) =>
+export const describePassengers = (p: Passengers, lang: KakaoLang) =>
   PASSENGER_TYPES.filter((t) => (p[t] ?? 0) > 0)
     .map((t) =>
       lang === 'en'
@@ -327,7 +327,7 @@ export const describePassengers = (p: Passengers, lang: Lang) =>
     .join(', ');
 
 /** The words that give these options back when typed (for list items and quick replies). */
-export const optionWords = (o: { passengers?: Passengers; seatPolicy?: SeatPolicy }, lang: Lang) =>
+export const optionWords = (o: { passengers?: Passengers; seatPolicy?: SeatPolicy }, lang: KakaoLang) =>
   [
     ...(o.passengers
       ? PASSENGER_TYPES.filter((t) => (o.passengers?.[t] ?? 0) > 0).map(

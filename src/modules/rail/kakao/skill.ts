@@ -27,7 +27,7 @@ import {
   type SkillResponse,
   text,
 } from './answers.ts';
-import { type Command, commandOf, type Lang, type Payload, tr } from './parse.ts';
+import { type Command, commandOf, type KakaoLang, type Payload, tr } from './parse.ts';
 
 export type { SkillResponse } from './answers.ts';
 
@@ -56,7 +56,7 @@ const EXAMPLE_CODE = 'K7QM-2XPA';
 /** A callback URL is valid for 1 minute (research §4.4); past this we post a "still working" note instead. */
 const CALLBACK_LIMIT_MS = 50_000;
 
-const HELP: Record<Lang, string> = {
+const HELP: Record<KakaoLang, string> = {
   ko: [
     '예약 도우미 명령어',
     `• 연결 ${EXAMPLE_CODE} — 웹(기차 › 계정·알림)에서 받은 코드로 계정 연결`,
@@ -158,7 +158,7 @@ export class KakaoSkill {
   }
 
   /** Posts the final answer to the one-time callback URL before it expires. */
-  private async deliver(url: string, work: Promise<SkillResponse>, started: number, lang: Lang) {
+  private async deliver(url: string, work: Promise<SkillResponse>, started: number, lang: KakaoLang) {
     let timer: NodeJS.Timeout | undefined;
     const tooLong = new Promise<SkillResponse>((r) => {
       timer = setTimeout(
@@ -197,7 +197,7 @@ export class KakaoSkill {
     }
   }
 
-  private explain(err: unknown, lang: Lang): string {
+  private explain(err: unknown, lang: KakaoLang): string {
     if (err instanceof AppError) {
       const suggestions = (err.data?.suggestions as string[] | undefined) ?? [];
       const field = (err.data?.errors as { path: string; message: string }[] | undefined)?.[0];
@@ -243,7 +243,7 @@ export class KakaoSkill {
     }
   }
 
-  private async link(key: string, typed: string, lang: Lang): Promise<SkillResponse> {
+  private async link(key: string, typed: string, lang: KakaoLang): Promise<SkillResponse> {
     const code = linkCodeOf(typed);
     if (!code)
       return text(
