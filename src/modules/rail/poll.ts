@@ -78,9 +78,9 @@ export async function schedule(
     await d.ctx.jobs.send('rail.poll', data, { singletonKey: key });
     return;
   }
-  const backoff =
-    errors > 0 ? Math.min(MAX_BACKOFF_MS, d.ctx.config.rail.pollMs * 2 ** Math.min(errors, 10)) : 0;
-  const delay = delayMs ?? d.ctx.config.rail.pollMs + Math.random() * d.ctx.config.rail.jitterMs + backoff;
+  const c = d.ctx.config.rail;
+  const backoff = errors > 0 ? Math.min(MAX_BACKOFF_MS, c.pollMs * 2 ** Math.min(errors, 10)) : 0;
+  const delay = delayMs ?? c.pollMs + Math.random() * c.jitterMs + backoff;
   await d.ctx.jobs.boss.send('rail.poll', data, {
     singletonKey: key,
     startAfter: new Date(Date.now() + delay),
