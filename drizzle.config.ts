@@ -1,8 +1,8 @@
 import { defineConfig } from 'drizzle-kit';
 
+/** The platform's migrations (users, sessions, outbox, mailbox, rate limits); journal __drizzle_migrations. */
 export default defineConfig({
   dialect: 'postgresql',
-  // Core migrations only; later modules have drizzle.<module>.config.ts and their own folder.
-  schema: ['./src/platform/schema.ts', './src/modules/tickets/schema.ts'],
-  out: './drizzle',
+  schema: './src/platform/schema.ts',
+  out: './drizzle/platform',
 });

@@ -23,10 +23,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RailSim, startRailSim } from '../sims/rail/server.ts';
+import { loadConfig } from '../src/config.ts';
+import type { RailConfig } from '../src/modules/rail/config.ts';
 import { railAccounts, railWatches } from '../src/modules/rail/schema.ts';
 import type { Rail } from '../src/modules/rail/service.ts';
 import type { User } from '../src/platform/auth/service.ts';
-import { loadConfig, type RailConfig } from '../src/platform/config.ts';
 import { type Backend, freshPostgres, login, startApp, type TestApp } from '../test/helpers.ts';
 import { fmt, numFlag, percentile, selectedBackends, strFlag, table } from './lib.ts';
 

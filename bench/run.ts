@@ -1,5 +1,6 @@
 /**
- * All benchmarks in sequence: reserve under contention, ticket mails per second, start-up and memory,
+ * All benchmarks in sequence: reserve under contention, ticket mails per second, reserve latency while
+ * mails go out, start-up and memory,
  * the rail watch engine and the registration sync.
  * Flags are passed on to each (see the scripts); `npm run bench` runs this.
  */
@@ -7,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runMail } from './mail.ts';
+import { runMailLatency } from './mail-latency.ts';
 import { runRail } from './rail.ts';
 import { runReserve } from './reserve.ts';
 import { runStartup } from './startup.ts';
@@ -15,6 +17,7 @@ const started = Date.now();
 const results: [string, boolean][] = [];
 results.push(['reserve', await runReserve()]);
 results.push(['mail', await runMail()]);
+results.push(['mail-latency', await runMailLatency()]);
 results.push(['startup', await runStartup()]);
 results.push(['rail', await runRail()]);
 // The registration bench is a script of its own (top-level await); it runs as a child.

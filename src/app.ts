@@ -1,10 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import { publicDemoAccounts, seedDemo } from './demo.ts';
-import { railModule } from './modules/rail/index.ts';
-import { registrationModule } from './modules/registration/index.ts';
-import { ticketsModule } from './modules/tickets/index.ts';
+import { type AnyModule, modules as allModules } from './modules.ts';
 import { adminUserRoutes } from './platform/auth/admin-routes.ts';
 import { LocalAdmin } from './platform/auth/local-admin.ts';
 import { authRoutes } from './platform/auth/routes.ts';
@@ -12,7 +9,8 @@ import { Auth } from './platform/auth/service.ts';
 import type { Config } from './platform/config.ts';
 import type { Context } from './platform/context.ts';
 import { loadSecret } from './platform/crypto.ts';
-import { openDatabase } from './platform/db.ts';
+import { moduleMigrations, openDatabase } from './platform/db.ts';
+import { publicDemoAccounts, seedDemoPeople } from './platform/demo.ts';
 import { AmqpBroker } from './platform/events/amqp.ts';
 import { recordDead } from './platform/events/dead.ts';
 import { LocalBroker } from './platform/events/local.ts';
@@ -25,6 +23,7 @@ import { logSafeError, scrubQueryParams } from './platform/log.ts';
 import { Mailbox } from './platform/mail/mailbox.ts';
 import { Mailer } from './platform/mail/mailer.ts';
 import { mailboxRoutes } from './platform/mail/routes.ts';
+import type { ModuleApis, ModuleInstance } from './platform/module.ts';
 import { setOutboundPolicy } from './platform/net/outbound.ts';
 
 export type YeyakOptions = {
@@ -37,6 +36,8 @@ export type YeyakOptions = {
   logger?: Logger;
   /** Job polling interval; tests shorten it. */
   pollingIntervalSeconds?: number;
+  /** The modules to run (default: all of src/modules.ts); tests run one module, or add one. */
+  modules?: AnyModule[];
 };
 
 export type Yeyak = Awaited<ReturnType<typeof createYeyak>>;
@@ -67,12 +68,20 @@ export function createLogger(level: Config['logLevel'], destination?: Destinatio
   return destination ? pino(options, destination) : pino(options);
 }
 
-/** Builds the whole service from configuration: database, jobs, events, mail, modules, HTTP. */
+/**
+ * Builds the whole service from configuration: the platform (database, jobs, events, mail, auth),
+ * then every module of src/modules.ts in order, then HTTP.
+ */
 export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   const log = opts.logger ?? createLogger(config.logLevel);
+  const modules = opts.modules ?? allModules;
   // Every fetch of a user-supplied URL goes through src/platform/net/outbound.ts with this list.
   setOutboundPolicy({ allow: config.outboundAllow });
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    migrationSets: moduleMigrations(modules),
+  });
   try {
     await database.migrate();
   } catch (err) {
@@ -116,12 +125,22 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   };
 
   const auth = new Auth(ctx);
-  const tickets = ticketsModule(ctx);
-  consumers.push(auth.consumer(), ...tickets.consumers);
-  const registration = registrationModule(ctx, tickets.tickets);
-  consumers.push(...registration.consumers);
-  const rail = railModule(ctx);
-  consumers.push(...rail.consumers);
+  // The modules, in list order; each may use the APIs of those before it.
+  const apis: Partial<ModuleApis> = {};
+  const running: ModuleInstance<unknown>[] = [];
+  try {
+    for (const m of modules) {
+      const instance: ModuleInstance<unknown> = m.create(ctx, apis);
+      (apis as Record<string, unknown>)[m.name] = instance.api;
+      running.push(instance);
+      for (const job of instance.jobs ?? []) jobs.define(job.name, job.handler, job.options);
+    }
+  } catch (err) {
+    await mailer.close();
+    await database.close();
+    throw err;
+  }
+  consumers.push(auth.consumer(), ...running.flatMap((m) => m.consumers ?? []));
   broker.register(consumers);
 
   const localAdmin = new LocalAdmin();
@@ -133,6 +152,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
       serveWeb: opts.serveWeb ?? false,
       trustProxy: config.trustProxy,
       publicUrl: config.publicUrl,
+      constraints: Object.assign({}, ...modules.map((m) => m.constraints ?? {})),
     });
     app.get(
       '/health',
@@ -166,27 +186,26 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     adminUserRoutes(app, ctx, auth, localAdmin);
     mailboxRoutes(app, ctx, auth);
     deadLetterRoutes(app, ctx, auth);
-    tickets.routes(app, auth);
-    registration.routes(app, auth);
-    rail.routes(app, auth);
+    for (const m of running) m.routes?.(app, auth);
   }
 
   return {
     ctx,
     auth,
-    tickets: tickets.tickets,
-    registration: registration.registration,
-    rail: rail.rail,
+    ...(apis as ModuleApis),
     app,
     async start() {
       await jobs.start();
-      await rail.start();
+      for (const m of running) await m.start?.();
       if (opts.workers !== false) {
         await jobs.startWorkers(opts.pollingIntervalSeconds ?? 0.5);
         await broker.consume();
       }
       relay.start();
-      if (config.demo) await seedDemo(ctx, auth, tickets.tickets);
+      if (config.demo) {
+        const people = await seedDemoPeople(ctx, auth);
+        if (people) for (const m of running) await m.demo?.(people);
+      }
       if (app) await app.ready();
     },
     async listen() {
@@ -205,11 +224,11 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
       if (app) await app.close();
       await relay.stop();
       await broker.drain(10_000);
-      rail.halt();
+      for (const m of running) m.halt?.();
       await jobs.stop();
-      await rail.stop();
+      for (const m of [...running].reverse()) await m.stop?.();
       await broker.close();
-      mailer.close();
+      await mailer.close();
       await database.close();
     },
   };

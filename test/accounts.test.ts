@@ -5,8 +5,8 @@ import { type AddressInfo, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEMO_PASSWORD, DEMO_USERS } from '../src/demo.ts';
-import { loadConfig } from '../src/platform/config.ts';
+import { loadConfig } from '../src/config.ts';
+import { DEMO_PASSWORD, DEMO_USERS } from '../src/platform/demo.ts';
 import { backends, client, eventually, login, startApp, type TestApp } from './helpers.ts';
 
 type MailList = { messages: { id: number; to: string[]; subject: string }[] };

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { PNG } from 'pngjs';
 import { SMTPServer } from 'smtp-server';
 import { createLogger, createYeyak, type Yeyak, type YeyakOptions } from '../src/app.ts';
-import { type Config, loadConfig } from '../src/platform/config.ts';
+import { type Config, loadConfig } from '../src/config.ts';
 import { queueNames } from '../src/platform/events/amqp.ts';
 
 export type Backend = 'pglite' | 'postgres';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/platform/config.ts';
+import { ConfigError, loadConfig } from '../src/config.ts';
 import { sha256 } from '../src/platform/crypto.ts';
 import { DataDirLockedError, openDatabase } from '../src/platform/db.ts';
 import { sessions } from '../src/platform/schema.ts';

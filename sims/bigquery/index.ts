@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /**
- * A stand-in for the BigQuery REST endpoints a load job uses (research/integrations.md §5):
+ * A stand-in for the BigQuery REST endpoints a load job uses:
  * `POST /upload/bigquery/v2/projects/{p}/jobs?uploadType=multipart` (multipart/related: the job's
  * JSON, then the data) and `GET /bigquery/v2/projects/{p}/jobs/{jobId}` (state PENDING → DONE).
  * It parses NEWLINE_DELIMITED_JSON and CSV (header row with `skipLeadingRows: 1`), keeps the rows

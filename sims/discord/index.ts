@@ -3,8 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /**
- * A stand-in for the parts of Discord the registration module talks to (research/integrations.md
- * §3, §7):
+ * A stand-in for the parts of Discord the registration module talks to:
  * - it plays Discord towards our interactions endpoint: signs requests with its own Ed25519 key
  *   (`timestamp + body`), sends PINGs and `/event …` commands, can send bad or stale signatures,
  *   and holds us to the 3-second initial deadline;

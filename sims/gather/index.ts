@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /**
- * A stand-in for Gather's guest-list calls (research/integrations.md §2, §7):
+ * A stand-in for Gather's guest-list calls:
  * `GET /api/getEmailGuestlist?apiKey&spaceId` → `{ "<email>": {name?, affiliation?, role?} }`,
  * `POST /api/setEmailGuestlist {apiKey, spaceId, guestlist, overwrite?}` merging by e-mail unless
  * `overwrite` is true. The space id is `<id>\<Name>` (backslash).

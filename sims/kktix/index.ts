@@ -2,8 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /**
- * A stand-in for KKTIX's organiser endpoints as PyCon TW uses them (research/integrations.md §1,
- * §7): bearer token, `GET /hosting_events`, attendance books with `signin_status` id tuples, one
+ * A stand-in for KKTIX's organiser endpoints as PyCon TW's open-source pipeline uses them: bearer token, `GET /hosting_events`, attendance books with `signin_status` id tuples, one
  * attendee record per GET, refunds that vanish from the book, unpaid records, several tickets per
  * order. Data is generated from a seed, so every run sees the same attendees.
  */

@@ -1,5 +1,5 @@
 /**
- * A stand-in for Kakao i Open Builder around a skill server (research integrations.md §4 and §7). It
+ * A stand-in for Kakao i Open Builder around a skill server (its documented skill API). It
  * builds real SkillPayloads (as the bot system POSTs them) and sends them with Kakao's 5 s timeout,
  * checks every SkillResponse against the v2.0 format, presses quick replies and list items as a
  * KakaoTalk user would (their `extra` arrives as `action.clientExtra`, no entities are extracted),
@@ -33,7 +33,7 @@ export type SkillOptions = {
 /** The skill block this stand-in plays; quick replies with `action: block` must point at it. */
 export const SKILL_BLOCK_ID = 'block-rail';
 
-/** A SkillPayload as Kakao sends it (fields per research integrations.md §4.2). */
+/** A SkillPayload as Kakao sends it (the fields Kakao's skill guide documents). */
 export function skillPayload(utterance: string, o: SkillOptions = {}) {
   const params = o.params ?? {};
   return {
@@ -100,7 +100,7 @@ function checkButtons(where: string, buttons: unknown, max: number, problems: st
 }
 
 /**
- * What Kakao would refuse in a SkillResponse v2.0 (research §4.3/§4.4); empty when it is fine. Only
+ * What Kakao would refuse in a SkillResponse v2.0; empty when it is fine. Only
  * the documented limits of the components yeyak uses are checked.
  */
 export function skillResponseProblems(body: unknown, o: { callback?: boolean } = {}): string[] {
@@ -218,14 +218,14 @@ export type KakaoSim = {
   send: (skillUrl: string, utterance: string, o?: SkillOptions) => Promise<SkillAnswer>;
   /**
    * Presses a quick reply, list item or button of an earlier answer: its `messageText` becomes the
-   * utterance, its `extra` the `action.clientExtra`; entities are not extracted (research §4.3).
+   * utterance, its `extra` the `action.clientExtra`; entities are not extracted (as Kakao documents for quick replies).
    */
   press: (skillUrl: string, item: Pressable, o?: SkillOptions) => Promise<SkillAnswer>;
   close: () => Promise<void>;
 };
 
 /**
- * `botId` and `restApiKey`, when given, are the only ones the Event API accepts. The research gives
+ * `botId` and `restApiKey`, when given, are the only ones the Event API accepts. Kakao documents
  * the answer shape `{taskId, status: SUCCESS|FAIL, message, timestamp}` but not the HTTP status of a
  * refusal: this stand-in answers a bad body with 400 and that shape, a missing or wrong key with 401
  * `{code, msg}` (the form of Kakao's other REST APIs), an unknown bot with 404 and FAIL.

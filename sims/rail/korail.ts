@@ -1,4 +1,4 @@
-/** The 코레일톡 app API (host smart.letskorail.com), as far as research/rail.md §2 describes it. */
+/** The 코레일톡 app API (host smart.letskorail.com), as far as public client libraries show it. */
 import { createDecipheriv, randomBytes } from 'node:crypto';
 import { type Answer, type Ctx, json, pad } from './common.ts';
 import { STATIONS, stationByName } from './data.ts';
@@ -181,7 +181,7 @@ function login(c: Ctx): Answer {
   if (kind === 'phone' && !(f.txtMemberNo ?? '').includes('-'))
     return fail('LOGIN-FAIL', '휴대전화번호를 확인하여 주십시오.');
   const user = w.findUser(kind, f.txtMemberNo ?? '');
-  // Sim-only code: the research does not record Korail's code for a wrong id or password.
+  // Sim-only code: no public source records Korail's code for a wrong id or password.
   if (!user || user.password !== password)
     return fail('LOGIN-FAIL', '회원번호 또는 비밀번호를 확인하여 주십시오.');
   const id = w.openSession('korail', user.memberNo);

@@ -1,4 +1,4 @@
-/** The SRT app API (host app.srail.or.kr), as far as research/rail.md §1 describes it. */
+/** The SRT app API (host app.srail.or.kr), as far as public client libraries show it. */
 import { type Answer, type Ctx, json, pad } from './common.ts';
 import { stationByCode, stationName } from './data.ts';
 import {

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { createYeyak } from '../app.ts';
-import { registerRailCommands } from '../modules/rail/cli.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { modules } from '../modules.ts';
 import { registerUserCommands } from '../platform/auth/cli.ts';
-import { ConfigError, loadConfig } from '../platform/config.ts';
-import { DataDirLockedError, openDatabase } from '../platform/db.ts';
+import { DataDirLockedError, moduleMigrations, openDatabase } from '../platform/db.ts';
 import { registerEventCommands } from '../platform/events/cli.ts';
 
 function config() {
@@ -93,7 +93,11 @@ program
   .description('apply database migrations and exit')
   .action(async () => {
     const cfg = config();
-    const db = await openDatabase({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir }).catch(fail);
+    const db = await openDatabase({
+      databaseUrl: cfg.databaseUrl,
+      dataDir: cfg.dataDir,
+      migrationSets: moduleMigrations(modules),
+    }).catch(fail);
     try {
       await db.migrate();
       console.log(`migrations applied (${db.kind})`);
@@ -104,23 +108,7 @@ program
 
 registerUserCommands(program, config, fail);
 
-const discord = program.command('discord').description('the registration Discord bot');
-discord
-  .command('register-commands')
-  .description('register /event list|status|report with Discord (DISCORD_APPLICATION_ID, DISCORD_BOT_TOKEN)')
-  .option('--guild <id>', 'register in one server only (instant; global commands can take a while)')
-  .action(async (opts: { guild?: string }) => {
-    const { registerCommands } = await import('../modules/registration/actions/discord.ts');
-    const d = config().discord ?? {};
-    if (!d.applicationId || !d.botToken)
-      fail(new Error('set DISCORD_APPLICATION_ID and DISCORD_BOT_TOKEN to register commands'));
-    const out = await registerCommands(d.applicationId, opts.guild, d.botToken, d.apiUrl).catch(fail);
-    console.log(
-      `registered ${out.map((c) => `/${c.name}`).join(', ')} ${opts.guild ? `in guild ${opts.guild}` : 'globally'}`,
-    );
-  });
-
-registerRailCommands(program, fail);
+for (const m of modules) m.cli?.(program, { config, fail });
 registerEventCommands(program, config, fail);
 
 program.parseAsync().catch(fail);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
@@ -14,16 +15,53 @@ import pg from 'pg';
 const drizzleDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
 /**
- * Migration sets, applied in this order: the core (platform and tickets) in drizzle/, then one folder
- * per later module (drizzle/<module>/, generated with drizzle.<module>.config.ts), each with its own
- * journal table so modules can add migrations without touching each other's history.
+ * One folder of migrations with its own journal table, so each module adds migrations without
+ * touching another's history. `adoptIfTable`: the module's first migrations once ran under the
+ * platform's journal (before the module had a folder of its own); on such a database that table
+ * exists already, and those migrations are recorded as applied instead of run again.
  */
-export const migrationSets: { migrationsFolder: string; migrationsTable: string }[] = [
-  { migrationsFolder: drizzleDir, migrationsTable: '__drizzle_migrations' },
-  ...['rail', 'registration', 'consult']
-    .filter((m) => existsSync(join(drizzleDir, m, 'meta', '_journal.json')))
-    .map((m) => ({ migrationsFolder: join(drizzleDir, m), migrationsTable: `__drizzle_migrations_${m}` })),
-];
+export type MigrationSet = { migrationsFolder: string; migrationsTable: string; adoptIfTable?: string };
+
+const platformMigrations: MigrationSet = {
+  migrationsFolder: join(drizzleDir, 'platform'),
+  migrationsTable: '__drizzle_migrations',
+};
+
+/** The platform's migrations (drizzle/platform/), then each module's folder (drizzle/<folder>/), in list order. */
+export function moduleMigrations(modules: { migrations?: { folder: string; adoptIfTable?: string } }[]) {
+  return [
+    platformMigrations,
+    ...modules.flatMap(({ migrations: m }) =>
+      m
+        ? [
+            {
+              migrationsFolder: join(drizzleDir, m.folder),
+              migrationsTable: `__drizzle_migrations_${m.folder}`,
+              adoptIfTable: m.adoptIfTable,
+            },
+          ]
+        : [],
+    ),
+  ];
+}
+
+/** Records a module's migrations that the platform journal already applied (see MigrationSet). */
+async function adopt(run: RawSql, set: MigrationSet) {
+  if (!set.adoptIfTable) return;
+  const journal = `drizzle."${set.migrationsTable}"`;
+  await run('create schema if not exists drizzle');
+  await run(
+    `create table if not exists ${journal} (id serial primary key, hash text not null, created_at bigint)`,
+  );
+  const [{ n }] = (await run(`select count(*)::int as n from ${journal}`)).rows;
+  if (Number(n) > 0) return;
+  const [{ found }] = (await run('select to_regclass($1) as found', [`public.${set.adoptIfTable}`])).rows;
+  if (!found) return;
+  const [{ last }] = (await run('select max(created_at) as last from drizzle."__drizzle_migrations"')).rows;
+  for (const m of readMigrationFiles(set))
+    if (m.folderMillis <= Number(last ?? 0))
+      await run(`insert into ${journal} (hash, created_at) values ($1, $2)`, [m.hash, m.folderMillis]);
+}
 
 type NoSchema = Record<string, never>;
 export type Db = PgDatabase<PgQueryResultHKT, NoSchema>;
@@ -90,9 +128,12 @@ export type OpenOptions = {
   /** Folder for PGlite; 'memory://' for a throwaway database (tests). */
   dataDir: string;
   poolSize?: number;
+  /** What migrate() applies, in order (see moduleMigrations); the platform's alone by default. */
+  migrationSets?: MigrationSet[];
 };
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  const migrationSets = opts.migrationSets ?? [platformMigrations];
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     // A broken connection must not crash the process; queries report it.
@@ -108,7 +149,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       raw,
       exec: raw,
       migrate: async () => {
-        for (const set of migrationSets) await migratePg(drizzlePg(pool), set);
+        for (const set of migrationSets) {
+          await adopt(raw, set);
+          await migratePg(drizzlePg(pool), set);
+        }
       },
       close: () => pool.end(),
     };
@@ -119,7 +163,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const unlock = inMemory ? () => {} : lockDataDir(dir);
   let client: PGlite;
   try {
-    if (!inMemory && !existsSync(join(dir, 'PG_VERSION'))) await initInWorker(dir);
+    if (!inMemory && !existsSync(join(dir, 'PG_VERSION'))) await initInWorker(dir, migrationSets);
     client = await PGlite.create(inMemory ? opts.dataDir : dir);
   } catch (err) {
     unlock();
@@ -140,7 +184,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     raw,
     exec,
     migrate: async () => {
-      for (const set of migrationSets) await migratePglite(drizzlePglite(client), set);
+      for (const set of migrationSets) {
+        await adopt(raw, set);
+        await migratePglite(drizzlePglite(client), set);
+      }
     },
     close: async () => {
       try {
@@ -153,7 +200,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 }
 
 /** Creates and migrates a new PGlite folder in a worker thread, so its start-up memory goes with it. */
-function initInWorker(dir: string): Promise<void> {
+function initInWorker(dir: string, migrationSets: MigrationSet[]): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const worker = new Worker(new URL('./pglite-init.mjs', import.meta.url), {
       workerData: { dir, migrationSets },

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RailSim } from '../../sims/rail/server.ts';
-import { loadConfig } from '../../src/platform/config.ts';
+import { loadConfig } from '../../src/config.ts';
 import { railMessage } from '../../web/src/pages/rail/messages.ts';
 import { client, eventually, startApp, type TestApp } from '../helpers.ts';
 import { launchBrowser } from './browser.ts';

@@ -1,8 +1,8 @@
 /** A whole yeyak pointed at the rail stand-in and the notification stand-in, with short intervals. */
 import { type NotifySim, startNotifySim } from '../../sims/notify/server.ts';
 import type { RailSim, RailSimOptions } from '../../sims/rail/server.ts';
-import type { RailConfig } from '../../src/platform/config.ts';
-import { loadConfig } from '../../src/platform/config.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { RailConfig } from '../../src/modules/rail/config.ts';
 import { type Backend, login, startApp, type TestApp } from '../helpers.ts';
 import { sim } from './setup.ts';
 

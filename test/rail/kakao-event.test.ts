@@ -1,8 +1,8 @@
 /** The Kakao Event API adapter against the stand-in, and the stand-in's own checks of what Kakao refuses. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KakaoSim, skillResponseProblems, startKakaoSim } from '../../sims/notify/kakao.ts';
+import type { RailConfig } from '../../src/modules/rail/config.ts';
 import { sendKakaoEvent } from '../../src/modules/rail/notify.ts';
-import type { RailConfig } from '../../src/platform/config.ts';
 
 const REST_KEY = 'rest-api-key-event-test';
 

@@ -1,12 +1,12 @@
 /** Kakao chat: passengers and seat class from words and entities, bad counts, listing and stopping watches. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KakaoSim, type Pressable, SKILL_BLOCK_ID, startKakaoSim } from '../../sims/notify/kakao.ts';
+import { loadConfig } from '../../src/config.ts';
 import type {
   RailReservationView as ReservationView,
   TrainView,
   WatchView,
 } from '../../src/modules/rail/service.ts';
-import { loadConfig } from '../../src/platform/config.ts';
 import { backends, eventually, login } from '../helpers.ts';
 import { type RailTestEnv, railApp } from './app.ts';
 import { dayAhead } from './setup.ts';

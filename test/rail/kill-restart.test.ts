@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RailSim } from '../../sims/rail/server.ts';
+import { loadConfig } from '../../src/config.ts';
 import type { TrainView } from '../../src/modules/rail/service.ts';
-import { loadConfig } from '../../src/platform/config.ts';
 import { login, startApp } from '../helpers.ts';
 import { dayAhead, MEMBER, sim } from './setup.ts';
 

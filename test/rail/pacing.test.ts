@@ -5,8 +5,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startNotifySim } from '../../sims/notify/server.ts';
 import type { RailSim } from '../../sims/rail/server.ts';
+import { loadConfig } from '../../src/config.ts';
 import type { TrainView, WatchView } from '../../src/modules/rail/index.ts';
-import { loadConfig } from '../../src/platform/config.ts';
 import { mailboxMessages } from '../../src/platform/schema.ts';
 import { eventually, freshPostgres, login, startApp, type TestApp } from '../helpers.ts';
 import { railApp, railUser } from './app.ts';

@@ -30,7 +30,10 @@ describe('registration migration 0001 (admissions, Discord guild)', () => {
     const pg = await PGlite.create('memory://');
     const db = drizzle(pg);
     try {
-      await migrate(db, { migrationsFolder: drizzleDir, migrationsTable: '__drizzle_migrations' });
+      await migrate(db, {
+        migrationsFolder: join(drizzleDir, 'platform'),
+        migrationsTable: '__drizzle_migrations',
+      });
       await migrate(db, { migrationsFolder: old, migrationsTable: TABLE });
       await pg.exec(`
         insert into users (id, email, password_hash, role)

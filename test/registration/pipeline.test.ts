@@ -6,7 +6,7 @@ import { startBigQuerySim } from '../../sims/bigquery/index.ts';
 import { startDiscordSim } from '../../sims/discord/index.ts';
 import { startGatherSim } from '../../sims/gather/index.ts';
 import { startKktixSim } from '../../sims/kktix/index.ts';
-import type { AttendeeView as Attendee } from '../../src/modules/registration/service.ts';
+import type { RegistrationAttendeeView as Attendee } from '../../src/modules/registration/index.ts';
 import { contactOf } from '../../src/modules/registration/sources/kktix.ts';
 import type { Config } from '../../src/platform/config.ts';
 import {

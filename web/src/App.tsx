@@ -1,135 +1,39 @@
 import type { ReactNode } from 'react';
-import { isOrganizer, useAuth } from './auth.tsx';
+import { useAuth } from './auth.tsx';
 import { DemoBanner } from './demo.tsx';
 import { type Key, useI18n } from './i18n.tsx';
 import { DeadLettersPage } from './pages/admin/DeadLetters.tsx';
 import { AdminUsersPage } from './pages/admin/Users.tsx';
-import { CheckInPage } from './pages/CheckIn.tsx';
-import { EventPage } from './pages/Event.tsx';
-import { EventsPage } from './pages/Events.tsx';
-import { HoldPage } from './pages/Hold.tsx';
 import { LoginPage, SignupPage } from './pages/Login.tsx';
 import { MailboxPage } from './pages/Mailbox.tsx';
-import { MyTicketsPage } from './pages/MyTickets.tsx';
-import { EventFormPage, OrganizerEventsPage } from './pages/Organizer.tsx';
-import { RailReservationsPage } from './pages/rail/Reservations.tsx';
-import { RailSearchPage } from './pages/rail/Search.tsx';
-import { RailSettingsPage } from './pages/rail/Settings.tsx';
-import { RailWatchesPage } from './pages/rail/Watches.tsx';
+import { guarded, type ModulePages, type PageRoute } from './pages/module.tsx';
+import { railPages } from './pages/rail/routes.tsx';
 import { useRegZh } from './pages/registration/i18n.ts';
-import { RegistrationEventPage, RegistrationListPage } from './pages/registration/Registration.tsx';
-import { SalesPage } from './pages/Sales.tsx';
+import { registrationPages } from './pages/registration/routes.tsx';
+import { ticketsPages } from './pages/tickets/routes.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
-import { RequireAuth } from './ui.tsx';
 
-type Route = { pattern: string; render: (p: Record<string, string>) => ReactNode };
+/** Every module's pages (web/src/pages/<module>/routes.tsx); adding a module is one line here. */
+const modulePages: ModulePages[] = [ticketsPages, registrationPages, railPages];
 
-const staff = ['organizer', 'admin'];
+/** The platform's own pages: accounts, the mailbox, administration. */
+const platformPages: ModulePages = {
+  routes: [
+    { pattern: '/login', render: () => <LoginPage /> },
+    { pattern: '/signup', render: () => <SignupPage /> },
+    guarded('/admin/users', () => <AdminUsersPage />, ['admin']),
+    guarded('/admin/events/dead', () => <DeadLettersPage />, ['admin']),
+    { pattern: '/mailbox', render: () => <MailboxPage /> },
+    { pattern: '/mailbox/:id', render: (p) => <MailboxPage id={Number(p.id)} /> },
+  ],
+  nav: [
+    { to: '/mailbox', k: 'nav.mailbox', show: () => true },
+    { to: '/admin/users', k: 'nav.users', show: (user) => user?.role === 'admin' },
+  ],
+};
 
-const routes: Route[] = [
-  { pattern: '/', render: () => <EventsPage /> },
-  { pattern: '/events/:id', render: (p) => <EventPage idOrCode={p.id} /> },
-  {
-    pattern: '/holds/:id',
-    render: (p) => (
-      <RequireAuth>
-        <HoldPage id={p.id} />
-      </RequireAuth>
-    ),
-  },
-  { pattern: '/login', render: () => <LoginPage /> },
-  { pattern: '/signup', render: () => <SignupPage /> },
-  {
-    pattern: '/my/tickets',
-    render: () => (
-      <RequireAuth>
-        <MyTicketsPage />
-      </RequireAuth>
-    ),
-  },
-  {
-    pattern: '/organizer',
-    render: () => (
-      <RequireAuth roles={staff}>
-        <OrganizerEventsPage />
-      </RequireAuth>
-    ),
-  },
-  {
-    pattern: '/organizer/events/new',
-    render: () => (
-      <RequireAuth roles={staff}>
-        <EventFormPage />
-      </RequireAuth>
-    ),
-  },
-  {
-    pattern: '/organizer/events/:id/edit',
-    render: (p) => (
-      <RequireAuth roles={staff}>
-        <EventFormPage id={p.id} />
-      </RequireAuth>
-    ),
-  },
-  {
-    pattern: '/organizer/events/:id/sales',
-    render: (p) => (
-      <RequireAuth roles={staff}>
-        <SalesPage id={p.id} />
-      </RequireAuth>
-    ),
-  },
-  {
-    pattern: '/organizer/events/:id/checkin',
-    render: (p) => (
-      <RequireAuth roles={staff}>
-        <CheckInPage id={p.id} />
-      </RequireAuth>
-    ),
-  },
-  {
-    pattern: '/registration',
-    render: () => (
-      <RequireAuth roles={staff}>
-        <RegistrationListPage />
-      </RequireAuth>
-    ),
-  },
-  {
-    pattern: '/registration/:id',
-    render: (p) => (
-      <RequireAuth roles={staff}>
-        <RegistrationEventPage id={p.id} />
-      </RequireAuth>
-    ),
-  },
-  ...(
-    [
-      ['/rail', () => <RailSearchPage />],
-      ['/rail/watches', () => <RailWatchesPage />],
-      ['/rail/reservations', () => <RailReservationsPage />],
-      ['/rail/settings', () => <RailSettingsPage />],
-    ] as const
-  ).map(([pattern, page]) => ({ pattern, render: () => <RequireAuth>{page()}</RequireAuth> })),
-  {
-    pattern: '/admin/users',
-    render: () => (
-      <RequireAuth roles={['admin']}>
-        <AdminUsersPage />
-      </RequireAuth>
-    ),
-  },
-  {
-    pattern: '/admin/events/dead',
-    render: () => (
-      <RequireAuth roles={['admin']}>
-        <DeadLettersPage />
-      </RequireAuth>
-    ),
-  },
-  { pattern: '/mailbox', render: () => <MailboxPage /> },
-  { pattern: '/mailbox/:id', render: (p) => <MailboxPage id={Number(p.id)} /> },
-];
+const routes: PageRoute[] = [...modulePages, platformPages].flatMap((m) => m.routes);
+const nav = [...modulePages, platformPages].flatMap((m) => m.nav);
 
 function NavLink({ to, k, path }: { to: string; k: Key; path: string }) {
   const { t } = useI18n();
@@ -157,13 +61,11 @@ function Header({ path }: { path: string }) {
           <span className="brand-ko">예약</span>
         </Link>
         <nav className="nav" aria-label="main">
-          <NavLink to="/" k="nav.events" path={path} />
-          {user && <NavLink to="/my/tickets" k="nav.myTickets" path={path} />}
-          {isOrganizer(user) && <NavLink to="/organizer" k="nav.organizer" path={path} />}
-          {isOrganizer(user) && <NavLink to="/registration" k="nav.registration" path={path} />}
-          {user && <NavLink to="/rail" k="nav.rail" path={path} />}
-          <NavLink to="/mailbox" k="nav.mailbox" path={path} />
-          {user?.role === 'admin' && <NavLink to="/admin/users" k="nav.users" path={path} />}
+          {nav
+            .filter((n) => n.show(user))
+            .map((n) => (
+              <NavLink key={n.to} to={n.to} k={n.k} path={path} />
+            ))}
         </nav>
         <div className="topbar-right">
           <fieldset className="lang-switch" aria-label={t('nav.language')}>

@@ -3,8 +3,8 @@
 import type {
   EventView,
   HoldView,
-  ReservationView,
   ShowtimeView,
+  TicketReservationView,
   Tickets,
   TicketTypeView,
   WaitlistView,
@@ -19,7 +19,7 @@ export type TicketType = TicketTypeView;
 export type Showtime = ShowtimeView;
 export type Hold = HoldView;
 /** Buyers see their ticket's QR content; null once cancelled. */
-export type Reservation = ReservationView & { ticketCode?: string | null };
+export type Reservation = TicketReservationView & { ticketCode?: string | null };
 export type WaitlistEntry = WaitlistView;
 export type Sales = Awaited<ReturnType<Tickets['sales']>>;
 export type CheckinResult = 'checked-in' | 'already' | 'cancelled' | 'other-event' | 'invalid';

@@ -1,42 +1,55 @@
 import { join } from 'node:path';
 import type { Auth } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
-import type { Consumer } from '../../platform/events/types.ts';
 import type { App } from '../../platform/http/app.ts';
+import { defineModule, type JobSpec, type ModuleInstance } from '../../platform/module.ts';
+import { registerRailCommands } from './cli.ts';
+import { railConfig } from './config.ts';
 import { railNotifyConsumer } from './consumer.ts';
 import { kakaoRoutes } from './kakao/routes.ts';
 import { KakaoSkill } from './kakao/skill.ts';
-import { definePollJob } from './poll.ts';
+import { pollJob } from './poll.ts';
 import { railRoutes } from './routes.ts';
-import { defineSweepJob, PollRuns, resumePolls } from './runs.ts';
+import { PollRuns, resumePolls, sweepJob } from './runs.ts';
 import { type ProviderEndpoints, Rail } from './service.ts';
-import { defineStandbyJob } from './standby.ts';
+import { standbyJob } from './standby.ts';
 
 export type { AccountView, RailReservationView, TrainView, WatchView } from './service.ts';
 export { Rail };
 
+declare module '../../platform/module.ts' {
+  interface ModuleApis {
+    rail: Rail;
+  }
+}
+
 type Sandbox = { url: string; netfunnelUrl: string; close: () => Promise<void> };
 
 /**
- * Wires the rail module: the service, the shared-poll job, its safety sweep, the standby follow-up,
- * notifications and routes.
+ * The rail module: the service, the shared-poll job, its safety sweep, the standby follow-up,
+ * notifications, the Kakao skill and routes.
  * With `config.rail.sandbox` (demo mode by default) the stand-in operator runs in this process and
  * every answer is labelled "sandbox".
  */
-export function railModule(ctx: Context) {
+export const rail = defineModule({
+  name: 'rail',
+  migrations: { folder: 'rail' },
+  config: railConfig,
+  cli: (program, { fail }) => registerRailCommands(program, fail),
+  create: (ctx) => railInstance(ctx),
+});
+
+function railInstance(ctx: Context): ModuleInstance<Rail> {
   const rail = new Rail(ctx);
   const runs = new PollRuns(ctx);
   let sandbox: Sandbox | undefined;
-  definePollJob(ctx, rail, runs);
-  defineSweepJob(ctx, runs, rail);
-  defineStandbyJob(ctx, rail);
+  const jobs: JobSpec<never>[] = [pollJob(ctx, rail, runs), sweepJob(ctx, runs, rail), standbyJob(rail)];
 
   const kakao = new KakaoSkill(ctx, rail);
-  const consumers: Consumer[] = [railNotifyConsumer(ctx, rail, kakao)];
   return {
-    rail,
-    kakao,
-    consumers,
+    api: rail,
+    jobs,
+    consumers: [railNotifyConsumer(ctx, rail, kakao)],
     routes(app: App, auth: Auth) {
       railRoutes(app, ctx, auth, rail);
       kakaoRoutes(app, ctx, auth, kakao);

@@ -5,8 +5,8 @@
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RailConfig } from '../../platform/config.ts';
 import { mailTemplates } from '../../platform/mail/mailer.ts';
+import type { RailConfig } from './config.ts';
 
 export type Channel = 'email' | 'discord' | 'slack' | 'telegram' | 'kakao';
 export const CHANNELS: readonly Channel[] = ['email', 'discord', 'slack', 'telegram', 'kakao'];

@@ -5,6 +5,7 @@
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Context } from '../../platform/context.ts';
+import type { JobSpec } from '../../platform/module.ts';
 import type { RailDeps } from './egress.ts';
 import { hold, reconcile, STALE_CLAIM_MS } from './hold.ts';
 import {
@@ -346,10 +347,14 @@ async function partyFit(
 }
 
 /** The shared-poll job: an error is logged and the search polled again later, with back-off. */
-export function definePollJob(ctx: Context, rail: Pick<Rail, 'poll' | 'schedule'>, runs: PollRuns) {
-  ctx.jobs.define<{ key: string; errors?: number }>(
-    'rail.poll',
-    async ({ key, errors }, job) => {
+export function pollJob(
+  ctx: Context,
+  rail: Pick<Rail, 'poll' | 'schedule'>,
+  runs: PollRuns,
+): JobSpec<{ key: string; errors?: number }> {
+  return {
+    name: 'rail.poll',
+    handler: async ({ key, errors }, job) => {
       await runs.running(job.id, async () => {
         try {
           await rail.poll(key, errors ?? 0);
@@ -359,6 +364,6 @@ export function definePollJob(ctx: Context, rail: Pick<Rail, 'poll' | 'schedule'
         }
       });
     },
-    { policy: 'stately', retryLimit: 0, expireInSeconds: 120 },
-  );
+    options: { policy: 'stately', retryLimit: 0, expireInSeconds: 120 },
+  };
 }

@@ -3,8 +3,8 @@
  * watches, a wrong password marks the account and stops its watches; and the answer a user can act on.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import type { RailConfig } from '../../platform/config.ts';
 import { AppError, badRequest, conflict, invalidField } from '../../platform/errors.ts';
+import type { RailConfig } from './config.ts';
 import { PAUSED, type RailDeps } from './egress.ts';
 import { emitRail, RAIL_WATCH_FAILED } from './events.ts';
 import { isRailError, RailError } from './providers/index.ts';

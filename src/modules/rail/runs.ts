@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { eq, lt } from 'drizzle-orm';
 import type { Context } from '../../platform/context.ts';
+import type { JobSpec } from '../../platform/module.ts';
 import { railPollJobs, railRuns } from './schema.ts';
 import type { Rail } from './service.ts';
 
@@ -128,12 +129,12 @@ export async function resumePolls(ctx: Context, runs: PollRuns, rail: Pick<Rail,
 }
 
 /** Every minute, the safety sweep: polls of dead processes recovered, lost polls queued again. */
-export function defineSweepJob(ctx: Context, runs: PollRuns, rail: Pick<Rail, 'sweep'>) {
-  ctx.jobs.define(
-    'rail.sweep',
-    async () => {
+export function sweepJob(ctx: Context, runs: PollRuns, rail: Pick<Rail, 'sweep'>): JobSpec {
+  return {
+    name: 'rail.sweep',
+    handler: async () => {
       await resumePolls(ctx, runs, rail);
     },
-    { cron: '* * * * *', retryLimit: 0 },
-  );
+    options: { cron: '* * * * *', retryLimit: 0 },
+  };
 }

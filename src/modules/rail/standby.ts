@@ -3,7 +3,7 @@
  * one, and a granted seat or an ended request is stored and told to the user.
  */
 import { and, eq, isNotNull } from 'drizzle-orm';
-import type { Context } from '../../platform/context.ts';
+import type { JobSpec } from '../../platform/module.ts';
 import { accountProvider } from './accounts.ts';
 import type { RailDeps } from './egress.ts';
 import { emitRail, RAIL_STANDBY_ENDED, RAIL_STANDBY_GRANTED } from './events.ts';
@@ -132,12 +132,12 @@ async function endStandby(d: RailDeps, r: ReservationRow): Promise<boolean> {
 }
 
 /** Every minute: what became of the open standby requests. */
-export function defineStandbyJob(ctx: Context, rail: Pick<Rail, 'followStandby'>) {
-  ctx.jobs.define(
-    'rail.standby',
-    async () => {
+export function standbyJob(rail: Pick<Rail, 'followStandby'>): JobSpec {
+  return {
+    name: 'rail.standby',
+    handler: async () => {
       await rail.followStandby();
     },
-    { cron: '* * * * *', retryLimit: 0 },
-  );
+    options: { cron: '* * * * *', retryLimit: 0 },
+  };
 }

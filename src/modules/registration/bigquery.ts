@@ -5,7 +5,7 @@ import { checkOutboundUrl } from '../../platform/net/outbound.ts';
 import { columnsOf, type Row, toNdjson } from './deidentify.ts';
 
 /**
- * Loads de-identified rows into BigQuery with a load job (research/integrations.md §5): the
+ * Loads de-identified rows into BigQuery with a load job: the
  * official client uploads NDJSON (`uploadType=multipart`) and waits for the job. Load jobs are
  * free and atomic per job (a failed job writes nothing), unlike streaming inserts.
  */

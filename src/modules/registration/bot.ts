@@ -17,7 +17,8 @@ import {
   verifyDiscordRequest,
 } from './actions/discord.ts';
 import { type BotLang, botLang, botText, count, type SaleState } from './bot-messages.ts';
-import { checkRange, MAX_REPORT_DAYS, type Registration } from './service.ts';
+import { checkRange, MAX_REPORT_DAYS } from './reports.ts';
+import type { Registration } from './service.ts';
 
 /** How long a command may take before we answer "thinking…" and follow up (Discord allows 3 s). */
 const DEFER_AFTER_MS = 2000;

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 
 /**
- * De-identification for exports (research/integrations.md §5.2): keyed HMAC-SHA-256 pseudonyms for
+ * De-identification for exports: keyed HMAC-SHA-256 pseudonyms for
  * e-mail addresses and phone numbers (joinable and countable, not reversible without the secret,
  * and no dictionary attack without it, unlike a plain SHA-256), masked names for display, dates kept.
  * Pseudonymised data is still personal data under the GDPR; this lowers the risk, it does not

@@ -5,15 +5,11 @@ import type { Context } from '../../platform/context.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
 import { type App, envelope, ok } from '../../platform/http/app.ts';
 import { toCsv, toNdjson } from './deidentify.ts';
-import {
-  checkRange,
-  type EventInput,
-  type EventRow,
-  exportToBigQuery,
-  type Registration,
-  SyncBusy,
-} from './service.ts';
+import { checkRange } from './reports.ts';
+import type { Registration } from './service.ts';
+import type { RegistrationEventInput } from './settings.ts';
 import { parseKktixWebhook } from './sources/kktix.ts';
+import { SyncBusy } from './sync.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2000);
 
@@ -107,13 +103,6 @@ export function registrationRoutes(app: App, ctx: Context, auth: Auth, reg: Regi
   const guard = auth.guard(organizer);
   const tags = ['registration'];
 
-  const detail = async (ev: EventRow) => ({
-    ...reg.view(ev),
-    runs: await reg.syncRuns(ev.id, 10),
-    actions: await reg.actionCounts(ev.id),
-    status: await reg.status(ev),
-  });
-
   app.get(
     '/api/registration/events',
     { schema: { tags, summary: 'Registrations I follow' }, preHandler: guard },
@@ -132,8 +121,8 @@ export function registrationRoutes(app: App, ctx: Context, auth: Auth, reg: Regi
     },
     async (req, reply) => {
       const actor = await auth.require(req, organizer);
-      const ev = await reg.create(actor, req.body as EventInput);
-      return envelope(reply, 201, 'created', { event: await detail(ev) });
+      const ev = await reg.create(actor, req.body as RegistrationEventInput);
+      return envelope(reply, 201, 'created', { event: await reg.detail(ev) });
     },
   );
 
@@ -142,7 +131,7 @@ export function registrationRoutes(app: App, ctx: Context, auth: Auth, reg: Regi
     { schema: { tags, summary: 'Settings and sync status', params: idParam }, preHandler: guard },
     async (req, reply) => {
       const ev = await reg.owned(await auth.require(req, organizer), req.params.id);
-      return ok(reply, { event: await detail(ev) });
+      return ok(reply, { event: await reg.detail(ev) });
     },
   );
 
@@ -158,8 +147,12 @@ export function registrationRoutes(app: App, ctx: Context, auth: Auth, reg: Regi
       preHandler: guard,
     },
     async (req, reply) => {
-      const ev = await reg.update(await auth.require(req, organizer), req.params.id, req.body as EventInput);
-      return ok(reply, { event: await detail(ev) });
+      const ev = await reg.update(
+        await auth.require(req, organizer),
+        req.params.id,
+        req.body as RegistrationEventInput,
+      );
+      return ok(reply, { event: await reg.detail(ev) });
     },
   );
 
@@ -174,7 +167,7 @@ export function registrationRoutes(app: App, ctx: Context, auth: Auth, reg: Regi
       const check = ev.settings.kktixCheck;
       return ok(
         reply,
-        { event: await detail(ev) },
+        { event: await reg.detail(ev) },
         check?.state === 'ok' ? 'KKTIX answered' : 'KKTIX could not be reached',
       );
     },
@@ -342,7 +335,7 @@ export function registrationRoutes(app: App, ctx: Context, auth: Auth, reg: Regi
     async (req, reply) => {
       const actor = await auth.require(req, organizer);
       const ev = await reg.owned(actor, req.params.id);
-      return ok(reply, { load: await exportToBigQuery(reg, actor, ev) }, 'loaded');
+      return ok(reply, { load: await reg.exportToBigQuery(actor, ev) }, 'loaded');
     },
   );
 

@@ -1,10 +1,12 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Auth } from '../../platform/auth/service.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, invalidField } from '../../platform/errors.ts';
 import { type App, envelope } from '../../platform/http/app.ts';
-import { zonedParts } from '../../platform/time.ts';
-import type { ReservationView, Tickets } from './service.ts';
+import { zonedParts, zonedToInstant } from '../../platform/time.ts';
+import { getEvent } from './catalogue.ts';
+import type { Tickets } from './service.ts';
+import type { EventView, TicketReservationView, TicketsDeps } from './views.ts';
 
 /**
  * The original reservation API, kept exactly as its clients speak it: four routes, a bare or
@@ -37,7 +39,7 @@ const createBody = z
 
 const rsvParam = z.object({ rsv_id: z.coerce.number().int().positive().max(2_147_483_647) }).strict();
 
-export function toOriginal(r: ReservationView) {
+export function toOriginal(r: TicketReservationView) {
   const when = zonedParts(new Date(r.startsAt), r.timezone);
   const created = zonedParts(new Date(r.createdAt), r.timezone);
   return {
@@ -54,6 +56,55 @@ export function toOriginal(r: ReservationView) {
     reservationDeleted: r.deleted ? 'Y' : 'N',
     reservationCreateAt: `${created.date}T${created.time}:${created.second}`,
   };
+}
+
+/** Resolves the original API's performanceId + date + time + price to a ticket type, checking title and price. */
+export async function resolveOriginal(
+  d: TicketsDeps,
+  input: {
+    performanceId: string;
+    performanceTitle: string;
+    reservationDate: string;
+    reservationTime: string;
+    reservationPrice: number;
+    reservationTicketCount: number;
+  },
+): Promise<{ ticketTypeId: string }> {
+  let event: EventView;
+  try {
+    event = await getEvent(d, input.performanceId);
+  } catch (err) {
+    if (err instanceof AppError && err.status === 404)
+      throw new AppError(404, `no performance ${input.performanceId}`, {
+        errors: [{ path: 'body.performanceId', message: 'unknown performance' }],
+      });
+    throw err;
+  }
+  if (event.title.trim() !== input.performanceTitle.trim()) {
+    throw invalidField('body.performanceTitle', `does not match the performance title "${event.title}"`);
+  }
+  const startsAt = zonedToInstant(input.reservationDate, input.reservationTime, event.timezone);
+  const showtime = event.showtimes.find((s) => new Date(s.startsAt).getTime() === startsAt.getTime());
+  if (!showtime) {
+    const times = event.showtimes.map((s) => {
+      const at = zonedParts(new Date(s.startsAt), event.timezone);
+      return `${at.date} ${at.time}`;
+    });
+    throw invalidField(
+      'body.reservationTime',
+      `no showtime at ${input.reservationDate} ${input.reservationTime} (${event.timezone}); showtimes: ${times.join(', ') || 'none'}`,
+    );
+  }
+  if (showtime.past) throw invalidField('body.reservationDate', 'this showtime has already started');
+  const candidates = showtime.ticketTypes.filter((t) => t.price === input.reservationPrice);
+  if (candidates.length === 0) {
+    throw invalidField(
+      'body.reservationPrice',
+      `does not match a ticket price of this showtime (${showtime.ticketTypes.map((t) => t.price).join(', ')})`,
+    );
+  }
+  const fit = candidates.find((t) => t.available >= input.reservationTicketCount) ?? candidates[0];
+  return { ticketTypeId: fit.id };
 }
 
 const none = (reply: FastifyReply) => envelope(reply, 202, NONE);
@@ -111,7 +162,7 @@ export function originalReservationRoutes(app: App, auth: Auth, tickets: Tickets
     { onRequest: loggedIn, schema: { tags, params: rsvParam } },
     async (req, reply) => {
       const user = await auth.require(req);
-      let current: ReservationView;
+      let current: TicketReservationView;
       try {
         current = await tickets.reservation(user, req.params.rsv_id);
       } catch (err) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Auth } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { type App, envelope, ok } from '../../platform/http/app.ts';
-import type { ReservationView, Tickets } from './service.ts';
+import type { TicketReservationView, Tickets } from './service.ts';
 
 const uuid = z.uuid('must be an id (UUID)');
 const quantity = z
@@ -66,7 +66,7 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
   const organizer = ['organizer', 'admin'] as const;
   const loggedIn = auth.guard();
   const organizerOnly = auth.guard(organizer);
-  const withCode = (r: ReservationView) => ({
+  const withCode = (r: TicketReservationView) => ({
     ...r,
     ticketCode: r.deleted ? null : tickets.ticketCode(r.id),
   });

@@ -15,6 +15,7 @@ import {
 import type { Logger } from 'pino';
 import { constraintName, sqlState } from '../db.ts';
 import { AppError, badRequest, type FieldError } from '../errors.ts';
+import type { ConstraintAnswer } from '../module.ts';
 import { securityHeaders } from './headers.ts';
 import { refuseBadText } from './input.ts';
 import { allowedMethods, routePattern } from './methods.ts';
@@ -79,6 +80,8 @@ export type HttpOptions = {
   trustProxy?: string;
   /** where yeyak's own links point (PUBLIC_URL): images from there are allowed by the CSP */
   publicUrl?: string;
+  /** Check constraints of the modules' tables, answered as client errors (see ModuleDefinition). */
+  constraints?: Record<string, ConstraintAnswer>;
 };
 
 export async function createHttp(opts: HttpOptions): Promise<App> {
@@ -140,9 +143,8 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
       return reply.send(envelope(reply, err.status, err.message, err.data));
     }
     const state = sqlState(err);
-    if (state === '23514' && constraintName(err) === 'ticket_types_capacity') {
-      return reply.send(envelope(reply, 409, 'sold out: not enough tickets left'));
-    }
+    const known = state === '23514' ? opts.constraints?.[constraintName(err) ?? ''] : undefined;
+    if (known) return reply.send(envelope(reply, known.status, known.message));
     if (state === '23505') return reply.send(envelope(reply, 409, 'already exists'));
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {

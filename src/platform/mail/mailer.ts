@@ -6,14 +6,13 @@ import { Eta } from 'eta';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Database } from '../db.ts';
 import { mailboxMessages } from '../schema.ts';
+import { type ComposeAttachment, MailComposer } from './composer.ts';
 
-export type MailAttachment = {
-  filename: string;
-  content: Buffer;
-  contentType: string;
-  /** Set for inline images referenced as cid:… from the HTML. */
-  cid?: string;
-};
+/**
+ * A file sent with the mail: bytes, or a QR code drawn as a PNG when the mail is composed (off the
+ * main thread). `cid` is set for inline images the HTML references as cid:….
+ */
+export type MailAttachment = ComposeAttachment;
 
 export type Mail = {
   to: string;
@@ -68,7 +67,8 @@ const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, sock
  * send() resolves only once the SMTP server accepted the message (or the row is stored).
  */
 export class Mailer {
-  private readonly transport: Transporter;
+  private readonly transport: Transporter | undefined;
+  private readonly composer = new MailComposer();
   readonly kind: 'smtp' | 'mailbox';
 
   constructor(
@@ -81,7 +81,7 @@ export class Mailer {
       ? nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS } as Parameters<
           typeof nodemailer.createTransport
         >[0])
-      : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+      : undefined;
   }
 
   async send(mail: Mail): Promise<{ messageId: string }> {
@@ -95,35 +95,35 @@ export class Mailer {
         .limit(1);
       if (seen) return { messageId };
     }
-    const info = await this.transport.sendMail({
-      messageId,
-      from: this.from,
-      to: mail.to,
-      subject: mail.subject,
-      html: mail.html,
-      text: mail.text,
-      attachments: mail.attachments?.map((a) => ({
-        filename: a.filename,
-        content: a.content,
-        contentType: a.contentType,
-        cid: a.cid,
-        contentDisposition: a.cid ? 'inline' : 'attachment',
-      })),
-    });
-    if (this.kind === 'mailbox') {
-      const raw = (info as unknown as { message: Buffer }).message;
+    // The bytes are made in a worker thread; this thread only moves them to SMTP or the mailbox.
+    const composed = await this.composer.compose(
+      {
+        messageId,
+        from: this.from,
+        to: mail.to,
+        subject: mail.subject,
+        html: mail.html,
+        text: mail.text,
+        attachments: mail.attachments,
+      },
+      this.transport ? 'windows' : 'unix',
+    );
+    if (this.transport) {
+      await this.transport.sendMail({ envelope: composed.envelope, raw: composed.raw });
+    } else {
       await this.database.db.insert(mailboxMessages).values({
-        messageId: info.messageId,
+        messageId: composed.messageId,
         from: this.from,
         to: [mail.to],
         subject: mail.subject,
-        raw,
+        raw: composed.raw,
       });
     }
-    return { messageId: info.messageId };
+    return { messageId: composed.messageId };
   }
 
-  close() {
-    this.transport.close();
+  async close() {
+    this.transport?.close();
+    await this.composer.close();
   }
 }

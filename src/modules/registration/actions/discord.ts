@@ -4,7 +4,7 @@ import { maskName } from '../deidentify.ts';
 import { excerpt, Http, joinUrl, reasonFor, safeJson, UpstreamError } from '../sources/upstream.ts';
 
 /**
- * Discord for the registration module (research/integrations.md §3): HTTP interactions (Ed25519
+ * Discord for the registration module: HTTP interactions (Ed25519
  * signatures, PING, slash commands, deferred answers), follow-ups with a CSV attachment, incoming
  * webhooks for announcements, and the registration of `/event list|status|report`.
  */

@@ -9,7 +9,7 @@ import {
 } from '../sources/upstream.ts';
 
 /**
- * Gather guest list (research/integrations.md §2). `POST /api/setEmailGuestlist` with
+ * Gather guest list (Gather's HTTP API). `POST /api/setEmailGuestlist` with
  * `overwrite: false` (the default) merges the given e-mails into the list and leaves everyone else
  * alone, so adding needs no read first. There is no call to delete one guest: the only way is to
  * read the list and write it back whole with `overwrite: true`, which can drop a guest someone

@@ -12,7 +12,7 @@ import {
 
 /**
  * KKTIX organiser data. KKTIX has no public organiser REST API; the paths and shapes here follow the
- * private endpoints PyCon TW's pipeline uses (research/integrations.md §1.1–1.2): list events, list
+ * private endpoints PyCon TW's open-source pipeline uses: list events, list
  * an event's attendance books, read one book (attendee ids only), read one attendee. No paging was
  * ever seen, and there is no "changed since" filter, so the cheapest sync is: read the book (all
  * ids, one request) and fetch details only for ids we do not know yet (plus the unpaid ones, which
@@ -334,7 +334,7 @@ export function stableJson(value: unknown): string {
 // Webhook
 
 /**
- * One order of a KKTIX webhook batch. What KKTIX documents (research/integrations.md §1.5): batched
+ * One order of a KKTIX webhook batch. What KKTIX's help pages document: batched
  * POSTs of orders that were created and paid, or cancelled; HTTPS only; a failed delivery is
  * retried every 5 minutes up to 3 times, and repeated failures disable the hook. The body's field
  * names, signing and auth are NOT documented. So yeyak reads a batch as a list of order objects,

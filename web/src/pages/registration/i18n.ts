@@ -411,3 +411,7 @@ export function useRegZh() {
   };
   return { active, set };
 }
+
+/** A server time as the chosen language writes it (null stays null: the page says "never"). */
+export const when = (iso: string | null, lang: RegLang) =>
+  iso ? new Date(iso).toLocaleString(lang === 'zh-TW' ? 'zh-TW' : lang === 'ko' ? 'ko-KR' : 'en-GB') : null;

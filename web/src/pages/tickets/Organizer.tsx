@@ -1,10 +1,10 @@
 import { type FormEvent, useState } from 'react';
-import { ApiError, type EventView, get, post, put } from '../api.ts';
-import { dateTime, isoToLocalInput, isValidTimeZone, localInputToIso, won } from '../format.ts';
-import { useI18n } from '../i18n.tsx';
-import { serverMessage } from '../messages.ts';
-import { Link, navigate } from '../router.tsx';
-import { Badge, ErrorBox, Field, fieldErrors, Loading, PageTitle, useAction, useLoad } from '../ui.tsx';
+import { ApiError, type EventView, get, post, put } from '../../api.ts';
+import { dateTime, isoToLocalInput, isValidTimeZone, localInputToIso, won } from '../../format.ts';
+import { useI18n } from '../../i18n.tsx';
+import { serverMessage } from '../../messages.ts';
+import { Link, navigate } from '../../router.tsx';
+import { Badge, ErrorBox, Field, fieldErrors, Loading, PageTitle, useAction, useLoad } from '../../ui.tsx';
 import { Poster } from './Events.tsx';
 
 export function OrganizerEventsPage() {

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import { del, type EventView, get, type Hold, post, type Reservation } from '../api.ts';
-import { countdown, dateTime, won } from '../format.ts';
-import { useI18n } from '../i18n.tsx';
-import { Link, useLocation } from '../router.tsx';
-import { ErrorBox, Loading, PageTitle, useAction, useConfirm, useLoad, useNow } from '../ui.tsx';
+import { del, type EventView, get, type Hold, post, type Reservation } from '../../api.ts';
+import { countdown, dateTime, won } from '../../format.ts';
+import { useI18n } from '../../i18n.tsx';
+import { Link, useLocation } from '../../router.tsx';
+import { ErrorBox, Loading, PageTitle, useAction, useConfirm, useLoad, useNow } from '../../ui.tsx';
 import { Poster } from './Events.tsx';
 
 type Found = { event: EventView; startsAt: string; name: string; price: number };

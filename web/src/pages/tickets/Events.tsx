@@ -1,9 +1,9 @@
-import type { EventView } from '../api.ts';
-import { get } from '../api.ts';
-import { dateTime, won } from '../format.ts';
-import { useI18n } from '../i18n.tsx';
-import { Link } from '../router.tsx';
-import { Badge, ErrorBox, Loading, PageTitle, useLoad } from '../ui.tsx';
+import type { EventView } from '../../api.ts';
+import { get } from '../../api.ts';
+import { dateTime, won } from '../../format.ts';
+import { useI18n } from '../../i18n.tsx';
+import { Link } from '../../router.tsx';
+import { Badge, ErrorBox, Loading, PageTitle, useLoad } from '../../ui.tsx';
 
 export function upcoming(e: EventView) {
   return e.showtimes.filter((s) => !s.past);

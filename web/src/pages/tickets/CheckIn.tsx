@@ -1,10 +1,10 @@
 import jsQRModule from 'jsqr';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, type CheckinResult, type EventView, get, post, type Reservation } from '../api.ts';
-import { dateTime, shortDateTime } from '../format.ts';
-import { useI18n } from '../i18n.tsx';
-import { Link } from '../router.tsx';
-import { ErrorBox, Loading, PageTitle, useAction, useLoad } from '../ui.tsx';
+import { ApiError, type CheckinResult, type EventView, get, post, type Reservation } from '../../api.ts';
+import { dateTime, shortDateTime } from '../../format.ts';
+import { useI18n } from '../../i18n.tsx';
+import { Link } from '../../router.tsx';
+import { ErrorBox, Loading, PageTitle, useAction, useLoad } from '../../ui.tsx';
 
 type Decode = (
   data: Uint8ClampedArray,

@@ -1,10 +1,10 @@
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
-import { del, type EventView, get, type Reservation, type WaitlistEntry } from '../api.ts';
-import { dateTime, shortDateTime, won } from '../format.ts';
-import { type Key, useI18n } from '../i18n.tsx';
-import { Link } from '../router.tsx';
-import { Badge, ErrorBox, Loading, PageTitle, useConfirm, useLoad } from '../ui.tsx';
+import { del, type EventView, get, type Reservation, type WaitlistEntry } from '../../api.ts';
+import { dateTime, shortDateTime, won } from '../../format.ts';
+import { type Key, useI18n } from '../../i18n.tsx';
+import { Link } from '../../router.tsx';
+import { Badge, ErrorBox, Loading, PageTitle, useConfirm, useLoad } from '../../ui.tsx';
 import { Poster } from './Events.tsx';
 
 export function QrImage({ text, size = 200 }: { text: string; size?: number }) {

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { type EventView, get, type Hold, post, type Showtime, type TicketType } from '../api.ts';
-import { useAuth } from '../auth.tsx';
-import { dateTime, won } from '../format.ts';
-import { useI18n } from '../i18n.tsx';
-import { Link, navigate } from '../router.tsx';
-import { Badge, ErrorBox, Loading, PageTitle, useAction, useLoad } from '../ui.tsx';
+import { type EventView, get, type Hold, post, type Showtime, type TicketType } from '../../api.ts';
+import { useAuth } from '../../auth.tsx';
+import { dateTime, won } from '../../format.ts';
+import { useI18n } from '../../i18n.tsx';
+import { Link, navigate } from '../../router.tsx';
+import { Badge, ErrorBox, Loading, PageTitle, useAction, useLoad } from '../../ui.tsx';
 import { Poster } from './Events.tsx';
 
 function TicketRow({

@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { download, type EventView, get, type Reservation, type Sales } from '../api.ts';
-import { shortDateTime, won } from '../format.ts';
-import { type Key, useI18n } from '../i18n.tsx';
-import { Link } from '../router.tsx';
-import { Badge, ErrorBox, Loading, PageTitle, useLoad } from '../ui.tsx';
+import { download, type EventView, get, type Reservation, type Sales } from '../../api.ts';
+import { shortDateTime, won } from '../../format.ts';
+import { type Key, useI18n } from '../../i18n.tsx';
+import { Link } from '../../router.tsx';
+import { Badge, ErrorBox, Loading, PageTitle, useLoad } from '../../ui.tsx';
 
 export function SalesPage({ id }: { id: string }) {
   const { t, lang } = useI18n();

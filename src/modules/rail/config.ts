@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { flag, url } from '../../platform/config.ts';
+import { configSlice } from '../../platform/module.ts';
+
+/** Rail module settings (RAIL_*, notification adapters); tests shorten the intervals through overrides. */
+export type RailConfig = {
+  /** Key material for credentials at rest; derived from the server secret (HKDF) when unset. */
+  secret?: string;
+  pollMs: number;
+  jitterMs: number;
+  accountIntervalMs: number;
+  egressPerMinute: number;
+  /** Processes with the same id share one egress budget (they leave through one address). */
+  egressId: string;
+  /** After an operator blocks us, no request goes to it from this egress for this long. */
+  blockPauseMinutes: number;
+  stopBeforeMinutes: number;
+  /** Use the in-process stand-in operator ("sandbox"); default: on in demo mode without operator URLs. */
+  sandbox: boolean;
+  srtUrl?: string;
+  korailUrl?: string;
+  netfunnelUrl?: string;
+  discordBase: string;
+  slackBase: string;
+  telegramApi: string;
+  telegramToken?: string;
+  /** Kakao skill server: `?key=` the skill URL must carry; Event API for notifications. */
+  kakao: { skillKey?: string; apiUrl: string; botId?: string; restApiKey?: string; eventName: string };
+};
+
+declare module '../../platform/config.ts' {
+  interface ModuleConfigs {
+    rail: RailConfig;
+  }
+}
+
+export const railConfig = configSlice(
+  z.object({
+    // rail (README "Rail"): the 1 s poll floor follows the operators' reported limits
+    RAIL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    RAIL_POLL_MS: z.coerce
+      .number()
+      .int()
+      .min(1000, 'at least 1000 (the polite floor)')
+      .max(600_000)
+      .default(3000),
+    RAIL_JITTER_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    RAIL_ACCOUNT_INTERVAL_MS: z.coerce.number().int().min(1000, 'at least 1000').max(60_000).default(1000),
+    RAIL_EGRESS_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(90),
+    RAIL_EGRESS_ID: z
+      .string()
+      .regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "_" or "-" (at most 64)')
+      .default('default'),
+    RAIL_BLOCK_PAUSE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(60),
+    RAIL_STOP_BEFORE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60)
+      .default(10),
+    RAIL_SANDBOX: flag.optional(),
+    RAIL_SRT_URL: url(['http:', 'https:']).optional(),
+    RAIL_KORAIL_URL: url(['http:', 'https:']).optional(),
+    RAIL_NETFUNNEL_URL: url(['http:', 'https:']).optional(),
+    RAIL_DISCORD_WEBHOOK_BASE: url(['http:', 'https:']).default('https://discord.com/api/webhooks/'),
+    RAIL_SLACK_WEBHOOK_BASE: url(['http:', 'https:']).default('https://hooks.slack.com/'),
+    TELEGRAM_API_URL: url(['http:', 'https:']).default('https://api.telegram.org'),
+    TELEGRAM_BOT_TOKEN: z.string().min(10).optional(),
+    KAKAO_SKILL_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+    KAKAO_API_URL: url(['http:', 'https:']).default('https://bot-api.kakao.com'),
+    KAKAO_BOT_ID: z.string().min(1).optional(),
+    KAKAO_REST_API_KEY: z.string().min(10).optional(),
+    KAKAO_EVENT_NAME: z.string().min(1).default('rail_notice'),
+  }),
+  (e, platform): { rail: RailConfig } => ({
+    rail: {
+      secret: e.RAIL_SECRET,
+      pollMs: e.RAIL_POLL_MS,
+      jitterMs: e.RAIL_JITTER_MS,
+      accountIntervalMs: e.RAIL_ACCOUNT_INTERVAL_MS,
+      egressPerMinute: e.RAIL_EGRESS_PER_MINUTE,
+      egressId: e.RAIL_EGRESS_ID,
+      blockPauseMinutes: e.RAIL_BLOCK_PAUSE_MINUTES,
+      stopBeforeMinutes: e.RAIL_STOP_BEFORE_MINUTES,
+      sandbox: e.RAIL_SANDBOX ?? (platform.demo && !e.RAIL_SRT_URL && !e.RAIL_KORAIL_URL),
+      srtUrl: e.RAIL_SRT_URL,
+      korailUrl: e.RAIL_KORAIL_URL,
+      netfunnelUrl: e.RAIL_NETFUNNEL_URL,
+      discordBase: e.RAIL_DISCORD_WEBHOOK_BASE,
+      slackBase: e.RAIL_SLACK_WEBHOOK_BASE,
+      telegramApi: e.TELEGRAM_API_URL,
+      telegramToken: e.TELEGRAM_BOT_TOKEN,
+      kakao: {
+        skillKey: e.KAKAO_SKILL_KEY,
+        apiUrl: e.KAKAO_API_URL,
+        botId: e.KAKAO_BOT_ID,
+        restApiKey: e.KAKAO_REST_API_KEY,
+        eventName: e.KAKAO_EVENT_NAME,
+      },
+    },
+  }),
+);

@@ -1,0 +1,311 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { User } from '../../platform/auth/service.ts';
+import type { Tx } from '../../platform/db.ts';
+import { sqlState } from '../../platform/db.ts';
+import { conflict, invalidField, notFound } from '../../platform/errors.ts';
+import { isValidTimeZone } from '../../platform/time.ts';
+import { emitTicketEvent, TOPICS } from './events.ts';
+import { offerFreedSeats } from './holds.ts';
+import { events, holds, showtimes, ticketTypes, waitlistEntries } from './schema.ts';
+import { type EventView, iso, type TicketsDeps } from './views.ts';
+
+// The catalogue: events, their showtimes and ticket types, as organisers write them and buyers see them.
+
+export type TicketTypeInput = { id?: string; name: string; price: number; quota: number };
+export type ShowtimeInput = { id?: string; startsAt: Date; ticketTypes: TicketTypeInput[] };
+export type TicketEventInput = {
+  code: string;
+  title: string;
+  posterUrl?: string | null;
+  venue?: string | null;
+  description?: string | null;
+  timezone?: string;
+  showtimes: ShowtimeInput[];
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function createEvent(
+  d: TicketsDeps,
+  organizer: User,
+  input: TicketEventInput,
+): Promise<EventView> {
+  validateEventInput(input);
+  try {
+    const id = await d.ctx.tx(async (tx) => {
+      const [e] = await tx
+        .insert(events)
+        .values({ ...eventDetails(input), organizerId: organizer.id })
+        .returning({ id: events.id });
+      await insertShowtimes(tx, e.id, input.showtimes);
+      await emitTicketEvent(tx, TOPICS.eventCreated, { eventId: e.id, code: input.code });
+      return e.id;
+    });
+    return getEvent(d, id);
+  } catch (err) {
+    if (sqlState(err) === '23505')
+      throw conflict(`event code ${input.code} is already taken`, { path: 'body.code' });
+    throw err;
+  }
+}
+
+async function insertShowtimes(tx: Tx, eventId: string, list: ShowtimeInput[]) {
+  for (const s of list) {
+    const [st] = await tx
+      .insert(showtimes)
+      .values({ eventId, startsAt: s.startsAt })
+      .returning({ id: showtimes.id });
+    await tx.insert(ticketTypes).values(
+      s.ticketTypes.map((t, i) => ({
+        showtimeId: st.id,
+        name: t.name,
+        price: t.price,
+        quota: t.quota,
+        position: i,
+      })),
+    );
+  }
+}
+
+/**
+ * Replaces the event's details and showtimes. Showtimes and ticket types given with an id are
+ * updated; without one, added; left out, removed, but only if nothing was sold or held for them.
+ * A quota never goes below what is sold and held.
+ */
+export async function updateEvent(
+  d: TicketsDeps,
+  actor: User,
+  eventId: string,
+  input: TicketEventInput,
+): Promise<EventView> {
+  validateEventInput(input);
+  await ownedEvent(d, actor, eventId);
+  try {
+    await d.ctx.tx(async (tx) => {
+      await tx
+        .update(events)
+        .set({ ...eventDetails(input), updatedAt: new Date() })
+        .where(eq(events.id, eventId));
+      const existing = await tx.select().from(showtimes).where(eq(showtimes.eventId, eventId));
+      const existingTypes = existing.length
+        ? await tx
+            .select()
+            .from(ticketTypes)
+            .where(
+              inArray(
+                ticketTypes.showtimeId,
+                existing.map((s) => s.id),
+              ),
+            )
+            .for('update')
+        : [];
+      const keepShowtimes = new Set(input.showtimes.filter((s) => s.id).map((s) => s.id));
+      for (const [si, s] of input.showtimes.entries()) {
+        if (!s.id) {
+          await insertShowtimes(tx, eventId, [s]);
+          continue;
+        }
+        if (!existing.some((e) => e.id === s.id)) {
+          throw invalidField(`body.showtimes.${si}.id`, 'no such showtime in this event');
+        }
+        await tx.update(showtimes).set({ startsAt: s.startsAt }).where(eq(showtimes.id, s.id));
+        const keepTypes = new Set(s.ticketTypes.filter((t) => t.id).map((t) => t.id));
+        for (const [ti, t] of s.ticketTypes.entries()) {
+          const path = `body.showtimes.${si}.ticketTypes.${ti}`;
+          if (!t.id) {
+            await tx
+              .insert(ticketTypes)
+              .values({ showtimeId: s.id, name: t.name, price: t.price, quota: t.quota, position: ti });
+            continue;
+          }
+          const cur = existingTypes.find((x) => x.id === t.id && x.showtimeId === s.id);
+          if (!cur) throw invalidField(`${path}.id`, 'no such ticket type in this showtime');
+          if (t.quota < cur.sold + cur.held) {
+            throw invalidField(
+              `${path}.quota`,
+              `cannot be below the ${cur.sold + cur.held} tickets already sold or held`,
+            );
+          }
+          await tx
+            .update(ticketTypes)
+            .set({ name: t.name, price: t.price, quota: t.quota, position: ti })
+            .where(eq(ticketTypes.id, t.id));
+          if (t.quota > cur.quota) await offerFreedSeats(d, tx, t.id);
+        }
+        for (const cur of existingTypes.filter((x) => x.showtimeId === s.id && !keepTypes.has(x.id))) {
+          await removeTicketType(tx, cur);
+        }
+      }
+      for (const st of existing.filter((e) => !keepShowtimes.has(e.id))) {
+        for (const cur of existingTypes.filter((x) => x.showtimeId === st.id))
+          await removeTicketType(tx, cur);
+        await tx.delete(showtimes).where(eq(showtimes.id, st.id));
+      }
+      await emitTicketEvent(tx, TOPICS.eventUpdated, { eventId });
+    });
+  } catch (err) {
+    if (sqlState(err) === '23505')
+      throw conflict(`event code ${input.code} is already taken`, { path: 'body.code' });
+    throw err;
+  }
+  return getEvent(d, eventId);
+}
+
+async function removeTicketType(tx: Tx, t: typeof ticketTypes.$inferSelect) {
+  const [{ n }] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(sql`ticket_reservation_history`)
+    .where(sql`ticket_type_id = ${t.id}`);
+  if (t.sold > 0 || t.held > 0 || n > 0) {
+    throw conflict(`ticket type "${t.name}" has reservations and cannot be removed; set its quota instead`);
+  }
+  await tx.delete(waitlistEntries).where(eq(waitlistEntries.ticketTypeId, t.id));
+  await tx.delete(holds).where(eq(holds.ticketTypeId, t.id));
+  await tx.delete(ticketTypes).where(eq(ticketTypes.id, t.id));
+}
+
+export async function hasEvents({ ctx }: TicketsDeps): Promise<boolean> {
+  const [row] = await ctx.database.db.select({ id: events.id }).from(events).limit(1);
+  return row !== undefined;
+}
+
+/** Events with at least one showtime still to come, soonest first. */
+export async function listEvents(
+  d: TicketsDeps,
+  opts: { organizerId?: string; includePast?: boolean } = {},
+): Promise<EventView[]> {
+  const conditions = [];
+  if (opts.organizerId) conditions.push(eq(events.organizerId, opts.organizerId));
+  if (!opts.includePast) {
+    conditions.push(
+      sql`exists (select 1 from ticket_showtimes s where s.event_id = ${events.id} and s.starts_at > now())`,
+    );
+  }
+  const rows = await d.ctx.database.db
+    .select({ id: events.id })
+    .from(events)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(
+      sql`(select min(s.starts_at) from ticket_showtimes s where s.event_id = ${events.id} and s.starts_at > now()) nulls last`,
+      asc(events.title),
+    );
+  return eventViews(
+    d,
+    rows.map((r) => r.id),
+  );
+}
+
+export async function getEvent(d: TicketsDeps, idOrCode: string): Promise<EventView> {
+  const isUuid = UUID.test(idOrCode);
+  const [row] = await d.ctx.database.db
+    .select({ id: events.id })
+    .from(events)
+    .where(isUuid ? eq(events.id, idOrCode) : sql`upper(${events.code}) = upper(${idOrCode})`);
+  if (!row) throw notFound('event');
+  return (await eventViews(d, [row.id]))[0];
+}
+
+async function eventViews({ ctx }: TicketsDeps, ids: string[]): Promise<EventView[]> {
+  if (ids.length === 0) return [];
+  const db = ctx.database.db;
+  const evs = await db.select().from(events).where(inArray(events.id, ids));
+  const sts = await db
+    .select()
+    .from(showtimes)
+    .where(inArray(showtimes.eventId, ids))
+    .orderBy(asc(showtimes.startsAt));
+  const tts = sts.length
+    ? await db
+        .select({
+          t: ticketTypes,
+          waiting: sql<number>`(select coalesce(sum(w.quantity), 0)::int from ticket_waitlist_entries w where w.ticket_type_id = ${ticketTypes.id} and w.status = 'waiting')`,
+        })
+        .from(ticketTypes)
+        .where(
+          inArray(
+            ticketTypes.showtimeId,
+            sts.map((s) => s.id),
+          ),
+        )
+        .orderBy(asc(ticketTypes.position))
+    : [];
+  const now = Date.now();
+  const byId = new Map(evs.map((e) => [e.id, e]));
+  return ids
+    .map((id) => byId.get(id))
+    .filter((e): e is typeof events.$inferSelect => e !== undefined)
+    .map((e) => ({
+      id: e.id,
+      code: e.code,
+      title: e.title,
+      posterUrl: e.posterUrl,
+      venue: e.venue,
+      description: e.description,
+      timezone: e.timezone,
+      organizerId: e.organizerId,
+      showtimes: sts
+        .filter((s) => s.eventId === e.id)
+        .map((s) => ({
+          id: s.id,
+          startsAt: iso(s.startsAt),
+          past: s.startsAt.getTime() <= now,
+          ticketTypes: tts
+            .filter((x) => x.t.showtimeId === s.id)
+            .map(({ t, waiting }) => ({
+              id: t.id,
+              name: t.name,
+              price: t.price,
+              quota: t.quota,
+              sold: t.sold,
+              held: t.held,
+              available: t.quota - t.sold - t.held,
+              waiting,
+            })),
+        })),
+    }));
+}
+
+/**
+ * The event, if the actor organises it (admins may act on every event). Every route and module that
+ * takes an event id on an organiser's behalf goes through here. Someone else's event is answered
+ * like a missing one, so ids cannot be probed.
+ */
+export async function ownedEvent({ ctx }: TicketsDeps, actor: User, eventId: string) {
+  if (!UUID.test(eventId)) throw notFound('event');
+  const [e] = await ctx.database.db.select().from(events).where(eq(events.id, eventId));
+  if (!e || (actor.role !== 'admin' && e.organizerId !== actor.id)) throw notFound('event');
+  return e;
+}
+
+/** The event row's own columns from the input (showtimes go to their tables). */
+function eventDetails(input: TicketEventInput) {
+  return {
+    code: input.code,
+    title: input.title,
+    posterUrl: input.posterUrl ?? null,
+    venue: input.venue ?? null,
+    description: input.description ?? null,
+    timezone: input.timezone ?? 'Asia/Seoul',
+  };
+}
+
+function validateEventInput(input: TicketEventInput) {
+  if (input.showtimes.length === 0) throw invalidField('body.showtimes', 'add at least one showtime');
+  const seen = new Set<number>();
+  for (const [i, s] of input.showtimes.entries()) {
+    const t = s.startsAt.getTime();
+    if (seen.has(t))
+      throw invalidField(`body.showtimes.${i}.startsAt`, 'two showtimes start at the same time');
+    seen.add(t);
+    if (s.ticketTypes.length === 0)
+      throw invalidField(`body.showtimes.${i}.ticketTypes`, 'add at least one ticket type');
+    const names = new Set<string>();
+    for (const [j, tt] of s.ticketTypes.entries()) {
+      if (names.has(tt.name))
+        throw invalidField(`body.showtimes.${i}.ticketTypes.${j}.name`, 'duplicate ticket type name');
+      names.add(tt.name);
+    }
+  }
+  if (input.timezone && !isValidTimeZone(input.timezone))
+    throw invalidField('body.timezone', 'unknown time zone');
+}
