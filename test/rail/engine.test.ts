@@ -5,7 +5,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { railAccounts, railWatches } from '../../src/modules/rail/schema.ts';
-import type { ReservationView, TrainView, WatchView } from '../../src/modules/rail/service.ts';
+import type {
+  RailReservationView as ReservationView,
+  TrainView,
+  WatchView,
+} from '../../src/modules/rail/service.ts';
 import { mailboxMessages } from '../../src/platform/schema.ts';
 import { backends, eventually, login } from '../helpers.ts';
 import {

@@ -2,7 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KakaoSim, Pressable } from '../../sims/notify/kakao.ts';
 import { SKILL_BLOCK_ID } from '../../sims/notify/kakao.ts';
-import type { ReservationView, TrainView, WatchView } from '../../src/modules/rail/service.ts';
+import type {
+  RailReservationView as ReservationView,
+  TrainView,
+  WatchView,
+} from '../../src/modules/rail/service.ts';
 import { backends, eventually } from '../helpers.ts';
 import { type KakaoRailEnv, kakaoRailApp, linkedUser, say as sayTo, template, textOf } from './kakao-app.ts';
 import { dayAhead } from './setup.ts';

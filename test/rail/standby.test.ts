@@ -3,7 +3,11 @@
  * becomes a seat (with the payment deadline), and sends the watch back to work when it ends empty.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReservationView, TrainView, WatchView } from '../../src/modules/rail/index.ts';
+import type {
+  RailReservationView as ReservationView,
+  TrainView,
+  WatchView,
+} from '../../src/modules/rail/index.ts';
 import { mailboxMessages } from '../../src/platform/schema.ts';
 import { eventually } from '../helpers.ts';
 import { railApp, railUser } from './app.ts';

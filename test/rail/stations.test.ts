@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Pacer } from '../../src/modules/rail/providers/http.ts';
+import { RailPacer as Pacer } from '../../src/modules/rail/providers/http.ts';
 import { parseNetFunnelReply } from '../../src/modules/rail/providers/netfunnel.ts';
 import {
   findStation,

@@ -3,7 +3,15 @@ import type { Context } from '../../platform/context.ts';
 import { once } from '../../platform/events/outbox.ts';
 import type { Consumer, DomainEvent } from '../../platform/events/types.ts';
 import { users } from '../../platform/schema.ts';
-import type { KakaoSkill } from './kakao.ts';
+import {
+  RAIL_RESERVED,
+  RAIL_STANDBY_ENDED,
+  RAIL_STANDBY_GRANTED,
+  RAIL_WATCH_CREATED,
+  RAIL_WATCH_FAILED,
+  readRailEvent,
+} from './events.ts';
+import type { KakaoSkill } from './kakao/skill.ts';
 import { type Message, renderRailMail, sendDiscord, sendSlack, sendTelegram } from './notify.ts';
 import type { Rail } from './service.ts';
 import { hhmm, ymd } from './time.ts';
@@ -25,9 +33,12 @@ function deadlineText(d: Date | null): string {
 export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill): Consumer {
   return {
     name: 'rail-notify',
-    topics: ['rail.reserved', 'rail.standby_granted', 'rail.standby_ended', 'rail.watch_failed'],
-    handle: async (event: DomainEvent) => {
-      const w = await rail.watchRow(String(event.payload.watchId));
+    topics: [RAIL_RESERVED, RAIL_STANDBY_GRANTED, RAIL_STANDBY_ENDED, RAIL_WATCH_FAILED],
+    handle: async (incoming: DomainEvent) => {
+      const event = readRailEvent(incoming);
+      // A standby whose watch was deleted has no one to tell about it.
+      if (event.topic === RAIL_WATCH_CREATED || !event.payload.watchId) return;
+      const w = await rail.watchRow(event.payload.watchId);
       if (!w) return;
       const [u] = await ctx.database.db
         .select({ email: users.email })
@@ -50,8 +61,8 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
           ),
         },
       });
-      if (event.topic === 'rail.reserved' || event.topic === 'rail.standby_granted') {
-        const r = await rail.reservationRow(String(event.payload.reservationId));
+      if (event.topic === RAIL_RESERVED || event.topic === RAIL_STANDBY_GRANTED) {
+        const r = await rail.reservationRow(event.payload.reservationId);
         if (!r) return;
         const seats = r.standby
           ? '예약대기 (standby)'
@@ -69,7 +80,7 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
           standby: r.standby,
           heading: r.standby
             ? '예약대기를 신청했습니다 · Standby request placed'
-            : event.topic === 'rail.standby_granted'
+            : event.topic === RAIL_STANDBY_GRANTED
               ? '예약대기 좌석이 배정되었습니다 · Standby seat granted'
               : '좌석을 잡았습니다 · Seat reserved',
         };
@@ -77,7 +88,7 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
           title: `[yeyak] ${label[r.provider]} ${data.train} ${
             r.standby
               ? '예약대기 신청 / standby requested'
-              : event.topic === 'rail.standby_granted'
+              : event.topic === RAIL_STANDBY_GRANTED
                 ? '예약대기 좌석 배정 / standby seat granted'
                 : '좌석 확보 / seat reserved'
           }`,
@@ -92,15 +103,15 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
           ],
         };
         mail = { subject: message.title, html: renderRailMail('reserved', data, message.title) };
-      } else if (event.topic === 'rail.standby_ended') {
-        const r = await rail.reservationRow(String(event.payload.reservationId));
+      } else if (event.topic === RAIL_STANDBY_ENDED) {
+        const r = await rail.reservationRow(event.payload.reservationId);
         if (!r) return;
         const reason = event.payload.resumed
           ? `예약대기 ${r.pnr}가 좌석 없이 끝났습니다. 감시가 일반 좌석을 다시 찾습니다. / Standby ${r.pnr} ended without a seat; the watch is trying for a seat again.`
           : `예약대기 ${r.pnr}가 좌석 없이 끝났습니다. / Standby ${r.pnr} ended without a seat.`;
         ({ message, mail } = notice(`[yeyak] ${label[r.provider]} 예약대기 종료 / standby ended`, reason));
       } else {
-        const reason = String(event.payload.reason ?? w.failReason ?? '');
+        const reason = event.payload.reason;
         ({ message, mail } = notice(`[yeyak] ${label[w.provider]} 감시 중단 / watch stopped`, reason));
       }
       const wanted = new Set(w.notify);

@@ -6,12 +6,15 @@ import { defineModule, type JobSpec, type ModuleInstance } from '../../platform/
 import { registerRailCommands } from './cli.ts';
 import { railConfig } from './config.ts';
 import { railNotifyConsumer } from './consumer.ts';
-import { KakaoSkill, kakaoRoutes } from './kakao.ts';
+import { kakaoRoutes } from './kakao/routes.ts';
+import { KakaoSkill } from './kakao/skill.ts';
+import { pollJob } from './poll.ts';
 import { railRoutes } from './routes.ts';
-import { PollRuns } from './runs.ts';
+import { PollRuns, resumePolls, sweepJob } from './runs.ts';
 import { type ProviderEndpoints, Rail } from './service.ts';
+import { standbyJob } from './standby.ts';
 
-export type { AccountView, ReservationView, TrainView, WatchView } from './service.ts';
+export type { AccountView, RailReservationView, TrainView, WatchView } from './service.ts';
 export { Rail };
 
 declare module '../../platform/module.ts' {
@@ -40,42 +43,7 @@ function railInstance(ctx: Context): ModuleInstance<Rail> {
   const rail = new Rail(ctx);
   const runs = new PollRuns(ctx);
   let sandbox: Sandbox | undefined;
-  /** Fails the polls a dead process left active, then makes sure every search has its poll. */
-  const resume = async () => {
-    await runs.recover().catch((err) => ctx.log.warn({ err }, 'rail: could not recover polls'));
-    await rail.sweep();
-  };
-
-  const jobs: JobSpec<never>[] = [
-    {
-      name: 'rail.poll',
-      handler: async ({ key, errors }: { key: string; errors?: number }, job) => {
-        await runs.running(job.id, async () => {
-          try {
-            await rail.poll(key, errors ?? 0);
-          } catch (err) {
-            ctx.log.error({ err, key }, 'rail poll failed');
-            await rail.schedule(key, (errors ?? 0) + 1);
-          }
-        });
-      },
-      options: { policy: 'stately', retryLimit: 0, expireInSeconds: 120 },
-    },
-    {
-      name: 'rail.sweep',
-      handler: async () => {
-        await resume();
-      },
-      options: { cron: '* * * * *', retryLimit: 0 },
-    },
-    {
-      name: 'rail.standby',
-      handler: async () => {
-        await rail.followStandby();
-      },
-      options: { cron: '* * * * *', retryLimit: 0 },
-    },
-  ];
+  const jobs: JobSpec<never>[] = [pollJob(ctx, rail, runs), sweepJob(ctx, runs, rail), standbyJob(rail)];
 
   const kakao = new KakaoSkill(ctx, rail);
   return {
@@ -115,7 +83,9 @@ function railInstance(ctx: Context): ModuleInstance<Rail> {
       }
       rail.setEndpoints(endpoints, c.sandbox);
       await runs.start().catch((err) => ctx.log.warn({ err }, 'rail: could not register this process'));
-      await resume().catch((err) => ctx.log.warn({ err }, 'rail: could not resume watches'));
+      await resumePolls(ctx, runs, rail).catch((err) =>
+        ctx.log.warn({ err }, 'rail: could not resume watches'),
+      );
     },
     /** Ends polls early; call before the job workers stop. */
     halt() {

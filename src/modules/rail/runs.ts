@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { eq, lt } from 'drizzle-orm';
 import type { Context } from '../../platform/context.ts';
+import type { JobSpec } from '../../platform/module.ts';
 import { railPollJobs, railRuns } from './schema.ts';
+import type { Rail } from './service.ts';
 
 /** A process that has not beaten for this long (another host) is taken as dead. */
 const DEAD_AFTER_MS = 30_000;
@@ -118,4 +120,21 @@ export class PollRuns {
       .where(lt(railRuns.seenAt, new Date(now - 10 * DEAD_AFTER_MS)));
     return keys;
   }
+}
+
+/** Fails the polls a dead process left active, then makes sure every search has its poll. */
+export async function resumePolls(ctx: Context, runs: PollRuns, rail: Pick<Rail, 'sweep'>) {
+  await runs.recover().catch((err) => ctx.log.warn({ err }, 'rail: could not recover polls'));
+  await rail.sweep();
+}
+
+/** Every minute, the safety sweep: polls of dead processes recovered, lost polls queued again. */
+export function sweepJob(ctx: Context, runs: PollRuns, rail: Pick<Rail, 'sweep'>): JobSpec {
+  return {
+    name: 'rail.sweep',
+    handler: async () => {
+      await resumePolls(ctx, runs, rail);
+    },
+    options: { cron: '* * * * *', retryLimit: 0 },
+  };
 }

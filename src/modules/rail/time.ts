@@ -45,3 +45,7 @@ export const kstIso = (date: string, time: string) =>
 
 export const hhmm = (time: string) => `${time.slice(0, 2)}:${time.slice(2, 4)}`;
 export const ymd = (date: string) => `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`;
+
+/** "2026-11-23 18:30" in Korean time. */
+export const kstClock = (d: Date) =>
+  `${kstDate(d.getTime()).replace(/(\d{4})(\d{2})(\d{2})/, '$1-$2-$3')} ${kstTime(d.getTime()).slice(0, 2)}:${kstTime(d.getTime()).slice(2, 4)}`;

@@ -1,4 +1,4 @@
-import { CookieJar, Pacer, realSleep, type Sleep } from './http.ts';
+import { CookieJar, RailPacer, realSleep, type Sleep } from './http.ts';
 import { NetFunnel } from './netfunnel.ts';
 import { findStation } from './stations.ts';
 import { type Credentials, type ProviderName, RailError, type RailSession, type Station } from './types.ts';
@@ -33,7 +33,7 @@ export type HttpAnswer = { status: number; text: string; headers: Headers };
 export abstract class BaseAdapter {
   abstract readonly name: ProviderName;
   protected readonly jar = new CookieJar();
-  protected readonly pacer: Pacer;
+  protected readonly pacer: RailPacer;
   protected readonly netfunnel: NetFunnel;
   protected readonly sleep: Sleep;
   protected credentials: Credentials | undefined;
@@ -48,7 +48,7 @@ export abstract class BaseAdapter {
     netfunnelUrl: string,
   ) {
     this.sleep = common.sleep ?? realSleep;
-    this.pacer = new Pacer(common.minIntervalMs ?? 1000, common.jitterMs ?? 250, this.sleep);
+    this.pacer = new RailPacer(common.minIntervalMs ?? 1000, common.jitterMs ?? 250, this.sleep);
     this.netfunnel = new NetFunnel({
       provider,
       url: netfunnelUrl,

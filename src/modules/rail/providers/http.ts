@@ -38,7 +38,7 @@ export class CookieJar {
  * Spaces requests out: never two within `minIntervalMs` (+ up to `jitterMs` random extra).
  * Calls are served one after another, in order.
  */
-export class Pacer {
+export class RailPacer {
   private last = Number.NEGATIVE_INFINITY;
   private chain: Promise<void> = Promise.resolve();
 

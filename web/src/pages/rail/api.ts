@@ -6,7 +6,7 @@ export type SeatPolicy = 'general-first' | 'general-only' | 'special-first' | 's
 // The shapes come from the server's own view types (type-only imports vanish from the bundle).
 export type {
   AccountView as RailAccount,
-  ReservationView as RailReservation,
+  RailReservationView as RailReservation,
   TrainView as RailTrain,
   WatchView as RailWatch,
 } from '../../../../src/modules/rail/service.ts';

@@ -1,0 +1,245 @@
+/**
+ * Everything that leaves for an operator passes here: the adapters (one anonymous searcher per
+ * operator, one logged-in adapter per account), the request pacing shared through the database, and
+ * the pause after an operator blocked this server.
+ */
+import { setMaxListeners } from 'node:events';
+import { sql } from 'drizzle-orm';
+import type { Context } from '../../platform/context.ts';
+import type { Sealer } from '../../platform/crypto.ts';
+import { type Db, selectRows } from '../../platform/db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { createRailProvider, type ProviderName, RailError, type RailProvider } from './providers/index.ts';
+import { kstClock } from './time.ts';
+import { BOOKING_DAYS, iso, PROVIDER_LABEL } from './views.ts';
+
+export type ProviderEndpoints = { baseUrl: string; netfunnelUrl: string };
+
+/** What every rail use case works with. */
+export type RailDeps = {
+  ctx: Context;
+  egress: Egress;
+  sealer: Sealer;
+  /** The clock of the party-size back-off (a test moves it forward). */
+  now: () => number;
+};
+
+/** What a user reads while an operator's block pause lasts. */
+export const pausedText = (provider: ProviderName, reason: string, until: Date) =>
+  `${PROVIDER_LABEL[provider]} blocked this server (${reason}); yeyak sends nothing to ${PROVIDER_LABEL[provider]} until ${kstClock(until)} KST. Try again after that.`;
+/** The code of our own refusal while an operator's block pause lasts (no request was sent). */
+export const PAUSED = 'YEYAK_PAUSED';
+
+export type Slot = { waitMs: number } | { blockedUntil: Date; reason: string };
+
+/**
+ * Request pacing shared through the database, so the limits hold for every process on it, not per
+ * process: each request takes the next free slot of its key in one statement (a row lock orders the
+ * takers), then waits for it. A paused key (after an operator block) hands out no slot at all.
+ */
+export class SharedPacing {
+  constructor(private readonly db: Db) {}
+
+  async take(key: string, intervalMs: number): Promise<Slot> {
+    const secs = Math.max(0, intervalMs) / 1000;
+    const [row] = await selectRows<{ wait_ms: number; blocked_ms: number | null; reason: string | null }>(
+      this.db,
+      sql`insert into rail_pacing (key, next_at) values (${key}, now() + make_interval(secs => ${secs}))
+          on conflict (key) do update set next_at = case
+            when rail_pacing.blocked_until > now() then rail_pacing.next_at
+            else greatest(rail_pacing.next_at, now()) + make_interval(secs => ${secs}) end
+          returning
+            greatest(0, extract(epoch from (next_at - now())) * 1000 - ${intervalMs})::float8 as wait_ms,
+            case when blocked_until > now()
+              then (extract(epoch from blocked_until) * 1000)::float8 end as blocked_ms,
+            blocked_reason as reason`,
+    );
+    if (row.blocked_ms != null)
+      return { blockedUntil: new Date(row.blocked_ms), reason: row.reason ?? 'blocked' };
+    return { waitMs: Number(row.wait_ms) };
+  }
+
+  /** How far ahead the key's slots are taken now (0 when the next request could go at once). */
+  async backlogMs(key: string): Promise<number> {
+    const [row] = await selectRows<{ ms: number }>(
+      this.db,
+      sql`select greatest(0, extract(epoch from (next_at - now())) * 1000)::float8 as ms
+          from rail_pacing where key = ${key}`,
+    );
+    return row ? Number(row.ms) : 0;
+  }
+
+  /** Pauses a key for `minutes`; an existing longer pause is kept. */
+  async pause(key: string, minutes: number, reason: string): Promise<Date> {
+    const [row] = await selectRows<{ until_ms: number }>(
+      this.db,
+      sql`insert into rail_pacing (key, next_at, blocked_until, blocked_reason)
+          values (${key}, now(), now() + make_interval(mins => ${minutes}), ${reason})
+          on conflict (key) do update set
+            blocked_until = greatest(coalesce(rail_pacing.blocked_until, now()), excluded.blocked_until),
+            blocked_reason = excluded.blocked_reason
+          returning (extract(epoch from blocked_until) * 1000)::float8 as until_ms`,
+    );
+    return new Date(row.until_ms);
+  }
+
+  /** The pause on a key now, if any. */
+  async paused(key: string): Promise<{ until: Date; reason: string } | undefined> {
+    const [row] = await selectRows<{ until_ms: number; reason: string | null }>(
+      this.db,
+      sql`select (extract(epoch from blocked_until) * 1000)::float8 as until_ms, blocked_reason as reason
+          from rail_pacing where key = ${key} and blocked_until > now()`,
+    );
+    return row ? { until: new Date(row.until_ms), reason: row.reason ?? 'blocked' } : undefined;
+  }
+
+  /** Ends a pause early (an operator's admin decision, and tests). */
+  async resume(key: string): Promise<void> {
+    await this.db.execute(
+      sql`update rail_pacing set blocked_until = null, blocked_reason = null where key = ${key}`,
+    );
+  }
+}
+
+/** The adapters and their gate; state of this process, limits shared with every process. */
+export class Egress {
+  private endpoints: Partial<Record<ProviderName, ProviderEndpoints>> = {};
+  /** One adapter per account (own cookie jar and pacing), logged in once and reused. */
+  readonly accountProviders = new Map<string, { provider: RailProvider; ready: Promise<void> }>();
+  /** Anonymous adapters for searches (no login needed), one per operator. */
+  private readonly searchers = new Map<ProviderName, RailProvider>();
+  /** Request slots in the database: the per-egress and per-account limits hold across processes. */
+  readonly pacing: SharedPacing;
+  sandbox = false;
+  /** Set on shutdown: polls end early and no request leaves. */
+  stopping = false;
+  /** Wakes every request waiting for its slot when yeyak shuts down. */
+  private readonly halted = new AbortController();
+
+  constructor(private readonly ctx: Context) {
+    this.pacing = new SharedPacing(ctx.database.db);
+    // Every request waiting for its slot listens here; hundreds may wait at once.
+    setMaxListeners(0, this.halted.signal);
+  }
+
+  private get config() {
+    return this.ctx.config.rail;
+  }
+
+  setEndpoints(e: Partial<Record<ProviderName, ProviderEndpoints>>, sandbox: boolean) {
+    this.endpoints = e;
+    this.sandbox = sandbox;
+    this.searchers.clear();
+    this.accountProviders.clear();
+  }
+
+  /** Shutdown: no new request leaves, and requests waiting for a slot give up at once. */
+  halt() {
+    this.stopping = true;
+    this.halted.abort();
+  }
+
+  /** Sleeps `ms`, or less when yeyak shuts down meanwhile. */
+  private nap(ms: number): Promise<void> {
+    const signal = this.halted.signal;
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  key(name: ProviderName) {
+    return `egress:${this.config.egressId}:${name}`;
+  }
+
+  private stoppingError(name: ProviderName) {
+    return new RailError('operator', name, 'yeyak is shutting down', { code: 'STOPPING' });
+  }
+
+  /** Waits for the next slot of a shared pacing key; a paused key refuses at once. */
+  private async slot(name: ProviderName, key: string, intervalMs: number) {
+    if (this.stopping) throw this.stoppingError(name);
+    const s = await this.pacing.take(key, intervalMs);
+    if ('blockedUntil' in s)
+      throw new RailError('blocked', name, pausedText(name, s.reason, s.blockedUntil), {
+        code: PAUSED,
+        operatorMessage: s.reason,
+      });
+    if (s.waitMs > 0) await this.nap(s.waitMs);
+  }
+
+  /**
+   * Runs before every request an adapter sends: the account's slot (when it has one), then the
+   * egress slot, both shared by every process on this database. The egress slot comes last so the
+   * request leaves at its egress time.
+   */
+  private gate(name: ProviderName, accountId?: string) {
+    return async () => {
+      if (accountId) await this.slot(name, `account:${accountId}`, this.config.accountIntervalMs);
+      await this.slot(name, this.key(name), 60_000 / this.config.egressPerMinute);
+      if (this.stopping) throw this.stoppingError(name);
+    };
+  }
+
+  /** A fresh adapter with the configured endpoints, pacing and egress gate. */
+  newProvider(name: ProviderName, accountId?: string): RailProvider {
+    const e = this.endpoints[name];
+    return createRailProvider(name, {
+      baseUrl: e?.baseUrl,
+      netfunnelUrl: e?.netfunnelUrl,
+      minIntervalMs: this.config.accountIntervalMs,
+      jitterMs: Math.min(250, this.config.accountIntervalMs / 4),
+      netfunnelPollMs: this.sandbox ? 50 : undefined,
+      timeoutMs: 15_000,
+      gate: this.gate(name, accountId),
+    });
+  }
+
+  /** The anonymous adapter of an operator for searches. */
+  searcher(name: ProviderName): RailProvider {
+    let s = this.searchers.get(name);
+    if (!s || s.stoppedBy) {
+      s = this.newProvider(name);
+      this.searchers.set(name, s);
+    }
+    return s;
+  }
+
+  /** Refuses new work for an operator while its block pause lasts (nothing is scheduled). */
+  async assertNotPaused(provider: ProviderName) {
+    const p = await this.pacing.paused(this.key(provider));
+    if (p) throw new AppError(503, pausedText(provider, p.reason, p.until));
+  }
+
+  /** Each operator as the web shows it: its booking window and any block pause. */
+  async providers(): Promise<
+    {
+      name: ProviderName;
+      label: string;
+      sandbox: boolean;
+      bookingDays: number;
+      pausedUntil: string | null;
+      pausedReason: string | null;
+    }[]
+  > {
+    return Promise.all(
+      (['srt', 'korail'] as const).map(async (name) => {
+        const paused = await this.pacing.paused(this.key(name));
+        return {
+          name,
+          label: PROVIDER_LABEL[name],
+          sandbox: this.sandbox,
+          bookingDays: BOOKING_DAYS[name],
+          pausedUntil: iso(paused?.until ?? null),
+          pausedReason: paused?.reason ?? null,
+        };
+      }),
+    );
+  }
+}

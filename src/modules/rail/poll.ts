@@ -1,0 +1,369 @@
+/**
+ * The engine's poll: one search per route and date for all the watches on it, then each watch, oldest
+ * first, tries the trains with seats that fit its whole party. The poll job runs it, one search key
+ * at a time, and queues the next one.
+ */
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Context } from '../../platform/context.ts';
+import type { JobSpec } from '../../platform/module.ts';
+import type { RailDeps } from './egress.ts';
+import { hold, reconcile, STALE_CLAIM_MS } from './hold.ts';
+import {
+  classesToTry,
+  isRailError,
+  type Passengers,
+  type SeatPolicy,
+  seatsLeftFor,
+  type Train,
+  totalPassengers,
+} from './providers/index.ts';
+import { finishWatch, noteRefusal } from './refusals.ts';
+import type { PollRuns } from './runs.ts';
+import { railWatches, type SeatShortage } from './schema.ts';
+import type { Rail } from './service.ts';
+import { kstEpoch } from './time.ts';
+import { shortText, type WatchRow, watchEnd } from './views.ts';
+
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+/** Picks the train to try among the candidates, by the watch's selection. */
+function pick<T extends { departure: string }>(list: T[], selection: WatchRow['selection']): T[] {
+  const sorted = [...list].sort((a, b) => a.departure.localeCompare(b.departure));
+  if (selection === 'latest') return sorted.reverse();
+  if (selection === 'random') {
+    for (let i = sorted.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [sorted[i], sorted[j]] = [sorted[j], sorted[i]];
+    }
+  }
+  return sorted;
+}
+
+/** What the shared search showed for a train (a change means its seats changed). */
+const seenOf = (t: Train) =>
+  `${t.general}:${t.seatsLeft?.general ?? ''}/${t.special}:${t.seatsLeft?.special ?? ''}`;
+/** How long a train found too short for the party waits before the next check. */
+const backoffMs = (checks: number) => Math.min(16, 2 ** Math.max(0, checks - 1)) * 60_000;
+
+function refusedShortage(t: Train, prior: SeatShortage[], now: number): SeatShortage {
+  const before = prior.find((x) => x.trainNo === t.trainNo && x.seen === seenOf(t));
+  return {
+    trainNo: t.trainNo,
+    seatsLeft: null,
+    seen: seenOf(t),
+    checkedAt: now,
+    checks: (before?.checks ?? 0) + 1,
+  };
+}
+
+export type PollOutcome = {
+  searched: boolean;
+  watches: number;
+  reserved: string[];
+  /** Milliseconds from the search answer to each hold committed here (poll-to-hold latency). */
+  holdMs: number[];
+  error?: string;
+};
+
+/** Queues the next poll of a search; one pending poll per search key (queue policy "stately"). */
+export async function schedule(
+  d: RailDeps,
+  key: string,
+  errors: number,
+  immediate = false,
+  delayMs?: number,
+) {
+  if (d.egress.stopping) return;
+  const data = { key, errors };
+  if (immediate) {
+    await d.ctx.jobs.send('rail.poll', data, { singletonKey: key });
+    return;
+  }
+  const c = d.ctx.config.rail;
+  const backoff = errors > 0 ? Math.min(MAX_BACKOFF_MS, c.pollMs * 2 ** Math.min(errors, 10)) : 0;
+  const delay = delayMs ?? c.pollMs + Math.random() * c.jitterMs + backoff;
+  await d.ctx.jobs.boss.send('rail.poll', data, {
+    singletonKey: key,
+    startAfter: new Date(Date.now() + delay),
+  });
+}
+
+/** Makes sure every active search has a poll queued (after a restart or a lost job). */
+export async function sweep(d: RailDeps) {
+  const keys = await d.ctx.database.db
+    .selectDistinct({ key: railWatches.searchKey })
+    .from(railWatches)
+    .where(inArray(railWatches.status, ['waiting', 'trying']));
+  for (const { key } of keys) await schedule(d, key, 0, true);
+  return keys.length;
+}
+
+async function activeWatches(d: RailDeps, key: string): Promise<WatchRow[]> {
+  return d.ctx.database.db
+    .select()
+    .from(railWatches)
+    .where(and(eq(railWatches.searchKey, key), inArray(railWatches.status, ['waiting', 'trying'])))
+    .orderBy(asc(railWatches.createdAt), asc(railWatches.id));
+}
+
+/**
+ * One poll of a shared search: one search request for every watch on this route and date, then
+ * the watches, oldest first, try the trains with seats. Returns what happened (tests, bench).
+ */
+export async function poll(d: RailDeps, key: string, errors = 0, reschedule = true): Promise<PollOutcome> {
+  const outcome: PollOutcome = { searched: false, watches: 0, reserved: [], holdMs: [] };
+  let watches = await activeWatches(d, key);
+  const now = Date.now();
+  for (const w of watches) {
+    if (watchEnd(w) <= now)
+      await finishWatch(
+        d,
+        w,
+        'failed',
+        w.deadline && w.deadline.getTime() <= now
+          ? 'deadline passed without a seat'
+          : 'no train left to try before departure',
+      );
+  }
+  watches = watches.filter((w) => watchEnd(w) > now);
+  outcome.watches = watches.length;
+  if (!watches.length) return outcome;
+  const first = watches[0];
+  // Admission: a search never queues behind a long line of others. Reserves wait in the same line,
+  // so when the egress is full, polls come round less often instead, and a freed seat is still
+  // reserved within a couple of slots of the search that saw it.
+  const egressMs = 60_000 / d.ctx.config.rail.egressPerMinute;
+  const backlog = await d.egress.pacing.backlogMs(d.egress.key(first.provider));
+  if (backlog > 2 * egressMs) {
+    outcome.error = 'egress busy';
+    // Back in line once the queue has drained, not a whole interval later: the budget stays used.
+    if (reschedule) await schedule(d, key, errors, false, backlog + Math.random() * egressMs * 4);
+    return outcome;
+  }
+  let trains: Train[];
+  let searchedAt = 0;
+  try {
+    const time = watches.reduce((m, w) => (w.timeFrom < m ? w.timeFrom : m), '235959');
+    trains = await d.egress.searcher(first.provider).search({
+      from: first.fromStation,
+      to: first.toStation,
+      date: first.date,
+      time,
+    });
+    outcome.searched = true;
+    searchedAt = performance.now();
+  } catch (err) {
+    outcome.error = (err as Error).message;
+    // Shutting down: nothing was asked of the operator, and the database may be closing.
+    if (d.egress.stopping) return outcome;
+    if (isRailError(err, 'blocked')) {
+      await noteRefusal(d, err);
+      return outcome;
+    }
+    if (isRailError(err, 'no-such-station') || isRailError(err, 'invalid-request')) {
+      for (const w of watches) await finishWatch(d, w, 'failed', (err as Error).message);
+      return outcome;
+    }
+    await d.ctx.database.db
+      .update(railWatches)
+      .set({
+        lastResult: `error: ${(err as Error).message}`.slice(0, 300),
+        lastPollAt: new Date(),
+        updatedAt: new Date(),
+      })
+      .where(
+        inArray(
+          railWatches.id,
+          watches.map((w) => w.id),
+        ),
+      );
+    if (reschedule) await schedule(d, key, errors + 1);
+    return outcome;
+  }
+
+  const soldOutNow = new Set<string>();
+  /** Party-size searches of this poll, one per party (SRT gives no seat counts; see partyFit). */
+  const partySearches = new Map<string, Promise<Train[] | undefined>>();
+  for (const w of watches) {
+    if (d.egress.stopping) return outcome;
+    if (w.reservingSince) {
+      // Another worker is reserving for this watch, or crashed while doing so.
+      if (Date.now() - w.reservingSince.getTime() < STALE_CLAIM_MS) continue;
+      const adopted = await reconcile(d, w);
+      if (adopted) {
+        outcome.reserved.push(w.id);
+        continue;
+      }
+    }
+    const cutoff = Date.now() + w.stopBeforeMinutes * 60_000;
+    const matching = trains.filter(
+      (t) =>
+        (w.trainNo
+          ? t.trainNo === w.trainNo
+          : t.departure >= w.timeFrom &&
+            t.departure <= w.timeTo &&
+            (!w.trainTypes || w.trainTypes.includes(t.group))) && kstEpoch(t.date, t.departure) > cutoff,
+    );
+    const seen = matching.filter(
+      (t) => !soldOutNow.has(t.trainNo) && classesToTry(t, w.seatPolicy as SeatPolicy).length > 0,
+    );
+    const party = await partyFit(d, w, seen, partySearches);
+    let result = matching.length
+      ? party.short.length
+        ? shortText(party.short[0], totalPassengers(w.passengers as Passengers))
+        : `sold out (${matching.length} train${matching.length > 1 ? 's' : ''})`
+      : 'no matching train';
+    let done = false;
+    for (const t of pick(party.fit, w.selection).slice(0, 2)) {
+      const r = await hold(d, w, t, false);
+      if (r === 'reserved') {
+        outcome.reserved.push(w.id);
+        outcome.holdMs.push(performance.now() - searchedAt);
+        done = true;
+        break;
+      }
+      if (r === 'stop') {
+        done = true;
+        break;
+      }
+      if (r === 'sold-out') {
+        soldOutNow.add(t.trainNo);
+        // A party refused once waits (with the trains too short) until the train's seats change.
+        if (totalPassengers(w.passengers as Passengers) > 1)
+          party.short.push(refusedShortage(t, party.prior, d.now()));
+      }
+      result = `lost the seat on ${t.trainNo} (${r})`;
+    }
+    if (!done && w.standby) {
+      const sb = pick(
+        matching.filter((t) => t.standby && t.general === 'sold-out'),
+        w.selection,
+      )[0];
+      if (sb) {
+        const r = await hold(d, w, sb, true);
+        if (r === 'reserved' || r === 'stop') {
+          if (r === 'reserved') outcome.reserved.push(w.id);
+          done = true;
+        }
+      }
+    }
+    if (!done) {
+      await d.ctx.database.db
+        .update(railWatches)
+        .set({
+          status: 'trying',
+          attempts: sql`${railWatches.attempts} + 1`,
+          lastResult: result,
+          shortage: party.short.length ? party.short : null,
+          lastPollAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .where(and(eq(railWatches.id, w.id), inArray(railWatches.status, ['waiting', 'trying'])));
+    }
+  }
+  if (reschedule) await schedule(d, key, 0);
+  return outcome;
+}
+
+/**
+ * Splits the trains the shared poll saw with seats into those that can seat the watch's whole
+ * party and those that cannot (the shared search asks for one seat). Where the operator gives
+ * seat counts (Korail) that costs nothing. Where it only says "available" (SRT), one search with
+ * the party size settles it; a train found short is not checked again until what the shared
+ * search shows for it changes, or its back-off (1 min, doubling to 16) runs out: a second seat
+ * freeing up does not change the one-seat answer.
+ */
+async function partyFit(
+  d: RailDeps,
+  w: WatchRow,
+  trains: Train[],
+  partySearches: Map<string, Promise<Train[] | undefined>>,
+): Promise<{ fit: Train[]; short: SeatShortage[]; prior: SeatShortage[] }> {
+  const prior = w.shortage ?? [];
+  const size = totalPassengers(w.passengers as Passengers);
+  if (size <= 1) return { fit: trains, short: [], prior };
+  const policy = w.seatPolicy as SeatPolicy;
+  const now = d.now();
+  const fit: Train[] = [];
+  const short: SeatShortage[] = [];
+  const unsure: Train[] = [];
+  for (const t of trains) {
+    const known = seatsLeftFor(t, policy);
+    if (classesToTry(t, policy, size).length === 0) {
+      short.push({ trainNo: t.trainNo, seatsLeft: known ?? 0, seen: seenOf(t), checkedAt: now, checks: 0 });
+      continue;
+    }
+    if (known !== undefined) {
+      fit.push(t);
+      continue;
+    }
+    const before = prior.find((x) => x.trainNo === t.trainNo && x.seen === seenOf(t));
+    if (before && now < before.checkedAt + backoffMs(before.checks)) short.push(before);
+    else unsure.push(t);
+  }
+  if (!unsure.length) return { fit, short, prior };
+  const key = JSON.stringify(w.passengers);
+  let answer = partySearches.get(key);
+  if (!answer) {
+    answer = d.egress
+      .searcher(w.provider)
+      .search({
+        from: w.fromStation,
+        to: w.toStation,
+        date: w.date,
+        time: unsure.reduce((m, t) => (t.departure < m ? t.departure : m), '235959'),
+        passengers: w.passengers as Passengers,
+      })
+      .catch(async (err) => {
+        d.ctx.log.warn({ err, watchId: w.id }, 'rail: party-size search failed');
+        await noteRefusal(d, err);
+        return undefined;
+      });
+    partySearches.set(key, answer);
+  }
+  const forParty = await answer;
+  // Without an answer this poll tries none of them: a reserve could only be refused.
+  if (!forParty)
+    return {
+      fit,
+      short: [...short, ...prior.filter((x) => unsure.some((t) => t.trainNo === x.trainNo))],
+      prior,
+    };
+  for (const t of unsure) {
+    const again = forParty.find((x) => x.trainNo === t.trainNo);
+    if (again && classesToTry(again, policy, size).length) fit.push(again);
+    else {
+      const before = prior.find((x) => x.trainNo === t.trainNo && x.seen === seenOf(t));
+      short.push({
+        trainNo: t.trainNo,
+        seatsLeft: null,
+        seen: seenOf(t),
+        checkedAt: now,
+        checks: (before?.checks ?? 0) + 1,
+      });
+    }
+  }
+  return { fit, short, prior };
+}
+
+/** The shared-poll job: an error is logged and the search polled again later, with back-off. */
+export function pollJob(
+  ctx: Context,
+  rail: Pick<Rail, 'poll' | 'schedule'>,
+  runs: PollRuns,
+): JobSpec<{ key: string; errors?: number }> {
+  return {
+    name: 'rail.poll',
+    handler: async ({ key, errors }, job) => {
+      await runs.running(job.id, async () => {
+        try {
+          await rail.poll(key, errors ?? 0);
+        } catch (err) {
+          ctx.log.error({ err, key }, 'rail poll failed');
+          await rail.schedule(key, (errors ?? 0) + 1);
+        }
+      });
+    },
+    options: { policy: 'stately', retryLimit: 0, expireInSeconds: 120 },
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * What follows when an operator refuses: a block pauses this egress and stops the operator's
+ * watches, a wrong password marks the account and stops its watches; and the answer a user can act on.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { AppError, badRequest, conflict, invalidField } from '../../platform/errors.ts';
+import type { RailConfig } from './config.ts';
+import { PAUSED, type RailDeps } from './egress.ts';
+import { emitRail, RAIL_WATCH_FAILED } from './events.ts';
+import { isRailError, RailError } from './providers/index.ts';
+import { railAccounts, railWatches } from './schema.ts';
+import { kstClock } from './time.ts';
+import { PROVIDER_LABEL, type WatchRow } from './views.ts';
+
+/** Turns adapter errors into answers a user can act on. */
+export function operatorError(config: RailConfig, err: unknown): Error {
+  if (!(err instanceof RailError)) return err as Error;
+  const label = PROVIDER_LABEL[err.provider];
+  switch (err.kind) {
+    case 'sold-out':
+      return conflict(`sold out: ${err.message}`);
+    case 'blocked':
+      return new AppError(
+        503,
+        err.code === PAUSED
+          ? err.message
+          : `${label} refused us (blocked): ${err.operatorMessage ?? err.message}. yeyak stops every ${label} watch and pauses ${label} for ${config.blockPauseMinutes} min; there is no workaround but waiting.`,
+      );
+    case 'bad-credentials':
+      return invalidField('body.password', `${label} says the id or password is wrong`);
+    case 'invalid-request':
+      return badRequest(err.message);
+    default:
+      return new AppError(502, `${label}: ${err.operatorMessage ?? err.message}`);
+  }
+}
+
+/** Ends a live watch that cannot go on, and tells its user why. */
+export async function finishWatch(d: RailDeps, w: WatchRow, status: 'failed' | 'stopped', reason: string) {
+  await d.ctx.tx(async (tx) => {
+    const rows = await tx
+      .update(railWatches)
+      .set({ status, failReason: reason, reservingSince: null, updatedAt: new Date() })
+      .where(and(eq(railWatches.id, w.id), inArray(railWatches.status, ['waiting', 'trying'])))
+      .returning({ id: railWatches.id });
+    if (rows.length) await emitRail(tx, RAIL_WATCH_FAILED, { watchId: w.id, userId: w.userId, reason });
+  });
+}
+
+/**
+ * Records a refusal the user cannot retry away. A block is the operator refusing this server's
+ * address: every watch on that operator stops (the user is told why), and no request goes to it
+ * from this egress until the pause ends. A wrong password marks the account and stops its watches.
+ */
+export async function noteRefusal(d: RailDeps, err: unknown, accountId?: string) {
+  if (isRailError(err, 'blocked')) {
+    const e = err as RailError;
+    const label = PROVIDER_LABEL[e.provider];
+    let reason: string;
+    if (e.code === PAUSED) reason = e.message;
+    else {
+      const until = await d.egress.pacing.pause(
+        d.egress.key(e.provider),
+        d.ctx.config.rail.blockPauseMinutes,
+        e.operatorMessage ?? e.message,
+      );
+      reason = `${label} blocked us: ${e.operatorMessage ?? e.message}. Every ${label} watch stopped; yeyak sends nothing to ${label} until ${kstClock(until)} KST. There is no workaround: start the watch again after that.`;
+      d.ctx.log.warn({ provider: e.provider, until }, 'rail: operator block, pausing this egress');
+    }
+    const watches = await d.ctx.database.db
+      .select()
+      .from(railWatches)
+      .where(and(eq(railWatches.provider, e.provider), inArray(railWatches.status, ['waiting', 'trying'])));
+    for (const w of watches) await finishWatch(d, w, 'failed', reason);
+    return;
+  }
+  if (!isRailError(err, 'bad-credentials') || !accountId) return;
+  const e = err as RailError;
+  const reason = `${PROVIDER_LABEL[e.provider]} refused the saved id or password; update the account.`;
+  await d.ctx.database.db
+    .update(railAccounts)
+    .set({ status: 'bad-credentials', lastError: reason, updatedAt: new Date() })
+    .where(eq(railAccounts.id, accountId));
+  d.egress.accountProviders.delete(accountId);
+  const watches = await d.ctx.database.db
+    .select()
+    .from(railWatches)
+    .where(and(eq(railWatches.accountId, accountId), inArray(railWatches.status, ['waiting', 'trying'])));
+  for (const w of watches) await finishWatch(d, w, 'failed', reason);
+}
+
+/** Records the refusal (see noteRefusal) and answers what the user can act on. */
+export async function refused(d: RailDeps, err: unknown, accountId?: string): Promise<Error> {
+  await noteRefusal(d, err, accountId);
+  return operatorError(d.ctx.config.rail, err);
+}
