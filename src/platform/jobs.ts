@@ -17,7 +17,7 @@ type Definition = {
  * that call startWorkers (serve by default, or `yeyak worker`).
  */
 export class Jobs {
-  readonly boss: PgBoss;
+  private readonly boss: PgBoss;
   private readonly definitions = new Map<string, Definition>();
   private readonly workers = new Map<string, string>();
   private started = false;

@@ -94,22 +94,21 @@ describe.each(backends)('Kakao wording of a shortage and a standby on %s', (back
         .map((x) => JSON.stringify(x.body))
         .find((body) => body.includes(pnr)),
     );
-    expect(pushed).toContain(`${t.trainNo} 예약대기 신청 / standby requested`);
+    expect(pushed).toContain(`[yeyak] SRT ${t.trainNo} 예약대기 신청 / standby requested`);
     expect(pushed).toContain('좌석 / seats: 예약대기 (standby)');
     expect(pushed).toContain('좌석이 배정되면 알려 드립니다');
     expect(pushed).not.toContain('좌석 확보');
     expect(pushed).not.toContain('결제 기한');
   });
 
-  // Known gap, left to src/modules/rail/kakao.ts: the list's state word for a watch whose standby
-  // request is open is "예약됨" (reserved), before "예약대기 신청 … (아직 좌석 아님)". When the state
-  // word says 예약대기, this test starts to pass and `.fails` must go.
-  it.fails('a standby request is not labelled "예약됨" (reserved) in "내 감시"', async () => {
+  it('a standby request is labelled "예약대기 중", not "예약됨" (reserved), in "내 감시"', async () => {
     const date = dayAhead(env.s, 10);
     const t = (await searchTrains(u.api, { date, time: '12:00' }))[1];
     env.s.seedSoldOut('srt', date, Number(t.trainNo));
     const r = await watchTrain(u.api, { date, trainNo: t.trainNo, standby: true, notify: [] });
     await watchWhen(u.api, r.body.data?.watch.id as string, (x) => x.status === 'reserved');
-    expect(await listed(t.trainNo)).not.toMatch(/^• 예약됨 · /);
+    const line = await listed(t.trainNo);
+    expect(line).not.toMatch(/^• 예약됨 · /);
+    expect(line).toMatch(/^• 예약대기 중 · /);
   });
 });

@@ -85,7 +85,8 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
               : '좌석을 잡았습니다 · Seat reserved',
         };
         message = {
-          title: `[yeyak] ${label[r.provider]} ${data.train} ${
+          // "SRT 329", not "SRT SRT 329": the operator is named only when the train type does not say it.
+          title: `[yeyak] ${data.train.startsWith(label[r.provider]) ? '' : `${label[r.provider]} `}${data.train} ${
             r.standby
               ? '예약대기 신청 / standby requested'
               : event.topic === RAIL_STANDBY_GRANTED

@@ -44,20 +44,20 @@ export function sendTelegram(config: RailConfig, chatId: string, m: Message) {
   });
 }
 
-/** The user keys a skill request carries; any of them addresses an Event API message (research §4.5). */
+/** The user keys a skill request carries; any of them addresses an Event API message. */
 export type KakaoUserType = 'botUserKey' | 'plusfriendUserKey' | 'appUserId';
 export type KakaoEventUser = { type: KakaoUserType; id: string };
 /** The Event API's answer. `SUCCESS` means Kakao accepted the task, not that the user has read it. */
 export type KakaoEventAnswer = { taskId: string; status: 'SUCCESS'; message: string };
 
-/** Recipients per Event API request (research §4.5, from public integrations). */
+/** Recipients per Event API request (as public integrations of the Event API send them). */
 export const KAKAO_EVENT_MAX_USERS = 100;
 
 /**
- * Kakao i Open Builder Event API (research integrations.md §4.5): `POST {api}/v2/bots/{botId}/talk`
+ * Kakao i Open Builder Event API: `POST {api}/v2/bots/{botId}/talk`
  * with `Authorization: KakaoAK {REST API key}` and `{event: {name, data}, user: [{type, id}]}`; the
- * answer is `{taskId, status, message, timestamp}`. The research has this body from public
- * integrations, not from Kakao's reference, and is silent on: the HTTP status and text of a refusal,
+ * answer is `{taskId, status, message, timestamp}`. This body comes from public
+ * integrations, not from Kakao's reference, which is silent on: the HTTP status and text of a refusal,
  * how the Event block reads `event.data` (we send the message as `event.data.text`, which the block
  * must show) and its length limit (we keep simpleText's 1000 characters). The optional top-level
  * `params` is not sent: our Event block calls no skill.

@@ -82,7 +82,7 @@ export async function schedule(
   const c = d.ctx.config.rail;
   const backoff = errors > 0 ? Math.min(MAX_BACKOFF_MS, c.pollMs * 2 ** Math.min(errors, 10)) : 0;
   const delay = delayMs ?? c.pollMs + Math.random() * c.jitterMs + backoff;
-  await d.ctx.jobs.boss.send('rail.poll', data, {
+  await d.ctx.jobs.send('rail.poll', data, {
     singletonKey: key,
     startAfter: new Date(Date.now() + delay),
   });

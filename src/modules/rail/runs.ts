@@ -110,7 +110,7 @@ export class PollRuns {
     const keys: string[] = [];
     for (const p of rows as ActivePoll[]) {
       if (!this.dead(p, now)) continue;
-      await this.ctx.jobs.boss.fail('rail.poll', p.id, { message: 'its process died' });
+      await this.ctx.jobs.fail('rail.poll', p.id, 'its process died');
       await this.ctx.database.db.delete(railPollJobs).where(eq(railPollJobs.jobId, p.id));
       this.ctx.log.warn({ jobId: p.id, key: p.key }, 'rail: poll of a dead process failed; polling again');
       if (p.key) keys.push(p.key);

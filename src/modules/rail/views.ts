@@ -119,7 +119,7 @@ export type WatchInput = {
 
 export type WatchPatch = Partial<Omit<WatchInput, 'provider' | 'from' | 'to' | 'date'>>;
 
-/** How far ahead each operator sells (research §2.9: SRT D-30, KTX D-31). */
+/** How far ahead each operator sells: SRT 30 days, KTX 31 days ahead (their booking pages). */
 export const BOOKING_DAYS: Record<ProviderName, number> = { srt: 30, korail: 31 };
 export const PROVIDER_LABEL: Record<ProviderName, string> = { srt: 'SRT', korail: 'Korail' };
 

@@ -228,7 +228,7 @@ export async function answerStart({ rail, user, c, a, blockId }: Turn): Promise<
 
 /**
  * A quick reply back into this skill's block, so its `extra` arrives as `action.clientExtra`
- * (research §4.3); without a block id (an odd payload) a plain message reply.
+ * (Kakao sends a pressed quick reply's `extra` that way only into a block); without a block id (an odd payload) a plain message reply.
  */
 export function quickReply(
   label: string,
@@ -257,8 +257,13 @@ export async function answerWatches({ rail, user, c, blockId }: Turn): Promise<S
   const active = running(all);
   const past = all.filter((w) => !isActive(w)).slice(0, 3);
   if (!all.length) return text(tr(lang, '감시 중인 열차가 없습니다.', 'You have no watches.'));
+  // A standby request is not a seat: its watch says so instead of "reserved".
+  const state = (w: WatchView) =>
+    w.status === 'reserved' && w.reservation?.standby
+      ? tr(lang, '예약대기 중', 'standby requested')
+      : stateLabel[lang][w.status];
   const line = (w: WatchView) =>
-    `${stateLabel[lang][w.status]} · ${watchLabel(w, lang)}` +
+    `${state(w)} · ${watchLabel(w, lang)}` +
     (w.status === 'trying' || w.attempts
       ? tr(lang, ` · 시도 ${w.attempts}회`, ` · ${w.attempts} tries`)
       : '') +

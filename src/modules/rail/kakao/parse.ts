@@ -67,8 +67,8 @@ export function param(a: Action, ...names: string[]): string | undefined {
 }
 
 /**
- * System entities arrive as JSON strings (research §4.2: `sys_date` → `{"date":"2023-03-31",…}`).
- * The research shows only sys_date; for sys_time and sys_number we take `time` and `amount` (or
+ * System entities arrive as JSON strings (Kakao's skill guide: `sys_date` → `{"date":"2023-03-31",…}`).
+ * The guide shows only sys_date; for sys_time and sys_number we take `time` and `amount` (or
  * `value`) the same way, and a plain value as it is.
  */
 function unwrapEntity(v: string): string {
@@ -297,7 +297,7 @@ function optionsFromParams(a: Action, lang: KakaoLang): Options {
   };
 }
 
-/** The same rules as the operators (research rail.md §1.4/§2.5), said in the user's language. */
+/** The operators' apps' passenger rules (1 to 9 a reservation, children not alone), said in the user's language. */
 function passengerProblem(p: Passengers, lang: KakaoLang): string | undefined {
   const total = totalPassengers(p);
   if (total < 1)

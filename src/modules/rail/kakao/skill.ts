@@ -1,5 +1,5 @@
 /**
- * The Kakao i Open Builder skill server for rail (research integrations.md §4): `POST /api/kakao/skill`
+ * The Kakao i Open Builder skill server for rail: `POST /api/kakao/skill`
  * takes a SkillPayload and answers a SkillResponse v2.0 within Kakao's 5 s. Work that takes longer
  * answers `useCallback` and posts the result to the one-time `callbackUrl` when done. KakaoTalk
  * users are linked to yeyak accounts with a one-time code from the web ("연결 K7QM-2XPA"). Later news
@@ -53,7 +53,7 @@ function linkCodeOf(typed: string): string | undefined {
 }
 
 const EXAMPLE_CODE = 'K7QM-2XPA';
-/** A callback URL is valid for 1 minute (research §4.4); past this we post a "still working" note instead. */
+/** A callback URL is valid for 1 minute (Kakao's callback guide); past this we post a "still working" note instead. */
 const CALLBACK_LIMIT_MS = 50_000;
 
 const HELP: Record<KakaoLang, string> = {

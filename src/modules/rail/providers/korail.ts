@@ -1,5 +1,5 @@
 /**
- * Korail adapter: the 코레일톡 app's `/classes/com.korail.mobile.*` API (research/rail.md §2).
+ * Korail adapter: the 코레일톡 app's `/classes/com.korail.mobile.*` API, as public client libraries use it.
  * One instance = one account, one cookie jar, one request pacer.
  *
  * It does not produce the app's anti-automation tokens (DynaPath `x-dynapath-m-token`, `Sid`).

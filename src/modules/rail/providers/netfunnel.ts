@@ -1,5 +1,5 @@
 /**
- * NetFunnel, the waiting-room queue in front of both operators (research/rail.md §1.6, §2.7).
+ * NetFunnel, the waiting-room queue in front of both operators' reserve calls.
  * We take a ticket, wait our turn as told (polling no faster than the operator asks), and only
  * then call the gated API. We never skip or forge the wait.
  *

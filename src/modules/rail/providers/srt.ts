@@ -1,5 +1,5 @@
 /**
- * SRT adapter: the SRT app's form-POST JSON API (research/rail.md §1).
+ * SRT adapter: the SRT app's form-POST JSON API, as public client libraries use it.
  * One instance = one account, one cookie jar, one request pacer.
  */
 import { BaseAdapter, type CommonOptions, detectIdType, type HttpAnswer } from './base.ts';
