@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { RailPacer as Pacer } from '../../src/modules/rail/providers/http.ts';
-import { parseNetFunnelReply } from '../../src/modules/rail/providers/netfunnel.ts';
-import {
-  findStation,
-  nameDistance,
-  SRT_STATIONS,
-  suggestStations,
-} from '../../src/modules/rail/providers/stations.ts';
-import {
-  classesToTry,
-  RailError,
-  type Train,
-  validatePassengers,
-} from '../../src/modules/rail/providers/types.ts';
+import { RailPacer as Pacer } from './http.ts';
+import { parseNetFunnelReply } from './netfunnel.ts';
+import { findStation, nameDistance, SRT_STATIONS, suggestStations } from './stations.ts';
+import { classesToTry, RailError, type Train, validatePassengers } from './types.ts';
 
 describe('stations', () => {
   it('finds names, aliases and names written with 역', () => {
