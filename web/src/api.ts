@@ -8,7 +8,7 @@ import type {
   Tickets,
   TicketTypeView,
   WaitlistView,
-} from '../../src/modules/tickets/service.ts';
+} from '../../src/modules/tickets/index.ts';
 // The shapes come from the server's own types (type-only imports vanish from the bundle).
 import type { Role, User } from '../../src/platform/auth/service.ts';
 import type { FieldError } from '../../src/platform/errors.ts';

@@ -14,6 +14,7 @@ import { PollRuns, resumePolls, sweepJob } from './runs.ts';
 import { type ProviderEndpoints, Rail } from './service.ts';
 import { standbyJob } from './standby.ts';
 
+export type { TrainGroup } from './providers/types.ts';
 export type { AccountView, RailReservationView, TrainView, WatchView } from './service.ts';
 export { Rail };
 

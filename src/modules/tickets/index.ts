@@ -15,8 +15,10 @@ import { TOPIC_ALIASES } from './events.ts';
 export type {
   EventView,
   HoldView,
+  ShowtimeView,
   TicketEventInput,
   TicketReservationView,
+  TicketTypeView,
   WaitlistView,
 } from './service.ts';
 export { Tickets };

@@ -9,10 +9,9 @@ export type {
   RailReservationView as RailReservation,
   TrainView as RailTrain,
   WatchView as RailWatch,
-} from '../../../../src/modules/rail/service.ts';
+} from '../../../../src/modules/rail/index.ts';
 
-import type { TrainGroup } from '../../../../src/modules/rail/providers/types.ts';
-import type { Rail } from '../../../../src/modules/rail/service.ts';
+import type { Rail, TrainGroup } from '../../../../src/modules/rail/index.ts';
 
 export type { TrainGroup };
 /** One operator as GET /api/rail/providers answers it (pausedUntil: no request goes to it until then). */
