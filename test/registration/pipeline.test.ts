@@ -744,14 +744,23 @@ describe.each(backends)('registration pipeline on %s', (backend) => {
     });
     expect(created.status).toBe(201);
     const rush = created.body.data!.event;
-    // Their confirmations replayed all at once through the consumer's handler, while 30 more
-    // buyers reserve at the same time and go through the event pipeline.
+    // Their confirmations (the events tickets stored) replayed all at once through the consumer's
+    // handler, while 30 more buyers reserve at the same time and go through the event pipeline.
+    const confirmed = await t.y.ctx.database.raw(
+      "select payload from outbox where topic = 'tickets.reservation_confirmed' and (payload->>'reservationId')::int = any($1::int[])",
+      [early.map((r) => r.body.data!.reservation.id)],
+    );
+    expect(confirmed.rows).toHaveLength(30);
     const [, late] = await Promise.all([
       Promise.all(
-        early.map((r) =>
-          t.y.registration.onReservation('tickets.reservation_confirmed', {
-            reservationId: r.body.data!.reservation.id,
-          }),
+        confirmed.rows.map((row) =>
+          t.y.registration.onReservation(
+            'tickets.reservation_confirmed',
+            (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<
+              string,
+              unknown
+            >,
+          ),
         ),
       ),
       Promise.all(Array.from({ length: 30 }, reserve)),
