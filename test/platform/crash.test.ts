@@ -15,7 +15,7 @@ import {
 } from '../helpers.ts';
 import { startFaultySmtp } from './smtp-faults.ts';
 
-const root = resolve(import.meta.dirname, '..');
+const root = resolve(import.meta.dirname, '../..');
 const SECRET = 'crash-test-secret-0123456789abcdef0123456789';
 const FROM = 'yeyak <tickets@crash.yeyak.test>';
 const TICKET_ID = /^<[0-9a-f-]{36}\.ticket@crash\.yeyak\.test>$/;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeadLetter } from '../../src/platform/events/dead.ts';
 import { client, createEvent, eventually, login, startApp, startSmtp, type TestApp } from '../helpers.ts';
 
-const root = resolve(import.meta.dirname, '..');
+const root = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
 
 /** Sells one ticket; its mail is refused until it is given up on. Answers the event id. */
