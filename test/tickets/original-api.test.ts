@@ -121,7 +121,10 @@ describe.each(backends)('original reservation API on %s', (backend) => {
     const price = await bare.post('/reservation/create', body({ reservationPrice: 1000 }), auth());
     expect(price.status).toBe(400);
     expect(price.body.description).toContain('reservationPrice');
-    const when = await bare.post('/reservation/create', body({ reservationTime: '03:07' }), auth());
+    // A minute after the showtime's own (a fixed time would match it when the suite runs at that minute).
+    const [h, m] = time.split(':').map(Number);
+    const other = `${String((h + Math.floor((m + 1) / 60)) % 24).padStart(2, '0')}:${String((m + 1) % 60).padStart(2, '0')}`;
+    const when = await bare.post('/reservation/create', body({ reservationTime: other }), auth());
     expect(when.status).toBe(400);
     expect(when.body.description).toContain('no showtime');
     const unknown = await bare.post('/reservation/create', body({ performanceId: 'PF000000' }), auth());
