@@ -3,13 +3,13 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { User } from '../../platform/auth/service.ts';
 import { sqlState } from '../../platform/db.ts';
 import { AppError, conflict, invalidField } from '../../platform/errors.ts';
+import { UpstreamError } from '../../platform/net/http.ts';
 import { checkUrlFields } from '../../platform/net/outbound.ts';
 import { kktixClient, owned, type RegistrationDeps, secretsOf } from './deps.ts';
 import { DEFAULT_SUBJECT, DEFAULT_TEMPLATE, liquidForSave, TemplateError } from './mail-template.ts';
 import { type RegistrationSecrets, type RegistrationSettings, registrationEvents } from './schema.ts';
 import { seal } from './seal.ts';
 import { checkKktixConnection, KktixError, stableJson } from './sources/kktix.ts';
-import { UpstreamError } from './sources/upstream.ts';
 import { requestSync } from './sync.ts';
 import { DEFAULT_TIMEZONE, type EventRow } from './views.ts';
 

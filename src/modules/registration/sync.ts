@@ -1,11 +1,11 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db.ts';
 import type { JobSpec } from '../../platform/module.ts';
+import { UpstreamError } from '../../platform/net/http.ts';
 import { type ActionKey, addActions, enqueueActions, requeueStuckActions } from './actions/runner.ts';
 import { kktixClient, type RegistrationDeps, secretsOf } from './deps.ts';
 import { registrationAttendees, registrationEvents, registrationSyncRuns } from './schema.ts';
 import { contactOf, diffAttendees, isActive, type KktixAttendee, stableJson } from './sources/kktix.ts';
-import { UpstreamError } from './sources/upstream.ts';
 
 /**
  * Sync: a KKTIX event's book is polled (and synced on its webhook, by hand, on creation); the

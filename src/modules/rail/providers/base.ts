@@ -1,4 +1,11 @@
-import { CookieJar, RailPacer, realSleep, type Sleep } from './http.ts';
+import {
+  Http,
+  type HttpResult,
+  sleep as realSleep,
+  type Sleep,
+  UpstreamError,
+} from '../../../platform/net/http.ts';
+import { CookieJar } from './http.ts';
 import { NetFunnel } from './netfunnel.ts';
 import { findStation } from './stations.ts';
 import { type Credentials, type ProviderName, RailError, type RailSession, type Station } from './types.ts';
@@ -33,14 +40,13 @@ export type HttpAnswer = { status: number; text: string; headers: Headers };
 export abstract class BaseAdapter {
   abstract readonly name: ProviderName;
   protected readonly jar = new CookieJar();
-  protected readonly pacer: RailPacer;
+  /** The platform client: this adapter's pacing, the egress gate, the timeout, the request count. */
+  private readonly client: Http;
   protected readonly netfunnel: NetFunnel;
   protected readonly sleep: Sleep;
   protected credentials: Credentials | undefined;
   private stopped: RailError | undefined;
   protected currentSession: RailSession | undefined;
-  /** Requests sent to the operator, NetFunnel included. */
-  requestCount = 0;
 
   constructor(
     provider: ProviderName,
@@ -48,7 +54,20 @@ export abstract class BaseAdapter {
     netfunnelUrl: string,
   ) {
     this.sleep = common.sleep ?? realSleep;
-    this.pacer = new RailPacer(common.minIntervalMs ?? 1000, common.jitterMs ?? 250, this.sleep);
+    this.client = new Http(provider, {
+      // Operator URLs come from configuration (the sims on 127.0.0.1 in tests and demos), never
+      // from users: the plain fetch, not the private-address guard, which would also follow redirects.
+      fetch: (input, init) => fetch(input, init),
+      timeoutMs: common.timeoutMs ?? 30_000,
+      minIntervalMs: common.minIntervalMs ?? 1000,
+      jitterMs: common.jitterMs ?? 250,
+      sleep: this.sleep,
+      gate: common.gate,
+      // Every request counts against us at the operator: none is repeated, and a 429 is a block
+      // signal (blockSignal), not something to wait out.
+      attempts: 1,
+      rateLimitWaits: 0,
+    });
     this.netfunnel = new NetFunnel({
       provider,
       url: netfunnelUrl,
@@ -58,6 +77,11 @@ export abstract class BaseAdapter {
       maxWaitMs: common.netfunnelMaxWaitMs,
       now: common.now,
     });
+  }
+
+  /** Requests sent to the operator, NetFunnel included. */
+  get requestCount(): number {
+    return this.client.requests;
   }
 
   get stoppedBy(): RailError | undefined {
@@ -86,37 +110,42 @@ export abstract class BaseAdapter {
     opts: { form?: string; headers?: Record<string, string>; cookies?: boolean } = {},
   ): Promise<HttpAnswer> {
     if (this.stopped) throw this.stopped;
-    await this.pacer.wait();
-    if (this.common.gate) await this.common.gate();
-    if (this.stopped) throw this.stopped;
     const useCookies = opts.cookies !== false;
-    const headers: Record<string, string> = {
-      'User-Agent': this.userAgent(),
-      ...this.extraHeaders(),
-      ...(opts.form !== undefined
-        ? { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8' }
-        : {}),
-      ...(opts.headers ?? {}),
-    };
-    const cookie = useCookies ? this.jar.header() : undefined;
-    if (cookie) headers.Cookie = cookie;
-    this.requestCount++;
-    let res: Response;
+    let result: HttpResult;
     try {
-      res = await fetch(url, {
+      result = await this.client.request(url, {
         method,
-        headers,
+        headers: {
+          'User-Agent': this.userAgent(),
+          ...this.extraHeaders(),
+          ...(opts.form !== undefined
+            ? { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8' }
+            : {}),
+          ...(opts.headers ?? {}),
+        },
         body: opts.form,
+        // Redirects are answers to read (a login page means the session is gone), not to follow.
         redirect: 'manual',
-        signal: AbortSignal.timeout(this.common.timeoutMs ?? 30_000),
+        // Pacing and the egress gate may have waited long: a block seen meanwhile sends nothing,
+        // and the jar is read at the last moment so a concurrent login's cookies are used.
+        beforeSend: (headers) => {
+          if (this.stopped) throw this.stopped;
+          const cookie = useCookies ? this.jar.header() : undefined;
+          if (cookie) headers.set('Cookie', cookie);
+        },
+        onResponse: (res) => {
+          if (useCookies) this.jar.store(res.headers);
+        },
       });
     } catch (err) {
-      throw new RailError('operator', this.name, `cannot reach the operator: ${(err as Error).message}`, {
+      if (err instanceof RailError || !(err instanceof UpstreamError)) throw err;
+      const cause = err.details.cause instanceof Error ? err.details.cause.message : err.message;
+      throw new RailError('operator', this.name, `cannot reach the operator: ${cause}`, {
         code: 'NETWORK',
+        cause: err,
       });
     }
-    if (useCookies) this.jar.store(res.headers);
-    const answer = { status: res.status, text: await res.text(), headers: res.headers };
+    const answer = { status: result.res.status, text: result.text, headers: result.res.headers };
     const block = this.blockSignal(answer);
     if (block) throw this.stop(block);
     return answer;

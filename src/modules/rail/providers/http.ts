@@ -1,7 +1,8 @@
-/** Small pieces both adapters share: a cookie jar, request pacing, form encoding, KST times. */
-
-export type Sleep = (ms: number) => Promise<void>;
-export const realSleep: Sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Small pieces both adapters share: a cookie jar, form encoding, KST times, reading operator rows.
+ * Sending, pacing and timeouts are the platform client's (src/platform/net/http.ts).
+ */
+import { safeJson } from '../../../platform/net/http.ts';
 
 /** One jar per adapter instance, so two accounts never share a session. */
 export class CookieJar {
@@ -34,32 +35,6 @@ export class CookieJar {
   }
 }
 
-/**
- * Spaces requests out: never two within `minIntervalMs` (+ up to `jitterMs` random extra).
- * Calls are served one after another, in order.
- */
-export class RailPacer {
-  private last = Number.NEGATIVE_INFINITY;
-  private chain: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly minIntervalMs: number,
-    private readonly jitterMs = 0,
-    private readonly sleep: Sleep = realSleep,
-  ) {}
-
-  wait(): Promise<void> {
-    const turn = this.chain.then(async () => {
-      const gap = this.minIntervalMs + (this.jitterMs > 0 ? Math.random() * this.jitterMs : 0);
-      const due = this.last + gap - Date.now();
-      if (due > 0) await this.sleep(due);
-      this.last = Date.now();
-    });
-    this.chain = turn.catch(() => {});
-    return turn;
-  }
-}
-
 export function formBody(fields: Record<string, string | number | undefined>): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) p.append(k, String(v));
@@ -77,13 +52,10 @@ export function kstToday(now = Date.now()): string {
   return new Date(now + 9 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
 }
 
+/** A JSON object, or undefined for anything else (operators answer HTML error pages too). */
 export function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const v = JSON.parse(text);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+  const v = safeJson(text);
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
 export const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));

@@ -9,7 +9,8 @@
  * - `korail`: the app's native form. Reply `<status>:<k=v&…>`. The key only gates the call:
  *   5101 (take) → 5002 (poll while waiting) → API call → 5004 (release).
  */
-import { formBody, type Sleep } from './http.ts';
+import type { Sleep } from '../../../platform/net/http.ts';
+import { formBody } from './http.ts';
 import { type ProviderName, RailError } from './types.ts';
 
 export type NetFunnelGet = (url: string) => Promise<string>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RailPacer as Pacer } from './http.ts';
+import { Pacer } from '../../../platform/net/http.ts';
 import { parseNetFunnelReply } from './netfunnel.ts';
 import { findStation, nameDistance, SRT_STATIONS, suggestStations } from './stations.ts';
 import { classesToTry, RailError, type Train, validatePassengers } from './types.ts';
@@ -54,7 +54,7 @@ describe('rules', () => {
   });
 
   it('paces requests', async () => {
-    const pacer = new Pacer(40);
+    const pacer = new Pacer({ minIntervalMs: 40 });
     const started = Date.now();
     for (let i = 0; i < 3; i++) await pacer.wait();
     expect(Date.now() - started).toBeGreaterThanOrEqual(75);

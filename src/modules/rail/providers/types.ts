@@ -2,6 +2,7 @@
  * The contract every rail provider (SRT, Korail) implements, and the typed errors they throw.
  * Wire formats live in the adapters; nothing here knows a form field name.
  */
+import { UpstreamError, type UpstreamReason } from '../../../platform/net/http.ts';
 
 export type ProviderName = 'srt' | 'korail';
 
@@ -181,11 +182,27 @@ export type RailErrorKind =
   | 'invalid-request'
   | 'operator';
 
-export class RailError extends Error {
+/**
+ * How each kind reads as an outside failure. A RailError that reaches a route unconverted answers
+ * with the status `operatorError` (refusals.ts) gives that kind: 409, 503, 400 or 502.
+ */
+const REASON: Record<RailErrorKind, UpstreamReason> = {
+  'sold-out': 'conflict',
+  'not-logged-in': 'unauthorized',
+  'netfunnel-stale': 'unavailable',
+  blocked: 'blocked',
+  'bad-credentials': 'invalid',
+  'no-such-station': 'invalid',
+  'invalid-request': 'invalid',
+  operator: 'rejected',
+};
+
+/** The operator failures; `service` is the provider, `reason` follows from the kind. */
+export class RailError extends UpstreamError {
   override readonly name = 'RailError';
   readonly kind: RailErrorKind;
   readonly provider: ProviderName;
-  /** The operator's code (msgCd / h_msg_cd / HTTP status), when it sent one. */
+  /** The operator's code (msgCd / h_msg_cd / HTTP status, or NETWORK when it could not be reached). */
   readonly code?: string;
   /** The operator's own words, verbatim. */
   readonly operatorMessage?: string;
@@ -196,9 +213,11 @@ export class RailError extends Error {
     kind: RailErrorKind,
     provider: ProviderName,
     message: string,
-    extra: { code?: string; operatorMessage?: string; suggestions?: string[] } = {},
+    extra: { code?: string; operatorMessage?: string; suggestions?: string[]; cause?: unknown } = {},
   ) {
-    super(message);
+    super(provider, kind === 'operator' && extra.code === 'NETWORK' ? 'unavailable' : REASON[kind], message, {
+      ...(extra.cause !== undefined ? { cause: extra.cause } : {}),
+    });
     this.kind = kind;
     this.provider = provider;
     this.code = extra.code;

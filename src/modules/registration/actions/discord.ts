@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { excerpt, Http, joinUrl, reasonFor, safeJson, UpstreamError } from '../../../platform/net/http.ts';
 import type { CommandProblem } from '../bot-messages.ts';
 import { maskName } from '../deidentify.ts';
-import { excerpt, Http, joinUrl, reasonFor, safeJson, UpstreamError } from '../sources/upstream.ts';
 
 /**
  * Discord for the registration module: HTTP interactions (Ed25519

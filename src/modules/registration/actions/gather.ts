@@ -6,7 +6,7 @@ import {
   reasonFor,
   safeJson,
   UpstreamError,
-} from '../sources/upstream.ts';
+} from '../../../platform/net/http.ts';
 
 /**
  * Gather guest list (Gather's HTTP API). `POST /api/setEmailGuestlist` with

@@ -6,9 +6,10 @@ import {
   joinUrl,
   mapLimit,
   reasonFor,
+  retryAfterMs,
   safeJson,
   UpstreamError,
-} from './upstream.ts';
+} from '../../../platform/net/http.ts';
 
 /**
  * KKTIX organiser data. KKTIX has no public organiser REST API; the paths and shapes here follow the
@@ -96,10 +97,10 @@ export function createKktixClient(opts: KktixClientOptions) {
             : reason === 'rate_limited'
               ? `KKTIX is rate limiting us (HTTP 429) on ${what}`
               : `KKTIX answered HTTP ${res.status} for ${what}: ${excerpt(text)}`;
-      const retry = res.headers.get('retry-after');
+      const retry = retryAfterMs(res);
       throw new KktixError(reason, message, {
         upstreamStatus: res.status,
-        ...(retry && Number.isFinite(Number(retry)) ? { retryAfterMs: Number(retry) * 1000 } : {}),
+        ...(retry !== undefined ? { retryAfterMs: retry } : {}),
       });
     }
     const body = safeJson(text);
