@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { Pacer } from '../../../platform/net/http.ts';
+import { AppError } from '../../../platform/errors.ts';
+import { Pacer, UpstreamError } from '../../../platform/net/http.ts';
+import type { RailConfig } from '../config.ts';
+import { operatorError } from '../refusals.ts';
 import { parseNetFunnelReply } from './netfunnel.ts';
 import { findStation, nameDistance, SRT_STATIONS, suggestStations } from './stations.ts';
-import { classesToTry, RailError, type Train, validatePassengers } from './types.ts';
+import {
+  classesToTry,
+  isRailError,
+  RailError,
+  type RailErrorKind,
+  type Train,
+  validatePassengers,
+} from './types.ts';
 
 describe('stations', () => {
   it('finds names, aliases and names written with 역', () => {
@@ -51,6 +61,39 @@ describe('rules', () => {
     expect(() => validatePassengers('srt', { child: 2 })).toThrow(/accompanying/);
     expect(() => validatePassengers('srt', { adult: 10 })).toThrow(/between 1 and 9/);
     expect(() => validatePassengers('srt', { adult: 1.5 })).toThrow(/whole number/);
+  });
+
+  it('RailError is an UpstreamError answering with the status operatorError gives its kind', () => {
+    const kinds: RailErrorKind[] = [
+      'sold-out',
+      'not-logged-in',
+      'netfunnel-stale',
+      'blocked',
+      'bad-credentials',
+      'no-such-station',
+      'invalid-request',
+      'operator',
+    ];
+    const config = { blockPauseMinutes: 30 } as RailConfig;
+    for (const kind of kinds) {
+      const err = new RailError(kind, 'korail', 'm', { code: 'X', operatorMessage: 'o' });
+      expect(err).toBeInstanceOf(UpstreamError);
+      expect(isRailError(err, kind)).toBe(true);
+      expect([err.name, err.service, err.provider, err.code, err.operatorMessage]).toEqual([
+        'RailError',
+        'korail',
+        'korail',
+        'X',
+        'o',
+      ]);
+      expect(err.retryable).toBe(kind === 'sold-out');
+      const answered = operatorError(config, err);
+      expect(answered).toBeInstanceOf(AppError);
+      // no-such-station is answered by validation.ts (400), not operatorError's default.
+      if (kind !== 'no-such-station') expect(err.status).toBe((answered as AppError).status);
+    }
+    const unreachable = new RailError('operator', 'srt', 'cannot reach the operator', { code: 'NETWORK' });
+    expect([unreachable.reason, unreachable.status]).toEqual(['unavailable', 502]);
   });
 
   it('paces requests', async () => {

@@ -1,5 +1,13 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { excerpt, Http, joinUrl, reasonFor, safeJson, UpstreamError } from '../../../platform/net/http.ts';
+import {
+  excerpt,
+  Http,
+  joinUrl,
+  reasonFor,
+  retryAfterMs,
+  safeJson,
+  UpstreamError,
+} from '../../../platform/net/http.ts';
 import type { CommandProblem } from '../bot-messages.ts';
 import { maskName } from '../deidentify.ts';
 
@@ -359,15 +367,17 @@ async function call(
     idempotent: opts.idempotent ?? false,
   });
   if (res.status === 204) return undefined;
-  const parsed = safeJson(text) as { message?: string; code?: number; retry_after?: number } | undefined;
+  const parsed = safeJson(text) as { message?: string; code?: number } | undefined;
   if (!res.ok) {
     const reason = reasonFor(res.status);
     const detail = parsed?.message
       ? `${parsed.message}${parsed.code ? ` (code ${parsed.code})` : ''}`
       : excerpt(text);
+    // Discord gives the wait in the Retry-After header and in the body's retry_after.
+    const retry = retryAfterMs(res, parsed);
     throw new DiscordError(reason, `Discord refused ${what}: HTTP ${res.status} ${detail}`, {
       upstreamStatus: res.status,
-      ...(parsed?.retry_after !== undefined ? { retryAfterMs: parsed.retry_after * 1000 } : {}),
+      ...(retry !== undefined ? { retryAfterMs: retry } : {}),
     });
   }
   return parsed;
