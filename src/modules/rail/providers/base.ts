@@ -124,7 +124,7 @@ export abstract class BaseAdapter {
           ...(opts.headers ?? {}),
         },
         body: opts.form,
-        // Redirects are answers to read (a login page means the session is gone), not to follow.
+        // An operator's redirect is returned as its answer: following it would be one more request.
         redirect: 'manual',
         // Pacing and the egress gate may have waited long: a block seen meanwhile sends nothing,
         // and the jar is read at the last moment so a concurrent login's cookies are used.
