@@ -234,7 +234,7 @@ describe('parseKktixWebhook', () => {
   });
 
   it('accepts what KKTIX documents without guessing more: any batch of order objects', () => {
-    // The research has batched POSTs of created/paid or cancelled orders, but no field names.
+    // KKTIX sends batched POSTs of created/paid or cancelled orders but documents no field names.
     expect(parseKktixWebhook({ orders: [] }).orders).toEqual([]);
     expect(parseKktixWebhook({ data: [order] }).orders[0].orderNo).toBe('127666621');
     expect(parseKktixWebhook([{ 訂單編號: 'A-1', status: 'paid', extra: { x: 1 } }, {}]).orders).toEqual([

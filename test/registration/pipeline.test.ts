@@ -241,8 +241,8 @@ describe.each(backends)('registration pipeline on %s', (backend) => {
     expect((await attendees()).total).toBe(totalBefore);
     expect(mailsTo(contactOf(buyer).email as string)).toHaveLength(0);
 
-    // The body is undocumented (research/integrations.md §1.5), so any well-formed batch, whatever
-    // its extra fields, content type or emptiness, is a trigger for a sync that reads the API.
+    // KKTIX does not document the webhook body, so any well-formed batch, whatever its extra
+    // fields, content type or emptiness, is a trigger for a sync that reads the API.
     const shapes: [unknown, Record<string, string>][] = [
       [[{ order_no: 'A-1', status: 'paid', some_new_field: { x: 1 } }], { 'content-type': 'text/plain' }],
       [{ data: [] }, { 'content-type': 'application/x-kktix+json' }],
