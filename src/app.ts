@@ -26,6 +26,9 @@ import { Mailer } from './platform/mail/mailer.ts';
 import { mailboxRoutes } from './platform/mail/routes.ts';
 import type { ModuleApis, ModuleInstance } from './platform/module.ts';
 import { setOutboundPolicy } from './platform/net/outbound.ts';
+import { RuntimeSettings } from './platform/settings/index.ts';
+import { settingsRoutes } from './platform/settings/routes.ts';
+import { platformSettings } from './platform/settings/site.ts';
 
 export type YeyakOptions = {
   /** Run event consumers and jobs in this process (serve does by default; `worker` only does this). */
@@ -37,6 +40,8 @@ export type YeyakOptions = {
   logger?: Logger;
   /** Job polling interval; tests shorten it. */
   pollingIntervalSeconds?: number;
+  /** How often runtime settings are reloaded from the database (default 2 s). */
+  settingsRefreshMs?: number;
   /** The modules to run (default: all of src/modules.ts); tests run one module, or add one. */
   modules?: AnyModule[];
 };
@@ -91,6 +96,10 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     throw err;
   }
   const secret = loadSecret(config.secret, config.dataDir);
+  const settings = new RuntimeSettings(database, config, secret, log, opts.settingsRefreshMs);
+  settings.declare(platformSettings);
+  for (const m of modules) settings.declare(m.settings ?? []);
+  await settings.load();
   const jobs = new Jobs(database, log);
   const consumers: Consumer[] = [];
   const onDead: OnDead = (consumer, event, error) => recordDead(database, consumer, event, error);
@@ -118,6 +127,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     mailer,
     mailbox: new Mailbox(database),
     secret,
+    settings,
     consumers,
     tx: async (fn) => {
       const result = await database.db.transaction(fn);
@@ -188,6 +198,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     adminUserRoutes(app, ctx, auth, localAdmin);
     mailboxRoutes(app, ctx, auth);
     deadLetterRoutes(app, ctx, auth);
+    settingsRoutes(app, auth, settings);
     for (const m of running) m.routes?.(app, auth);
   }
 
@@ -197,6 +208,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     ...(apis as ModuleApis),
     app,
     async start() {
+      settings.start();
       await jobs.start();
       for (const m of running) await m.start?.();
       if (opts.workers !== false) {
@@ -221,6 +233,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     },
     async stop() {
       localAdmin.remove();
+      settings.stop();
       // Each step stops work before what it needs goes away: no new requests, no new publishing, no
       // new deliveries (running ones finish), then the job queue, and the database last.
       if (app) await app.close();

@@ -6,6 +6,7 @@ import type { Broker, Consumer } from './events/types.ts';
 import type { Jobs } from './jobs.ts';
 import type { Mailbox } from './mail/mailbox.ts';
 import type { Mailer } from './mail/mailer.ts';
+import type { RuntimeSettings } from './settings/index.ts';
 
 /** What every module gets from the platform. */
 export type Context = {
@@ -19,6 +20,8 @@ export type Context = {
   mailbox: Mailbox;
   /** Signing secret for QR tokens and the like (never logged, never returned). */
   secret: string;
+  /** Values admins change while yeyak runs (declared by each module; see settings/spec.ts). */
+  settings: RuntimeSettings;
   /** Runs fn in one transaction; once it commits, the outbox relay is nudged. */
   tx: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
   consumers: Consumer[];

@@ -8,6 +8,7 @@ import type { DemoPeople } from './demo.ts';
 import type { Consumer } from './events/types.ts';
 import type { App } from './http/app.ts';
 import type { JobHandler } from './jobs.ts';
+import type { SettingSpec } from './settings/spec.ts';
 
 /**
  * The public API of every module, by module name. Each module adds its own entry where it is
@@ -72,6 +73,8 @@ export type ModuleDefinition<Name extends keyof ModuleApis = keyof ModuleApis> =
   migrations?: { folder: string; adoptIfTable?: string };
   config?: ConfigSlice;
   constraints?: Record<string, ConstraintAnswer>;
+  /** Its runtime settings (keys `<name>.…`), changed by admins at /admin/settings while yeyak runs. */
+  settings?: SettingSpec[];
   /** Topics renamed to carry the module's prefix: current name → old name, kept for one release (events/topics.ts). */
   topicAliases?: Record<string, string>;
   /** Its `yeyak <command>`s; these run without starting the server. */

@@ -7,6 +7,7 @@ import type { Consumer } from '../../platform/events/types.ts';
 import type { JobSpec } from '../../platform/module.ts';
 import { emitTicketEvent, payloadOf, TOPICS } from './events.ts';
 import { events, holds, showtimes, ticketTypes, waitlistEntries } from './schema.ts';
+import { holdMinutes, waitlistOfferMinutes } from './settings.ts';
 import { type HoldView, holdView, iso, type TicketsDeps } from './views.ts';
 
 // Holding seats: taking them, giving them back (released, expired), handing freed ones to the
@@ -55,14 +56,14 @@ async function take(tx: Tx, ticketTypeId: string, n: number, column: 'sold' | 'h
   }
 }
 
-/** Step one on the web: seats are held for holdMinutes while the buyer confirms. */
+/** Step one on the web: seats are held for the holdMinutes setting while the buyer confirms. */
 export async function hold(
   { ctx }: TicketsDeps,
   user: User,
   input: { ticketTypeId: string; quantity: number },
 ): Promise<HoldView> {
   await sellable(ctx.database.db, input.ticketTypeId);
-  const expiresAt = new Date(Date.now() + ctx.config.holdMinutes * 60_000);
+  const expiresAt = new Date(Date.now() + ctx.settings.get(holdMinutes) * 60_000);
   const h = await ctx.tx(async (tx) => {
     await take(tx, input.ticketTypeId, input.quantity, 'held');
     const [h] = await tx
@@ -169,7 +170,7 @@ export async function offerFreedSeats({ ctx }: TicketsDeps, tx: Tx, ticketTypeId
     .from(waitlistEntries)
     .where(and(eq(waitlistEntries.ticketTypeId, ticketTypeId), eq(waitlistEntries.status, 'waiting')))
     .orderBy(asc(waitlistEntries.createdAt), asc(waitlistEntries.id));
-  const minutes = ctx.config.waitlistOfferMinutes;
+  const minutes = ctx.settings.get(waitlistOfferMinutes);
   for (const w of waiting) {
     if (left <= 0) break;
     if (w.quantity > left) continue;

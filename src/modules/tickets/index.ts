@@ -6,6 +6,7 @@ import { ticketMailConsumer } from './mail.ts';
 import { originalReservationRoutes } from './original.ts';
 import { ticketRoutes } from './routes.ts';
 import { Tickets } from './service.ts';
+import { ticketSettings } from './settings.ts';
 
 export type { TicketPayloads, TicketTopic } from './events.ts';
 export { payloadOf as ticketPayloadOf, TOPICS as TICKET_TOPICS } from './events.ts';
@@ -35,6 +36,7 @@ export const tickets = defineModule({
   migrations: { folder: 'tickets', adoptIfTable: 'ticket_events' },
   config: ticketsConfig,
   topicAliases: TOPIC_ALIASES,
+  settings: ticketSettings,
   // The database refuses to sell past a type's quota (ticket_types_capacity): a race lost, not a fault.
   constraints: { ticket_types_capacity: { status: 409, message: 'sold out: not enough tickets left' } },
   create(ctx) {

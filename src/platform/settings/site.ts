@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { defineSetting } from './spec.ts';
+
+/** A notice the operator shows above every page (maintenance, a holiday, a new feature); empty = none. */
+export const siteNotice = defineSetting({
+  key: 'site.notice',
+  schema: z.string().trim().max(300, 'at most 300 characters'),
+  default: '',
+  access: 'public',
+  label: {
+    en: 'Notice shown above every page (empty: none)',
+    ko: '모든 페이지 위에 보이는 공지 (비우면 없음)',
+  },
+});
+
+export const platformSettings = [siteNotice];
