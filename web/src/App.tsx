@@ -2,7 +2,9 @@ import type { ReactNode } from 'react';
 import { useAuth } from './auth.tsx';
 import { DemoBanner } from './demo.tsx';
 import { type Key, useI18n } from './i18n.tsx';
+import { SiteNotice } from './notice.tsx';
 import { DeadLettersPage } from './pages/admin/DeadLetters.tsx';
+import { AdminSettingsPage } from './pages/admin/Settings.tsx';
 import { AdminUsersPage } from './pages/admin/Users.tsx';
 import { LoginPage, SignupPage } from './pages/Login.tsx';
 import { MailboxPage } from './pages/Mailbox.tsx';
@@ -23,6 +25,7 @@ const platformPages: ModulePages = {
     { pattern: '/signup', render: () => <SignupPage /> },
     guarded('/admin/users', () => <AdminUsersPage />, ['admin']),
     guarded('/admin/events/dead', () => <DeadLettersPage />, ['admin']),
+    guarded('/admin/settings', () => <AdminSettingsPage />, ['admin']),
     { pattern: '/mailbox', render: () => <MailboxPage /> },
     { pattern: '/mailbox/:id', render: (p) => <MailboxPage id={Number(p.id)} /> },
   ],
@@ -143,6 +146,7 @@ export function App() {
     <>
       <Header path={path} />
       <DemoBanner />
+      <SiteNotice />
       <main className="container">
         <div key={path.startsWith('/mailbox') ? 'mailbox' : path}>
           {page ?? (

@@ -4,6 +4,7 @@ import { get, post } from '../../api.ts';
 import { shortDateTime } from '../../format.ts';
 import { type Lang, useI18n } from '../../i18n.tsx';
 import { Badge, ErrorBox, Loading, useAction, useLoad } from '../../ui.tsx';
+import { AdminTabs } from './AdminTabs.tsx';
 
 // This page's words; kept here so the page is one file (admins only).
 const words = {
@@ -59,6 +60,7 @@ export function DeadLettersPage() {
   if (!data) return <ErrorBox error={error} onRetry={reload} />;
   return (
     <section className="dead-letters" data-testid="dead-letters">
+      <AdminTabs />
       <h1>{w.title}</h1>
       <p className="muted">{w.intro}</p>
       {action.error ? <ErrorBox error={action.error} /> : null}

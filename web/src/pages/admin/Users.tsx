@@ -15,6 +15,7 @@ import {
   useLoad,
 } from '../../ui.tsx';
 import { EmailField, PasswordField } from '../account-fields.tsx';
+import { AdminTabs } from './AdminTabs.tsx';
 
 type UserPage = { users: AdminUserView[]; total: number; page: number; pageSize: number };
 
@@ -161,6 +162,7 @@ export function AdminUsersPage() {
   const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
   return (
     <section className="admin-users">
+      <AdminTabs />
       <div className="page-head">
         <PageTitle k="admin.users.title" />
         <p className="muted small">{t('admin.users.subtitle')}</p>
