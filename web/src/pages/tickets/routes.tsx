@@ -2,10 +2,11 @@ import { isOrganizer } from '../../auth.tsx';
 import { guarded, type ModulePages, staff } from '../module.tsx';
 import { CheckInPage } from './CheckIn.tsx';
 import { EventPage } from './Event.tsx';
+import { EventFormPage } from './EventForm.tsx';
 import { EventsPage } from './Events.tsx';
 import { HoldPage } from './Hold.tsx';
 import { MyTicketsPage } from './MyTickets.tsx';
-import { EventFormPage, OrganizerEventsPage } from './Organizer.tsx';
+import { OrganizerEventsPage } from './Organizer.tsx';
 import { SalesPage } from './Sales.tsx';
 
 /** Tickets: the shows on sale, holds, my tickets, and the organiser's events, sales and check-in. */
