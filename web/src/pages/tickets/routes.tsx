@@ -5,6 +5,7 @@ import { EventPage } from './Event.tsx';
 import { EventFormPage } from './EventForm.tsx';
 import { EventsPage } from './Events.tsx';
 import { HoldPage } from './Hold.tsx';
+import { ticketsWords } from './i18n.ts';
 import { MyTicketsPage } from './MyTickets.tsx';
 import { OrganizerEventsPage } from './Organizer.tsx';
 import { SalesPage } from './Sales.tsx';
@@ -27,4 +28,5 @@ export const ticketsPages: ModulePages = {
     { to: '/my/tickets', k: 'nav.myTickets', show: (user) => !!user },
     { to: '/organizer', k: 'nav.organizer', show: isOrganizer },
   ],
+  words: ticketsWords,
 };
