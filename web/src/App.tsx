@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { useAuth } from './auth.tsx';
 import { DemoBanner } from './demo.tsx';
-import { type Key, useI18n } from './i18n.tsx';
+import { addWords, type Key, useI18n } from './i18n.tsx';
 import { SiteNotice } from './notice.tsx';
 import { DeadLettersPage } from './pages/admin/DeadLetters.tsx';
 import { AdminSettingsPage } from './pages/admin/Settings.tsx';
@@ -17,6 +17,7 @@ import { Link, match, navigate, useLocation } from './router.tsx';
 
 /** Every module's pages (web/src/pages/<module>/routes.tsx); adding a module is one line here. */
 const modulePages: ModulePages[] = [ticketsPages, registrationPages, railPages];
+for (const m of modulePages) if (m.words) addWords(m.words);
 
 /** The platform's own pages: accounts, the mailbox, administration. */
 const platformPages: ModulePages = {

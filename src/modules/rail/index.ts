@@ -3,7 +3,7 @@ import type { Auth } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import type { App } from '../../platform/http/app.ts';
 import { defineModule, type JobSpec, type ModuleInstance } from '../../platform/module.ts';
-import { registerRailCommands } from './cli.ts';
+import { registerRailCommands } from './cli/index.ts';
 import { railConfig } from './config.ts';
 import { railNotifyConsumer } from './consumer.ts';
 import { kakaoRoutes } from './kakao/routes.ts';

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { User } from '../api.ts';
-import type { Key } from '../i18n.tsx';
+import type { Key, Words } from '../i18n.tsx';
 import { RequireAuth } from '../ui.tsx';
 
 /** One page: a path pattern (`/events/:id`) and what to show for its parameters. */
@@ -9,8 +9,8 @@ export type PageRoute = { pattern: string; render: (p: Record<string, string>) =
 /** A link in the top bar, shown to the users `show` accepts. */
 export type NavEntry = { to: string; k: Key; show: (user: User | null) => boolean };
 
-/** A module's pages, merged by App.tsx: its routes and its links in the top bar. */
-export type ModulePages = { routes: PageRoute[]; nav: NavEntry[] };
+/** A module's pages, merged by App.tsx: its routes, its links in the top bar and its words. */
+export type ModulePages = { routes: PageRoute[]; nav: NavEntry[]; words?: Words };
 
 export const staff = ['organizer', 'admin'];
 

@@ -1,12 +1,10 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, get, post } from '../../api.ts';
-import { won } from '../../format.ts';
 import { useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
-import { Badge, ErrorBox, Field, fieldErrors, useAction } from '../../ui.tsx';
+import { ErrorBox, Field, fieldErrors, useAction } from '../../ui.tsx';
 import {
   chosenGroups,
-  hhmm,
   kstToday,
   type Provider,
   type RailTrain,
@@ -17,6 +15,7 @@ import {
 import { railMessage, useRailT } from './i18n.ts';
 import { PausedBanner, RailLayout, useRailProviders } from './Layout.tsx';
 import { PassengerFields, type PassengerType } from './Passengers.tsx';
+import { TrainResults } from './TrainResults.tsx';
 import { TrainTypesField } from './TrainTypes.tsx';
 
 /** The fields that show their server error next to them. */
@@ -40,13 +39,6 @@ const DEFAULTS: Record<Provider, { from: string; to: string }> = {
   srt: { from: '수서', to: '부산' },
   korail: { from: '서울', to: '부산' },
 };
-
-function AvailBadge({ v }: { v: RailTrain['general'] }) {
-  const t = useRailT();
-  return (
-    <Badge tone={v === 'available' ? 'green' : v === 'sold-out' ? 'red' : 'gray'}>{t(`avail.${v}`)}</Badge>
-  );
-}
 
 export function RailSearchPage() {
   const t = useRailT();
@@ -298,106 +290,16 @@ export function RailSearchPage() {
       )}
 
       {trains && (
-        <section className="card" style={{ marginTop: 16 }}>
-          {trains.length === 0 ? (
-            <p className="empty">{t('search.none')}</p>
-          ) : (
-            <>
-              <div className="actions" style={{ marginBottom: 12 }}>
-                <span>
-                  {form.from} → {form.to} · {form.date} {form.time}
-                  {searchedTypes &&
-                    ` · ${t('types.only', { list: searchedTypes.map((g) => t(`group.${g}`)).join('·') })}`}
-                </span>
-                <span className="muted">{t('search.windowTo')}</span>
-                <input
-                  type="time"
-                  aria-label={t('search.windowTo')}
-                  value={windowTo}
-                  onChange={(e) => setWindowTo(e.target.value)}
-                  style={{ width: 130 }}
-                />
-                <button
-                  type="button"
-                  className="btn btn-small btn-secondary"
-                  disabled={busy}
-                  onClick={() => act('window')}
-                >
-                  {t('search.watchWindow')}
-                </button>
-              </div>
-              <div className="table-wrap">
-                <table className="table" data-testid="rail-trains">
-                  <thead>
-                    <tr>
-                      <th>{t('search.train')}</th>
-                      <th>{t('search.dep')}</th>
-                      <th>{t('search.arr')}</th>
-                      <th>{t('search.general')}</th>
-                      <th>{t('search.special')}</th>
-                      <th />
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {trains.map((tr) => {
-                      const canReserve =
-                        !tr.departed &&
-                        (form.seatPolicy.startsWith('general')
-                          ? tr.general === 'available' ||
-                            (form.seatPolicy === 'general-first' && tr.special === 'available')
-                          : tr.special === 'available' ||
-                            (form.seatPolicy === 'special-first' && tr.general === 'available'));
-                      return (
-                        <tr
-                          key={tr.trainNo}
-                          data-train={tr.trainNo}
-                          className={tr.departed ? 'row-muted' : undefined}
-                        >
-                          <td>
-                            <strong>{tr.type}</strong> {tr.trainNo}
-                          </td>
-                          <td>{hhmm(tr.departure)}</td>
-                          <td>{hhmm(tr.arrival)}</td>
-                          <td>
-                            <AvailBadge v={tr.general} />{' '}
-                            {tr.standby && <Badge tone="amber">{t('avail.standby')}</Badge>}
-                          </td>
-                          <td>
-                            <AvailBadge v={tr.special} />
-                          </td>
-                          <td style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
-                            {tr.price ? <span className="muted small">{won(tr.price, lang)} </span> : null}
-                            {tr.departed ? (
-                              <span className="muted">{t('search.departed')}</span>
-                            ) : canReserve ? (
-                              <button
-                                type="button"
-                                className="btn btn-small btn-primary"
-                                disabled={busy}
-                                onClick={() => act('reserve', tr)}
-                              >
-                                {t('search.reserve')}
-                              </button>
-                            ) : (
-                              <button
-                                type="button"
-                                className="btn btn-small btn-secondary"
-                                disabled={busy}
-                                onClick={() => act('watch', tr)}
-                              >
-                                {t('search.watch')}
-                              </button>
-                            )}
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
-            </>
-          )}
-        </section>
+        <TrainResults
+          trains={trains}
+          route={form}
+          searchedTypes={searchedTypes}
+          seatPolicy={form.seatPolicy}
+          windowTo={windowTo}
+          onWindowTo={setWindowTo}
+          busy={busy}
+          onAct={act}
+        />
       )}
     </RailLayout>
   );

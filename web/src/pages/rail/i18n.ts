@@ -1,4 +1,4 @@
-import { useI18n } from '../../i18n.tsx';
+import { useI18n, type Words } from '../../i18n.tsx';
 
 /** The rail pages' own words (Korean first, English too), kept here so the shared dictionary stays small. */
 const ko = {
@@ -324,4 +324,16 @@ export function useRailT() {
   const dict = lang === 'ko' ? ko : en;
   return (key: Key, vars: Record<string, string | number> = {}) =>
     dict[key].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
+}
+
+/** The words the app's shell shows for rail: its link in the top bar. */
+export const railShellWords: Words<'nav.rail'> = {
+  ko: { 'nav.rail': '기차' },
+  en: { 'nav.rail': 'Trains' },
+};
+
+declare module '../../i18n.tsx' {
+  interface ModuleKeys {
+    rail: 'nav.rail';
+  }
 }

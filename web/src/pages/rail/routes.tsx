@@ -1,4 +1,5 @@
 import { guarded, type ModulePages } from '../module.tsx';
+import { railShellWords } from './i18n.ts';
 import { RailReservationsPage } from './Reservations.tsx';
 import { RailSearchPage } from './Search.tsx';
 import { RailSettingsPage } from './Settings.tsx';
@@ -13,4 +14,5 @@ export const railPages: ModulePages = {
     guarded('/rail/settings', () => <RailSettingsPage />),
   ],
   nav: [{ to: '/rail', k: 'nav.rail', show: (user) => !!user }],
+  words: railShellWords,
 };

@@ -2,10 +2,12 @@ import { isOrganizer } from '../../auth.tsx';
 import { guarded, type ModulePages, staff } from '../module.tsx';
 import { CheckInPage } from './CheckIn.tsx';
 import { EventPage } from './Event.tsx';
+import { EventFormPage } from './EventForm.tsx';
 import { EventsPage } from './Events.tsx';
 import { HoldPage } from './Hold.tsx';
+import { ticketsWords } from './i18n.ts';
 import { MyTicketsPage } from './MyTickets.tsx';
-import { EventFormPage, OrganizerEventsPage } from './Organizer.tsx';
+import { OrganizerEventsPage } from './Organizer.tsx';
 import { SalesPage } from './Sales.tsx';
 
 /** Tickets: the shows on sale, holds, my tickets, and the organiser's events, sales and check-in. */
@@ -26,4 +28,5 @@ export const ticketsPages: ModulePages = {
     { to: '/my/tickets', k: 'nav.myTickets', show: (user) => !!user },
     { to: '/organizer', k: 'nav.organizer', show: isOrganizer },
   ],
+  words: ticketsWords,
 };
