@@ -1,7 +1,7 @@
 /**
  * All benchmarks in sequence: reserve under contention, ticket mails per second, reserve latency while
  * mails go out, start-up and memory,
- * the rail watch engine and the registration sync.
+ * the rail watch engine, runtime settings reaching another instance, and the registration sync.
  * Flags are passed on to each (see the scripts); `npm run bench` runs this.
  */
 
@@ -11,6 +11,7 @@ import { runMail } from './mail.ts';
 import { runMailLatency } from './mail-latency.ts';
 import { runRail } from './rail.ts';
 import { runReserve } from './reserve.ts';
+import { runSettings } from './settings.ts';
 import { runStartup } from './startup.ts';
 
 const started = Date.now();
@@ -20,6 +21,7 @@ results.push(['mail', await runMail()]);
 results.push(['mail-latency', await runMailLatency()]);
 results.push(['startup', await runStartup()]);
 results.push(['rail', await runRail()]);
+results.push(['settings', await runSettings()]);
 // The registration bench is a script of its own (top-level await); it runs as a child.
 const registration = spawnSync(
   process.execPath,
