@@ -8,7 +8,7 @@ import { authRoutes } from './platform/auth/routes.ts';
 import { Auth } from './platform/auth/service.ts';
 import type { Config } from './platform/config.ts';
 import type { Context } from './platform/context.ts';
-import { loadSecret } from './platform/crypto.ts';
+import { loadSecret, Sealer } from './platform/crypto.ts';
 import { moduleMigrations, openDatabase } from './platform/db.ts';
 import { publicDemoAccounts, seedDemoPeople } from './platform/demo.ts';
 import { AmqpBroker } from './platform/events/amqp.ts';
@@ -26,6 +26,7 @@ import { Mailer } from './platform/mail/mailer.ts';
 import { mailboxRoutes } from './platform/mail/routes.ts';
 import type { ModuleApis, ModuleInstance } from './platform/module.ts';
 import { setOutboundPolicy } from './platform/net/outbound.ts';
+import { Notify } from './platform/notify/index.ts';
 import { RuntimeSettings } from './platform/settings/index.ts';
 import { settingsRoutes } from './platform/settings/routes.ts';
 import { platformSettings } from './platform/settings/site.ts';
@@ -126,6 +127,13 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     relay,
     mailer,
     mailbox: new Mailbox(database),
+    notify: new Notify({
+      database,
+      mailer,
+      config: config.notify,
+      // The key rail sealed the channel settings with before they moved here, so they still open.
+      sealer: new Sealer(config.notify.secret ?? secret, 'rail credentials v1'),
+    }),
     secret,
     settings,
     consumers,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ConfigSlice } from './module.ts';
 import { allowListOf } from './net/outbound.ts';
+import type { NotifyConfig } from './notify/config.ts';
 
 /** Parses "0"/"1"/"true"/"false" the way operators write flags in env files. */
 export const flag = z
@@ -61,6 +62,16 @@ const platformEnv = z.object({
     .min(1024)
     .max(50 * 1024 * 1024)
     .default(256 * 1024),
+  // notifications (src/platform/notify): the names rail gave them first
+  RAIL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  RAIL_DISCORD_WEBHOOK_BASE: url(['http:', 'https:']).default('https://discord.com/api/webhooks/'),
+  RAIL_SLACK_WEBHOOK_BASE: url(['http:', 'https:']).default('https://hooks.slack.com/'),
+  TELEGRAM_API_URL: url(['http:', 'https:']).default('https://api.telegram.org'),
+  TELEGRAM_BOT_TOKEN: z.string().min(10).optional(),
+  KAKAO_API_URL: url(['http:', 'https:']).default('https://bot-api.kakao.com'),
+  KAKAO_BOT_ID: z.string().min(1).optional(),
+  KAKAO_REST_API_KEY: z.string().min(10).optional(),
+  KAKAO_EVENT_NAME: z.string().min(1).default('rail_notice'),
 });
 
 /** The platform's part of the configuration. */
@@ -86,6 +97,8 @@ export type PlatformConfig = {
   bodyLimit: number;
   /** Relay and consumer retry base delay; tests shorten it. */
   retryBaseMs: number;
+  /** The notification channels (src/platform/notify). */
+  notify: NotifyConfig;
 };
 
 export class ConfigError extends Error {
@@ -141,6 +154,19 @@ export function readConfig(
     mailMaxAttempts: e.MAIL_MAX_ATTEMPTS,
     bodyLimit: e.BODY_LIMIT_BYTES,
     retryBaseMs: 1000,
+    notify: {
+      secret: e.RAIL_SECRET,
+      discordBase: e.RAIL_DISCORD_WEBHOOK_BASE,
+      slackBase: e.RAIL_SLACK_WEBHOOK_BASE,
+      telegramApi: e.TELEGRAM_API_URL,
+      telegramToken: e.TELEGRAM_BOT_TOKEN,
+      kakao: {
+        apiUrl: e.KAKAO_API_URL,
+        botId: e.KAKAO_BOT_ID,
+        restApiKey: e.KAKAO_REST_API_KEY,
+        eventName: e.KAKAO_EVENT_NAME,
+      },
+    },
   };
   const modules = slices.map((m) => m.read(parsed.data as never, platform));
   return Object.assign(platform, ...modules, overrides) as Config;

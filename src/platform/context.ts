@@ -6,6 +6,7 @@ import type { Broker, Consumer } from './events/types.ts';
 import type { Jobs } from './jobs.ts';
 import type { Mailbox } from './mail/mailbox.ts';
 import type { Mailer } from './mail/mailer.ts';
+import type { Notify } from './notify/index.ts';
 import type { RuntimeSettings } from './settings/index.ts';
 
 /** What every module gets from the platform. */
@@ -18,6 +19,8 @@ export type Context = {
   relay: OutboxRelay;
   mailer: Mailer;
   mailbox: Mailbox;
+  /** Notifications on the user's channels, once per event and channel (src/platform/notify). */
+  notify: Notify;
   /** Signing secret for QR tokens and the like (never logged, never returned). */
   secret: string;
   /** Values admins change while yeyak runs (declared by each module; see settings/spec.ts). */

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  boolean,
   customType,
   index,
   integer,
@@ -117,3 +118,18 @@ export const rateLimits = pgTable(
   },
   (t) => [index('rate_limits_window_ends_idx').on(t.windowEnds)],
 );
+
+/**
+ * Where a user wants to hear from yeyak (src/platform/notify). Webhook URLs are secrets (whoever has
+ * one can post as the user's channel): sealed, never returned.
+ */
+export const notifySettings = pgTable('notify_settings', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  email: boolean('email').notNull().default(true),
+  discordWebhook: text('discord_webhook'),
+  slackWebhook: text('slack_webhook'),
+  telegramChatId: text('telegram_chat_id'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});

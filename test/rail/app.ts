@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { RailConfig } from '../../src/modules/rail/config.ts';
 import type { ProviderName } from '../../src/modules/rail/providers/types.ts';
 import type { TrainView, WatchView } from '../../src/modules/rail/service.ts';
+import type { NotifyConfig } from '../../src/platform/notify/config.ts';
 import { type Backend, type client, eventually, login, startApp, type TestApp } from '../helpers.ts';
 import { sim } from './setup.ts';
 
@@ -32,6 +33,7 @@ export async function railApp(
   backend: Backend,
   rail: Partial<RailConfig> = {},
   simOptions: RailSimOptions = {},
+  notify: Partial<NotifyConfig> = {},
 ): Promise<RailTestEnv> {
   const s = await sim({ blockThreshold: 100_000, ...simOptions });
   const n = await startNotifySim();
@@ -44,11 +46,15 @@ export async function railApp(
         jitterMs: 50,
         accountIntervalMs: 0,
         egressPerMinute: 60_000,
+        ...rail,
+      },
+      notify: {
+        ...loadConfig({}).notify,
         discordBase: `${n.url}/discord/`,
         slackBase: `${n.url}/slack/`,
         telegramApi: `${n.url}/telegram`,
         telegramToken: 'test-bot-token-1234',
-        ...rail,
+        ...notify,
       },
     },
     { pollingIntervalSeconds: 0.5 },

@@ -17,16 +17,14 @@ export type KakaoRailEnv = RailTestEnv & {
 
 export async function kakaoRailApp(backend: Backend, rail: Partial<RailConfig> = {}): Promise<KakaoRailEnv> {
   const kakao = await startKakaoSim({ botId: 'bot-yeyak', restApiKey: REST_KEY });
-  const env = await railApp(backend, {
-    ...rail,
-    kakao: {
-      ...loadConfig({}).rail.kakao,
-      skillKey: SKILL_KEY,
-      apiUrl: kakao.url,
-      botId: 'bot-yeyak',
-      restApiKey: REST_KEY,
+  const env = await railApp(
+    backend,
+    { ...rail, kakao: { ...loadConfig({}).rail.kakao, skillKey: SKILL_KEY } },
+    {},
+    {
+      kakao: { ...loadConfig({}).notify.kakao, apiUrl: kakao.url, botId: 'bot-yeyak', restApiKey: REST_KEY },
     },
-  });
+  );
   return {
     ...env,
     kakao,

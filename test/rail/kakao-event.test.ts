@@ -1,14 +1,14 @@
 /** The Kakao Event API adapter against the stand-in, and the stand-in's own checks of what Kakao refuses. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KakaoSim, skillResponseProblems, startKakaoSim } from '../../sims/notify/kakao.ts';
-import type { RailConfig } from '../../src/modules/rail/config.ts';
-import { sendKakaoEvent } from '../../src/modules/rail/notify.ts';
+import type { NotifyConfig } from '../../src/platform/notify/config.ts';
+import { sendKakaoEvent } from '../../src/platform/notify/senders.ts';
 
 const REST_KEY = 'rest-api-key-event-test';
 
 describe('Kakao Event API', () => {
   let kakao: KakaoSim;
-  let config: RailConfig['kakao'];
+  let config: NotifyConfig['kakao'];
   const message = { title: '[yeyak] 예약 완료', lines: ['수서→부산 351', '결제 기한 18:20'] };
 
   beforeAll(async () => {

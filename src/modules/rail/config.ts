@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { flag, url } from '../../platform/config.ts';
 import { configSlice } from '../../platform/module.ts';
 
-/** Rail module settings (RAIL_*, notification adapters); tests shorten the intervals through overrides. */
+/** Rail module settings (RAIL_*, the Kakao skill key); tests shorten the intervals through overrides. */
 export type RailConfig = {
   /** Key material for credentials at rest; derived from the server secret (HKDF) when unset. */
   secret?: string;
@@ -20,12 +20,8 @@ export type RailConfig = {
   srtUrl?: string;
   korailUrl?: string;
   netfunnelUrl?: string;
-  discordBase: string;
-  slackBase: string;
-  telegramApi: string;
-  telegramToken?: string;
-  /** Kakao skill server: `?key=` the skill URL must carry; Event API for notifications. */
-  kakao: { skillKey?: string; apiUrl: string; botId?: string; restApiKey?: string; eventName: string };
+  /** Kakao skill server: `?key=` the skill URL must carry (the Event API is config.notify.kakao). */
+  kakao: { skillKey?: string };
 };
 
 declare module '../../platform/config.ts' {
@@ -67,15 +63,8 @@ export const railConfig = configSlice(
     RAIL_SRT_URL: url(['http:', 'https:']).optional(),
     RAIL_KORAIL_URL: url(['http:', 'https:']).optional(),
     RAIL_NETFUNNEL_URL: url(['http:', 'https:']).optional(),
-    RAIL_DISCORD_WEBHOOK_BASE: url(['http:', 'https:']).default('https://discord.com/api/webhooks/'),
-    RAIL_SLACK_WEBHOOK_BASE: url(['http:', 'https:']).default('https://hooks.slack.com/'),
-    TELEGRAM_API_URL: url(['http:', 'https:']).default('https://api.telegram.org'),
-    TELEGRAM_BOT_TOKEN: z.string().min(10).optional(),
+    // The notification channels' variables (webhook bases, Telegram, the Kakao Event API) are the platform's.
     KAKAO_SKILL_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
-    KAKAO_API_URL: url(['http:', 'https:']).default('https://bot-api.kakao.com'),
-    KAKAO_BOT_ID: z.string().min(1).optional(),
-    KAKAO_REST_API_KEY: z.string().min(10).optional(),
-    KAKAO_EVENT_NAME: z.string().min(1).default('rail_notice'),
   }),
   (e, platform): { rail: RailConfig } => ({
     rail: {
@@ -91,17 +80,7 @@ export const railConfig = configSlice(
       srtUrl: e.RAIL_SRT_URL,
       korailUrl: e.RAIL_KORAIL_URL,
       netfunnelUrl: e.RAIL_NETFUNNEL_URL,
-      discordBase: e.RAIL_DISCORD_WEBHOOK_BASE,
-      slackBase: e.RAIL_SLACK_WEBHOOK_BASE,
-      telegramApi: e.TELEGRAM_API_URL,
-      telegramToken: e.TELEGRAM_BOT_TOKEN,
-      kakao: {
-        skillKey: e.KAKAO_SKILL_KEY,
-        apiUrl: e.KAKAO_API_URL,
-        botId: e.KAKAO_BOT_ID,
-        restApiKey: e.KAKAO_REST_API_KEY,
-        eventName: e.KAKAO_EVENT_NAME,
-      },
+      kakao: { skillKey: e.KAKAO_SKILL_KEY },
     },
   }),
 );

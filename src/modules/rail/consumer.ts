@@ -1,8 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Context } from '../../platform/context.ts';
-import { once } from '../../platform/events/outbox.ts';
 import type { Consumer, DomainEvent } from '../../platform/events/types.ts';
-import { users } from '../../platform/schema.ts';
+import { mailTemplates } from '../../platform/mail/mailer.ts';
+import { deliveryError, type Message } from '../../platform/notify/index.ts';
 import {
   RAIL_RESERVED,
   RAIL_STANDBY_ENDED,
@@ -12,9 +13,10 @@ import {
   readRailEvent,
 } from './events.ts';
 import type { KakaoSkill } from './kakao/skill.ts';
-import { type Message, renderRailMail, sendDiscord, sendSlack, sendTelegram } from './notify.ts';
 import type { Rail } from './service.ts';
 import { hhmm, ymd } from './time.ts';
+
+const renderRailMail = mailTemplates(resolve(dirname(fileURLToPath(import.meta.url)), 'templates'));
 
 const won = (n: number) => `${n.toLocaleString('ko-KR')}원`;
 const label = { srt: 'SRT', korail: 'Korail' } as const;
@@ -27,8 +29,8 @@ function deadlineText(d: Date | null): string {
 
 /**
  * Tells the user about their watches on the channels the watch asks for: a reservation (number,
- * seats, price, payment deadline from the operator's answer) or a watch that had to stop. Each
- * channel is sent once per event; a failing channel is retried with the event.
+ * seats, price, payment deadline from the operator's answer) or a watch that had to stop. The
+ * platform sends each channel once per event; a failing channel is retried with the event.
  */
 export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill): Consumer {
   return {
@@ -40,26 +42,18 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
       if (event.topic === RAIL_WATCH_CREATED || !event.payload.watchId) return;
       const w = await rail.watchRow(event.payload.watchId);
       if (!w) return;
-      const [u] = await ctx.database.db
-        .select({ email: users.email })
-        .from(users)
-        .where(eq(users.id, w.userId));
-      const channels = await rail.channelsFor(w.userId);
       const route = `${w.fromStation} → ${w.toStation}`;
       const when = `${ymd(w.date)} ${w.trainNo ? `#${w.trainNo} ${hhmm(w.timeFrom)}` : `${hhmm(w.timeFrom)}–${hhmm(w.timeTo)}`}`;
       let message: Message;
-      let mail: { subject: string; html: string };
       /** A watch that stopped or changed course: the reason, with a link to the watches. */
-      const notice = (title: string, reason: string) => ({
-        message: { title, lines: [`${route} ${when}`, reason] },
-        mail: {
-          subject: title,
-          html: renderRailMail(
-            'failed',
-            { route, when, reason, link: `${ctx.config.publicUrl}/rail/watches` },
-            title,
-          ),
-        },
+      const notice = (title: string, reason: string): Message => ({
+        title,
+        lines: [`${route} ${when}`, reason],
+        html: renderRailMail(
+          'failed',
+          { route, when, reason, link: `${ctx.config.publicUrl}/rail/watches` },
+          title,
+        ),
       });
       if (event.topic === RAIL_RESERVED || event.topic === RAIL_STANDBY_GRANTED) {
         const r = await rail.reservationRow(event.payload.reservationId);
@@ -103,52 +97,29 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
               : `결제 기한 / pay by: ${data.deadline} (${label[r.provider]} 앱에서 결제 / pay in the operator's app)`,
           ],
         };
-        mail = { subject: message.title, html: renderRailMail('reserved', data, message.title) };
+        message.html = renderRailMail('reserved', data, message.title);
       } else if (event.topic === RAIL_STANDBY_ENDED) {
         const r = await rail.reservationRow(event.payload.reservationId);
         if (!r) return;
         const reason = event.payload.resumed
           ? `예약대기 ${r.pnr}가 좌석 없이 끝났습니다. 감시가 일반 좌석을 다시 찾습니다. / Standby ${r.pnr} ended without a seat; the watch is trying for a seat again.`
           : `예약대기 ${r.pnr}가 좌석 없이 끝났습니다. / Standby ${r.pnr} ended without a seat.`;
-        ({ message, mail } = notice(`[yeyak] ${label[r.provider]} 예약대기 종료 / standby ended`, reason));
+        message = notice(`[yeyak] ${label[r.provider]} 예약대기 종료 / standby ended`, reason);
       } else {
         const reason = event.payload.reason;
-        ({ message, mail } = notice(`[yeyak] ${label[w.provider]} 감시 중단 / watch stopped`, reason));
+        message = notice(`[yeyak] ${label[w.provider]} 감시 중단 / watch stopped`, reason);
       }
-      const wanted = new Set(w.notify);
-      const jobs: [string, () => Promise<unknown>][] = [];
-      if (wanted.has('email') && channels.email && u)
-        jobs.push([
-          'email',
-          () =>
-            ctx.mailer.send({
-              key: `${event.id}.rail-notice`,
-              to: u.email,
-              subject: mail.subject,
-              html: mail.html,
-              text: message.lines.join('\n'),
-            }),
-        ]);
-      if (wanted.has('discord') && channels.discord)
-        jobs.push(['discord', () => sendDiscord(channels.discord as string, message)]);
-      if (wanted.has('slack') && channels.slack)
-        jobs.push(['slack', () => sendSlack(channels.slack as string, message)]);
-      if (wanted.has('telegram') && channels.telegram && ctx.config.rail.telegramToken)
-        jobs.push(['telegram', () => sendTelegram(ctx.config.rail, channels.telegram as string, message)]);
-      if (wanted.has('kakao') && kakao && (await kakao.keyFor(w.userId)))
-        jobs.push(['kakao', () => kakao.notify(w.userId, message)]);
-      // One delivery record per channel, so a retry after a failing webhook does not mail twice.
-      const failures: string[] = [];
-      for (const [name, send] of jobs) {
-        try {
-          await once(ctx.database, `rail-notify-${name}`, event.id, async () => {
-            await send();
-          });
-        } catch (err) {
-          failures.push(`${name}: ${(err as Error).message}`);
-        }
-      }
-      if (failures.length) throw new Error(`notification failed (${failures.join('; ')})`);
+      // The once-records keep the names they had when rail sent itself (rail-notify-<channel>).
+      const kakaoUsers = w.notify.includes('kakao') ? await kakao?.eventUsers(w.userId) : undefined;
+      const deliveries = await ctx.notify.deliver(
+        event.id,
+        { userId: w.userId, kakao: kakaoUsers },
+        w.notify,
+        message,
+        { scope: 'rail-notify', mailKey: 'rail-notice' },
+      );
+      const failed = deliveryError(deliveries);
+      if (failed) throw failed;
     },
   };
 }

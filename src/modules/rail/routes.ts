@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Auth } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { type App, envelope, ok } from '../../platform/http/app.ts';
-import { CHANNELS, webhookAllowed } from './notify.ts';
+import { CHANNELS } from '../../platform/notify/index.ts';
 import { TRAIN_GROUPS } from './providers/index.ts';
 import type { Rail } from './service.ts';
 import { normalizeDate, normalizeTime } from './time.ts';
@@ -227,19 +227,7 @@ export function railRoutes(app: App, ctx: Context, auth: Auth, rail: Rail) {
     async (req, reply) => {
       const user = await auth.require(req);
       const b = req.body;
-      const errors: { path: string; message: string }[] = [];
-      if (b.discordWebhook && !webhookAllowed(b.discordWebhook, ctx.config.rail.discordBase))
-        errors.push({
-          path: 'body.discordWebhook',
-          message: `must start with ${ctx.config.rail.discordBase}`,
-        });
-      if (b.slackWebhook && !webhookAllowed(b.slackWebhook, ctx.config.rail.slackBase))
-        errors.push({ path: 'body.slackWebhook', message: `must start with ${ctx.config.rail.slackBase}` });
-      if (b.telegramChatId && !ctx.config.rail.telegramToken)
-        errors.push({
-          path: 'body.telegramChatId',
-          message: 'this server has no Telegram bot (TELEGRAM_BOT_TOKEN)',
-        });
+      const errors = ctx.notify.settings.problems(b);
       if (errors.length)
         return envelope(reply, 400, `invalid ${errors[0].path}: ${errors[0].message}`, { errors });
       return ok(reply, { settings: await rail.saveNotifySettings(user, b) }, 'saved');

@@ -164,17 +164,7 @@ export const railReservations = pgTable(
   ],
 );
 
-/** Where a user wants to hear about their watches. Webhook URLs are sealed like credentials. */
-export const railNotifySettings = pgTable('rail_notify_settings', {
-  userId: uuid('user_id')
-    .primaryKey()
-    .references(() => users.id, { onDelete: 'cascade' }),
-  email: boolean('email').notNull().default(true),
-  discordWebhook: text('discord_webhook'),
-  slackWebhook: text('slack_webhook'),
-  telegramChatId: text('telegram_chat_id'),
-  updatedAt: ts('updated_at').notNull().defaultNow(),
-});
+// A user's channel settings live in the platform (notify_settings); drizzle/rail/0005 moved them there.
 
 /** KakaoTalk users (per-bot `botUserKey`) linked to yeyak accounts through a one-time code. */
 export const railKakaoLinks = pgTable(

@@ -2,6 +2,7 @@ import type { RailSim } from '../../../sims/rail/server.ts';
 import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { Sealer } from '../../platform/crypto.ts';
+import type { ChannelSettingsInput } from '../../platform/notify/index.ts';
 import * as accounts from './accounts.ts';
 import * as booking from './booking.ts';
 import * as channels from './channels.ts';
@@ -161,15 +162,11 @@ export class Rail {
   // notification settings
 
   notifySettings(user: User) {
-    return channels.notifySettings(this.d, user);
+    return this.d.ctx.notify.settings.get(user.id);
   }
 
-  saveNotifySettings(user: User, input: Parameters<typeof channels.saveNotifySettings>[2]) {
-    return channels.saveNotifySettings(this.d, user, input);
-  }
-
-  channelsFor(userId: string) {
-    return channels.channelsFor(this.d, userId);
+  saveNotifySettings(user: User, input: ChannelSettingsInput) {
+    return this.d.ctx.notify.settings.save(user.id, input);
   }
 
   defaultChannels(userId: string) {

@@ -13,9 +13,9 @@ import type { Context } from '../../../platform/context.ts';
 import { sha256 } from '../../../platform/crypto.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { guardedFetch } from '../../../platform/net/outbound.ts';
+import type { KakaoEventUser } from '../../../platform/notify/senders.ts';
 import { RULES, rateLimiter } from '../../../platform/ratelimit.ts';
 import { users } from '../../../platform/schema.ts';
-import { type Message, sendKakaoEvent } from '../notify.ts';
 import { railKakaoCodes, railKakaoLinks } from '../schema.ts';
 import type { Rail } from '../service.ts';
 import {
@@ -305,13 +305,9 @@ export class KakaoSkill {
     );
   }
 
-  /** Event API (bot-initiated message) to the user's linked botUserKey; needs KAKAO_BOT_ID and KAKAO_REST_API_KEY. */
-  async notify(userId: string, m: Message): Promise<boolean> {
-    const k = this.ctx.config.rail.kakao;
-    if (!k.botId || !k.restApiKey) return false;
+  /** Whom the platform's `kakao` channel (the Event API) addresses for a yeyak user: their linked botUserKey. */
+  async eventUsers(userId: string): Promise<KakaoEventUser[] | undefined> {
     const key = await this.keyFor(userId);
-    if (!key) return false;
-    await sendKakaoEvent(k, [{ type: 'botUserKey', id: key }], m);
-    return true;
+    return key ? [{ type: 'botUserKey', id: key }] : undefined;
   }
 }

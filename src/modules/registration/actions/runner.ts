@@ -155,16 +155,23 @@ async function perform(
     if (!secrets.discordWebhookUrl) return { status: 'skipped', message: 'no webhook configured' };
     // The number taken when the attendee was recorded (rows from before admissions carry it in detail).
     const total = a.detail ? Number(JSON.parse(a.detail).total) : a.admission;
-    await postWebhook(
-      secrets.discordWebhookUrl,
-      announcement({
-        name: att.name ?? undefined,
-        ticketName: att.ticketName,
-        quantity: att.quantity,
-        total,
-        eventName: ev.name,
-      }),
+    const post = announcement({
+      name: att.name ?? undefined,
+      ticketName: att.ticketName,
+      quantity: att.quantity,
+      total,
+      eventName: ev.name,
+    });
+    // Through the platform's once-records: an action that runs again after its post went through
+    // (its row not marked done, a re-queued job) does not announce the attendee a second time.
+    const [d] = await deps.ctx.notify.deliver(
+      `registration:${a.eventId}:${a.externalId}:${a.admission}`,
+      { discord: secrets.discordWebhookUrl },
+      ['discord'],
+      { title: 'registration', lines: post.content ? [post.content] : [] },
+      { scope: 'registration-announce', send: { discord: (url) => postWebhook(url, post) } },
     );
+    if (d?.status === 'failed') throw d.error;
     return { status: 'done' };
   }
   return { status: 'skipped', message: `unknown action ${a.action}` };

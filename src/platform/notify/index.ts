@@ -1,0 +1,174 @@
+/**
+ * The notification layer every module uses (`ctx.notify`): one message to a user (or to given
+ * addresses) on the channels asked for — e-mail, Discord, Slack, Telegram, KakaoTalk — each channel
+ * at most once per event, a failing channel not stopping the others.
+ */
+import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Sealer } from '../crypto.ts';
+import type { Database } from '../db.ts';
+import { once } from '../events/outbox.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import { users } from '../schema.ts';
+import type { NotifyConfig } from './config.ts';
+import {
+  CHANNELS,
+  type Channel,
+  type KakaoEventUser,
+  type Message,
+  sendDiscord,
+  sendKakaoEvent,
+  sendSlack,
+  sendTelegram,
+} from './senders.ts';
+import { ChannelSettingsStore } from './settings.ts';
+
+export { CHANNELS, type Channel, type Message } from './senders.ts';
+export type { ChannelSettings, ChannelSettingsInput } from './settings.ts';
+
+/**
+ * Who hears it: a user (their settings and account e-mail), addresses given outright (an event's
+ * announcement webhook), or both — a given address wins over the user's.
+ */
+export type Recipient = {
+  userId?: string;
+  email?: string;
+  discord?: string;
+  slack?: string;
+  telegram?: string;
+  kakao?: KakaoEventUser[];
+};
+
+/** A sender that replaces the built-in one for a channel (e.g. a Discord post with its own format). */
+export type ChannelSender = (address: string, message: Message) => Promise<unknown>;
+
+export type DeliverOptions = {
+  /** Names the once-records (`<scope>-<channel>`); one scope per kind of notice. */
+  scope: string;
+  /** The e-mail's Message-ID is `<event id>.<mailKey>` (default: the scope), the same on every retry. */
+  mailKey?: string;
+  send?: Partial<Record<Exclude<Channel, 'email' | 'kakao'>, ChannelSender>>;
+};
+
+/**
+ * Per channel: `sent` now, `already` sent for this event before, `not_set_up` (no address, or this
+ * server lacks the bot), or `failed` with the error (the once-record lets a later delivery retry it).
+ */
+export type Delivery = {
+  channel: Channel;
+  status: 'sent' | 'already' | 'not_set_up' | 'failed';
+  error?: unknown;
+};
+
+const escapeHtml = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** A message without its own e-mail body: its lines, escaped. */
+const plainHtml = (m: Message) => `<p>${m.lines.map(escapeHtml).join('<br>')}</p>`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The once-records are keyed by a UUID (an outbox event id); any other event key (an action row's
+ * key) is turned into a name-based UUID, the same for the same key.
+ */
+export function eventUuid(id: string): string {
+  if (UUID.test(id)) return id.toLowerCase();
+  const h = createHash('sha256').update(`yeyak notify\u0000${id}`).digest('hex');
+  const variant = ((Number.parseInt(h[16], 16) & 3) | 8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export class Notify {
+  readonly settings: ChannelSettingsStore;
+
+  constructor(
+    private readonly deps: { database: Database; mailer: Mailer; config: NotifyConfig; sealer: Sealer },
+  ) {
+    this.settings = new ChannelSettingsStore(deps.database.db, deps.sealer, deps.config);
+  }
+
+  /** The channels a user has set up (e-mail while it is on); what a notice goes to by default. */
+  async channelsOf(userId: string): Promise<Channel[]> {
+    const a = await this.settings.addresses(userId);
+    const ready: Channel[] = [];
+    if (a.email) ready.push('email');
+    if (a.discord) ready.push('discord');
+    if (a.slack) ready.push('slack');
+    if (a.telegram) ready.push('telegram');
+    return ready;
+  }
+
+  /**
+   * Sends `message` for `eventId` on each of `channels` the recipient has an address for. Each
+   * (event, channel) is sent at most once to completion (the outbox's once-records): delivering the
+   * same event again sends only what failed before. Never throws for a channel; read the answer.
+   */
+  async deliver(
+    eventId: string,
+    to: string | Recipient,
+    channels: readonly string[],
+    message: Message,
+    opts: DeliverOptions,
+  ): Promise<Delivery[]> {
+    const { config, database, mailer } = this.deps;
+    const r: Recipient = typeof to === 'string' ? { userId: to } : to;
+    const wanted = CHANNELS.filter((c) => channels.includes(c));
+    const mine = r.userId ? await this.settings.addresses(r.userId) : undefined;
+    let email = r.email;
+    if (!email && r.userId && mine?.email && wanted.includes('email')) {
+      const [u] = await database.db.select({ email: users.email }).from(users).where(eq(users.id, r.userId));
+      email = u?.email;
+    }
+    const address: Record<Channel, string | KakaoEventUser[] | undefined> = {
+      email,
+      discord: r.discord ?? mine?.discord,
+      slack: r.slack ?? mine?.slack,
+      telegram: config.telegramToken ? (r.telegram ?? mine?.telegram) : undefined,
+      kakao: config.kakao.botId && config.kakao.restApiKey && r.kakao?.length ? r.kakao : undefined,
+    };
+    const key = eventUuid(eventId);
+    const out: Delivery[] = [];
+    // One after another: a slow webhook does not matter to a notice, and the order stays readable.
+    for (const channel of wanted) {
+      const to = address[channel];
+      if (!to) {
+        out.push({ channel, status: 'not_set_up' });
+        continue;
+      }
+      const send = async () => {
+        if (channel === 'email')
+          await mailer.send({
+            key: `${eventId}.${opts.mailKey ?? opts.scope}`,
+            to: to as string,
+            subject: message.title,
+            html: message.html ?? plainHtml(message),
+            text: message.lines.join('\n'),
+          });
+        else if (channel === 'kakao') await sendKakaoEvent(config.kakao, to as KakaoEventUser[], message);
+        else {
+          const own = opts.send?.[channel];
+          if (own) await own(to as string, message);
+          else if (channel === 'discord') await sendDiscord(to as string, message);
+          else if (channel === 'slack') await sendSlack(to as string, message);
+          else await sendTelegram(config, to as string, message);
+        }
+      };
+      try {
+        const done = await once(database, `${opts.scope}-${channel}`, key, send);
+        out.push({ channel, status: done === 'done' ? 'sent' : 'already' });
+      } catch (error) {
+        out.push({ channel, status: 'failed', error });
+      }
+    }
+    return out;
+  }
+}
+
+/** The failures of a delivery as one error (for a consumer that wants the event back), or undefined. */
+export function deliveryError(deliveries: Delivery[]): Error | undefined {
+  const failed = deliveries.filter((d) => d.status === 'failed');
+  if (!failed.length) return undefined;
+  const why = failed.map(
+    (d) => `${d.channel}: ${d.error instanceof Error ? d.error.message : String(d.error)}`,
+  );
+  return new Error(`notification failed (${why.join('; ')})`);
+}
