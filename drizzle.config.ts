@@ -1,8 +1,8 @@
 import { defineConfig } from 'drizzle-kit';
 
-/** The platform's migrations (users, sessions, outbox, mailbox, rate limits); journal __drizzle_migrations. */
+/** The platform's migrations (users, sessions, outbox, mailbox, rate limits, ledger); journal __drizzle_migrations. */
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/platform/schema.ts',
+  schema: ['./src/platform/schema.ts', './src/platform/ledger/schema.ts'],
   out: './drizzle/platform',
 });

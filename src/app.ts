@@ -7,6 +7,7 @@ import { LocalAdmin } from './platform/auth/local-admin.ts';
 import { authRoutes } from './platform/auth/routes.ts';
 import { Auth } from './platform/auth/service.ts';
 import type { Config } from './platform/config.ts';
+import { registerConstraints } from './platform/constraints.ts';
 import type { Context } from './platform/context.ts';
 import { loadSecret } from './platform/crypto.ts';
 import { moduleMigrations, openDatabase } from './platform/db.ts';
@@ -20,6 +21,7 @@ import { setTopicAliases } from './platform/events/topics.ts';
 import type { Broker, Consumer, OnDead } from './platform/events/types.ts';
 import { type App, createHttp, envelope } from './platform/http/app.ts';
 import { Jobs } from './platform/jobs.ts';
+import { Ledger } from './platform/ledger/index.ts';
 import { logSafeError, scrubQueryParams } from './platform/log.ts';
 import { Mailbox } from './platform/mail/mailbox.ts';
 import { Mailer } from './platform/mail/mailer.ts';
@@ -76,7 +78,10 @@ export function createLogger(level: Config['logLevel'], destination?: Destinatio
 export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   const log = opts.logger ?? createLogger(config.logLevel);
   const modules = opts.modules ?? allModules;
-  for (const m of modules) setTopicAliases(m.topicAliases ?? {});
+  for (const m of modules) {
+    setTopicAliases(m.topicAliases ?? {});
+    registerConstraints(m.constraints ?? {});
+  }
   // Every fetch of a user-supplied URL goes through src/platform/net/outbound.ts with this list.
   setOutboundPolicy({ allow: config.outboundAllow });
   const database = await openDatabase({
@@ -117,6 +122,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     relay,
     mailer,
     mailbox: new Mailbox(database),
+    ledger: new Ledger(database),
     secret,
     consumers,
     tx: async (fn) => {
@@ -127,6 +133,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   };
 
   const auth = new Auth(ctx);
+  for (const job of ctx.ledger.jobs()) jobs.define(job.name, job.handler, job.options);
   // The modules, in list order; each may use the APIs of those before it.
   const apis: Partial<ModuleApis> = {};
   const running: ModuleInstance<unknown>[] = [];
@@ -154,7 +161,6 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
       serveWeb: opts.serveWeb ?? false,
       trustProxy: config.trustProxy,
       publicUrl: config.publicUrl,
-      constraints: Object.assign({}, ...modules.map((m) => m.constraints ?? {})),
     });
     app.get(
       '/health',

@@ -4,6 +4,7 @@ import type { Database, Tx } from './db.ts';
 import type { OutboxRelay } from './events/relay.ts';
 import type { Broker, Consumer } from './events/types.ts';
 import type { Jobs } from './jobs.ts';
+import type { Ledger } from './ledger/index.ts';
 import type { Mailbox } from './mail/mailbox.ts';
 import type { Mailer } from './mail/mailer.ts';
 
@@ -17,6 +18,8 @@ export type Context = {
   relay: OutboxRelay;
   mailer: Mailer;
   mailbox: Mailbox;
+  /** The points ledger: wallets, transfers, holds (src/platform/ledger). */
+  ledger: Ledger;
   /** Signing secret for QR tokens and the like (never logged, never returned). */
   secret: string;
   /** Runs fn in one transaction; once it commits, the outbox relay is nudged. */
