@@ -1,12 +1,13 @@
 /**
  * All benchmarks in sequence: reserve under contention, ticket mails per second, reserve latency while
  * mails go out, start-up and memory,
- * the rail watch engine and the registration sync.
+ * the rail watch engine, the points ledger and the registration sync.
  * Flags are passed on to each (see the scripts); `npm run bench` runs this.
  */
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runLedger } from './ledger.ts';
 import { runMail } from './mail.ts';
 import { runMailLatency } from './mail-latency.ts';
 import { runRail } from './rail.ts';
@@ -20,6 +21,7 @@ results.push(['mail', await runMail()]);
 results.push(['mail-latency', await runMailLatency()]);
 results.push(['startup', await runStartup()]);
 results.push(['rail', await runRail()]);
+results.push(['ledger', await runLedger()]);
 // The registration bench is a script of its own (top-level await); it runs as a child.
 const registration = spawnSync(
   process.execPath,
