@@ -1,8 +1,12 @@
 import { defineConfig } from 'drizzle-kit';
 
-/** The platform's migrations (users, sessions, outbox, mailbox, rate limits, ledger); journal __drizzle_migrations. */
+/** The platform's migrations (users, sessions, outbox, mailbox, rate limits, ledger, server log); journal __drizzle_migrations. */
 export default defineConfig({
   dialect: 'postgresql',
-  schema: ['./src/platform/schema.ts', './src/platform/ledger/schema.ts'],
+  schema: [
+    './src/platform/schema.ts',
+    './src/platform/ledger/schema.ts',
+    './src/platform/serverlog/schema.ts',
+  ],
   out: './drizzle/platform',
 });

@@ -28,6 +28,8 @@ import { Mailer } from './platform/mail/mailer.ts';
 import { mailboxRoutes } from './platform/mail/routes.ts';
 import type { ModuleApis, ModuleInstance } from './platform/module.ts';
 import { setOutboundPolicy } from './platform/net/outbound.ts';
+import { ServerLog, safeErrorText } from './platform/serverlog/index.ts';
+import { serverLogRoutes } from './platform/serverlog/routes.ts';
 
 export type YeyakOptions = {
   /** Run event consumers and jobs in this process (serve does by default; `worker` only does this). */
@@ -97,8 +99,24 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   }
   const secret = loadSecret(config.secret, config.dataDir);
   const jobs = new Jobs(database, log);
+  const serverLog = new ServerLog(database, log);
+  jobs.onFailed = (name, id, error) =>
+    void serverLog.write({
+      level: 'error',
+      source: 'jobs',
+      message: `job ${name} failed: ${error}`,
+      data: { job: name, id },
+    });
   const consumers: Consumer[] = [];
-  const onDead: OnDead = (consumer, event, error) => recordDead(database, consumer, event, error);
+  const onDead: OnDead = async (consumer, event, error) => {
+    await recordDead(database, consumer, event, error);
+    await serverLog.write({
+      level: 'error',
+      source: 'events',
+      message: `event ${event.topic} dead-lettered in ${consumer}: ${error}`,
+      data: { consumer, eventId: event.id, topic: event.topic },
+    });
+  };
   const broker: Broker = config.amqpUrl
     ? new AmqpBroker(
         {
@@ -123,6 +141,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     mailer,
     mailbox: new Mailbox(database),
     ledger: new Ledger(database),
+    serverLog,
     secret,
     consumers,
     tx: async (fn) => {
@@ -133,7 +152,8 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   };
 
   const auth = new Auth(ctx);
-  for (const job of ctx.ledger.jobs()) jobs.define(job.name, job.handler, job.options);
+  for (const job of [...ctx.ledger.jobs(), ...serverLog.jobs()])
+    jobs.define(job.name, job.handler, job.options);
   // The modules, in list order; each may use the APIs of those before it.
   const apis: Partial<ModuleApis> = {};
   const running: ModuleInstance<unknown>[] = [];
@@ -161,6 +181,14 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
       serveWeb: opts.serveWeb ?? false,
       trustProxy: config.trustProxy,
       publicUrl: config.publicUrl,
+      onServerError: (a) =>
+        void serverLog.write({
+          level: 'error',
+          source: 'http',
+          message: `${a.method} ${a.route} answered ${a.status}${a.error ? `: ${safeErrorText(a.error)}` : ''}`,
+          data: { method: a.method, route: a.route, status: a.status },
+          requestId: a.requestId,
+        }),
     });
     app.get(
       '/health',
@@ -194,6 +222,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     adminUserRoutes(app, ctx, auth, localAdmin);
     mailboxRoutes(app, ctx, auth);
     deadLetterRoutes(app, ctx, auth);
+    serverLogRoutes(app, ctx, auth);
     for (const m of running) m.routes?.(app, auth);
   }
 

@@ -7,6 +7,7 @@ import type { Jobs } from './jobs.ts';
 import type { Ledger } from './ledger/index.ts';
 import type { Mailbox } from './mail/mailbox.ts';
 import type { Mailer } from './mail/mailer.ts';
+import type { ServerLog } from './serverlog/index.ts';
 
 /** What every module gets from the platform. */
 export type Context = {
@@ -20,6 +21,8 @@ export type Context = {
   mailbox: Mailbox;
   /** The points ledger: wallets, transfers, holds (src/platform/ledger). */
   ledger: Ledger;
+  /** What admins see at /api/admin/log: 5xx answers, failed jobs, dead letters, admin actions. */
+  serverLog: ServerLog;
   /** Signing secret for QR tokens and the like (never logged, never returned). */
   secret: string;
   /** Runs fn in one transaction; once it commits, the outbox relay is nudged. */

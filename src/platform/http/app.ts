@@ -80,6 +80,16 @@ export type HttpOptions = {
   trustProxy?: string;
   /** where yeyak's own links point (PUBLIC_URL): images from there are allowed by the CSP */
   publicUrl?: string;
+  /** Told of every 5xx answer, with the route's pattern (never the raw URL, which may carry tokens). */
+  onServerError?: (answer: ServerErrorAnswer) => void;
+};
+
+export type ServerErrorAnswer = {
+  method: string;
+  route: string;
+  status: number;
+  requestId: string;
+  error?: unknown;
 };
 
 export async function createHttp(opts: HttpOptions): Promise<App> {
@@ -126,6 +136,19 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
     for (const method of [route.method].flat()) routes.push({ method, pattern: routePattern(route.url) });
   });
 
+  // The error behind a 5xx, kept for onServerError until the answer is sent.
+  const failures = new WeakMap<object, unknown>();
+  app.addHook('onResponse', async (req, reply) => {
+    if (reply.statusCode < 500 || !opts.onServerError) return;
+    opts.onServerError({
+      method: req.method,
+      route: req.routeOptions.url ?? 'unrouted',
+      status: reply.statusCode,
+      requestId: String(req.id),
+      error: failures.get(req),
+    });
+  });
+
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const errors = fieldErrors(err as FastifyError & { validationContext?: string });
@@ -157,6 +180,7 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
       return reply.send(envelope(reply, status, description, data));
     }
     req.log.error({ err }, 'unhandled error');
+    failures.set(req, err);
     return reply.send(envelope(reply, 500, 'internal error'));
   });
 
