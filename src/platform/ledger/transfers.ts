@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { constraintError } from '../constraints.ts';
-import { constraintName, type Database, sqlState, type Tx } from '../db.ts';
+import { constraintName, type Database, selectRows, sqlState, type Tx } from '../db.ts';
 import { AppError, invalidField, notFound } from '../errors.ts';
 import { ledgerAccounts, ledgerTransfers } from './schema.ts';
 
@@ -116,28 +116,43 @@ export class Transfers {
     return earlier;
   }
 
-  /** Locks the accounts in id order (the one order every transfer uses) and returns them. */
+  /** Locks the accounts in id order (the one order every transfer uses); answers their balances. */
   private async lock(tx: Tx, ids: string[], paths: Record<string, string>) {
     const rows = await tx
-      .select({ id: ledgerAccounts.id })
+      .select({ id: ledgerAccounts.id, balance: ledgerAccounts.balance })
       .from(ledgerAccounts)
       .where(inArray(ledgerAccounts.id, ids))
       .orderBy(asc(ledgerAccounts.id))
       .for('update');
     for (const id of ids)
       if (!rows.some((r) => r.id === id)) throw invalidField(paths[id] ?? 'accountId', 'no such account');
+    return new Map(rows.map((r) => [r.id, r.balance]));
   }
 
-  private async move(tx: Tx, accountId: string, balance: number, pending: number) {
-    const [row] = await tx
-      .update(ledgerAccounts)
-      .set({
-        balance: sql`${ledgerAccounts.balance} + ${balance}`,
-        pending: sql`${ledgerAccounts.pending} + ${pending}`,
-      })
-      .where(eq(ledgerAccounts.id, accountId))
-      .returning({ balance: ledgerAccounts.balance });
-    return row.balance;
+  /**
+   * Changes the locked accounts in one statement (the CHECK refuses an overdraft here) and answers
+   * each account's balance after; an account not changed keeps the balance read when locking.
+   */
+  private async move(
+    tx: Tx,
+    locked: Map<string, number>,
+    changes: { id: string; balance: number; pending: number }[],
+  ) {
+    const moved = changes.filter((c) => c.balance !== 0 || c.pending !== 0);
+    if (moved.length) {
+      const values = sql.join(
+        moved.map((c) => sql`(${c.id}::uuid, ${c.balance}::bigint, ${c.pending}::bigint)`),
+        sql`, `,
+      );
+      const rows = await selectRows<{ id: string; balance: unknown }>(
+        tx,
+        sql`update ledger_accounts a set balance = a.balance + c.balance, pending = a.pending + c.pending
+            from (values ${values}) as c(id, balance, pending)
+            where a.id = c.id returning a.id, a.balance`,
+      );
+      for (const r of rows) locked.set(r.id, Number(r.balance));
+    }
+    return (id: string) => locked.get(id) as number;
   }
 
   private async write(tx: Tx, row: typeof ledgerTransfers.$inferInsert) {
@@ -166,15 +181,17 @@ export class Transfers {
     return this.run(async (tx) => {
       const earlier = await this.replay(tx, input.id, this.sameMove(input, 'posted'));
       if (earlier) return earlier;
-      await this.lock(tx, [input.debitAccountId, input.creditAccountId], this.paths(input));
-      const debitBalanceAfter = await this.move(tx, input.debitAccountId, -input.amount, 0);
-      const creditBalanceAfter = await this.move(tx, input.creditAccountId, input.amount, 0);
+      const locked = await this.lock(tx, [input.debitAccountId, input.creditAccountId], this.paths(input));
+      const after = await this.move(tx, locked, [
+        { id: input.debitAccountId, balance: -input.amount, pending: 0 },
+        { id: input.creditAccountId, balance: input.amount, pending: 0 },
+      ]);
       return this.write(tx, {
         ...input,
+        debitBalanceAfter: after(input.debitAccountId),
+        creditBalanceAfter: after(input.creditAccountId),
         ref: input.ref ?? null,
         state: 'posted',
-        debitBalanceAfter,
-        creditBalanceAfter,
       });
     });
   }
@@ -188,16 +205,17 @@ export class Transfers {
     return this.run(async (tx) => {
       const earlier = await this.replay(tx, input.id, this.sameMove(move, 'pending'));
       if (earlier) return earlier;
-      await this.lock(tx, [input.debitAccountId, input.creditAccountId], this.paths(input));
-      const debitBalanceAfter = await this.move(tx, input.debitAccountId, 0, input.amount);
-      const creditBalanceAfter = await this.move(tx, input.creditAccountId, 0, 0);
+      const locked = await this.lock(tx, [input.debitAccountId, input.creditAccountId], this.paths(input));
+      const after = await this.move(tx, locked, [
+        { id: input.debitAccountId, balance: 0, pending: input.amount },
+      ]);
       return this.write(tx, {
         ...move,
         ref: input.ref ?? null,
         state: 'pending',
         expiresAt: expiresAt ?? null,
-        debitBalanceAfter,
-        creditBalanceAfter,
+        debitBalanceAfter: after(input.debitAccountId),
+        creditBalanceAfter: after(input.creditAccountId),
       });
     });
   }
@@ -214,13 +232,13 @@ export class Transfers {
     if (!found) throw notFound('hold');
     const { h, expired } = found;
     if (h.state !== 'pending') throw invalidField('holdId', 'not a hold');
-    await this.lock(tx, [h.debitAccountId, h.creditAccountId], {});
+    const locked = await this.lock(tx, [h.debitAccountId, h.creditAccountId], {});
     const [resolved] = await tx.select().from(ledgerTransfers).where(eq(ledgerTransfers.pendingId, holdId));
     if (resolved?.state === 'posted') throw refuse('ledger.hold_posted', 'this hold was posted already');
     if (resolved?.kind === EXPIRE_KIND) throw refuse('ledger.hold_expired', 'this hold expired');
     if (resolved) throw refuse('ledger.hold_voided', 'this hold was voided');
     if (checkExpiry && expired) throw refuse('ledger.hold_expired', 'this hold expired');
-    return h;
+    return { h, locked };
   }
 
   /** Moves `amount` (at most the held amount, all of it by default) and releases the rest. */
@@ -238,11 +256,13 @@ export class Transfers {
           (input.amount === undefined || t.amount === input.amount),
       );
       if (earlier) return earlier;
-      const h = await this.openHold(tx, input.holdId, true);
+      const { h, locked } = await this.openHold(tx, input.holdId, true);
       const amount = input.amount ?? h.amount;
       if (amount > h.amount) throw invalidField('amount', `at most the held ${h.amount}`);
-      const debitBalanceAfter = await this.move(tx, h.debitAccountId, -amount, -h.amount);
-      const creditBalanceAfter = await this.move(tx, h.creditAccountId, amount, 0);
+      const after = await this.move(tx, locked, [
+        { id: h.debitAccountId, balance: -amount, pending: -h.amount },
+        { id: h.creditAccountId, balance: amount, pending: 0 },
+      ]);
       return this.write(tx, {
         id: input.id,
         debitAccountId: h.debitAccountId,
@@ -252,8 +272,8 @@ export class Transfers {
         ref: h.ref,
         state: 'posted',
         pendingId: h.id,
-        debitBalanceAfter,
-        creditBalanceAfter,
+        debitBalanceAfter: after(h.debitAccountId),
+        creditBalanceAfter: after(h.creditAccountId),
       });
     });
   }
@@ -268,9 +288,8 @@ export class Transfers {
         (t) => t.state === 'voided' && t.pendingId === input.holdId,
       );
       if (earlier) return earlier;
-      const h = await this.openHold(tx, input.holdId, false);
-      const debitBalanceAfter = await this.move(tx, h.debitAccountId, 0, -h.amount);
-      const creditBalanceAfter = await this.move(tx, h.creditAccountId, 0, 0);
+      const { h, locked } = await this.openHold(tx, input.holdId, false);
+      const after = await this.move(tx, locked, [{ id: h.debitAccountId, balance: 0, pending: -h.amount }]);
       return this.write(tx, {
         id: input.id,
         debitAccountId: h.debitAccountId,
@@ -280,8 +299,8 @@ export class Transfers {
         ref: h.ref,
         state: 'voided',
         pendingId: h.id,
-        debitBalanceAfter,
-        creditBalanceAfter,
+        debitBalanceAfter: after(h.debitAccountId),
+        creditBalanceAfter: after(h.creditAccountId),
       });
     });
   }
