@@ -104,7 +104,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     void serverLog.write({
       level: 'error',
       source: 'jobs',
-      message: `job ${name} failed: ${error}`,
+      message: `job ${name} failed: ${safeErrorText(error)}`,
       data: { job: name, id },
     });
   const consumers: Consumer[] = [];
@@ -113,7 +113,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     await serverLog.write({
       level: 'error',
       source: 'events',
-      message: `event ${event.topic} dead-lettered in ${consumer}: ${error}`,
+      message: `event ${event.topic} dead-lettered in ${consumer}: ${safeErrorText(error)}`,
       data: { consumer, eventId: event.id, topic: event.topic },
     });
   };
