@@ -1,8 +1,16 @@
 import { defineConfig } from 'drizzle-kit';
 
-/** The platform's migrations (users, sessions, outbox, mailbox, rate limits, runtime settings); journal __drizzle_migrations. */
+/**
+ * The platform's migrations (users, sessions, outbox, mailbox, rate limits, runtime settings,
+ * notification settings, ledger, server log); journal __drizzle_migrations.
+ */
 export default defineConfig({
   dialect: 'postgresql',
-  schema: ['./src/platform/schema.ts', './src/platform/settings/schema.ts'],
+  schema: [
+    './src/platform/schema.ts',
+    './src/platform/settings/schema.ts',
+    './src/platform/ledger/schema.ts',
+    './src/platform/serverlog/schema.ts',
+  ],
   out: './drizzle/platform',
 });

@@ -1,12 +1,14 @@
 /**
  * All benchmarks in sequence: reserve under contention, ticket mails per second, reserve latency while
  * mails go out, start-up and memory,
- * the rail watch engine, runtime settings reaching another instance, and the registration sync.
+ * the rail watch engine, runtime settings reaching another instance, the points ledger and the
+ * registration sync.
  * Flags are passed on to each (see the scripts); `npm run bench` runs this.
  */
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runLedger } from './ledger.ts';
 import { runMail } from './mail.ts';
 import { runMailLatency } from './mail-latency.ts';
 import { runRail } from './rail.ts';
@@ -22,6 +24,7 @@ results.push(['mail-latency', await runMailLatency()]);
 results.push(['startup', await runStartup()]);
 results.push(['rail', await runRail()]);
 results.push(['settings', await runSettings()]);
+results.push(['ledger', await runLedger()]);
 // The registration bench is a script of its own (top-level await); it runs as a child.
 const registration = spawnSync(
   process.execPath,

@@ -7,6 +7,7 @@ import { LocalAdmin } from './platform/auth/local-admin.ts';
 import { authRoutes } from './platform/auth/routes.ts';
 import { Auth } from './platform/auth/service.ts';
 import type { Config } from './platform/config.ts';
+import { registerConstraints } from './platform/constraints.ts';
 import type { Context } from './platform/context.ts';
 import { loadSecret, Sealer } from './platform/crypto.ts';
 import { moduleMigrations, openDatabase } from './platform/db.ts';
@@ -20,6 +21,7 @@ import { setTopicAliases } from './platform/events/topics.ts';
 import type { Broker, Consumer, OnDead } from './platform/events/types.ts';
 import { type App, createHttp, envelope } from './platform/http/app.ts';
 import { Jobs } from './platform/jobs.ts';
+import { Ledger } from './platform/ledger/index.ts';
 import { logSafeError, scrubQueryParams } from './platform/log.ts';
 import { Mailbox } from './platform/mail/mailbox.ts';
 import { Mailer } from './platform/mail/mailer.ts';
@@ -27,6 +29,8 @@ import { mailboxRoutes } from './platform/mail/routes.ts';
 import type { ModuleApis, ModuleInstance } from './platform/module.ts';
 import { setOutboundPolicy } from './platform/net/outbound.ts';
 import { Notify } from './platform/notify/index.ts';
+import { ServerLog, safeErrorText } from './platform/serverlog/index.ts';
+import { serverLogRoutes } from './platform/serverlog/routes.ts';
 import { RuntimeSettings } from './platform/settings/index.ts';
 import { settingsRoutes } from './platform/settings/routes.ts';
 import { platformSettings } from './platform/settings/site.ts';
@@ -82,7 +86,10 @@ export function createLogger(level: Config['logLevel'], destination?: Destinatio
 export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   const log = opts.logger ?? createLogger(config.logLevel);
   const modules = opts.modules ?? allModules;
-  for (const m of modules) setTopicAliases(m.topicAliases ?? {});
+  for (const m of modules) {
+    setTopicAliases(m.topicAliases ?? {});
+    registerConstraints(m.constraints ?? {});
+  }
   // Every fetch of a user-supplied URL goes through src/platform/net/outbound.ts with this list.
   setOutboundPolicy({ allow: config.outboundAllow });
   const database = await openDatabase({
@@ -102,8 +109,24 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   for (const m of modules) settings.declare(m.settings ?? []);
   await settings.load();
   const jobs = new Jobs(database, log);
+  const serverLog = new ServerLog(database, log);
+  jobs.onFailed = (name, id, error) =>
+    void serverLog.write({
+      level: 'error',
+      source: 'jobs',
+      message: `job ${name} failed: ${safeErrorText(error)}`,
+      data: { job: name, id },
+    });
   const consumers: Consumer[] = [];
-  const onDead: OnDead = (consumer, event, error) => recordDead(database, consumer, event, error);
+  const onDead: OnDead = async (consumer, event, error) => {
+    await recordDead(database, consumer, event, error);
+    await serverLog.write({
+      level: 'error',
+      source: 'events',
+      message: `event ${event.topic} dead-lettered in ${consumer}: ${safeErrorText(error)}`,
+      data: { consumer, eventId: event.id, topic: event.topic },
+    });
+  };
   const broker: Broker = config.amqpUrl
     ? new AmqpBroker(
         {
@@ -134,6 +157,8 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
       // The key rail sealed the channel settings with before they moved here, so they still open.
       sealer: new Sealer(config.notify.secret ?? secret, 'rail credentials v1'),
     }),
+    ledger: new Ledger(database),
+    serverLog,
     secret,
     settings,
     consumers,
@@ -145,6 +170,8 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   };
 
   const auth = new Auth(ctx);
+  for (const job of [...ctx.ledger.jobs(), ...serverLog.jobs()])
+    jobs.define(job.name, job.handler, job.options);
   // The modules, in list order; each may use the APIs of those before it.
   const apis: Partial<ModuleApis> = {};
   const running: ModuleInstance<unknown>[] = [];
@@ -172,7 +199,14 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
       serveWeb: opts.serveWeb ?? false,
       trustProxy: config.trustProxy,
       publicUrl: config.publicUrl,
-      constraints: Object.assign({}, ...modules.map((m) => m.constraints ?? {})),
+      onServerError: (a) =>
+        void serverLog.write({
+          level: 'error',
+          source: 'http',
+          message: `${a.method} ${a.route} answered ${a.status}${a.error ? `: ${safeErrorText(a.error)}` : ''}`,
+          data: { method: a.method, route: a.route, status: a.status },
+          requestId: a.requestId,
+        }),
     });
     app.get(
       '/health',
@@ -207,6 +241,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     mailboxRoutes(app, ctx, auth);
     deadLetterRoutes(app, ctx, auth);
     settingsRoutes(app, auth, settings);
+    serverLogRoutes(app, ctx, auth);
     for (const m of running) m.routes?.(app, auth);
   }
 

@@ -140,6 +140,7 @@ export function client(baseUrl: string, token?: string) {
     post: <T = Record<string, unknown>>(p: string, b?: unknown, h?: Record<string, string>) =>
       call<T>('POST', p, b ?? {}, h),
     put: <T = Record<string, unknown>>(p: string, b?: unknown) => call<T>('PUT', p, b),
+    patch: <T = Record<string, unknown>>(p: string, b?: unknown) => call<T>('PATCH', p, b),
     del: <T = Record<string, unknown>>(p: string, h?: Record<string, string>) =>
       call<T>('DELETE', p, undefined, h),
     raw: (path: string, init?: RequestInit) =>

@@ -5,6 +5,7 @@ import { modules } from '../modules.ts';
 import { registerUserCommands } from '../platform/auth/cli.ts';
 import { DataDirLockedError, moduleMigrations, openDatabase } from '../platform/db.ts';
 import { registerEventCommands } from '../platform/events/cli.ts';
+import { registerLedgerCommands } from '../platform/ledger/cli.ts';
 
 function config() {
   try {
@@ -110,5 +111,6 @@ registerUserCommands(program, config, fail);
 
 for (const m of modules) m.cli?.(program, { config, fail });
 registerEventCommands(program, config, fail);
+registerLedgerCommands(program, config, fail);
 
 program.parseAsync().catch(fail);

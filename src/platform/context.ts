@@ -4,9 +4,11 @@ import type { Database, Tx } from './db.ts';
 import type { OutboxRelay } from './events/relay.ts';
 import type { Broker, Consumer } from './events/types.ts';
 import type { Jobs } from './jobs.ts';
+import type { Ledger } from './ledger/index.ts';
 import type { Mailbox } from './mail/mailbox.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { Notify } from './notify/index.ts';
+import type { ServerLog } from './serverlog/index.ts';
 import type { RuntimeSettings } from './settings/index.ts';
 
 /** What every module gets from the platform. */
@@ -21,6 +23,10 @@ export type Context = {
   mailbox: Mailbox;
   /** Notifications on the user's channels, once per event and channel (src/platform/notify). */
   notify: Notify;
+  /** The points ledger: wallets, transfers, holds (src/platform/ledger). */
+  ledger: Ledger;
+  /** What admins see at /api/admin/log: 5xx answers, failed jobs, dead letters, admin actions. */
+  serverLog: ServerLog;
   /** Signing secret for QR tokens and the like (never logged, never returned). */
   secret: string;
   /** Values admins change while yeyak runs (declared by each module; see settings/spec.ts). */

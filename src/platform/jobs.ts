@@ -29,6 +29,8 @@ export class Jobs {
    * SIGTERM exit 1). It is left active, expires, and runs again in the next worker.
    */
   private closed = false;
+  /** Told of every failed run of a job (the server log records it). */
+  onFailed?: (name: string, id: string, error: unknown) => void;
 
   constructor(
     database: Database,
@@ -103,6 +105,7 @@ export class Jobs {
                 await d.handler(job.data as never, { id: job.id });
               } catch (err) {
                 if (this.closed) return;
+                this.onFailed?.(d.name, job.id, err);
                 await this.boss
                   .fail(d.name, job.id, { message: String((err as Error).message ?? err).slice(0, 500) })
                   .catch((e: Error) => this.log.warn({ err: e.message, job: job.id }, 'could not fail job'));

@@ -3,6 +3,7 @@ import type PgBoss from 'pg-boss';
 import type { z } from 'zod';
 import type { Auth } from './auth/service.ts';
 import type { Config, PlatformConfig } from './config.ts';
+import type { ConstraintAnswer } from './constraints.ts';
 import type { Context } from './context.ts';
 import type { DemoPeople } from './demo.ts';
 import type { Consumer } from './events/types.ts';
@@ -27,7 +28,7 @@ export type JobSpec<T = never> = {
 };
 
 /** A check constraint a module's tables enforce, answered as a client error instead of a 500. */
-export type ConstraintAnswer = { status: number; message: string };
+export type { ConstraintAnswer } from './constraints.ts';
 
 /**
  * A module's environment variables (a zod object) and how they become its part of Config

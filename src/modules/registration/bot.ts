@@ -58,6 +58,12 @@ export function discordRoutes(app: App, ctx: Context, reg: Registration) {
           raw,
         );
         if (!check.ok) {
+          await ctx.serverLog.write({
+            level: 'warn',
+            source: 'discord',
+            message: `refused a Discord interaction: invalid request signature (${check.reason})`,
+            requestId: String(req.id),
+          });
           reply.code(401);
           return { error: `invalid request signature (${check.reason})` };
         }

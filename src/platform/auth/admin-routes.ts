@@ -64,7 +64,7 @@ export function adminUserRoutes(app: App, ctx: Context, auth: Auth, local: Local
       },
     },
     async (req, reply) => {
-      const { user, created } = await admin.add(req.body);
+      const { user, created } = await admin.add(req.body, await actor(req));
       return envelope(reply, created ? 201 : 200, created ? 'account created' : 'account updated', { user });
     },
   );

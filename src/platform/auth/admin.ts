@@ -74,12 +74,31 @@ export class AdminUsers {
    * A verified account with a password. An existing address is a conflict unless `replace` is set (the
    * CLI's "add or update": role and password are replaced, as `yeyak users add` always did).
    */
-  async add(input: { email: string; password: string; role: Role; name?: string; replace?: boolean }) {
+  async add(
+    input: { email: string; password: string; role: Role; name?: string; replace?: boolean },
+    actor: Actor = {},
+  ) {
     const existing = await this.byEmail(input.email);
     if (existing && !input.replace)
       throw conflict('an account with this e-mail already exists', { path: 'body.email' });
     const user = await this.auth.addUser(input);
-    return { user: await this.get(user.id), created: !existing };
+    const view = await this.get(user.id);
+    await this.record(actor, `${existing ? 'updated' : 'added'} account ${view.email} (${view.role})`, {
+      userId: view.id,
+      role: view.role,
+    });
+    return { user: view, created: !existing };
+  }
+
+  /** Every account change goes to the server log with who made it (no actor: the local CLI). */
+  private record(actor: Actor, message: string, data: Record<string, unknown>) {
+    return this.ctx.serverLog.write({
+      level: 'info',
+      source: 'admin',
+      message: actor.id ? message : `${message} (from the command line)`,
+      data,
+      actorId: actor.id ?? null,
+    });
   }
 
   async update(actor: Actor, id: string, change: { role?: Role; disabled?: boolean; name?: string }) {
@@ -104,6 +123,18 @@ export class AdminUsers {
     });
     // A role change or a disabled account counts at once in this process, not after the token cache.
     if (change.disabled || change.role !== undefined) this.auth.forgetTokens();
-    return this.get(id);
+    const after = await this.get(id);
+    const what = [
+      change.role !== undefined && change.role !== before.role ? `role ${before.role} → ${after.role}` : '',
+      change.disabled !== undefined && change.disabled !== before.disabled
+        ? change.disabled
+          ? 'disabled'
+          : 'enabled'
+        : '',
+      change.name !== undefined && change.name !== before.name ? 'name changed' : '',
+    ].filter(Boolean);
+    if (what.length)
+      await this.record(actor, `account ${after.email}: ${what.join(', ')}`, { userId: id, ...change });
+    return after;
   }
 }

@@ -13,9 +13,9 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { constraintName, sqlState } from '../db.ts';
+import { constraintError } from '../constraints.ts';
+import { sqlState } from '../db.ts';
 import { AppError, badRequest, type FieldError } from '../errors.ts';
-import type { ConstraintAnswer } from '../module.ts';
 import { securityHeaders } from './headers.ts';
 import { refuseBadText } from './input.ts';
 import { allowedMethods, routePattern } from './methods.ts';
@@ -80,8 +80,16 @@ export type HttpOptions = {
   trustProxy?: string;
   /** where yeyak's own links point (PUBLIC_URL): images from there are allowed by the CSP */
   publicUrl?: string;
-  /** Check constraints of the modules' tables, answered as client errors (see ModuleDefinition). */
-  constraints?: Record<string, ConstraintAnswer>;
+  /** Told of every 5xx answer, with the route's pattern (never the raw URL, which may carry tokens). */
+  onServerError?: (answer: ServerErrorAnswer) => void;
+};
+
+export type ServerErrorAnswer = {
+  method: string;
+  route: string;
+  status: number;
+  requestId: string;
+  error?: unknown;
 };
 
 export async function createHttp(opts: HttpOptions): Promise<App> {
@@ -128,6 +136,19 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
     for (const method of [route.method].flat()) routes.push({ method, pattern: routePattern(route.url) });
   });
 
+  // The error behind a 5xx, kept for onServerError until the answer is sent.
+  const failures = new WeakMap<object, unknown>();
+  app.addHook('onResponse', async (req, reply) => {
+    if (reply.statusCode < 500 || !opts.onServerError) return;
+    opts.onServerError({
+      method: req.method,
+      route: req.routeOptions.url ?? 'unrouted',
+      status: reply.statusCode,
+      requestId: String(req.id),
+      error: failures.get(req),
+    });
+  });
+
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const errors = fieldErrors(err as FastifyError & { validationContext?: string });
@@ -136,16 +157,15 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
         envelope(reply, 400, first ? `invalid ${first.path}: ${first.message}` : 'invalid input', { errors }),
       );
     }
-    if (err instanceof AppError) {
+    // A registered check constraint (see constraints.ts) is the client's error, with its code and field.
+    const e = err instanceof AppError ? err : constraintError(err);
+    if (e) {
       // A rate limit says when to come back in the header clients and proxies read, too.
-      if (err.status === 429 && typeof err.data?.retryAfter === 'number')
-        reply.header('retry-after', String(err.data.retryAfter));
-      return reply.send(envelope(reply, err.status, err.message, err.data));
+      if (e.status === 429 && typeof e.data?.retryAfter === 'number')
+        reply.header('retry-after', String(e.data.retryAfter));
+      return reply.send(envelope(reply, e.status, e.message, e.data));
     }
-    const state = sqlState(err);
-    const known = state === '23514' ? opts.constraints?.[constraintName(err) ?? ''] : undefined;
-    if (known) return reply.send(envelope(reply, known.status, known.message));
-    if (state === '23505') return reply.send(envelope(reply, 409, 'already exists'));
+    if (sqlState(err) === '23505') return reply.send(envelope(reply, 409, 'already exists'));
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       // Fastify's own client errors: bad JSON, body too large, wrong content type …
@@ -160,6 +180,7 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
       return reply.send(envelope(reply, status, description, data));
     }
     req.log.error({ err }, 'unhandled error');
+    failures.set(req, err);
     return reply.send(envelope(reply, 500, 'internal error'));
   });
 
