@@ -20,7 +20,7 @@ const drizzleDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizz
  * platform's journal (before the module had a folder of its own); on such a database that table
  * exists already, and those migrations are recorded as applied instead of run again.
  */
-export type MigrationSet = { migrationsFolder: string; migrationsTable: string; adoptIfTable?: string };
+type MigrationSet = { migrationsFolder: string; migrationsTable: string; adoptIfTable?: string };
 
 const platformMigrations: MigrationSet = {
   migrationsFolder: join(drizzleDir, 'platform'),
@@ -70,7 +70,7 @@ export type Tx = PgTransaction<PgQueryResultHKT, NoSchema, ExtractTablesWithRela
 export type Executor = Db | Tx;
 
 /** The raw SQL door pg-boss and benchmarks use: text with $n params, rows back. */
-export type RawSql = (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+type RawSql = (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
 
 export type Database = {
   kind: 'pglite' | 'postgres';

@@ -45,13 +45,13 @@ export function sendTelegram(config: RailConfig, chatId: string, m: Message) {
 }
 
 /** The user keys a skill request carries; any of them addresses an Event API message. */
-export type KakaoUserType = 'botUserKey' | 'plusfriendUserKey' | 'appUserId';
+type KakaoUserType = 'botUserKey' | 'plusfriendUserKey' | 'appUserId';
 export type KakaoEventUser = { type: KakaoUserType; id: string };
 /** The Event API's answer. `SUCCESS` means Kakao accepted the task, not that the user has read it. */
 export type KakaoEventAnswer = { taskId: string; status: 'SUCCESS'; message: string };
 
 /** Recipients per Event API request (as public integrations of the Event API send them). */
-export const KAKAO_EVENT_MAX_USERS = 100;
+const KAKAO_EVENT_MAX_USERS = 100;
 
 /**
  * Kakao i Open Builder Event API: `POST {api}/v2/bots/{botId}/talk`

@@ -16,7 +16,7 @@ export async function emit(tx: Executor, topic: string, payload: Record<string, 
  * taken over within seconds. A running attempt renews it every CLAIM_RENEW_MS, so a slow send is not
  * mistaken for a dead one.
  */
-export const CLAIM_LEASE_MS = 15_000;
+const CLAIM_LEASE_MS = 15_000;
 const CLAIM_RENEW_MS = 5_000;
 
 /**

@@ -124,7 +124,6 @@ async function perform(
       apiKey: secrets.gatherApiKey ?? '',
       spaceId: s.gather?.spaceId ?? '',
       allowRemoval: s.gather?.allowRemoval,
-      fetch: deps.opts.fetch,
       attempts: 2,
     });
     if (a.action === 'gather') {
