@@ -71,7 +71,7 @@ async function serverChild() {
   const tokens: string[] = [];
   for (let i = 0; i < 8; i++) tokens.push((await login(t, 'user')).token);
   const [burst, probe] = ev.showtimes[0].ticketTypes;
-  const consumers = t.y.ctx.consumers.map((c) => c.name);
+  const consumers = t.y.consumers.map((c) => c.name);
   process.on('message', (m: { type: 'stop' }) => {
     if (m.type !== 'stop') return;
     void t

@@ -161,7 +161,7 @@ export async function mailRun(backend: Backend, broker: Broker, n: number): Prom
       await deleteAmqpNamespace(
         url,
         namespace,
-        t.y.ctx.consumers.map((c) => c.name),
+        t.y.consumers.map((c) => c.name),
       );
     }
     await smtp.close();

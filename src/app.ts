@@ -161,7 +161,6 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     serverLog,
     secret,
     settings,
-    consumers,
     tx: async (fn) => {
       const result = await database.db.transaction(fn);
       relay.nudge();
@@ -248,6 +247,8 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   return {
     ctx,
     auth,
+    /** The event consumers this process registered (tests remove their RabbitMQ queues by name). */
+    consumers: consumers as readonly Consumer[],
     ...(apis as ModuleApis),
     app,
     async start() {

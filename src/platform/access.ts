@@ -6,7 +6,7 @@ import { notFound } from './errors.ts';
  * Anyone else gets the answer a missing object gets (404 naming what), never a 403 that would
  * confirm the id exists.
  */
-export function mayActOn(actor: User, ownerId: string | null | undefined): boolean {
+function mayActOn(actor: User, ownerId: string | null | undefined): boolean {
   return actor.role === 'admin' || (!!ownerId && ownerId === actor.id);
 }
 

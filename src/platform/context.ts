@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database, Tx } from './db.ts';
 import type { OutboxRelay } from './events/relay.ts';
-import type { Broker, Consumer } from './events/types.ts';
+import type { Broker } from './events/types.ts';
 import type { Jobs } from './jobs.ts';
 import type { Ledger } from './ledger/index.ts';
 import type { Mailbox } from './mail/mailbox.ts';
@@ -33,5 +33,4 @@ export type Context = {
   settings: RuntimeSettings;
   /** Runs fn in one transaction; once it commits, the outbox relay is nudged. */
   tx: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
-  consumers: Consumer[];
 };

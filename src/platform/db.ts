@@ -70,7 +70,7 @@ export type Tx = PgTransaction<PgQueryResultHKT, NoSchema, ExtractTablesWithRela
 export type Executor = Db | Tx;
 
 /** The raw SQL door pg-boss and benchmarks use: text with $n params, rows back. */
-export type RawSql = (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+type RawSql = (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
 
 export type Database = {
   kind: 'pglite' | 'postgres';

@@ -42,7 +42,7 @@ export const RULES = {
 } as const satisfies Record<string, Rule>;
 
 /** The 429 every limit answers: `data.retryAfter` in seconds, sent as Retry-After too. */
-export function tooManyAttempts(retryAfter: number): AppError {
+function tooManyAttempts(retryAfter: number): AppError {
   const minutes = Math.max(1, Math.ceil(retryAfter / 60));
   return new AppError(429, `too many attempts: try again in ${minutes} min`, { retryAfter });
 }

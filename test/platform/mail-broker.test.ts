@@ -82,7 +82,7 @@ describe.skipIf(!amqpUrl).each(backends)('ticket mail through RabbitMQ and SMTP 
       await deleteAmqpNamespace(
         amqpUrl!,
         namespace,
-        t.y.ctx.consumers.map((c) => c.name),
+        t.y.consumers.map((c) => c.name),
       );
   });
 

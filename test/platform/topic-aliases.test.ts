@@ -62,7 +62,7 @@ describe('renamed topics', () => {
     });
     afterAll(async () => {
       await t?.stop();
-      await deleteAmqpNamespace(amqpUrl!, namespace, t?.y.ctx.consumers.map((c) => c.name) ?? []);
+      await deleteAmqpNamespace(amqpUrl!, namespace, t?.y.consumers.map((c) => c.name) ?? []);
       await smtp?.close();
     });
 

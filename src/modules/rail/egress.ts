@@ -25,7 +25,7 @@ export type RailDeps = {
 };
 
 /** What a user reads while an operator's block pause lasts. */
-export const pausedText = (provider: ProviderName, reason: string, until: Date) =>
+const pausedText = (provider: ProviderName, reason: string, until: Date) =>
   `${PROVIDER_LABEL[provider]} blocked this server (${reason}); yeyak sends nothing to ${PROVIDER_LABEL[provider]} until ${kstClock(until)} KST. Try again after that.`;
 /** The code of our own refusal while an operator's block pause lasts (no request was sent). */
 export const PAUSED = 'YEYAK_PAUSED';

@@ -2,7 +2,8 @@
  * The engine's hold: reserving a train for a watch exactly once, storing the operator's answer as the
  * watch's one reservation, and adopting a hold a crash left at the operator but not here.
  */
-import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { claim } from '../../platform/claim.ts';
 import { sqlState } from '../../platform/db.ts';
 import { accountProvider } from './accounts.ts';
 import { pnrRun, reservationValues } from './booking.ts';
@@ -21,7 +22,7 @@ import { railReservations, railWatches } from './schema.ts';
 import type { WatchRow } from './views.ts';
 
 /** A reserve claim older than this is taken as left behind by a crashed worker. */
-export const STALE_CLAIM_MS = 60_000;
+export const STALE_CLAIM_SECONDS = 60;
 
 class WatchGone extends Error {}
 
@@ -36,25 +37,12 @@ export async function hold(
   train: Train,
   standby: boolean,
 ): Promise<'reserved' | 'sold-out' | 'busy' | 'error' | 'stop'> {
-  const claimed = await d.ctx.database.db
-    .update(railWatches)
-    .set({
-      reservingSince: new Date(),
-      reservingTrain: train.trainNo,
-      status: 'trying',
-      updatedAt: new Date(),
-    })
-    .where(
-      and(
-        eq(railWatches.id, w.id),
-        inArray(railWatches.status, ['waiting', 'trying']),
-        or(
-          isNull(railWatches.reservingSince),
-          lt(railWatches.reservingSince, new Date(Date.now() - STALE_CLAIM_MS)),
-        ),
-      ),
-    )
-    .returning({ id: railWatches.id });
+  const claimed = await claim(d.ctx.database.db, railWatches, {
+    lease: { column: railWatches.reservingSince, seconds: STALE_CLAIM_SECONDS },
+    where: eq(railWatches.id, w.id),
+    open: inArray(railWatches.status, ['waiting', 'trying']),
+    set: { reservingTrain: train.trainNo, status: 'trying', updatedAt: new Date() },
+  });
   if (!claimed.length) return 'busy';
   let r: Reservation;
   try {

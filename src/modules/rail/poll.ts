@@ -3,11 +3,12 @@
  * first, tries the trains with seats that fit its whole party. The poll job runs it, one search key
  * at a time, and queues the next one.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { leaseHeld } from '../../platform/claim.ts';
 import type { Context } from '../../platform/context.ts';
 import type { JobSpec } from '../../platform/module.ts';
 import type { RailDeps } from './egress.ts';
-import { hold, reconcile, STALE_CLAIM_MS } from './hold.ts';
+import { hold, reconcile, STALE_CLAIM_SECONDS } from './hold.ts';
 import {
   classesToTry,
   isRailError,
@@ -98,9 +99,13 @@ export async function sweep(d: RailDeps) {
   return keys.length;
 }
 
-async function activeWatches(d: RailDeps, key: string): Promise<WatchRow[]> {
+/** The live watches of a search key; `reserving`: another worker's reserve claim on it is fresh. */
+async function activeWatches(d: RailDeps, key: string): Promise<(WatchRow & { reserving: boolean })[]> {
   return d.ctx.database.db
-    .select()
+    .select({
+      ...getTableColumns(railWatches),
+      reserving: sql<boolean>`${leaseHeld(railWatches.reservingSince, STALE_CLAIM_SECONDS)}`,
+    })
     .from(railWatches)
     .where(and(eq(railWatches.searchKey, key), inArray(railWatches.status, ['waiting', 'trying'])))
     .orderBy(asc(railWatches.createdAt), asc(railWatches.id));
@@ -188,7 +193,7 @@ export async function poll(d: RailDeps, key: string, errors = 0, reschedule = tr
     if (d.egress.stopping) return outcome;
     if (w.reservingSince) {
       // Another worker is reserving for this watch, or crashed while doing so.
-      if (Date.now() - w.reservingSince.getTime() < STALE_CLAIM_MS) continue;
+      if (w.reserving) continue;
       const adopted = await reconcile(d, w);
       if (adopted) {
         outcome.reserved.push(w.id);

@@ -55,8 +55,6 @@ export type SeatShortage = {
   checks: number;
 };
 
-export type WatchStatus = 'waiting' | 'trying' | 'reserved' | 'failed' | 'stopped';
-
 /** A standing order: keep trying to reserve a train (or any train in a window) until it works. */
 export const railWatches = pgTable(
   'rail_watches',

@@ -16,23 +16,15 @@ import { checkDate, checkPassengers, checkTrainTypes, station } from './validati
 import { reservationRow, type WatchInput, type WatchPatch, type WatchRow, watchRow } from './views.ts';
 import * as watches from './watches.ts';
 
-export { maskLogin, SANDBOX_MEMBER } from './accounts.ts';
 export type { ProviderEndpoints } from './egress.ts';
-export type { PollOutcome } from './poll.ts';
-export { kstIso } from './time.ts';
-export {
-  type AccountView,
-  BOOKING_DAYS,
-  type RailReservationView,
-  type ReservationRow,
-  shortText,
-  type TrainView,
-  trainView,
-  type WatchInput,
-  type WatchPatch,
-  type WatchRow,
-  type WatchView,
-  watchEnd,
+export type {
+  AccountView,
+  RailReservationView,
+  TrainView,
+  WatchInput,
+  WatchPatch,
+  WatchRow,
+  WatchView,
 } from './views.ts';
 
 /**

@@ -69,7 +69,7 @@ export function bigQueryColumns(sources: readonly string[]): ColumnMapping[] {
 }
 
 /** Rows with their keys renamed for BigQuery. */
-export function renameForBigQuery(rows: readonly Row[]): { rows: Row[]; columns: ColumnMapping[] } {
+function renameForBigQuery(rows: readonly Row[]): { rows: Row[]; columns: ColumnMapping[] } {
   const columns = bigQueryColumns(columnsOf(rows));
   const to = new Map(columns.map((c) => [c.source, c.column]));
   return {

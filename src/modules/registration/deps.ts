@@ -9,19 +9,10 @@ import { type registrationKeys, unseal } from './seal.ts';
 import { createKktixClient } from './sources/kktix.ts';
 import type { EventRow } from './views.ts';
 
-export type RegistrationOptions = {
-  /** fetch for the outside services (tests may wrap it) */
-  fetch?: typeof fetch;
-  /** gap between KKTIX requests, default 100 ms */
-  kktixMinIntervalMs?: number;
-  kktixConcurrency?: number;
-};
-
-/** What every registration use case is given: the app, the tickets module's public API, options, keys. */
+/** What every registration use case is given: the app, the tickets module's public API, keys. */
 export type RegistrationDeps = {
   ctx: Context;
   tickets: Tickets;
-  opts: RegistrationOptions;
   keys: ReturnType<typeof registrationKeys>;
 };
 
@@ -65,9 +56,8 @@ export function kktixClient(
   return createKktixClient({
     baseUrl: settings.kktix?.baseUrl as string,
     token: secrets.kktixToken as string,
-    fetch: deps.opts.fetch,
-    minIntervalMs: deps.opts.kktixMinIntervalMs ?? deps.ctx.config.registrationKktixIntervalMs ?? 100,
-    concurrency: deps.opts.kktixConcurrency ?? 2,
+    minIntervalMs: deps.ctx.config.registrationKktixIntervalMs ?? 100,
+    concurrency: 2,
     timeoutMs: 15_000,
   });
 }

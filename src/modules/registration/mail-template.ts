@@ -7,7 +7,7 @@ import { type FS, Liquid, LiquidError } from 'liquidjs';
  */
 
 /** The variables a welcome mail may use (the page's help lists the same). */
-export const MAIL_VARIABLES = [
+const MAIL_VARIABLES = [
   'name',
   'email',
   'eventName',
@@ -17,7 +17,7 @@ export const MAIL_VARIABLES = [
   'venueLink',
   'date',
 ] as const;
-export type MailVariable = (typeof MAIL_VARIABLES)[number];
+type MailVariable = (typeof MAIL_VARIABLES)[number];
 export type MailData = Record<MailVariable, string | number>;
 
 export const DEFAULT_SUBJECT = '[{{ eventName }}] Welcome, {{ name }}';
@@ -165,7 +165,7 @@ export const SAMPLE_MAIL_DATA: MailData = {
 };
 
 /** Throws a TemplateError when the template does not render with sample data (and again with empty values). */
-export function checkMailTemplate(source: string, kind: 'html' | 'text') {
+function checkMailTemplate(source: string, kind: 'html' | 'text') {
   renderMailTemplate(source, SAMPLE_MAIL_DATA, kind);
   renderMailTemplate(
     source,

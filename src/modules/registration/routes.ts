@@ -13,7 +13,7 @@ import { SyncBusy } from './sync.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2000);
 
-export const eventInputSchema = z
+const eventInputSchema = z
   .object({
     slug: z
       .string()

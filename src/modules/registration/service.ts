@@ -2,7 +2,7 @@ import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import type { Tickets } from '../tickets/index.ts';
 import * as actions from './actions/runner.ts';
-import { eventById, owned, type RegistrationDeps, type RegistrationOptions, secretsOf } from './deps.ts';
+import { eventById, owned, type RegistrationDeps, secretsOf } from './deps.ts';
 import { reservationChange } from './events.ts';
 import * as exports from './exports.ts';
 import * as reports from './reports.ts';
@@ -12,8 +12,6 @@ import { followReservation } from './sources/tickets.ts';
 import * as sync from './sync.ts';
 import { type EventRow, eventView } from './views.ts';
 
-export type { RegistrationOptions };
-
 /**
  * The registration module's one object for routes, the Discord bot, the CLI and tests. Each method
  * hands over to its use case (settings, sync, sources/tickets, actions/runner, reports, exports).
@@ -22,9 +20,9 @@ export class Registration {
   readonly keys: ReturnType<typeof registrationKeys>;
   readonly deps: RegistrationDeps;
 
-  constructor(ctx: Context, tickets: Tickets, opts: RegistrationOptions = {}) {
+  constructor(ctx: Context, tickets: Tickets) {
     this.keys = registrationKeys(ctx.config.registrationSecret ?? ctx.secret);
-    this.deps = { ctx, tickets, opts, keys: this.keys };
+    this.deps = { ctx, tickets, keys: this.keys };
   }
 
   // ------------------------------------------------------------------ events and settings

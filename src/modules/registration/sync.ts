@@ -1,4 +1,5 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { claim } from '../../platform/claim.ts';
 import type { Tx } from '../../platform/db.ts';
 import type { JobSpec } from '../../platform/module.ts';
 import { UpstreamError } from '../../platform/net/http.ts';
@@ -14,7 +15,7 @@ import { contactOf, diffAttendees, isActive, type KktixAttendee, stableJson } fr
 
 const SYNC_JOB = 'registration.sync';
 const TICK_JOB = 'registration.tick';
-const LOCK_MS = 5 * 60_000;
+const LOCK_SECONDS = 5 * 60;
 
 export type SyncTrigger = 'poll' | 'webhook' | 'manual' | 'create';
 export type SyncJobData = { eventId: string; trigger: SyncTrigger; due?: string };
@@ -117,19 +118,10 @@ export async function sync(
   trigger: SyncTrigger,
 ): Promise<SyncSummary> {
   const started = new Date();
-  const [ev] = await deps.ctx.database.db
-    .update(registrationEvents)
-    .set({ syncLockUntil: new Date(Date.now() + LOCK_MS) })
-    .where(
-      and(
-        eq(registrationEvents.id, eventId),
-        or(
-          sql`${registrationEvents.syncLockUntil} is null`,
-          lt(registrationEvents.syncLockUntil, sql`now()`),
-        ),
-      ),
-    )
-    .returning();
+  const [ev] = await claim(deps.ctx.database.db, registrationEvents, {
+    lease: { column: registrationEvents.syncLockUntil, seconds: LOCK_SECONDS, holds: 'lapses' },
+    where: eq(registrationEvents.id, eventId),
+  });
   if (!ev) throw new SyncBusy(`a sync of ${eventId} is already running`);
   const next = new Date(Date.now() + ev.pollSeconds * 1000);
   const polling = !ev.startsAt || ev.startsAt.getTime() > Date.now() - 86_400_000;

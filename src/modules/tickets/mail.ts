@@ -30,7 +30,7 @@ export function ticketMailConsumer(ctx: Context, tickets: Tickets): Consumer {
   };
 }
 
-export async function ticketMail(ctx: Context, tickets: Tickets, reservationId: number) {
+async function ticketMail(ctx: Context, tickets: Tickets, reservationId: number) {
   const r = await tickets.reservationById(reservationId);
   if (!r || r.deleted) return undefined; // cancelled before the mail went out: nothing to send
   const code = tickets.ticketCode(r.id);

@@ -39,7 +39,7 @@ const createBody = z
 
 const rsvParam = z.object({ rsv_id: z.coerce.number().int().positive().max(2_147_483_647) }).strict();
 
-export function toOriginal(r: TicketReservationView) {
+function toOriginal(r: TicketReservationView) {
   const when = zonedParts(new Date(r.startsAt), r.timezone);
   const created = zonedParts(new Date(r.createdAt), r.timezone);
   return {

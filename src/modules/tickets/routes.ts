@@ -35,7 +35,7 @@ const showtimeInput = z
   })
   .strict();
 
-export const eventInput = z
+const eventInput = z
   .object({
     code: z
       .string()

@@ -11,14 +11,12 @@ import * as selling from './selling.ts';
 import * as views from './views.ts';
 import * as waitlist from './waitlist.ts';
 
-export type { ShowtimeInput, TicketEventInput, TicketTypeInput } from './catalogue.ts';
-export { soldOut } from './holds.ts';
+export type { TicketEventInput } from './catalogue.ts';
 export type {
   EventView,
   HoldView,
   ShowtimeView,
   TicketReservationView,
-  TicketsDeps,
   TicketTypeView,
   WaitlistView,
 } from './views.ts';

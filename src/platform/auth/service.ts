@@ -16,7 +16,6 @@ export type User = { id: string; email: string; name: string; role: Role; verifi
 
 const CODE_MINUTES = 30;
 const TOKEN_CACHE_MS = 5_000;
-const MAX_CODE_ATTEMPTS = RULES.verifyAccount.limit;
 
 const toUser = (r: typeof users.$inferSelect): User => ({
   id: r.id,
@@ -304,5 +303,3 @@ export class Auth {
 
 // scrypt hash of a random password, only for constant-time failure on unknown e-mails.
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$2eQXpmIvk3yW7ZAnfJvTMI8wvpLkmJIYkoHm84DO1Yw=';
-
-export { MAX_CODE_ATTEMPTS };

@@ -21,7 +21,7 @@ type QueuedJob = EventJob | DomainEvent;
  * its events come back this soon (plus one maintenance round). A retry that meets a live attempt is
  * sent away by the delivery lease (outbox.ts), so a slow send is never doubled.
  */
-export const EVENT_JOB_EXPIRE_SECONDS = 20;
+const EVENT_JOB_EXPIRE_SECONDS = 20;
 /** How long a RetryLater (the event is in another worker's hands) waits before looking again. */
 const RETRY_LATER_MS = 3_000;
 

@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { leaseLapsed } from '../claim.ts';
 import type { Database, Executor } from '../db.ts';
 import { errorText } from '../db.ts';
 import { eventDeliveries, outbox } from '../schema.ts';
@@ -15,7 +16,7 @@ export async function emit(tx: Executor, topic: string, payload: Record<string, 
  * taken over within seconds. A running attempt renews it every CLAIM_RENEW_MS, so a slow send is not
  * mistaken for a dead one.
  */
-export const CLAIM_LEASE_MS = 15_000;
+const CLAIM_LEASE_MS = 15_000;
 const CLAIM_RENEW_MS = 5_000;
 
 /**
@@ -37,7 +38,7 @@ export async function once(
     .onConflictDoUpdate({
       target: [eventDeliveries.consumer, eventDeliveries.eventId],
       set: { status: 'claimed', claimedAt: sql`now()`, attempts: sql`${eventDeliveries.attempts} + 1` },
-      setWhere: sql`${eventDeliveries.status} in ('failed', 'dead') or (${eventDeliveries.status} = 'claimed' and ${eventDeliveries.claimedAt} < now() - ${`${CLAIM_LEASE_MS} milliseconds`}::interval)`,
+      setWhere: sql`${eventDeliveries.status} in ('failed', 'dead') or (${eventDeliveries.status} = 'claimed' and ${leaseLapsed(eventDeliveries.claimedAt, CLAIM_LEASE_MS / 1000)})`,
     })
     .returning({ status: eventDeliveries.status });
   if (claimed.length === 0) {

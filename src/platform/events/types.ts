@@ -48,7 +48,7 @@ export function topicMatches(pattern: string, topic: string): boolean {
 }
 
 /** The longest wait between two attempts: retries keep coming through an outage of hours. */
-export const RETRY_CAP_MS = 3 * 3_600_000;
+const RETRY_CAP_MS = 3 * 3_600_000;
 
 /** Backoff between delivery attempts: base, 4×base, 16×base … capped at three hours. */
 export function retryDelayMs(baseMs: number, attempt: number): number {

@@ -28,7 +28,7 @@ export type App = FastifyInstance<
   ZodTypeProvider
 >;
 
-export const webDist = resolve(dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+const webDist = resolve(dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
 
 /** The one answer shape: `{code, description, data?}` with the real HTTP status. */
 export function envelope<T>(reply: FastifyReply, status: number, description: string, data?: T) {

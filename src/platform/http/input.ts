@@ -8,14 +8,14 @@ import type { FieldError } from '../errors.ts';
  */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-export function badText(s: string): string | undefined {
+function badText(s: string): string | undefined {
   if (s.includes('\u0000')) return 'must not contain a NUL character';
   if (LONE_SURROGATE.test(s)) return 'must be valid Unicode text (no lone surrogate)';
   return undefined;
 }
 
 /** Every string (and object key) in `value` that cannot be stored, named by its path. */
-export function badTextFields(value: unknown, path: string, out: FieldError[] = [], depth = 0): FieldError[] {
+function badTextFields(value: unknown, path: string, out: FieldError[] = [], depth = 0): FieldError[] {
   if (out.length >= 20) return out;
   if (typeof value === 'string') {
     const message = badText(value);

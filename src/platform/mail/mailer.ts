@@ -12,7 +12,7 @@ import { type ComposeAttachment, MailComposer } from './composer.ts';
  * A file sent with the mail: bytes, or a QR code drawn as a PNG when the mail is composed (off the
  * main thread). `cid` is set for inline images the HTML references as cid:….
  */
-export type MailAttachment = ComposeAttachment;
+type MailAttachment = ComposeAttachment;
 
 export type Mail = {
   to: string;
@@ -51,7 +51,7 @@ function domainOf(from: string): string {
 }
 
 /** `<key@domain>`, with a key that is not a plain dot-atom replaced by its hash. */
-export function stableMessageId(key: string, from: string): string {
+function stableMessageId(key: string, from: string): string {
   const local = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$/.test(key)
     ? key
     : createHash('sha256').update(key).digest('hex').slice(0, 40);

@@ -32,7 +32,7 @@ export type UpstreamReason =
  * The HTTP status yeyak answers with when such a failure reaches a route. A service failing is a
  * gateway error (502), not the caller's fault; only what the caller can fix is a 4xx.
  */
-export const UPSTREAM_STATUS: Record<UpstreamReason, number> = {
+const UPSTREAM_STATUS: Record<UpstreamReason, number> = {
   unauthorized: 502,
   not_found: 404,
   rate_limited: 503,

@@ -230,7 +230,7 @@ export async function answerStart({ rail, user, c, a, blockId }: Turn): Promise<
  * A quick reply back into this skill's block, so its `extra` arrives as `action.clientExtra`
  * (Kakao sends a pressed quick reply's `extra` that way only into a block); without a block id (an odd payload) a plain message reply.
  */
-export function quickReply(
+function quickReply(
   label: string,
   messageText: string,
   blockId?: string,

@@ -50,7 +50,7 @@ export const tr = (lang: KakaoLang, ko: string, en: string) => (lang === 'en' ? 
 
 // ------------------------------------------------------------------ words → command
 
-export type Verb = 'link' | 'search' | 'watch' | 'reserve' | 'watches' | 'reservations' | 'stop' | 'help';
+type Verb = 'link' | 'search' | 'watch' | 'reserve' | 'watches' | 'reservations' | 'stop' | 'help';
 export type Command = { verb: Verb; lang: KakaoLang; args: string[] };
 
 const hangul = (s: string) => /[\u3131-\u318e\uac00-\ud7a3]/.test(s);

@@ -84,7 +84,7 @@ export function seatsLeft(x: Record<string, string>): Train['seatsLeft'] {
   return Object.keys(out).length ? out : undefined;
 }
 
-export function korailGroup(clsfCd: string, clsfNm: string): TrainGroup {
+function korailGroup(clsfCd: string, clsfNm: string): TrainGroup {
   const n = clsfNm.replace(/\s/g, '');
   if (n.startsWith('KTX') || ['00', '07', '10'].includes(clsfCd)) return 'KTX';
   if (n.startsWith('SRT') || clsfCd === '17') return 'SRT';
@@ -95,7 +95,7 @@ export function korailGroup(clsfCd: string, clsfNm: string): TrainGroup {
 }
 
 /** base64(base64(AES-CBC-PKCS7(password, key, iv = key[0..16]))), as the login form expects. */
-export function encryptKorailPassword(password: string, key: string): string {
+function encryptKorailPassword(password: string, key: string): string {
   const k = Buffer.from(key, 'utf8');
   const algo = k.length >= 32 ? 'aes-256-cbc' : k.length >= 24 ? 'aes-192-cbc' : 'aes-128-cbc';
   const size = algo === 'aes-256-cbc' ? 32 : algo === 'aes-192-cbc' ? 24 : 16;

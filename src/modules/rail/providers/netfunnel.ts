@@ -13,7 +13,7 @@ import type { Sleep } from '../../../platform/net/http.ts';
 import { formBody } from './http.ts';
 import { type ProviderName, RailError } from './types.ts';
 
-export type NetFunnelGet = (url: string) => Promise<string>;
+type NetFunnelGet = (url: string) => Promise<string>;
 
 export type NetFunnelOptions = {
   provider: ProviderName;

@@ -146,7 +146,7 @@ export function nameDistance(a: string, b: string): number {
 }
 
 /** "부산역" → "부산", "울산(통도사)" → "울산통도사", spaces and case ignored. */
-export function normalizeStationName(s: string): string {
+function normalizeStationName(s: string): string {
   let n = s
     .normalize('NFC')
     .replace(/[\s()·.]/g, '')

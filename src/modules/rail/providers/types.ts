@@ -34,7 +34,7 @@ export const TRAIN_GROUPS = ['KTX', 'SRT', 'ITX', 'saemaeul', 'mugunghwa', 'othe
 export type TrainGroup = (typeof TRAIN_GROUPS)[number];
 
 /** `available`: seats can be reserved now; `sold-out`: none left; `absent`: the train has no such class. */
-export type ClassAvailability = 'available' | 'sold-out' | 'absent';
+type ClassAvailability = 'available' | 'sold-out' | 'absent';
 
 export type Station = {
   name: string;
@@ -257,7 +257,7 @@ export function validatePassengers(provider: ProviderName, p: Passengers): void 
 }
 
 /** The classes a policy accepts, in the order it prefers them. */
-export function policyClasses(policy: SeatPolicy): SeatClass[] {
+function policyClasses(policy: SeatPolicy): SeatClass[] {
   return policy === 'general-only'
     ? ['general']
     : policy === 'special-only'

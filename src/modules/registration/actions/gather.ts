@@ -149,5 +149,3 @@ export function createGatherClient(opts: GatherClientOptions) {
     },
   };
 }
-
-export type GatherClient = ReturnType<typeof createGatherClient>;

@@ -1,5 +1,6 @@
 import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { User } from '../../../platform/auth/service.ts';
+import { claim, leaseLapsed } from '../../../platform/claim.ts';
 import type { Tx } from '../../../platform/db.ts';
 import { notFound } from '../../../platform/errors.ts';
 import type { JobSpec } from '../../../platform/module.ts';
@@ -17,7 +18,8 @@ import { sendWelcomeMail } from './mail.ts';
  */
 
 const ACTION_JOB = 'registration.action';
-const ACTION_STALE_MS = 5 * 60_000;
+/** A running action claimed longer ago than this was left by a worker that died mid-action. */
+const ACTION_STALE_SECONDS = 5 * 60;
 
 export type ActionKey = { eventId: string; externalId: string; action: string; admission: number };
 export type ActionJobData = { eventId: string; externalId: string; action: ActionKind; admission?: number };
@@ -62,27 +64,14 @@ export async function runAction(deps: RegistrationDeps, data: ActionJobData) {
     eq(registrationActions.action, data.action),
     eq(registrationActions.admission, admission),
   );
-  const [claimed] = await deps.ctx.database.db
-    .update(registrationActions)
-    .set({
-      status: 'running',
-      claimedAt: sql`now()`,
-      attempts: sql`${registrationActions.attempts} + 1`,
-      updatedAt: sql`now()`,
-    })
-    .where(
-      and(
-        key,
-        or(
-          inArray(registrationActions.status, ['pending', 'failed']),
-          and(
-            eq(registrationActions.status, 'running'),
-            lt(registrationActions.claimedAt, new Date(Date.now() - ACTION_STALE_MS)),
-          ),
-        ),
-      ),
-    )
-    .returning();
+  // Pending and failed actions are free; a running one only once its claim is stale.
+  const [claimed] = await claim(deps.ctx.database.db, registrationActions, {
+    lease: { column: registrationActions.claimedAt, seconds: ACTION_STALE_SECONDS },
+    where: key,
+    open: inArray(registrationActions.status, ['pending', 'failed', 'running']),
+    alsoFree: inArray(registrationActions.status, ['pending', 'failed']),
+    set: { status: 'running', attempts: sql`${registrationActions.attempts} + 1`, updatedAt: sql`now()` },
+  });
   if (!claimed) return 'skipped';
   try {
     const outcome = await perform(deps, claimed);
@@ -135,7 +124,6 @@ async function perform(
       apiKey: secrets.gatherApiKey ?? '',
       spaceId: s.gather?.spaceId ?? '',
       allowRemoval: s.gather?.allowRemoval,
-      fetch: deps.opts.fetch,
       attempts: 2,
     });
     if (a.action === 'gather') {
@@ -270,10 +258,10 @@ export async function requeueStuckActions(deps: RegistrationDeps): Promise<numbe
           eq(registrationActions.status, 'pending'),
           lt(registrationActions.updatedAt, sql`now() - interval '2 minutes'`),
         ),
-        // claimed by a worker that died mid-action (runAction takes these over after ACTION_STALE_MS)
+        // claimed by a worker that died mid-action (runAction takes these over after ACTION_STALE_SECONDS)
         and(
           eq(registrationActions.status, 'running'),
-          lt(registrationActions.claimedAt, sql`now() - interval '5 minutes'`),
+          leaseLapsed(registrationActions.claimedAt, ACTION_STALE_SECONDS),
         ),
       ),
     )

@@ -256,7 +256,7 @@ function checkAttendee(body: unknown, what: string): KktixAttendee {
 export type ContactKeys = { name: string[]; email: string[]; phone: string[] };
 
 /** PyCon TW's form keys (§1.2); English-locale forms may differ, so the lists are configurable. */
-export const DEFAULT_CONTACT_KEYS: ContactKeys = {
+const DEFAULT_CONTACT_KEYS: ContactKeys = {
   name: ['聯絡人 姓名', 'Contact Name'],
   email: ['聯絡人 Email', 'Contact Email'],
   phone: ['聯絡人 手機', 'Contact Mobile'],
@@ -344,7 +344,7 @@ export function stableJson(value: unknown): string {
  * and uses the delivery solely as a trigger for an immediate sync: the API stays the source of
  * truth, so a redelivered, partial or differently shaped batch cannot add or remove anyone.
  */
-export type KktixWebhookOrder = {
+type KktixWebhookOrder = {
   orderNo?: string;
   eventId?: number;
   state?: string;
