@@ -1,8 +1,12 @@
 import { defineConfig } from 'drizzle-kit';
 
-/** The platform's migrations (users, sessions, outbox, mailbox, rate limits, runtime settings); journal __drizzle_migrations. */
+/** The platform's migrations (users, sessions, outbox, mailbox, rate limits, runtime settings, uploaded files); journal __drizzle_migrations. */
 export default defineConfig({
   dialect: 'postgresql',
-  schema: ['./src/platform/schema.ts', './src/platform/settings/schema.ts'],
+  schema: [
+    './src/platform/schema.ts',
+    './src/platform/settings/schema.ts',
+    './src/platform/uploads/schema.ts',
+  ],
   out: './drizzle/platform',
 });

@@ -26,9 +26,12 @@ import { Mailer } from './platform/mail/mailer.ts';
 import { mailboxRoutes } from './platform/mail/routes.ts';
 import type { ModuleApis, ModuleInstance } from './platform/module.ts';
 import { setOutboundPolicy } from './platform/net/outbound.ts';
+import { rateLimiter } from './platform/ratelimit.ts';
 import { RuntimeSettings } from './platform/settings/index.ts';
 import { settingsRoutes } from './platform/settings/routes.ts';
 import { platformSettings } from './platform/settings/site.ts';
+import { Uploads } from './platform/uploads/index.ts';
+import { uploadRoutes } from './platform/uploads/routes.ts';
 
 export type YeyakOptions = {
   /** Run event consumers and jobs in this process (serve does by default; `worker` only does this). */
@@ -152,6 +155,10 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     await database.close();
     throw err;
   }
+  // Uploaded images, and the daily sweep of those nothing refers to (after a day to get attached).
+  const uploads = new Uploads(database, log, config.uploadsDir);
+  for (const [i, m] of modules.entries()) uploads.refer(m.fileColumns, running[i]?.referencedFiles);
+  jobs.define('files.sweep', async () => void (await uploads.sweep()), { cron: '17 3 * * *' });
   consumers.push(auth.consumer(), ...running.flatMap((m) => m.consumers ?? []));
   broker.register(consumers);
 
@@ -199,12 +206,14 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     mailboxRoutes(app, ctx, auth);
     deadLetterRoutes(app, ctx, auth);
     settingsRoutes(app, auth, settings);
+    uploadRoutes(app, auth, uploads, rateLimiter(database));
     for (const m of running) m.routes?.(app, auth);
   }
 
   return {
     ctx,
     auth,
+    uploads,
     ...(apis as ModuleApis),
     app,
     async start() {
