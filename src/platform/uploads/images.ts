@@ -64,7 +64,8 @@ export async function processImage(data: Buffer, gate: Semaphore): Promise<Proce
   const options = { limitInputPixels: LIMITS.pixels, failOn: 'warning' as const, pages: 1 };
   let meta: Metadata;
   try {
-    meta = await sharp(data, options).metadata();
+    // The header only: sharp's own pixel check would refuse here without saying the size.
+    meta = await sharp(data, { ...options, limitInputPixels: false }).metadata();
   } catch {
     throw fileError(422, 'the image could not be read (corrupt or truncated)');
   }
