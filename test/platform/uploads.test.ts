@@ -182,6 +182,15 @@ describe.each(backends)('image uploads (%s)', (backend) => {
     expect(bad.body.data?.errors?.[0].path).toBe('purpose');
     expect((await upload(t.url, owner.token, png, { purpose: null })).status).toBe(400);
     expect((await upload(t.url, undefined, png)).status).toBe(401);
+    const two = new FormData();
+    two.append('purpose', 'post');
+    two.append('file', new Blob([new Uint8Array(png)]), 'a.png');
+    two.append('file', new Blob([new Uint8Array(png)]), 'b.png');
+    const twice = await owner.api.raw('/api/files', { method: 'POST', body: two });
+    expect(twice.status).toBe(400);
+    expect(((await twice.json()) as { data: { errors: { path: string }[] } }).data.errors[0].path).toBe(
+      'file',
+    );
     // The rest of the API still speaks JSON only.
     expect((await owner.api.post('/api/files', { file: 'x' })).status).toBe(400);
   });

@@ -33,6 +33,10 @@ async function readUpload(req: FastifyRequest): Promise<{ data: Buffer; purpose:
         errors: [{ path: 'file', message: `at most ${LIMITS.bytes / 1024 / 1024} MB` }],
       });
     }
+    if ((err as { code?: string }).code === 'FST_FILES_LIMIT') {
+      req.raw.resume();
+      throw invalidField('file', 'one file per upload');
+    }
     throw err;
   }
   if (!data?.length) throw invalidField('file', 'required');
