@@ -140,6 +140,8 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   };
 
   const auth = new Auth(ctx);
+  // Uploaded images; each module says where it refers to them (checked as it is made).
+  const uploads = new Uploads(database, log, config.uploadsDir);
   // The modules, in list order; each may use the APIs of those before it.
   const apis: Partial<ModuleApis> = {};
   const running: ModuleInstance<unknown>[] = [];
@@ -148,6 +150,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
       const instance: ModuleInstance<unknown> = m.create(ctx, apis);
       (apis as Record<string, unknown>)[m.name] = instance.api;
       running.push(instance);
+      uploads.refer(m.fileColumns, instance.referencedFiles);
       for (const job of instance.jobs ?? []) jobs.define(job.name, job.handler, job.options);
     }
   } catch (err) {
@@ -155,9 +158,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     await database.close();
     throw err;
   }
-  // Uploaded images, and the daily sweep of those nothing refers to (after a day to get attached).
-  const uploads = new Uploads(database, log, config.uploadsDir);
-  for (const [i, m] of modules.entries()) uploads.refer(m.fileColumns, running[i]?.referencedFiles);
+  // The daily sweep of uploaded images nothing refers to (after a day to get attached).
   jobs.define('files.sweep', async () => void (await uploads.sweep()), { cron: '17 3 * * *' });
   consumers.push(auth.consumer(), ...running.flatMap((m) => m.consumers ?? []));
   broker.register(consumers);

@@ -241,6 +241,11 @@ describe.each(backends)('image uploads (%s)', (backend) => {
     expect((await client(t.url).get(`/api/files/${orphan}`)).status).toBe(404);
     expect((await client(t.url).get(`/api/files/${byColumn}`)).status).toBe(200);
     expect((await client(t.url).get(`/api/files/${young}`)).status).toBe(200);
+    // The sweep runs daily as a pg-boss cron job.
+    const schedule = await t.y.ctx.database.raw(
+      "select cron from pgboss.schedule where name = 'files.sweep'",
+    );
+    expect(schedule.rows).toEqual([{ cron: '17 3 * * *' }]);
   });
 
   it('limits uploads per account with a 429', async () => {
