@@ -2,7 +2,7 @@ import { defineConfig } from 'drizzle-kit';
 
 /**
  * The platform's migrations (users, sessions, outbox, mailbox, rate limits, runtime settings,
- * notification settings, ledger, server log); journal __drizzle_migrations.
+ * notification settings, ledger, server log, uploaded files); journal __drizzle_migrations.
  */
 export default defineConfig({
   dialect: 'postgresql',
@@ -11,6 +11,7 @@ export default defineConfig({
     './src/platform/settings/schema.ts',
     './src/platform/ledger/schema.ts',
     './src/platform/serverlog/schema.ts',
+    './src/platform/uploads/schema.ts',
   ],
   out: './drizzle/platform',
 });

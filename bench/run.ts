@@ -1,8 +1,8 @@
 /**
  * All benchmarks in sequence: reserve under contention, ticket mails per second, reserve latency while
  * mails go out, start-up and memory,
- * the rail watch engine, runtime settings reaching another instance, the points ledger and the
- * registration sync.
+ * the rail watch engine, runtime settings reaching another instance, the points ledger, image
+ * uploads and the registration sync.
  * Flags are passed on to each (see the scripts); `npm run bench` runs this.
  */
 
@@ -15,6 +15,7 @@ import { runRail } from './rail.ts';
 import { runReserve } from './reserve.ts';
 import { runSettings } from './settings.ts';
 import { runStartup } from './startup.ts';
+import { runUploads } from './uploads.ts';
 
 const started = Date.now();
 const results: [string, boolean][] = [];
@@ -25,6 +26,7 @@ results.push(['startup', await runStartup()]);
 results.push(['rail', await runRail()]);
 results.push(['settings', await runSettings()]);
 results.push(['ledger', await runLedger()]);
+results.push(['uploads', await runUploads()]);
 // The registration bench is a script of its own (top-level await); it runs as a child.
 const registration = spawnSync(
   process.execPath,

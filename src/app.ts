@@ -29,11 +29,14 @@ import { mailboxRoutes } from './platform/mail/routes.ts';
 import type { ModuleApis, ModuleInstance } from './platform/module.ts';
 import { setOutboundPolicy } from './platform/net/outbound.ts';
 import { Notify } from './platform/notify/index.ts';
-import { ServerLog, safeErrorText } from './platform/serverlog/index.ts';
+import { rateLimiter } from './platform/ratelimit.ts';
+import { retentionDays, ServerLog, safeErrorText } from './platform/serverlog/index.ts';
 import { serverLogRoutes } from './platform/serverlog/routes.ts';
 import { RuntimeSettings } from './platform/settings/index.ts';
 import { settingsRoutes } from './platform/settings/routes.ts';
 import { platformSettings } from './platform/settings/site.ts';
+import { Uploads } from './platform/uploads/index.ts';
+import { uploadRoutes } from './platform/uploads/routes.ts';
 
 export type YeyakOptions = {
   /** Run event consumers and jobs in this process (serve does by default; `worker` only does this). */
@@ -109,7 +112,16 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   for (const m of modules) settings.declare(m.settings ?? []);
   await settings.load();
   const jobs = new Jobs(database, log);
-  const serverLog = new ServerLog(database, log);
+  const serverLog = new ServerLog(database, log, () => settings.get(retentionDays));
+  // Admin changes leave a row: which keys, never the values (a secret may be among them).
+  settings.onChange = (actorId, keys) =>
+    serverLog.write({
+      level: 'info',
+      source: 'admin',
+      message: `settings changed: ${keys.join(', ')}`,
+      data: { keys },
+      actorId,
+    });
   jobs.onFailed = (name, id, error) =>
     void serverLog.write({
       level: 'error',
@@ -171,6 +183,8 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   const auth = new Auth(ctx);
   for (const job of [...ctx.ledger.jobs(), ...serverLog.jobs()])
     jobs.define(job.name, job.handler, job.options);
+  // Uploaded images; each module says where it refers to them (checked as it is made).
+  const uploads = new Uploads(database, log, config.uploadsDir);
   // The modules, in list order; each may use the APIs of those before it.
   const apis: Partial<ModuleApis> = {};
   const running: ModuleInstance<unknown>[] = [];
@@ -179,6 +193,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
       const instance: ModuleInstance<unknown> = m.create(ctx, apis);
       (apis as Record<string, unknown>)[m.name] = instance.api;
       running.push(instance);
+      uploads.refer(m.fileColumns, instance.referencedFiles);
       for (const job of instance.jobs ?? []) jobs.define(job.name, job.handler, job.options);
     }
   } catch (err) {
@@ -186,6 +201,8 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     await database.close();
     throw err;
   }
+  // The daily sweep of uploaded images nothing refers to (after a day to get attached).
+  jobs.define('files.sweep', async () => void (await uploads.sweep()), { cron: '17 3 * * *' });
   consumers.push(auth.consumer(), ...running.flatMap((m) => m.consumers ?? []));
   broker.register(consumers);
 
@@ -241,6 +258,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     deadLetterRoutes(app, ctx, auth);
     settingsRoutes(app, auth, settings);
     serverLogRoutes(app, ctx, auth);
+    uploadRoutes(app, auth, uploads, rateLimiter(database));
     for (const m of running) m.routes?.(app, auth);
   }
 
@@ -249,6 +267,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     auth,
     /** The event consumers this process registered (tests remove their RabbitMQ queues by name). */
     consumers: consumers as readonly Consumer[],
+    uploads,
     ...(apis as ModuleApis),
     app,
     async start() {

@@ -54,6 +54,8 @@ const platformEnv = z.object({
       'a comma-separated list of host or host:port (IPv6 in brackets)',
     )
     .optional(),
+  /** Unset: uploaded images are kept in the database; set: in this folder. */
+  UPLOADS_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(16),
   BODY_LIMIT_BYTES: z.coerce
@@ -95,6 +97,8 @@ export type PlatformConfig = {
   outboundAllow: string[];
   mailMaxAttempts: number;
   bodyLimit: number;
+  /** Where uploaded images are kept (UPLOADS_DIR); unset: in the database. */
+  uploadsDir?: string;
   /** Relay and consumer retry base delay; tests shorten it. */
   retryBaseMs: number;
   /** The notification channels (src/platform/notify). */
@@ -153,6 +157,7 @@ export function readConfig(
     trustProxy: e.TRUST_PROXY,
     mailMaxAttempts: e.MAIL_MAX_ATTEMPTS,
     bodyLimit: e.BODY_LIMIT_BYTES,
+    uploadsDir: e.UPLOADS_DIR,
     retryBaseMs: 1000,
     notify: {
       secret: e.RAIL_SECRET,

@@ -10,6 +10,7 @@ import type { Consumer } from './events/types.ts';
 import type { App } from './http/app.ts';
 import type { JobHandler } from './jobs.ts';
 import type { SettingSpec } from './settings/spec.ts';
+import type { FileColumn, FileFinder } from './uploads/index.ts';
 
 /**
  * The public API of every module, by module name. Each module adds its own entry where it is
@@ -58,6 +59,8 @@ export type ModuleInstance<Api> = {
   routes?: (app: App, auth: Auth) => void;
   /** Demo data, made once in demo mode when the demo accounts are created. */
   demo?: (people: DemoPeople) => Promise<void>;
+  /** Uploaded files this module refers to in ways `fileColumns` cannot say; the daily sweep keeps them. */
+  referencedFiles?: FileFinder;
   /** After the job queue started, before workers take jobs. */
   start?: () => Promise<void>;
   /** Ends long-running work early; called before the job workers stop. */
@@ -74,6 +77,8 @@ export type ModuleDefinition<Name extends keyof ModuleApis = keyof ModuleApis> =
   migrations?: { folder: string; adoptIfTable?: string };
   config?: ConfigSlice;
   constraints?: Record<string, ConstraintAnswer>;
+  /** Its columns holding uploaded file ids: files no declared column refers to are deleted after a day. */
+  fileColumns?: FileColumn[];
   /** Its runtime settings (keys `<name>.…`), changed by admins at /admin/settings while yeyak runs. */
   settings?: SettingSpec[];
   /** Topics renamed to carry the module's prefix: current name → old name, kept for one release (events/topics.ts). */

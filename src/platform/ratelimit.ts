@@ -39,6 +39,8 @@ export const RULES = {
   kakaoLinkUser: { name: 'kakao-link.user', limit: 5, windowSeconds: 15 * MIN },
   /** wrong Kakao link codes over all users (a forged user id per guess gains nothing) */
   kakaoLinkAll: { name: 'kakao-link.all', limit: 200, windowSeconds: 15 * MIN },
+  /** image uploads per account (each costs CPU and storage) */
+  uploadUser: { name: 'upload.user', limit: 60, windowSeconds: 60 * MIN },
 } as const satisfies Record<string, Rule>;
 
 /** The 429 every limit answers: `data.retryAfter` in seconds, sent as Retry-After too. */

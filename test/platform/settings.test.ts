@@ -91,6 +91,12 @@ describe.each(backends)('runtime settings (%s)', (backend) => {
     expect(hold).toMatchObject({ value: 5, default: 20, changed: true, updatedBy: admin.email });
     const pub = await client(t.url).get<{ settings: Record<string, unknown> }>('/api/settings');
     expect(pub.body.data?.settings['site.notice']).toBe('12월 5일 점검');
+    // The server log says who changed which keys.
+    const logged = await t.y.ctx.serverLog.search({ source: 'admin', q: 'settings', limit: 5 });
+    expect(logged.rows[0]).toMatchObject({
+      actorEmail: admin.email,
+      data: { keys: ['site.notice', 'tickets.holdMinutes'] },
+    });
 
     const organizer = await login(t, 'organizer');
     const ev = await createEvent(organizer.api, { ticketTypes: [{ name: 'R석', price: 1000, quota: 5 }] });
@@ -110,6 +116,18 @@ describe.each(backends)('runtime settings (%s)', (backend) => {
       value: 20,
       changed: false,
     });
+  });
+
+  it('prunes the server log by its retention setting', async () => {
+    const admin = await login(t, 'admin');
+    await t.y.ctx.serverLog.write({ level: 'info', source: 'test', message: 'old row' });
+    await t.y.ctx.database.db.execute(
+      sql`update server_log set at = now() - interval '3 days' where message = 'old row'`,
+    );
+    expect(await t.y.ctx.serverLog.prune()).toBe(0);
+    await admin.api.put('/api/admin/settings', { values: { 'serverLog.retentionDays': 2 } });
+    expect(await t.y.ctx.serverLog.prune()).toBe(1);
+    await admin.api.put('/api/admin/settings', { reset: ['serverLog.retentionDays'] });
   });
 
   it('seals a secret at rest and never answers it', async () => {

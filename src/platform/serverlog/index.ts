@@ -1,8 +1,10 @@
 import { and, desc, eq, gte, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { type Database, dbErrorForLog } from '../db.ts';
 import type { JobSpec } from '../module.ts';
 import { users } from '../schema.ts';
+import { defineSetting } from '../settings/spec.ts';
 import { serverLog } from './schema.ts';
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -43,7 +45,14 @@ export type LogSearch = {
   limit: number;
 };
 
-export const RETENTION_DAYS = 90;
+/** How long rows stay: the runtime setting serverLog.retentionDays (admins change it at /admin/settings). */
+export const retentionDays = defineSetting({
+  key: 'serverLog.retentionDays',
+  schema: z.number().int('whole days').min(1, 'at least 1 day').max(3650, 'at most 3,650 days'),
+  default: 90,
+  access: 'admin',
+  label: { en: 'Days the server log keeps its rows', ko: '서버 로그를 보관하는 기간(일)' },
+});
 
 /** An error's text fit for the log: a failed statement as SQL text and SQLSTATE, never its values. */
 export function safeErrorText(err: unknown): string {
@@ -57,6 +66,8 @@ export class ServerLog {
   constructor(
     private readonly database: Database,
     private readonly log: Logger,
+    /** The retention in days, read when the job runs (a runtime setting). */
+    private readonly keepDays: () => number = () => 90,
   ) {}
 
   /** Never throws: a log row that cannot be written must not fail what it reports on. */
@@ -106,7 +117,7 @@ export class ServerLog {
   }
 
   /** Removes rows older than the retention; the daily job runs it. */
-  async prune(days = RETENTION_DAYS): Promise<number> {
+  async prune(days = this.keepDays()): Promise<number> {
     const gone = await this.database.db
       .delete(serverLog)
       .where(sql`${serverLog.at} < now() - make_interval(days => ${days})`)

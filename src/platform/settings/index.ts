@@ -46,8 +46,8 @@ export class RuntimeSettings {
   private stored = new Map<string, Stored>();
   private readonly sealer: Sealer;
   private timer: NodeJS.Timeout | undefined;
-  /** How many times the table was read; tests and the settings bench watch it. */
-  loads = 0;
+  /** Told after a change was saved (the server log records who changed which keys). */
+  onChange: (actorId: string | null, keys: string[]) => Promise<void> = async () => {};
 
   constructor(
     private readonly database: Database,
@@ -82,7 +82,6 @@ export class RuntimeSettings {
     this.stored = new Map(
       rows.map((r) => [r.key, { value: r.value, updatedAt: r.updatedAt, updatedBy: r.updatedBy }]),
     );
-    this.loads++;
   }
 
   start() {
@@ -175,13 +174,15 @@ export class RuntimeSettings {
       if (resets.length) await tx.delete(runtimeSettings).where(inArray(runtimeSettings.key, resets));
     });
     await this.load();
-    return [...this.specs.values()]
+    const changed = [...this.specs.values()]
       .filter((s) =>
         s.access === 'secret'
           ? writes.some((w) => w.key === s.key) || resets.includes(s.key)
           : before.get(s.key) !== JSON.stringify(this.get(s)),
       )
       .map((s) => s.key);
+    if (changed.length) await this.onChange(actorId, changed);
+    return changed;
   }
 
   /** One stored row, for tests that check what is at rest. */

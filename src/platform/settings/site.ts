@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { retentionDays } from '../serverlog/index.ts';
 import { defineSetting } from './spec.ts';
 
 /** A notice the operator shows above every page (maintenance, a holiday, a new feature); empty = none. */
@@ -13,4 +14,5 @@ export const siteNotice = defineSetting({
   },
 });
 
-export const platformSettings = [siteNotice];
+/** The platform's own settings (modules declare theirs in their definition). */
+export const platformSettings = [siteNotice, retentionDays];
