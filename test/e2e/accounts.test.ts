@@ -51,6 +51,8 @@ async function open(lang: 'ko' | 'en', viewport: { width: number; height: number
 
 async function shot(page: Page, name: string) {
   await page.waitForLoadState('networkidle').catch(() => undefined);
+  // From the top, so the sticky top bar is drawn where it belongs in a full-page picture.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: resolve(shots, `${name}.png`), fullPage: true });
 }
 
@@ -234,6 +236,11 @@ const settingsCases = [
     saved: '설정 2개를 저장했습니다.',
     notice: '12월 5일 02:00–04:00 서버 점검이 있습니다.',
     reset: '기본값으로',
+    logTab: '서버 로그',
+    words: '단어',
+    person: '한 사람 (이메일)',
+    search: '찾기',
+    badActor: '사용자 ID나 이메일 주소를 입력하세요.',
   },
   {
     name: 'phone-en',
@@ -247,6 +254,11 @@ const settingsCases = [
     saved: '2 setting(s) saved.',
     notice: 'Maintenance on 5 December, 02:00–04:00 KST.',
     reset: 'Back to default',
+    logTab: 'Server log',
+    words: 'Words',
+    person: 'Person (e-mail)',
+    search: 'Search',
+    badActor: 'a user id or an e-mail address',
   },
 ] as const;
 
@@ -284,6 +296,21 @@ describe.each(settingsCases)('admin settings page ($name)', (c) => {
     await shot(visitor.page, `settings-${c.name}-03-visitor`);
     await visitor.context.close();
 
+    // The change is in the server log with who made it; a bad filter is named beside its field.
+    await page.getByRole('link', { name: c.logTab, exact: true }).click();
+    await page.waitForURL(/\/admin\/log$/);
+    await page.getByLabel(c.words).fill('settings');
+    await page.getByRole('button', { name: c.search, exact: true }).click();
+    const row = page.getByTestId('log-row').filter({ hasText: 'settings changed' }).first();
+    await row.getByText('admin@yeyak.local').waitFor();
+    await shot(page, `settings-${c.name}-04-log`);
+    await page.getByLabel(c.person).fill('nobody');
+    await page.getByRole('button', { name: c.search, exact: true }).click();
+    await page.locator('.field-error').getByText(c.badActor).waitFor();
+    await page.getByLabel(c.person).fill('');
+    await page.getByRole('link', { name: c.tab, exact: true }).click();
+    await page.waitForURL(/\/admin\/settings$/);
+
     for (const key of ['site.notice', 'tickets.holdMinutes']) {
       await page.locator(`[data-key="${key}"]`).getByRole('button', { name: c.reset }).click();
       await page
@@ -291,9 +318,9 @@ describe.each(settingsCases)('admin settings page ($name)', (c) => {
         .getByRole('button', { name: c.reset })
         .waitFor({ state: 'detached' });
     }
-    // The one refused save is the only failed request (Chromium logs it to the console as well).
+    // The refused save and the refused log filter are the only failed requests (Chromium logs them to the console as well).
     expect(w.errors.filter((e) => !e.startsWith('http 400') && !e.includes('status of 400'))).toEqual([]);
-    expect(w.errors.filter((e) => e.startsWith('http 400'))).toHaveLength(1);
+    expect(w.errors.filter((e) => e.startsWith('http 400'))).toHaveLength(2);
     await w.context.close();
   });
 });

@@ -4,6 +4,7 @@ import { DemoBanner } from './demo.tsx';
 import { addWords, type Key, useI18n } from './i18n.tsx';
 import { SiteNotice } from './notice.tsx';
 import { DeadLettersPage } from './pages/admin/DeadLetters.tsx';
+import { AdminLogPage } from './pages/admin/Log.tsx';
 import { AdminSettingsPage } from './pages/admin/Settings.tsx';
 import { AdminUsersPage } from './pages/admin/Users.tsx';
 import { LoginPage, SignupPage } from './pages/Login.tsx';
@@ -27,6 +28,7 @@ const platformPages: ModulePages = {
     guarded('/admin/users', () => <AdminUsersPage />, ['admin']),
     guarded('/admin/events/dead', () => <DeadLettersPage />, ['admin']),
     guarded('/admin/settings', () => <AdminSettingsPage />, ['admin']),
+    guarded('/admin/log', () => <AdminLogPage />, ['admin']),
     { pattern: '/mailbox', render: () => <MailboxPage /> },
     { pattern: '/mailbox/:id', render: (p) => <MailboxPage id={Number(p.id)} /> },
   ],

@@ -24,6 +24,8 @@ const rules: [RegExp, { ko: string; en?: string }][] = [
   [/^at most ([\d,]+) minutes/, { ko: '$1분 이하여야 합니다.' }],
   [/^whole minutes/, { ko: '분 단위 정수로 입력하세요.' }],
   [/^no such setting/, { ko: '없는 설정입니다.' }],
+  [/^a user id or an e-mail address/, { ko: '사용자 ID나 이메일 주소를 입력하세요.' }],
+  [/^must not be before from/, { ko: '시작 시각보다 앞설 수 없습니다.' }],
   [/^at most 20 per order/, { ko: '한 번에 20매까지 예매할 수 있습니다.' }],
   [/^must be an ISO date-time/, { ko: '시작 일시를 입력하세요.', en: 'enter the date and time' }],
   [/^letters, digits, - and _, 2 to 32 characters/, { ko: '영문, 숫자, -, _ 로 2~32자를 입력하세요.' }],
