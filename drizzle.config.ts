@@ -2,7 +2,8 @@ import { defineConfig } from 'drizzle-kit';
 
 /**
  * The platform's migrations (users, sessions, outbox, mailbox, rate limits, runtime settings,
- * notification settings, ledger, server log, uploaded files); journal __drizzle_migrations.
+ * notification settings, in-app notifications, ledger, server log, uploaded files); journal
+ * __drizzle_migrations.
  */
 export default defineConfig({
   dialect: 'postgresql',
@@ -12,6 +13,7 @@ export default defineConfig({
     './src/platform/ledger/schema.ts',
     './src/platform/serverlog/schema.ts',
     './src/platform/uploads/schema.ts',
+    './src/platform/notify/schema.ts',
   ],
   out: './drizzle/platform',
 });

@@ -29,6 +29,7 @@ import { mailboxRoutes } from './platform/mail/routes.ts';
 import type { ModuleApis, ModuleInstance } from './platform/module.ts';
 import { setOutboundPolicy } from './platform/net/outbound.ts';
 import { Notify } from './platform/notify/index.ts';
+import { notificationRoutes } from './platform/notify/routes.ts';
 import { rateLimiter } from './platform/ratelimit.ts';
 import { retentionDays, ServerLog, safeErrorText } from './platform/serverlog/index.ts';
 import { serverLogRoutes } from './platform/serverlog/routes.ts';
@@ -258,6 +259,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     deadLetterRoutes(app, ctx, auth);
     settingsRoutes(app, auth, settings);
     serverLogRoutes(app, ctx, auth);
+    notificationRoutes(app, auth, ctx.notify);
     uploadRoutes(app, auth, uploads, rateLimiter(database));
     for (const m of running) m.routes?.(app, auth);
   }

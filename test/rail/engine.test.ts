@@ -202,6 +202,16 @@ describe.each(backends)('rail watches on %s', (backend) => {
       return rows.find((m) => m.to.includes(user.email) && /좌석 확보/.test(m.subject));
     });
     expect(mail.subject).toMatch(/좌석 확보|seat reserved/);
+    // And in the app, whatever channels the watch names, linking to the reservations page.
+    const inApp = await eventually(async () => {
+      const res = await user.api.get<{ notifications: { title: string; body: string; link: string }[] }>(
+        '/api/notifications',
+      );
+      return res.body.data?.notifications.find((n) => n.body.includes(r.pnr));
+    });
+    expect(inApp.title).toMatch(/좌석 확보 \/ seat reserved/);
+    expect(inApp.body).toMatch(/결제 기한 \/ pay by: \d{4}-\d{2}-\d{2} \d{2}:\d{2} KST/);
+    expect(inApp.link).toBe('/rail/reservations');
     // Stays at one hold: more seats later do not make a second one.
     env.s.releaseSeats('srt', date, Number(t.trainNo), 'general', 2);
     await new Promise((res) => setTimeout(res, 800));

@@ -10,6 +10,7 @@ import { AdminUsersPage } from './pages/admin/Users.tsx';
 import { LoginPage, SignupPage } from './pages/Login.tsx';
 import { MailboxPage } from './pages/Mailbox.tsx';
 import { guarded, type ModulePages, type PageRoute } from './pages/module.tsx';
+import { NotificationBell, NotificationsPage } from './pages/Notifications.tsx';
 import { railPages } from './pages/rail/routes.tsx';
 import { useRegZh } from './pages/registration/i18n.ts';
 import { registrationPages } from './pages/registration/routes.tsx';
@@ -20,7 +21,7 @@ import { Link, match, navigate, useLocation } from './router.tsx';
 const modulePages: ModulePages[] = [ticketsPages, registrationPages, railPages];
 for (const m of modulePages) if (m.words) addWords(m.words);
 
-/** The platform's own pages: accounts, the mailbox, administration. */
+/** The platform's own pages: accounts, notifications, the mailbox, administration. */
 const platformPages: ModulePages = {
   routes: [
     { pattern: '/login', render: () => <LoginPage /> },
@@ -29,6 +30,7 @@ const platformPages: ModulePages = {
     guarded('/admin/events/dead', () => <DeadLettersPage />, ['admin']),
     guarded('/admin/settings', () => <AdminSettingsPage />, ['admin']),
     guarded('/admin/log', () => <AdminLogPage />, ['admin']),
+    guarded('/notifications', () => <NotificationsPage />),
     { pattern: '/mailbox', render: () => <MailboxPage /> },
     { pattern: '/mailbox/:id', render: (p) => <MailboxPage id={Number(p.id)} /> },
   ],
@@ -103,6 +105,7 @@ function Header({ path }: { path: string }) {
           </fieldset>
           {user ? (
             <div className="user-box">
+              <NotificationBell key={user.id} />
               <span className="user-name" data-testid="user-name">
                 {user.name || user.email}
                 <span className={`role role-${user.role}`}>{t(`role.${user.role}`)}</span>

@@ -49,6 +49,7 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
       const notice = (title: string, reason: string): Message => ({
         title,
         lines: [`${route} ${when}`, reason],
+        link: '/rail/watches',
         html: renderRailMail(
           'failed',
           { route, when, reason, link: `${ctx.config.publicUrl}/rail/watches` },
@@ -96,6 +97,7 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
               ? '좌석이 배정되면 알려 드립니다 / we tell you when a seat is granted'
               : `결제 기한 / pay by: ${data.deadline} (${label[r.provider]} 앱에서 결제 / pay in the operator's app)`,
           ],
+          link: '/rail/reservations',
         };
         message.html = renderRailMail('reserved', data, message.title);
       } else if (event.topic === RAIL_STANDBY_ENDED) {
@@ -111,12 +113,13 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
       }
       // The once-records keep the names they had when rail sent itself (rail-notify-<channel>).
       const kakaoUsers = w.notify.includes('kakao') ? await kakao?.eventUsers(w.userId) : undefined;
+      // In the app too, whatever channels the watch names: the traveller sees it when they log in.
       const deliveries = await ctx.notify.deliver(
         event.id,
         { userId: w.userId, kakao: kakaoUsers },
-        w.notify,
+        ['inapp', ...w.notify],
         message,
-        { scope: 'rail-notify', mailKey: 'rail-notice' },
+        { scope: 'rail-notify', mailKey: 'rail-notice', kind: event.topic },
       );
       const failed = deliveryError(deliveries);
       if (failed) throw failed;

@@ -1,7 +1,7 @@
 /**
  * The notification layer every module uses (`ctx.notify`): one message to a user (or to given
- * addresses) on the channels asked for — e-mail, Discord, Slack, Telegram, KakaoTalk — each channel
- * at most once per event, a failing channel not stopping the others.
+ * addresses) on the channels asked for — in the app, e-mail, Discord, Slack, Telegram, KakaoTalk —
+ * each channel at most once per event, a failing channel not stopping the others.
  */
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
@@ -11,11 +11,13 @@ import { once } from '../events/outbox.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { users } from '../schema.ts';
 import type { NotifyConfig } from './config.ts';
+import { InAppNotices, linkProblem } from './inapp.ts';
 import {
   CHANNELS,
   type Channel,
   type KakaoEventUser,
   type Message,
+  type OutboundChannel,
   sendDiscord,
   sendKakaoEvent,
   sendSlack,
@@ -23,7 +25,8 @@ import {
 } from './senders.ts';
 import { ChannelSettingsStore } from './settings.ts';
 
-export { CHANNELS, type Channel, type Message } from './senders.ts';
+export type { InAppNotice } from './inapp.ts';
+export { CHANNELS, type Channel, type Message, type OutboundChannel } from './senders.ts';
 export type { ChannelSettings, ChannelSettingsInput } from './settings.ts';
 
 /**
@@ -47,7 +50,9 @@ export type DeliverOptions = {
   scope: string;
   /** The e-mail's Message-ID is `<event id>.<mailKey>` (default: the scope), the same on every retry. */
   mailKey?: string;
-  send?: Partial<Record<Exclude<Channel, 'email' | 'kakao'>, ChannelSender>>;
+  /** What kind of notice an in-app row is (e.g. the event's topic); default: the scope. */
+  kind?: string;
+  send?: Partial<Record<'discord' | 'slack' | 'telegram', ChannelSender>>;
 };
 
 /**
@@ -64,6 +69,9 @@ const escapeHtml = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 /** A message without its own e-mail body: its lines, escaped. */
 const plainHtml = (m: Message) => `<p>${m.lines.map(escapeHtml).join('<br>')}</p>`;
 
+/** In-app first: it is a local write, and the slow webhooks come after it. */
+const ORDER: readonly Channel[] = ['inapp', ...CHANNELS];
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -79,17 +87,23 @@ export function eventUuid(id: string): string {
 
 export class Notify {
   readonly settings: ChannelSettingsStore;
+  /** The in-app notices: what the bell counts and the notifications page lists. */
+  readonly inapp: InAppNotices;
 
   constructor(
     private readonly deps: { database: Database; mailer: Mailer; config: NotifyConfig; sealer: Sealer },
   ) {
     this.settings = new ChannelSettingsStore(deps.database.db, deps.sealer, deps.config);
+    this.inapp = new InAppNotices(deps.database.db);
   }
 
-  /** The channels a user has set up (e-mail while it is on); what a notice goes to by default. */
-  async channelsOf(userId: string): Promise<Channel[]> {
+  /**
+   * The outbound channels a user has set up (e-mail while it is on); what a notice goes to by
+   * default. In-app is not among them: every user has it, and the caller adds it.
+   */
+  async channelsOf(userId: string): Promise<OutboundChannel[]> {
     const a = await this.settings.addresses(userId);
-    const ready: Channel[] = [];
+    const ready: OutboundChannel[] = [];
     if (a.email) ready.push('email');
     if (a.discord) ready.push('discord');
     if (a.slack) ready.push('slack');
@@ -101,6 +115,8 @@ export class Notify {
    * Sends `message` for `eventId` on each of `channels` the recipient has an address for. Each
    * (event, channel) is sent at most once to completion (the outbox's once-records): delivering the
    * same event again sends only what failed before. Never throws for a channel; read the answer.
+   * In-app goes to `userId` (given addresses have no app); a message whose link is not a path in this
+   * site fails that channel and writes nothing.
    */
   async deliver(
     eventId: string,
@@ -111,7 +127,7 @@ export class Notify {
   ): Promise<Delivery[]> {
     const { config, database, mailer } = this.deps;
     const r: Recipient = typeof to === 'string' ? { userId: to } : to;
-    const wanted = CHANNELS.filter((c) => channels.includes(c));
+    const wanted = ORDER.filter((c) => channels.includes(c));
     const mine = r.userId ? await this.settings.addresses(r.userId) : undefined;
     let email = r.email;
     if (!email && r.userId && mine?.email && wanted.includes('email')) {
@@ -119,6 +135,7 @@ export class Notify {
       email = u?.email;
     }
     const address: Record<Channel, string | KakaoEventUser[] | undefined> = {
+      inapp: r.userId,
       email,
       discord: r.discord ?? mine?.discord,
       slack: r.slack ?? mine?.slack,
@@ -134,8 +151,22 @@ export class Notify {
         out.push({ channel, status: 'not_set_up' });
         continue;
       }
+      if (channel === 'inapp' && message.link !== undefined) {
+        const problem = linkProblem(message.link);
+        if (problem) {
+          out.push({ channel, status: 'failed', error: new Error(`in-app link ${problem}`) });
+          continue;
+        }
+      }
       const send = async () => {
-        if (channel === 'email')
+        if (channel === 'inapp')
+          await this.inapp.add(to as string, {
+            kind: opts.kind ?? opts.scope,
+            title: message.title,
+            body: message.lines.join('\n'),
+            link: message.link,
+          });
+        else if (channel === 'email')
           await mailer.send({
             key: `${eventId}.${opts.mailKey ?? opts.scope}`,
             to: to as string,

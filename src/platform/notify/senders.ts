@@ -7,11 +7,17 @@
 import { excerpt, Http, joinUrl, reasonFor, safeJson, UpstreamError } from '../net/http.ts';
 import type { NotifyConfig } from './config.ts';
 
-export type Channel = 'email' | 'discord' | 'slack' | 'telegram' | 'kakao';
-export const CHANNELS: readonly Channel[] = ['email', 'discord', 'slack', 'telegram', 'kakao'];
+/** The channels that leave the server; a watch names its own from these. */
+export type OutboundChannel = 'email' | 'discord' | 'slack' | 'telegram' | 'kakao';
+export const CHANNELS: readonly OutboundChannel[] = ['email', 'discord', 'slack', 'telegram', 'kakao'];
+/** `inapp` is a row the user reads in the web (inapp.ts); a logged-in user always has it. */
+export type Channel = OutboundChannel | 'inapp';
 
-/** What a notification says: a title and lines; `html` is the e-mail body when there is one. */
-export type Message = { title: string; lines: string[]; html?: string };
+/**
+ * What a notification says: a title and lines; `html` is the e-mail body when there is one; `link`
+ * is the page in this site the in-app notice opens (a path starting with `/`, never a URL).
+ */
+export type Message = { title: string; lines: string[]; html?: string; link?: string };
 
 /** A webhook or a bot that does not answer within this is failed (the event retries it later). */
 const TIMEOUT_MS = 10_000;
