@@ -1,8 +1,8 @@
 /**
  * All benchmarks in sequence: reserve under contention, ticket mails per second, reserve latency while
  * mails go out, start-up and memory,
- * the rail watch engine, runtime settings reaching another instance, the points ledger, image
- * uploads and the registration sync.
+ * the rail watch engine, runtime settings reaching another instance, the server log's word search,
+ * the points ledger, image uploads and the registration sync.
  * Flags are passed on to each (see the scripts); `npm run bench` runs this.
  */
 
@@ -13,6 +13,7 @@ import { runMail } from './mail.ts';
 import { runMailLatency } from './mail-latency.ts';
 import { runRail } from './rail.ts';
 import { runReserve } from './reserve.ts';
+import { runServerLog } from './serverlog.ts';
 import { runSettings } from './settings.ts';
 import { runStartup } from './startup.ts';
 import { runUploads } from './uploads.ts';
@@ -25,6 +26,7 @@ results.push(['mail-latency', await runMailLatency()]);
 results.push(['startup', await runStartup()]);
 results.push(['rail', await runRail()]);
 results.push(['settings', await runSettings()]);
+results.push(['serverlog', await runServerLog()]);
 results.push(['ledger', await runLedger()]);
 results.push(['uploads', await runUploads()]);
 // The registration bench is a script of its own (top-level await); it runs as a child.
