@@ -24,6 +24,7 @@ const words = {
     more: '이전 기록 더 보기',
     details: '자세히',
     by: '처리한 사람',
+    levels: { error: '오류', warn: '경고', info: '정보' },
   },
   en: {
     title: 'Server log',
@@ -41,6 +42,7 @@ const words = {
     more: 'Show older rows',
     details: 'Details',
     by: 'By',
+    levels: { error: 'error', warn: 'warning', info: 'info' },
   },
 } satisfies Record<Lang, unknown>;
 
@@ -100,9 +102,11 @@ export function AdminLogPage() {
           <Field label={w.level}>
             <select name="level" value={form.level} onChange={set('level')}>
               <option value="">{w.any}</option>
-              <option value="error">error</option>
-              <option value="warn">warn</option>
-              <option value="info">info</option>
+              {(['error', 'warn', 'info'] as const).map((l) => (
+                <option key={l} value={l}>
+                  {w.levels[l]}
+                </option>
+              ))}
             </select>
           </Field>
           <Field label={w.source} error={errs['querystring.source']}>
@@ -139,7 +143,7 @@ export function AdminLogPage() {
         {rows?.map((r) => (
           <li key={r.id} className="card log-row" data-testid="log-row">
             <div className="log-head">
-              <Badge tone={tone[r.level]}>{r.level}</Badge>
+              <Badge tone={tone[r.level]}>{w.levels[r.level]}</Badge>
               <code>{r.source}</code>
               <span className="muted small">{shortDateTime(r.at, undefined, lang)}</span>
             </div>
