@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { standInPath, standIns } from '../sims/standins.ts';
 import { type AnyModule, modules as allModules } from './modules.ts';
 import { adminUserRoutes } from './platform/auth/admin-routes.ts';
 import { LocalAdmin } from './platform/auth/local-admin.ts';
@@ -154,6 +155,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     : new LocalBroker(jobs, config.mailMaxAttempts, config.retryBaseMs, log, onDead);
   const relay = new OutboxRelay(database, broker, log);
   const mailer = new Mailer(database, config.mailFrom, config.smtpUrl);
+  let selfUrl = config.publicUrl;
   const ctx: Context = {
     config,
     log,
@@ -174,6 +176,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     serverLog,
     secret,
     settings,
+    selfUrl: () => selfUrl,
     tx: async (fn) => {
       const result = await database.db.transaction(fn);
       relay.nudge();
@@ -262,6 +265,8 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     notificationRoutes(app, auth, ctx.notify);
     uploadRoutes(app, auth, uploads, rateLimiter(database));
     for (const m of running) m.routes?.(app, auth);
+    // Demo mode: the outside services' stand-ins answer inside yeyak (sims/standins.ts).
+    if (config.demo) for (const s of standIns) await app.register(s.plugin, { prefix: standInPath(s.name) });
   }
 
   return {
@@ -290,9 +295,11 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     async listen() {
       if (!app) throw new Error('no HTTP in this process');
       const address = await app.listen({ port: config.port, host: config.host });
+      const bound = (app.server.address() as AddressInfo).port;
+      selfUrl = `http://127.0.0.1:${bound}`;
       // The CLI cannot open the embedded database this process holds: it comes through the admin API.
       if (database.kind === 'pglite' && !config.dataDir.startsWith('memory://')) {
-        localAdmin.write(config.dataDir, (app.server.address() as AddressInfo).port);
+        localAdmin.write(config.dataDir, bound);
       }
       return address;
     },

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { standIns, startStandIn } from '../../sims/standins.ts';
 import { createYeyak } from '../app.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { modules } from '../modules.ts';
@@ -106,6 +107,20 @@ program
       await db.close();
     }
   });
+
+// Stand-ins for outside services (sims/standins.ts); modules add their own (`yeyak sim rail`).
+const simCommand = program.command('sim').description('stand-ins for outside services, run alone');
+for (const s of standIns) {
+  simCommand
+    .command(s.name)
+    .description(s.description)
+    .option('--port <port>', 'port to listen on', '4100')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .action(async (opts: { port: string; host: string }) => {
+      const sim = await startStandIn(s.name, Number(opts.port), opts.host).catch(fail);
+      console.log(`stand-in ${s.name} at ${sim.url}`);
+    });
+}
 
 registerUserCommands(program, config, fail);
 

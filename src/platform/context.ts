@@ -31,6 +31,11 @@ export type Context = {
   secret: string;
   /** Values admins change while yeyak runs (declared by each module; see settings/spec.ts). */
   settings: RuntimeSettings;
+  /**
+   * This server's own base URL as reached from this machine (after listen: the bound port; before:
+   * PUBLIC_URL). Demo-mode adapters call their stand-in under `${selfUrl()}/sim/<name>` with it.
+   */
+  selfUrl: () => string;
   /** Runs fn in one transaction; once it commits, the outbox relay is nudged. */
   tx: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
 };

@@ -11,7 +11,10 @@ import { registerSearch } from './search.ts';
 import { registerWatch } from './watch.ts';
 
 export function registerRailCommands(program: Command, fail: (err: unknown) => never) {
-  const simCmd = program.command('sim').description('stand-ins for outside services');
+  // The platform made `yeyak sim` for its own stand-ins; rail's joins them.
+  const simCmd =
+    program.commands.find((c) => c.name() === 'sim') ??
+    program.command('sim').description('stand-ins for outside services');
   simCmd
     .command('rail')
     .description('run the SRT/Korail stand-in operator alone (prints its URL)')

@@ -1,0 +1,34 @@
+import Fastify, { type FastifyPluginAsync } from 'fastify';
+
+/**
+ * Stand-ins for outside services that yeyak reaches through an adapter with a configured base URL.
+ * In demo mode (no URL or keys configured) each runs inside yeyak under `/sim/<name>`; `yeyak sim
+ * <name>` runs one alone, under the same path, so an adapter's base URL looks the same either way.
+ */
+export type StandIn = {
+  name: string;
+  /** one line for `yeyak sim --help` */
+  description: string;
+  plugin: FastifyPluginAsync;
+};
+
+/** Every stand-in, listed here (import it above and add it to the list). */
+export const standIns: StandIn[] = [];
+
+export const standInPath = (name: string) => `/sim/${name}`;
+
+/** Runs one stand-in alone on its own port (0: any free port); tests and `yeyak sim` use it. */
+export async function startStandIn(name: string, port = 0, host = '127.0.0.1') {
+  const s = standIns.find((x) => x.name === name);
+  if (!s) throw new Error(`no stand-in named ${name} (there are: ${standIns.map((x) => x.name).join(', ')})`);
+  const app = Fastify({ logger: false });
+  await app.register(s.plugin, { prefix: standInPath(name) });
+  await app.listen({ port, host });
+  const address = app.server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  return {
+    /** the stand-in's base URL (what the adapter's *_URL setting takes) */
+    url: `http://${host}:${bound}${standInPath(name)}`,
+    close: () => app.close(),
+  };
+}
