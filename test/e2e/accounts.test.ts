@@ -146,7 +146,8 @@ const adminCases = [
     lang: 'ko',
     viewport: DESKTOP,
     admin: '데모 관리자로 로그인',
-    nav: '사용자',
+    nav: '관리',
+    users: '사용자',
     title: '사용자 관리',
     search: '찾기',
     add: '추가 (이메일 인증 완료 상태)',
@@ -161,7 +162,8 @@ const adminCases = [
     lang: 'en',
     viewport: PHONE,
     admin: 'Log in as demo admin',
-    nav: 'Users',
+    nav: 'Admin',
+    users: 'Users',
     title: 'Users',
     search: 'Search',
     add: 'Add (e-mail already verified)',
@@ -181,6 +183,9 @@ describe.each(adminCases)('admin users page ($name)', (c) => {
     await page.getByRole('button', { name: c.admin }).click();
     await page.waitForURL(/\/mailbox$/);
     await page.getByRole('link', { name: c.nav, exact: true }).click();
+    await page.waitForURL(/\/admin$/);
+    await shot(page, `accounts-${c.name}-05-admin-menu`);
+    await page.getByRole('link', { name: c.users, exact: true }).click();
     await page.getByRole('heading', { name: c.title, exact: true }).waitFor();
     await page.getByTestId('user-row').first().waitFor();
     expect(await page.getByTestId('user-row').count()).toBe(20);
@@ -229,7 +234,7 @@ const settingsCases = [
     lang: 'ko',
     viewport: DESKTOP,
     admin: '데모 관리자로 로그인',
-    nav: '사용자',
+    nav: '관리',
     tab: '설정',
     save: '저장',
     tooShort: '1분 이상이어야 합니다.',
@@ -247,7 +252,7 @@ const settingsCases = [
     lang: 'en',
     viewport: PHONE,
     admin: 'Log in as demo admin',
-    nav: 'Users',
+    nav: 'Admin',
     tab: 'Settings',
     save: 'Save',
     tooShort: 'at least 1 minute',

@@ -137,7 +137,7 @@ describe('rail web', () => {
     await soldRow.locator('button').click();
     await page.getByText('감시를 시작했습니다').waitFor();
 
-    await page.locator('a.chip[href="/rail/watches"]').click();
+    await page.locator('a.section-tab[href="/rail/watches"]').click();
     const card = page.getByTestId('rail-watch').first();
     await card.and(page.locator('[data-status=trying]')).waitFor();
     await expect(card.getByTestId('rail-watch-progress').textContent()).resolves.toMatch(/시도 \d+회/);
@@ -151,7 +151,7 @@ describe('rail web', () => {
     await page.locator('[data-testid=rail-watch][data-status=reserved]').waitFor({ timeout: 20_000 });
     await shot(page, 'rail-watches-reserved-ko');
 
-    await page.locator('a.chip[href="/rail/reservations"]').click();
+    await page.locator('a.section-tab[href="/rail/reservations"]').click();
     await expect.poll(() => page.getByTestId('rail-reservation').count()).toBe(2);
     const countdown = page.getByTestId('rail-countdown').first();
     const first = await countdown.textContent();
@@ -168,7 +168,7 @@ describe('rail web', () => {
     expect(held).toHaveLength(1);
 
     // An unknown station gets the nearest names to pick from.
-    await page.locator('a.chip[href="/rail"]').click();
+    await page.locator('a.section-tab[href="/rail"]').click();
     await page.locator('input[name=to]').fill('부선');
     await page.locator('[data-testid=rail-search] button[type=submit]').click();
     await page.getByTestId('station-suggestions').getByText('부산').click();
@@ -493,7 +493,7 @@ describe('rail web', () => {
     await shot(page, 'rail-watches-standby-ko');
 
     // My rail reservations: requested, no countdown, cancel as a request.
-    await page.locator('a.chip[href="/rail/reservations"]').click();
+    await page.locator('a.section-tab[href="/rail/reservations"]').click();
     const grantedCard = page.locator(`[data-reservation="${grantedRes.id}"]`);
     const endedCard = page.locator(`[data-reservation="${endedRes.id}"]`);
     await grantedCard.and(page.locator('[data-status=standby]')).waitFor();

@@ -66,6 +66,33 @@ for (const backend of backends) {
       expect((await me.api.get('/api/notifications/unread')).body.data).toEqual({ unread: 0 });
     });
 
+    it('answers a poll that sends the last ETag with a bodiless 304 until something changes', async () => {
+      const me = await login(t);
+      const id = await userId(me.token);
+      const ask = (etag?: string) =>
+        fetch(`${t.url}/api/notifications/unread`, {
+          headers: { authorization: `Bearer ${me.token}`, ...(etag ? { 'if-none-match': etag } : {}) },
+        });
+      const first = await ask();
+      expect(first.status).toBe(200);
+      const etag = first.headers.get('etag');
+      expect(etag).toMatch(/^W\/"/);
+      const same = await ask(etag ?? undefined);
+      expect(same.status).toBe(304);
+      expect(await same.text()).toBe('');
+      // Another user's copy has another body, so another tag: it is no key to this one.
+      const other = await login(t);
+      const theirs = await fetch(`${t.url}/api/notifications/unread`, {
+        headers: { authorization: `Bearer ${other.token}`, 'if-none-match': 'W/"forged"' },
+      });
+      expect(theirs.status).toBe(200);
+      await deliver(id, 'new one');
+      const changed = await ask(etag ?? undefined);
+      expect(changed.status).toBe(200);
+      expect(((await changed.json()) as { data: { unread: number } }).data.unread).toBe(1);
+      expect(changed.headers.get('etag')).not.toBe(etag);
+    });
+
     it('pages newest first with before=<id>', async () => {
       const me = await login(t);
       const id = await userId(me.token);

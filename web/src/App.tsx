@@ -3,6 +3,7 @@ import { useAuth } from './auth.tsx';
 import { DemoBanner } from './demo.tsx';
 import { addWords, type Key, useI18n } from './i18n.tsx';
 import { SiteNotice } from './notice.tsx';
+import { AdminHomePage } from './pages/admin/AdminTabs.tsx';
 import { DeadLettersPage } from './pages/admin/DeadLetters.tsx';
 import { AdminLogPage } from './pages/admin/Log.tsx';
 import { AdminSettingsPage } from './pages/admin/Settings.tsx';
@@ -26,6 +27,7 @@ const platformPages: ModulePages = {
   routes: [
     { pattern: '/login', render: () => <LoginPage /> },
     { pattern: '/signup', render: () => <SignupPage /> },
+    guarded('/admin', () => <AdminHomePage />, ['admin']),
     guarded('/admin/users', () => <AdminUsersPage />, ['admin']),
     guarded('/admin/events/dead', () => <DeadLettersPage />, ['admin']),
     guarded('/admin/settings', () => <AdminSettingsPage />, ['admin']),
@@ -36,7 +38,7 @@ const platformPages: ModulePages = {
   ],
   nav: [
     { to: '/mailbox', k: 'nav.mailbox', show: () => true },
-    { to: '/admin/users', k: 'nav.users', show: (user) => user?.role === 'admin' },
+    { to: '/admin', k: 'nav.admin', show: (user) => user?.role === 'admin' },
   ],
 };
 

@@ -90,6 +90,38 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 }
 
 export const get = <T>(path: string) => api<T>('GET', path);
+
+/**
+ * A GET that sends the ETag of the copy the caller holds: `undefined` when the server answers 304
+ * (nothing changed, no body sent), otherwise the data and its new ETag.
+ */
+export async function getIfChanged<T>(
+  path: string,
+  etag: string | undefined,
+): Promise<{ data: T; etag: string | undefined } | undefined> {
+  let res: Response;
+  try {
+    res = await fetch(path, { headers: { ...headers(false), ...(etag ? { 'if-none-match': etag } : {}) } });
+  } catch {
+    throw new ApiError(0, 'network');
+  }
+  if (res.status === 304) return undefined;
+  let envelope: { description?: string; data?: unknown } = {};
+  try {
+    envelope = await res.json();
+  } catch {
+    envelope = { description: res.statusText };
+  }
+  if (!res.ok) {
+    if (res.status === 401 && tokenStore.get()) onUnauthorized?.();
+    throw new ApiError(
+      res.status,
+      envelope.description ?? `HTTP ${res.status}`,
+      (envelope.data ?? undefined) as Record<string, unknown> | undefined,
+    );
+  }
+  return { data: envelope.data as T, etag: res.headers.get('etag') ?? undefined };
+}
 export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
 export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
 export const del = <T>(path: string) => api<T>('DELETE', path);

@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+import { selectRows } from '../../platform/db.ts';
 import { defineModule } from '../../platform/module.ts';
 import { ticketsConfig } from './config.ts';
 import { seedTicketsDemo } from './demo.ts';
@@ -50,6 +52,17 @@ export const tickets = defineModule({
         originalReservationRoutes(app, auth, api);
       },
       demo: (people) => seedTicketsDemo(ctx, api, people),
+      // A poster uploaded through /api/files is kept by its URL in poster_url.
+      referencedFiles: async () => {
+        const rows = await selectRows<{ poster_url: string }>(
+          ctx.database.db,
+          sql`select poster_url from ticket_events where poster_url like '%/api/files/%'`,
+        );
+        return rows.flatMap((r) => {
+          const id = /\/api\/files\/([0-9a-f-]{36})(?:\/|$)/.exec(r.poster_url)?.[1];
+          return id ? [id] : [];
+        });
+      },
     };
   },
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,6 +131,19 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
     const errors = refuseBadText(req);
     const first = errors[0];
     if (first) throw badRequest(`invalid ${first.path}: ${first.message}`, errors);
+  });
+  // Every JSON answer to a GET carries a weak ETag of its body; a client that sends it back
+  // (If-None-Match, as the web app's polling hook does) gets a bodiless 304 when nothing changed.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+    if (reply.hasHeader('etag')) return payload;
+    const tag = `W/"${createHash('sha1').update(payload).digest('base64url')}"`;
+    reply.header('etag', tag);
+    if (req.headers['if-none-match'] !== tag) return payload;
+    reply.code(304);
+    reply.removeHeader('content-type');
+    reply.removeHeader('content-length');
+    return '';
   });
   const routes: { method: string; pattern: RegExp }[] = [];
   app.addHook('onRoute', (route) => {

@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { dataUrl, download, get, type MailMessage, type MailSummary } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { DemoLogins, useDemo } from '../demo.tsx';
 import { shortDateTime } from '../format.ts';
 import { useI18n } from '../i18n.tsx';
+import { usePoll } from '../poll.ts';
 import { Link } from '../router.tsx';
 import { ErrorBox, Loading, PageTitle, RequireAuth, useLoad } from '../ui.tsx';
 
@@ -128,14 +129,15 @@ export function MailboxPage({ id }: { id?: number }) {
 
 function Mailbox({ id }: { id?: number }) {
   const { t, lang } = useI18n();
-  const { data, error, loading, reload } = useLoad(
+  const { data, error, loading, reload, setData } = useLoad(
     () => get<{ messages: MailSummary[] }>('/api/mailbox'),
     [],
   );
-  useEffect(() => {
-    const timer = setInterval(() => void reload(), 5000);
-    return () => clearInterval(timer);
-  }, [reload]);
+  usePoll<{ messages: MailSummary[] }>('/api/mailbox', {
+    intervalMs: 5000,
+    onData: setData,
+    immediate: false,
+  });
   return (
     <section className="mailbox">
       <div className="page-head row">

@@ -3,6 +3,7 @@ import type { InAppNotice } from '../../../src/platform/notify/inapp.ts';
 import { get, post } from '../api.ts';
 import { shortDateTime } from '../format.ts';
 import { type Lang, useI18n } from '../i18n.tsx';
+import { usePoll } from '../poll.ts';
 import { Link, navigate } from '../router.tsx';
 import { Badge, ErrorBox, Loading, useAction } from '../ui.tsx';
 
@@ -42,40 +43,20 @@ const POLL_MS = 30_000;
 
 /**
  * The bell in the top bar (logged-in users): the unread count, asked for every 30 seconds while the
- * page is visible (none while it is hidden, again at once when it shows), linking to /notifications.
+ * page is visible (usePoll: none while hidden, at once when shown, 304 when unchanged), linking to
+ * /notifications.
  */
 export function NotificationBell() {
   const { lang } = useI18n();
   const w = words[lang === 'ko' ? 'ko' : 'en'];
   const [unread, setUnread] = useState(0);
-  const refresh = useCallback(async () => {
-    try {
-      setUnread((await get<{ unread: number }>('/api/notifications/unread')).unread);
-    } catch {
-      // A missed count is shown at the next poll.
-    }
-  }, []);
+  const { refresh } = usePoll<{ unread: number }>('/api/notifications/unread', {
+    intervalMs: POLL_MS,
+    onData: (d) => setUnread(d.unread),
+  });
   useEffect(() => {
-    let timer: ReturnType<typeof setInterval> | undefined;
-    const start = () => {
-      if (timer || document.visibilityState !== 'visible') return;
-      void refresh();
-      timer = setInterval(() => void refresh(), POLL_MS);
-    };
-    const stop = () => {
-      clearInterval(timer);
-      timer = undefined;
-    };
-    const onVisibility = () => (document.visibilityState === 'visible' ? start() : stop());
-    const onChanged = () => void refresh();
-    start();
-    document.addEventListener('visibilitychange', onVisibility);
-    window.addEventListener(CHANGED, onChanged);
-    return () => {
-      stop();
-      document.removeEventListener('visibilitychange', onVisibility);
-      window.removeEventListener(CHANGED, onChanged);
-    };
+    window.addEventListener(CHANGED, refresh);
+    return () => window.removeEventListener(CHANGED, refresh);
   }, [refresh]);
   return (
     <Link to="/notifications" className="bell" aria-label={w.bell(unread)} data-testid="bell">

@@ -2,12 +2,10 @@ import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { get } from '../../api.ts';
 import { shortDateTime } from '../../format.ts';
 import { useI18n } from '../../i18n.tsx';
-import { Link, useLocation } from '../../router.tsx';
+import { type IconName, SectionLayout } from '../../section.tsx';
 import { Badge } from '../../ui.tsx';
 import { label, type RailProviderStatus } from './api.ts';
 import { type RailKey, useRailT } from './i18n.ts';
-
-const ACTIVE = { borderColor: 'var(--primary)', color: 'var(--primary)', fontWeight: 600 };
 
 let sandboxCache: boolean | undefined;
 
@@ -84,48 +82,39 @@ export function PausedBanner({ providers }: { providers: RailProviderStatus[] })
   );
 }
 
-const TABS: [string, RailKey][] = [
-  ['/rail', 'tabs.search'],
-  ['/rail/watches', 'tabs.watches'],
-  ['/rail/reservations', 'tabs.reservations'],
-  ['/rail/settings', 'tabs.settings'],
+const TABS: [string, RailKey, IconName][] = [
+  ['/rail', 'tabs.search', 'search'],
+  ['/rail/watches', 'tabs.watches', 'watch'],
+  ['/rail/reservations', 'tabs.reservations', 'ticket'],
+  ['/rail/settings', 'tabs.settings', 'settings'],
 ];
 
-/** The rail section: its tabs, the sandbox label, and the page. */
+/** The rail section: its tabs (a bottom bar on a phone), the sandbox label, and the page. */
 export function RailLayout({ title, children }: { title: RailKey; children: ReactNode }) {
   const t = useRailT();
-  const { path } = useLocation();
+  const { lang } = useI18n();
   const sandbox = useSandbox();
   useEffect(() => {
     document.title = `${t(title)} · yeyak`;
   }, [t, title]);
+  const tabs = TABS.map(([to, k, icon]) => ({ to, label: t(k), icon, exact: to === '/rail' }));
   return (
     <div className="rail">
-      <div className="page-head row">
-        <h1>
-          {t(title)}{' '}
-          {sandbox && (
+      <SectionLayout
+        title={t(title)}
+        label={lang === 'ko' ? '열차 메뉴' : 'Rail menu'}
+        tabs={tabs}
+        after={
+          sandbox && (
             <span title={t('sandboxNote')} data-testid="sandbox-badge">
               <Badge tone="amber">{t('sandbox')}</Badge>
             </span>
-          )}
-        </h1>
-        <nav className="chips" aria-label="rail">
-          {TABS.map(([to, k]) => (
-            <Link
-              key={to}
-              to={to}
-              className="chip"
-              style={path === to ? ACTIVE : undefined}
-              aria-current={path === to ? 'page' : undefined}
-            >
-              {t(k)}
-            </Link>
-          ))}
-        </nav>
-      </div>
-      {sandbox && <p className="muted small">{t('sandboxNote')}</p>}
-      {children}
+          )
+        }
+      >
+        {sandbox && <p className="muted small">{t('sandboxNote')}</p>}
+        {children}
+      </SectionLayout>
     </div>
   );
 }

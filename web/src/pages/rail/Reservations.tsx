@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { del, get } from '../../api.ts';
 import { countdown, won } from '../../format.ts';
 import { useI18n } from '../../i18n.tsx';
+import { usePoll } from '../../poll.ts';
 import { Badge, ErrorBox, Loading, useConfirm, useLoad, useNow } from '../../ui.tsx';
 import { hhmm, label, type RailReservation, ymd } from './api.ts';
 import { useRailT } from './i18n.ts';
@@ -30,7 +31,7 @@ export function RailReservationsPage() {
   const t = useRailT();
   const { lang } = useI18n();
   const now = useNow(1000);
-  const { data, error, loading, reload } = useLoad(
+  const { data, error, loading, reload, setData } = useLoad(
     () => get<{ reservations: RailReservation[] }>('/api/rail/reservations'),
     [],
   );
@@ -39,11 +40,11 @@ export function RailReservationsPage() {
   // An open standby request turns into a seat (with a short deadline) when the operator grants one:
   // look again every few seconds so the countdown shows without a reload.
   const waiting = data?.reservations.some((r) => r.standby && r.status === 'held') ?? false;
-  useEffect(() => {
-    if (!waiting) return;
-    const id = setInterval(() => void reload(), 3000);
-    return () => clearInterval(id);
-  }, [waiting, reload]);
+  usePoll<{ reservations: RailReservation[] }>(waiting ? '/api/rail/reservations' : null, {
+    intervalMs: 3000,
+    onData: setData,
+    immediate: false,
+  });
   const cancel = async (r: RailReservation) => {
     if (!(await confirm.ask(t(r.standby ? 'res.standbyCancelAsk' : 'res.cancelAsk')))) return;
     try {

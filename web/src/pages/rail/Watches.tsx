@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { del, get, post } from '../../api.ts';
+import { usePoll } from '../../poll.ts';
 import { ErrorBox, Loading, useConfirm, useLoad } from '../../ui.tsx';
 import type { RailWatch } from './api.ts';
 import { useRailT } from './i18n.ts';
@@ -8,7 +9,7 @@ import { live, standbyOpen, WatchCard } from './WatchCard.tsx';
 
 export function RailWatchesPage() {
   const t = useRailT();
-  const { data, error, loading, reload } = useLoad(
+  const { data, error, loading, reload, setData } = useLoad(
     () => get<{ watches: RailWatch[] }>('/api/rail/watches'),
     [],
   );
@@ -23,11 +24,11 @@ export function RailWatchesPage() {
   useEffect(() => {
     if (failed) void refreshProviders();
   }, [failed, refreshProviders]);
-  useEffect(() => {
-    if (!anyLive) return;
-    const id = setInterval(() => void reload(), 2000);
-    return () => clearInterval(id);
-  }, [anyLive, reload]);
+  usePoll<{ watches: RailWatch[] }>(anyLive ? '/api/rail/watches' : null, {
+    intervalMs: 2000,
+    onData: setData,
+    immediate: false,
+  });
 
   const stop = async (w: RailWatch) => {
     if (!(await confirm.ask(t('watches.stopAsk')))) return;

@@ -6,6 +6,7 @@ import { useI18n } from '../../i18n.tsx';
 import { serverMessage } from '../../messages.ts';
 import { Link, navigate } from '../../router.tsx';
 import { ErrorBox, Field, fieldErrors, Loading, PageTitle, useAction, useLoad } from '../../ui.tsx';
+import { type FileView, ImageUpload, Picture } from '../../upload.tsx';
 
 type TicketTypeForm = { key: number; id?: string; name: string; price: string; quota: string; sold: number };
 type ShowtimeForm = { key: number; id?: string; local: string; ticketTypes: TicketTypeForm[] };
@@ -71,6 +72,7 @@ function EventFormView({ initial, eventId }: { initial: EventForm; eventId?: str
   const [form, setForm] = useState<EventForm>(initial);
   const { busy, error, run } = useAction();
   const [saved, setSaved] = useState(false);
+  const [poster, setPoster] = useState<FileView>();
   const errs = fieldErrors(error);
   const tz = form.timezone.trim() || 'Asia/Seoul';
 
@@ -185,6 +187,18 @@ function EventFormView({ initial, eventId }: { initial: EventForm; eventId?: str
             value={form.posterUrl}
             onChange={(e) => set({ posterUrl: e.target.value })}
           />
+          {/* An uploaded poster is kept by its address like a typed one (the server keeps the file). */}
+          <ImageUpload
+            purpose="poster"
+            hasImage={Boolean(form.posterUrl)}
+            onUploaded={(file) => {
+              setPoster(file);
+              set({ posterUrl: `${window.location.origin}${file.variants['1280']}` });
+            }}
+          />
+          {poster && form.posterUrl.endsWith(poster.variants['1280']) && (
+            <Picture file={poster} alt="" sizes="160px" className="poster-preview" />
+          )}
         </Field>
       </div>
       <Field label={t('org.description')} error={err('description')}>
