@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -17,6 +16,7 @@ import type { Logger } from 'pino';
 import { constraintError } from '../constraints.ts';
 import { sqlState } from '../db.ts';
 import { AppError, badRequest, type FieldError } from '../errors.ts';
+import { projectRoot } from '../paths.ts';
 import { securityHeaders } from './headers.ts';
 import { refuseBadText } from './input.ts';
 import { allowedMethods, routePattern } from './methods.ts';
@@ -29,7 +29,7 @@ export type App = FastifyInstance<
   ZodTypeProvider
 >;
 
-const webDist = resolve(dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+const webDist = resolve(projectRoot, 'web/dist');
 
 /** The one answer shape: `{code, description, data?}` with the real HTTP status. */
 export function envelope<T>(reply: FastifyReply, status: number, description: string, data?: T) {
