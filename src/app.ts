@@ -27,6 +27,8 @@ import { logSafeError, scrubQueryParams } from './platform/log.ts';
 import { Mailbox } from './platform/mail/mailbox.ts';
 import { Mailer } from './platform/mail/mailer.ts';
 import { mailboxRoutes } from './platform/mail/routes.ts';
+import { watchDatabase } from './platform/metrics.ts';
+import { metricsRoutes } from './platform/metrics-route.ts';
 import type { ModuleApis, ModuleInstance } from './platform/module.ts';
 import { setOutboundPolicy } from './platform/net/outbound.ts';
 import { Notify } from './platform/notify/index.ts';
@@ -114,6 +116,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   for (const m of modules) settings.declare(m.settings ?? []);
   await settings.load();
   const jobs = new Jobs(database, log);
+  watchDatabase(database);
   const serverLog = new ServerLog(database, log, () => settings.get(retentionDays));
   // Admin changes leave a row: which keys, never the values (a secret may be among them).
   settings.onChange = (actorId, keys) =>
@@ -263,6 +266,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     settingsRoutes(app, auth, settings);
     serverLogRoutes(app, ctx, auth);
     notificationRoutes(app, auth, ctx.notify);
+    metricsRoutes(app, settings);
     uploadRoutes(app, auth, uploads, rateLimiter(database));
     for (const m of running) m.routes?.(app, auth);
     // Demo mode: the outside services' stand-ins answer inside yeyak (sims/standins.ts).

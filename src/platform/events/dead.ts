@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db.ts';
+import { deliveriesFinished } from '../metrics.ts';
 import { eventDeliveries, outbox } from '../schema.ts';
 import { currentTopic } from './topics.ts';
 import type { Broker, DomainEvent } from './types.ts';
@@ -29,6 +30,7 @@ export async function recordDead(database: Database, consumer: string, event: Do
       set: { status: 'dead', lastError, claimedAt: sql`now()` },
       setWhere: sql`${eventDeliveries.status} <> 'done'`,
     });
+  deliveriesFinished.inc({ consumer, outcome: 'dead' });
 }
 
 export async function listDead(database: Database, limit = 500): Promise<DeadLetter[]> {

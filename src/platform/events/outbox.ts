@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { leaseLapsed } from '../claim.ts';
 import type { Database, Executor } from '../db.ts';
 import { errorText } from '../db.ts';
+import { deliveriesFinished } from '../metrics.ts';
 import { eventDeliveries, outbox } from '../schema.ts';
 import { RetryLater } from './types.ts';
 
@@ -73,6 +74,7 @@ export async function once(
         claimedAt: sql`now()`,
       })
       .where(and(eq(eventDeliveries.consumer, consumer), eq(eventDeliveries.eventId, eventId)));
+    deliveriesFinished.inc({ consumer, outcome: 'failed' });
     throw err;
   }
   clearInterval(renew);
@@ -80,5 +82,6 @@ export async function once(
     .update(eventDeliveries)
     .set({ status: 'done', doneAt: sql`now()`, lastError: null })
     .where(and(eq(eventDeliveries.consumer, consumer), eq(eventDeliveries.eventId, eventId)));
+  deliveriesFinished.inc({ consumer, outcome: 'done' });
   return 'done';
 }

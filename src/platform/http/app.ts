@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import { constraintError } from '../constraints.ts';
 import { sqlState } from '../db.ts';
 import { AppError, badRequest, type FieldError } from '../errors.ts';
+import { httpDuration } from '../metrics.ts';
 import { projectRoot } from '../paths.ts';
 import { securityHeaders } from './headers.ts';
 import { refuseBadText } from './input.ts';
@@ -153,6 +154,10 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
   // The error behind a 5xx, kept for onServerError until the answer is sent.
   const failures = new WeakMap<object, unknown>();
   app.addHook('onResponse', async (req, reply) => {
+    httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unrouted', status: reply.statusCode },
+      reply.elapsedTime / 1000,
+    );
     if (reply.statusCode < 500 || !opts.onServerError) return;
     opts.onServerError({
       method: req.method,

@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { Eta } from 'eta';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Database } from '../db.ts';
+import { mailsSent } from '../metrics.ts';
 import { mailboxMessages } from '../schema.ts';
 import { type ComposeAttachment, MailComposer } from './composer.ts';
 
@@ -85,6 +86,12 @@ export class Mailer {
   }
 
   async send(mail: Mail): Promise<{ messageId: string }> {
+    const sent = await this.deliver(mail);
+    mailsSent.inc({ transport: this.kind });
+    return sent;
+  }
+
+  private async deliver(mail: Mail): Promise<{ messageId: string }> {
     const messageId = mail.key ? stableMessageId(mail.key, this.from) : undefined;
     if (messageId && this.kind === 'mailbox') {
       // The mailbox is the receiver here: it keeps one copy per Message-ID.

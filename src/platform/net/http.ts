@@ -3,7 +3,9 @@
  * pacing, a timeout, retries where repeating is safe, Retry-After on 429, a request counter, and one
  * typed error, UpstreamError, so every route answers an outside failure the same way.
  */
+
 import { AppError } from '../errors.ts';
+import { outboundRequests, upstreamRefusals } from '../metrics.ts';
 import { OutboundRefused, outboundFetch } from './outbound.ts';
 
 export type Sleep = (ms: number) => Promise<void>;
@@ -62,6 +64,8 @@ export class UpstreamError extends AppError {
       ...(details.retryAfterMs !== undefined ? { retryAfterMs: details.retryAfterMs } : {}),
     });
     this.name = 'UpstreamError';
+    // Every outside failure passes here, so the count is complete (blocks included).
+    upstreamRefusals.inc({ service, kind: reason });
   }
 }
 
@@ -201,6 +205,7 @@ export class Http {
           );
         lastError = err;
       }
+      outboundRequests.inc({ service: this.service, status: res?.status ?? 0 });
       if (res) {
         // Outside the try: a hook's own failure is not the service's.
         onResponse?.(res);

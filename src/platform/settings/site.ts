@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { metricsToken } from '../metrics-route.ts';
 import { retentionDays } from '../serverlog/index.ts';
 import { defineSetting } from './spec.ts';
 
@@ -15,4 +16,4 @@ export const siteNotice = defineSetting({
 });
 
 /** The platform's own settings (modules declare theirs in their definition). */
-export const platformSettings = [siteNotice, retentionDays];
+export const platformSettings = [siteNotice, retentionDays, metricsToken];
