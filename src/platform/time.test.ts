@@ -14,6 +14,52 @@ describe('wall-clock time in a time zone', () => {
     expect(zonedParts(new Date('2026-12-31T15:00:00Z'), 'Asia/Seoul').date).toBe('2027-01-01');
   });
 
+  it('agrees with Intl itself second by second around offset changes, in odd zones too', () => {
+    const intl = (d: Date, timeZone: string) => {
+      const p = Object.fromEntries(
+        new Intl.DateTimeFormat('en-CA', {
+          timeZone,
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+          hour: '2-digit',
+          minute: '2-digit',
+          second: '2-digit',
+          hourCycle: 'h23',
+        })
+          .formatToParts(d)
+          .map((x) => [x.type, x.value]),
+      );
+      return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}`, second: p.second };
+    };
+    // Each zone's offset change (UTC) in 2026: spring forward, fall back, a 30-minute shift, +5:45, +12:45.
+    const changes: [string, string][] = [
+      ['America/New_York', '2026-03-08T07:00:00Z'],
+      ['America/New_York', '2026-11-01T06:00:00Z'],
+      ['Europe/Berlin', '2026-10-25T01:00:00Z'],
+      ['Australia/Lord_Howe', '2026-04-04T15:00:00Z'],
+      ['Asia/Kathmandu', '2026-06-01T00:00:00Z'],
+      ['Pacific/Chatham', '2026-04-04T14:00:00Z'],
+      ['Asia/Seoul', '1988-05-07T17:00:00Z'],
+    ];
+    for (const [zone, at] of changes) {
+      const t0 = Date.parse(at);
+      for (let ms = t0 - 3_600_000; ms <= t0 + 3_600_000; ms += 59_000) {
+        expect(zonedParts(new Date(ms), zone), `${zone} ${new Date(ms).toISOString()}`).toEqual(
+          intl(new Date(ms), zone),
+        );
+      }
+      // The seconds just before and at the change.
+      for (const ms of [t0 - 1000, t0 - 1, t0, t0 + 1]) {
+        expect(zonedParts(new Date(ms), zone)).toEqual(intl(new Date(ms), zone));
+      }
+    }
+    // Local mean time (an offset in seconds) falls back to Intl.
+    expect(zonedParts(new Date('1880-01-01T00:00:00Z'), 'Asia/Seoul')).toEqual(
+      intl(new Date('1880-01-01T00:00:00Z'), 'Asia/Seoul'),
+    );
+  });
+
   it('turns a wall-clock time back into the instant, across a daylight-saving change', () => {
     expect(zonedToInstant('2026-11-01', '19:30', 'Asia/Seoul').toISOString()).toBe(
       '2026-11-01T10:30:00.000Z',

@@ -19,11 +19,53 @@ function formatFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/**
+ * A zone's offset from UTC, per quarter hour: zones change offset only on a quarter hour (UTC), so one
+ * formatToParts per zone and quarter hour serves every instant in it. formatToParts costs ~10 µs,
+ * and a list of 20 reservations formats 40 instants: it was the top frame of that read's profile.
+ */
+const QUARTER_HOUR = 900_000;
+const offsets = new Map<string, number>();
+function offsetAt(ms: number, timeZone: string): number {
+  const bucket = Math.floor(ms / QUARTER_HOUR) * QUARTER_HOUR;
+  const key = `${timeZone}|${bucket}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const p = Object.fromEntries(
+      formatFor(timeZone)
+        .formatToParts(new Date(bucket))
+        .map((x) => [x.type, x.value]),
+    );
+    offset = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - bucket;
+    // A cache, not a record: bounded, refilled on demand.
+    if (offsets.size >= 20_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+
 /** Wall-clock parts of an instant in a time zone. */
 export function zonedParts(instant: Date, timeZone: string) {
-  const f = formatFor(timeZone);
-  const p = Object.fromEntries(f.formatToParts(instant).map((x) => [x.type, x.value]));
-  return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}`, second: p.second };
+  const ms = instant.getTime();
+  const offset = offsetAt(ms, timeZone);
+  const year = new Date(ms + offset).getUTCFullYear();
+  // Offsets in seconds (local mean time before ~1900) or years outside 4 digits: ask Intl itself.
+  if (offset % 60_000 !== 0 || year < 1000 || year > 9999 || Number.isNaN(ms)) {
+    const p = Object.fromEntries(
+      formatFor(timeZone)
+        .formatToParts(instant)
+        .map((x) => [x.type, x.value]),
+    );
+    return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}`, second: p.second };
+  }
+  const d = new Date(ms + offset);
+  return {
+    date: `${year}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`,
+    time: `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`,
+    second: two(d.getUTCSeconds()),
+  };
 }
 
 function offsetMs(instant: Date, timeZone: string): number {
