@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startApp, type TestApp } from '../helpers.ts';
+import { createEvent, login, startApp, type TestApp } from '../helpers.ts';
 import { launchBrowser } from './browser.ts';
 
 /**
@@ -39,6 +39,10 @@ const cases = [
     upload: '이미지 올리기',
     change: '다른 이미지로 바꾸기',
     notImage: '이 형식은 올릴 수 없습니다',
+    welcome: 'yeyak은 예약을 대신 챙겨 드립니다.',
+    trainsDoor: '기차 빈자리 감시',
+    cancel: '예매 취소',
+    no: '아니요',
   },
   {
     name: 'phone-en',
@@ -48,15 +52,19 @@ const cases = [
     upload: 'Upload an image',
     change: 'Choose another image',
     notImage: 'That type cannot be uploaded',
+    welcome: 'yeyak takes care of your bookings.',
+    trainsDoor: 'Watch a sold-out train',
+    cancel: 'Cancel booking',
+    no: 'No',
   },
 ] as const;
 
-async function open(c: (typeof cases)[number], role: 'user' | 'organizer') {
-  const me = await login(app, role);
+async function open(c: (typeof cases)[number], role: 'user' | 'organizer' | 'visitor') {
+  const me = role === 'visitor' ? { token: '' } : await login(app, role);
   const context = await browser.newContext({ viewport: c.viewport });
   await context.addInitScript(
     ([token, l]) => {
-      localStorage.setItem('yeyak.token', token);
+      if (token) localStorage.setItem('yeyak.token', token);
       localStorage.setItem('yeyak.lang', l);
     },
     [me.token, c.lang] as const,
@@ -83,6 +91,55 @@ const setVisible = (page: Page, visible: boolean) =>
   }, visible);
 
 describe.each(cases)('web shell ($name)', (c) => {
+  it('greets a visitor with what yeyak is and its three doors, and a logged-in user with the events', async () => {
+    await createEvent((await login(app, 'organizer')).api);
+    const visitor = await open(c, 'visitor');
+    await visitor.page.goto(app.url);
+    await visitor.page.getByTestId('welcome').getByText(c.welcome).waitFor();
+    expect(await visitor.page.locator('.door').count()).toBe(3);
+    await visitor.page.getByTestId('event-card').first().waitFor();
+    await shot(visitor.page, `${c.name}-00-welcome`);
+    await visitor.page.getByRole('link', { name: c.trainsDoor }).click();
+    await visitor.page.waitForURL(/\/rail$/);
+    expect(visitor.errors).toEqual([]);
+    await visitor.context.close();
+
+    const member = await open(c, 'user');
+    await member.page.goto(app.url);
+    await member.page.getByTestId('event-card').first().waitFor();
+    expect(await member.page.getByTestId('welcome').count()).toBe(0);
+    await member.context.close();
+  });
+
+  it('asks before cancelling with the safe answer focused, and Escape keeps the booking', async () => {
+    const org = await login(app, 'organizer');
+    const ev = await createEvent(org.api, { ticketTypes: [{ name: 'R', price: 1000, quota: 5 }] });
+    const { page, context, errors } = await open(c, 'user');
+    await page.goto(`${app.url}/my/tickets`);
+    const me = await page.evaluate(() => localStorage.getItem('yeyak.token'));
+    const res = await fetch(`${app.url}/api/reservations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${me}` },
+      body: JSON.stringify({ ticketTypeId: ev.showtimes[0].ticketTypes[0].id, quantity: 1 }),
+    });
+    expect(res.status).toBe(201);
+    await page.reload();
+    await page.getByRole('button', { name: c.cancel }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(c.no);
+    await shot(page, `${c.name}-03-confirm`);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    const mine = await fetch(`${app.url}/api/reservations`, { headers: { authorization: `Bearer ${me}` } });
+    const list = ((await mine.json()) as { data: { reservations: { deleted?: boolean; status?: string }[] } })
+      .data.reservations;
+    expect(list).toHaveLength(1);
+    expect(JSON.stringify(list[0])).not.toMatch(/"deleted":true|"status":"cancelled"/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('puts a section’s tabs under the title on a desktop and in a bottom bar on a phone', async () => {
     const { page, context, errors } = await open(c, 'user');
     await page.goto(`${app.url}/rail`);

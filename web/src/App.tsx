@@ -17,6 +17,7 @@ import { useRegZh } from './pages/registration/i18n.ts';
 import { registrationPages } from './pages/registration/routes.tsx';
 import { ticketsPages } from './pages/tickets/routes.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
+import { Welcome } from './welcome.tsx';
 
 /** Every module's pages (web/src/pages/<module>/routes.tsx); adding a module is one line here. */
 const modulePages: ModulePages[] = [ticketsPages, registrationPages, railPages];
@@ -142,6 +143,7 @@ function Header({ path }: { path: string }) {
 export function App() {
   const { path } = useLocation();
   const { t } = useI18n();
+  const { user, ready } = useAuth();
   let page: ReactNode;
   for (const r of routes) {
     const params = match(r.pattern, path);
@@ -156,7 +158,8 @@ export function App() {
       <DemoBanner />
       <SiteNotice />
       <main className="container">
-        <div key={path.startsWith('/mailbox') ? 'mailbox' : path}>
+        {path === '/' && ready && !user && <Welcome />}
+        <div key={path.startsWith('/mailbox') ? 'mailbox' : path} id={path === '/' ? 'events' : undefined}>
           {page ?? (
             <div className="card narrow center">
               <h1>{t('notFound.title')}</h1>

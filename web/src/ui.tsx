@@ -177,9 +177,19 @@ export function useConfirm() {
     (text: string) => new Promise<boolean>((resolve) => setQuestion({ text, resolve })),
     [],
   );
-  const yes = useRef<HTMLButtonElement>(null);
+  // The safe answer has the focus, so Enter or a stray tap does not destroy anything; Escape says no.
+  const no = useRef<HTMLButtonElement>(null);
   useEffect(() => {
-    if (question) yes.current?.focus();
+    if (!question) return;
+    no.current?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      question.resolve(false);
+      setQuestion(null);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
   }, [question]);
   const answer = (v: boolean) => {
     question?.resolve(v);
@@ -190,10 +200,10 @@ export function useConfirm() {
       <div className="modal" role="dialog" aria-modal="true" aria-labelledby="confirm-text">
         <p id="confirm-text">{question.text}</p>
         <div className="modal-actions">
-          <button type="button" className="btn" onClick={() => answer(false)}>
+          <button type="button" className="btn" onClick={() => answer(false)} ref={no}>
             {t('common.no')}
           </button>
-          <button type="button" className="btn btn-danger" onClick={() => answer(true)} ref={yes}>
+          <button type="button" className="btn btn-danger" onClick={() => answer(true)}>
             {t('common.yes')}
           </button>
         </div>

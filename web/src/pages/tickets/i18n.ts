@@ -53,7 +53,7 @@ const ko = {
   'my.status.cancelled': '취소됨',
   'my.status.checkedIn': '입장 완료',
   'my.cancel': '예매 취소',
-  'my.cancelAsk': '〈{title}〉 {n}매 예매를 취소할까요? 취소한 티켓은 되돌릴 수 없습니다.',
+  'my.cancelAsk': '“{title}” {n}매 예매를 취소할까요? 취소한 티켓은 되돌릴 수 없습니다.',
   'my.cancelled': '예매를 취소했습니다.',
   'my.cancelledAt': '{when} 취소',
   'my.checkedInAt': '{when} 입장',
