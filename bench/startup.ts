@@ -2,25 +2,30 @@
  * Start-up time and idle memory of `./bin/yeyak serve`: time from spawn to the first 200 from
  * GET /health, for a fresh data folder (PGlite initdb + migrations + demo data) and for a second
  * start on the same folder; then, after some idle seconds, VmRSS of the server's node process.
- * The same against PostgreSQL (a fresh database) when DATABASE_URL is set.
+ * The same against PostgreSQL (a fresh database) when DATABASE_URL is set. Each start runs twice:
+ * the built server (dist/, built first when older than the sources) and the sources through tsx
+ * (YEYAK_FROM_SOURCE=1), so the table shows what the build saves.
  *
- *   node --import tsx bench/startup.ts [--idle=5] [--backends=pglite,postgres]
+ *   node --import tsx bench/startup.ts [--idle=5] [--backends=pglite,postgres] [--code=built,source]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { type Backend, freshPostgres } from '../test/helpers.ts';
-import { fmt, freePort, header, isMain, numFlag, selectedBackends, sleep, table } from './lib.ts';
+import { fmt, freePort, header, isMain, numFlag, selectedBackends, sleep, strFlag, table } from './lib.ts';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 const bin = join(root, 'bin/yeyak');
 
+export type Code = 'built' | 'source';
+
 export type StartRun = {
   backend: Backend;
+  code: Code;
   start: 'first (fresh)' | 'second (same data)';
   healthyMs: number;
   rssMiB: number;
@@ -86,6 +91,7 @@ function portOpen(port: number): Promise<boolean> {
 /** Starts the server, waits for a healthy /health, idles, measures, stops with SIGTERM. */
 async function oneStart(
   backend: Backend,
+  code: Code,
   start: StartRun['start'],
   dataDir: string,
   databaseUrl: string | undefined,
@@ -102,6 +108,7 @@ async function oneStart(
     DATABASE_URL: databaseUrl ?? '',
     AMQP_URL: '',
     SMTP_URL: '',
+    YEYAK_FROM_SOURCE: code === 'source' ? '1' : '',
   };
   const t0 = performance.now();
   const proc: ChildProcess = spawn(bin, ['serve'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -136,15 +143,16 @@ async function oneStart(
     const kids = childrenOf(pid);
     const t1 = performance.now();
     proc.kill('SIGTERM');
-    const code = await Promise.race([exited, sleep(20_000).then(() => 'late' as const)]);
+    const ended = await Promise.race([exited, sleep(20_000).then(() => 'late' as const)]);
     let exitCode: number | null;
-    if (code === 'late') {
+    if (ended === 'late') {
       proc.kill('SIGKILL');
       exitCode = await exited;
-    } else exitCode = code;
+    } else exitCode = ended;
     const stopMs = performance.now() - t1;
     return {
       backend,
+      code,
       start,
       healthyMs,
       rssMiB: kib(st.VmRSS) / 1024,
@@ -163,24 +171,43 @@ async function oneStart(
   }
 }
 
+/** Builds dist/ unless it is at least as new as every source file (bin/yeyak's own rule). */
+function ensureBuilt() {
+  const stamp = join(root, 'dist', '.built');
+  const stale =
+    !existsSync(stamp) ||
+    spawnSync('find', ['src', 'sims', '-type', 'f', '-newer', stamp], {
+      cwd: root,
+      encoding: 'utf8',
+    }).stdout.trim() !== '';
+  if (!stale) return;
+  console.log('… building dist/ (npm run build:server)');
+  const r = spawnSync('npm', ['run', 'build:server', '--silent'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm run build:server failed');
+}
+
 export async function runStartup(): Promise<boolean> {
   header('start-up time and idle memory of `yeyak serve`');
   const idleS = numFlag('idle', 5);
   console.log(
     `spawn ${bin} serve (YEYAK_DEMO=1, LOG_LEVEL=warn), poll /health every 25 ms, idle ${idleS} s, read /proc/<pid>/status`,
   );
+  const codes = (strFlag('code') ?? 'built,source').split(',').map((c) => c.trim()) as Code[];
+  if (codes.includes('built')) ensureBuilt();
   const runs: StartRun[] = [];
   for (const backend of selectedBackends()) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'yeyak-bench-'));
-    const pgdb = backend === 'postgres' ? await freshPostgres() : undefined;
-    try {
-      for (const start of ['first (fresh)', 'second (same data)'] as const) {
-        console.log(`… ${backend}: ${start}`);
-        runs.push(await oneStart(backend, start, dataDir, pgdb?.url, idleS));
+    for (const code of codes) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'yeyak-bench-'));
+      const pgdb = backend === 'postgres' ? await freshPostgres() : undefined;
+      try {
+        for (const start of ['first (fresh)', 'second (same data)'] as const) {
+          console.log(`… ${backend}, ${code}: ${start}`);
+          runs.push(await oneStart(backend, code, start, dataDir, pgdb?.url, idleS));
+        }
+      } finally {
+        await pgdb?.drop();
+        rmSync(dataDir, { recursive: true, force: true });
       }
-    } finally {
-      await pgdb?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
     }
   }
   console.log();
@@ -188,6 +215,7 @@ export async function runStartup(): Promise<boolean> {
     table(
       [
         'backend',
+        'code',
         'start',
         'to healthy ms',
         `RSS MiB (idle ${idleS} s)`,
@@ -200,6 +228,7 @@ export async function runStartup(): Promise<boolean> {
       ],
       runs.map((r) => [
         r.backend,
+        r.code,
         r.start,
         fmt(r.healthyMs),
         fmt(r.rssMiB, 1),
