@@ -16,6 +16,7 @@ import { publicDemoAccounts, seedDemoPeople } from './platform/demo.ts';
 import { AmqpBroker } from './platform/events/amqp.ts';
 import { recordDead } from './platform/events/dead.ts';
 import { LocalBroker } from './platform/events/local.ts';
+import { handBackClaims } from './platform/events/outbox.ts';
 import { OutboxRelay } from './platform/events/relay.ts';
 import { deadLetterRoutes } from './platform/events/routes.ts';
 import { setTopicAliases } from './platform/events/topics.ts';
@@ -54,6 +55,8 @@ export type YeyakOptions = {
   pollingIntervalSeconds?: number;
   /** How often runtime settings are reloaded from the database (default 2 s). */
   settingsRefreshMs?: number;
+  /** How long shutdown waits for running event deliveries before handing them back (default 10 s). */
+  drainMs?: number;
   /** The modules to run (default: all of src/modules.ts); tests run one module, or add one. */
   modules?: AnyModule[];
 };
@@ -314,7 +317,10 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
       // new deliveries (running ones finish), then the job queue, and the database last.
       if (app) await app.close();
       await relay.stop();
-      await broker.drain(10_000);
+      await broker.drain(opts.drainMs ?? 10_000);
+      // What did not finish in the wait goes back at once, for another worker to take now.
+      const handedBack = await handBackClaims(database);
+      if (handedBack) log.warn({ handedBack }, 'event deliveries handed back at shutdown');
       for (const m of running) m.halt?.();
       await jobs.stop();
       for (const m of [...running].reverse()) await m.stop?.();

@@ -20,6 +20,41 @@ export async function emit(tx: Executor, topic: string, payload: Record<string, 
 const CLAIM_LEASE_MS = 15_000;
 const CLAIM_RENEW_MS = 5_000;
 
+/** Deliveries this process has claimed and not finished: what shutdown hands back. */
+const claimedHere = new Map<
+  string,
+  { database: Database; consumer: string; eventId: string; renew: NodeJS.Timeout }
+>();
+
+/**
+ * At shutdown, after the graceful wait: every delivery this process still works on is released at
+ * once (status failed, "handed back at shutdown"), so another worker takes it now instead of after
+ * the 15-second lease. The work still running here may finish too; receivers are idempotent, as for
+ * any retry. Returns how many were handed back.
+ */
+export async function handBackClaims(database: Database): Promise<number> {
+  let n = 0;
+  for (const [key, c] of claimedHere) {
+    if (c.database !== database) continue;
+    clearInterval(c.renew);
+    claimedHere.delete(key);
+    const released = await database.db
+      .update(eventDeliveries)
+      .set({ status: 'failed', lastError: 'handed back at shutdown', claimedAt: sql`now()` })
+      .where(
+        and(
+          eq(eventDeliveries.consumer, c.consumer),
+          eq(eventDeliveries.eventId, c.eventId),
+          eq(eventDeliveries.status, 'claimed'),
+        ),
+      )
+      .returning({ eventId: eventDeliveries.eventId })
+      .catch(() => []);
+    n += released.length;
+  }
+  return n;
+}
+
 /**
  * Runs `work` at most once per (consumer, event) to completion. A second delivery of a done event is
  * skipped; one that races an attempt in flight is asked to come back later. A failed attempt releases
@@ -62,10 +97,14 @@ export async function once(
       .catch(() => {});
   }, CLAIM_RENEW_MS);
   renew.unref();
+  const key = `${consumer}|${eventId}`;
+  claimedHere.set(key, { database, consumer, eventId, renew });
   try {
     await work();
   } catch (err) {
     clearInterval(renew);
+    // Handed back at shutdown meanwhile: the row is no longer ours to mark.
+    if (!claimedHere.delete(key)) throw err;
     await db
       .update(eventDeliveries)
       .set({
@@ -78,6 +117,7 @@ export async function once(
     throw err;
   }
   clearInterval(renew);
+  if (!claimedHere.delete(key)) return 'done';
   await db
     .update(eventDeliveries)
     .set({ status: 'done', doneAt: sql`now()`, lastError: null })

@@ -133,6 +133,20 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
     const first = errors[0];
     if (first) throw badRequest(`invalid ${first.path}: ${first.message}`, errors);
   });
+  // Shutting down: an answer still in flight is sent in full and closes its connection, and a
+  // keep-alive connection that falls idle is closed then (server.close() closes only those idle at
+  // the moment it is called; the rest would hold the exit for the 72 s keep-alive timeout).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+  app.addHook('onResponse', async () => {
+    if (closing) app.server.closeIdleConnections();
+  });
   // Every JSON answer to a GET carries a weak ETag of its body; a client that sends it back
   // (If-None-Match, as the web app's polling hook does) gets a bodiless 304 when nothing changed.
   app.addHook('onSend', async (req, reply, payload) => {
