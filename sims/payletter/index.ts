@@ -118,7 +118,7 @@ export async function payletterStandIn(app: FastifyInstance) {
       `<form method="post" action="${esc(app.prefix)}/pgsvc/pay"><input type="hidden" name="token" value="${esc(p.token)}"><input type="hidden" name="action" value="${action}"><input type="hidden" name="fault" value="${esc(fault)}"><button type="submit" data-testid="payletter-${action}">${label}</button></form>`;
     return reply
       .type('text/html; charset=utf-8')
-      .send(`<!doctype html><html lang="ko"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Payletter (stand-in)</title>
+      .send(`<!doctype html><html lang="ko"><head><meta charset="utf-8"><link rel="icon" href="data:,"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Payletter (stand-in)</title>
 <style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem;color:#222}h1{font-size:1.2rem}dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem 1rem}dd{margin:0;font-weight:600}.row{display:flex;gap:.5rem;flex-wrap:wrap;margin-top:1.5rem}button{font-size:1rem;padding:.6rem 1rem;border-radius:.4rem;border:1px solid #888;background:#fff;cursor:pointer}[data-testid=payletter-pay]{background:#1e5eff;color:#fff;border-color:#1e5eff}.note{color:#a00}</style></head>
 <body><h1>Payletter 결제 (stand-in · ${esc(String(q.location ?? 'online'))})</h1>
 <dl><dt>상점 (service)</dt><dd>${esc(String(r.service_name ?? ''))}</dd><dt>상품 (product)</dt><dd data-testid="payletter-product">${esc(String(r.product_name))}</dd><dt>금액 (amount)</dt><dd data-testid="payletter-amount">${Number(r.amount).toLocaleString('ko-KR')}원</dd><dt>결제수단 (method)</dt><dd>${esc(String(r.pgcode))}</dd></dl>
@@ -220,7 +220,7 @@ ${fault ? `<p class="note">switch: ${esc(fault)}</p>` : ''}
       .join('');
     return reply
       .type('text/html; charset=utf-8')
-      .send(`<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>Payletter</title></head><body>
+      .send(`<!doctype html><html lang="ko"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Payletter</title></head><body>
 <form method="post" action="${esc(String(r.return_url))}" data-auto>${inputs}<noscript><button type="submit">상점으로 돌아가기 (back to the shop)</button></noscript></form>
 <p>상점으로 돌아갑니다… (returning to the shop…)</p><script src="${esc(app.prefix)}/pgsvc/autosubmit.js"></script></body></html>`);
   });

@@ -1,39 +1,43 @@
 import { and, desc, eq, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
-import type { Logger } from 'pino';
-import { constraintName, type Database, sqlState, type Tx } from '../db.ts';
-import { AppError, conflict, invalidField, notFound } from '../errors.ts';
+import { constraintName, sqlState } from '../db.ts';
+import { AppError, invalidField, notFound } from '../errors.ts';
 import { emit } from '../events/outbox.ts';
-import type { ServerLog } from '../serverlog/index.ts';
+import { cancelOrder } from './cancel.ts';
 import {
   type Device,
   type GatewayInput,
-  type GatewayOrder,
   type PaymentGateway,
   PaymentRefusal,
   type Verdict,
 } from './gateway.ts';
-import { type GatewayRecords, type OrderState, paymentOrders } from './schema.ts';
+import {
+  type AdminOrderView,
+  gatewayOrder,
+  type OrderView,
+  PAYMENT_PAID,
+  type PaymentPaid,
+  type PaymentsDeps,
+  type Row,
+  record,
+  type Settled,
+  UUID,
+  view,
+} from './orders.ts';
+import { type OrderState, paymentOrders } from './schema.ts';
 
 export { type Device, type PaymentGateway, PaymentRefusal } from './gateway.ts';
+export {
+  type AdminOrderView,
+  type OrderView,
+  PAYMENT_PAID,
+  PAYMENT_REFUNDED,
+  type PaymentPaid,
+  type PaymentRefunded,
+  type PaymentsDeps,
+  type Settled,
+  view,
+} from './orders.ts';
 export { ORDER_STATES, type OrderState } from './schema.ts';
-
-/** Topics of the events payments publish (in the transaction that changes the order). */
-export const PAYMENT_PAID = 'payment.paid';
-export const PAYMENT_REFUNDED = 'payment.refunded';
-
-/** `payment.paid`: an order was paid; the module of `purpose` delivers what `ref` names, once. */
-export type PaymentPaid = {
-  orderId: string;
-  userId: string;
-  purpose: string;
-  ref: string;
-  amount: number;
-  gateway: string;
-  tid: string;
-};
-
-/** `payment.refunded`: `amount` of an order was given back (`refundedTotal` so far; `full` when all). */
-export type PaymentRefunded = Omit<PaymentPaid, 'tid'> & { refundedTotal: number; full: boolean };
 
 /**
  * A use a module offers payment for. `check` runs before a user's own order (POST
@@ -59,77 +63,6 @@ export type CreateOrder = {
   device: Device;
   /** The buyer's address (Payletter's cancel asks for it). */
   ip?: string;
-};
-
-export type OrderView = {
-  id: string;
-  userId: string;
-  purpose: string;
-  ref: string;
-  amount: number;
-  productName: string;
-  gateway: string;
-  state: OrderState;
-  tid: string | null;
-  refundedAmount: number;
-  note: string | null;
-  createdAt: string;
-  updatedAt: string;
-  paidAt: string | null;
-  closedAt: string | null;
-};
-
-export type AdminOrderView = OrderView & { userEmail: string | null; records: GatewayRecords };
-
-export type Settled = { order: OrderView; outcome: 'paid' | 'duplicate' | 'failed' | 'aborted' | 'pending' };
-
-type Row = typeof paymentOrders.$inferSelect;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** How long one cancel may hold an order at the gateway before another may try. */
-const CANCEL_LEASE_SECONDS = 120;
-
-export const view = (r: Row): OrderView => ({
-  id: r.id,
-  userId: r.userId,
-  purpose: r.purpose,
-  ref: r.ref,
-  amount: r.amount,
-  productName: r.productName,
-  gateway: r.gateway,
-  state: r.state,
-  tid: r.tid,
-  refundedAmount: r.refundedAmount,
-  note: r.note,
-  createdAt: r.createdAt.toISOString(),
-  updatedAt: r.updatedAt.toISOString(),
-  paidAt: r.paidAt?.toISOString() ?? null,
-  closedAt: r.closedAt?.toISOString() ?? null,
-});
-
-const gatewayOrder = (r: Row): GatewayOrder => ({
-  id: r.id,
-  userId: r.userId,
-  amount: r.amount,
-  productName: r.productName,
-  tid: r.tid,
-  token: r.gatewayToken,
-  ip: typeof r.records.create?.[0]?.ip === 'string' ? (r.records.create[0].ip as string) : null,
-});
-
-/** Appends one raw answer to records[kind] (an array per kind, oldest first). */
-const record = (kind: keyof GatewayRecords, payload: unknown): SQL =>
-  sql`jsonb_set(${paymentOrders.records}, ${`{${kind}}`}::text[], coalesce(${paymentOrders.records}->${kind}, '[]'::jsonb) || jsonb_build_array(${JSON.stringify(payload)}::jsonb))`;
-
-export type PaymentsDeps = {
-  database: Database;
-  log: Logger;
-  serverLog: ServerLog;
-  /** Runs fn in one transaction and nudges the outbox relay after it commits (ctx.tx). */
-  tx: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
-  /** The gateway in use, or undefined when none is configured. */
-  gateway: () => PaymentGateway | undefined;
-  /** Our public base URL (callback and return URLs are built on it). */
-  publicUrl: () => string;
 };
 
 /**
@@ -434,115 +367,12 @@ export class Payments {
    * Cancels an order (an admin): an unpaid one is closed as cancelled; a paid one is refunded at the
    * gateway, whole or `amount` of what is left, and becomes `refunded` with the sum recorded.
    */
-  async cancel(
+  cancel(
     actor: { id: string },
     id: string,
     amount: number | undefined,
     requestId?: string,
   ): Promise<OrderView> {
-    const [row] = UUID.test(id)
-      ? await this.d.database.db.select().from(paymentOrders).where(eq(paymentOrders.id, id))
-      : [];
-    if (!row) throw notFound('order');
-    const log = (level: 'info' | 'warn', message: string, data: Record<string, unknown> = {}) =>
-      this.d.serverLog.write({
-        level,
-        source: 'payments',
-        message,
-        data: { orderId: id, ...data },
-        actorId: actor.id,
-        requestId,
-      });
-    if (row.state === 'created') {
-      if (amount !== undefined) throw invalidField('amount', 'nothing was paid: cancel the whole order');
-      const [moved] = await this.d.database.db
-        .update(paymentOrders)
-        .set({
-          state: 'cancelled',
-          note: 'cancelled by an admin',
-          updatedAt: sql`now()`,
-          closedAt: sql`now()`,
-        })
-        .where(and(eq(paymentOrders.id, id), eq(paymentOrders.state, 'created')))
-        .returning();
-      if (!moved) throw conflict('the order changed meanwhile: reload it');
-      await log('info', `order ${id} cancelled before payment`);
-      return view(moved);
-    }
-    if (row.state !== 'paid' && row.state !== 'refunded')
-      throw conflict(`nothing to cancel: the order is ${row.state}`);
-    const left = row.amount - row.refundedAmount;
-    if (left <= 0) throw conflict('already refunded in full');
-    const give = amount ?? left;
-    if (!Number.isInteger(give) || give < 1 || give > left) {
-      await log('warn', `refund of ${give} refused: at most ${left} is left of order ${id}`, {
-        amount: give,
-        left,
-      });
-      throw invalidField('amount', `at most ${left}`);
-    }
-    const seen = row.refundedAmount;
-    const [held] = await this.d.database.db
-      .update(paymentOrders)
-      .set({ cancellingAt: sql`now()` })
-      .where(
-        and(
-          eq(paymentOrders.id, id),
-          eq(paymentOrders.refundedAmount, seen),
-          sql`(${paymentOrders.cancellingAt} is null or ${paymentOrders.cancellingAt} < now() - make_interval(secs => ${CANCEL_LEASE_SECONDS}))`,
-        ),
-      )
-      .returning();
-    if (!held) throw conflict('another cancel of this order is in progress: reload it');
-    const full = seen === 0 && give === row.amount;
-    let result: Awaited<ReturnType<PaymentGateway['cancel']>>;
-    try {
-      result = await this.gateway().cancel({ ...gatewayOrder(held), tid: held.tid as string }, give, full);
-    } catch (err) {
-      await this.d.database.db
-        .update(paymentOrders)
-        .set({ cancellingAt: null })
-        .where(eq(paymentOrders.id, id));
-      await log(
-        'warn',
-        `refund of ${give} for order ${id} failed at the gateway: ${(err as Error).message}`,
-        { amount: give },
-      );
-      throw err;
-    }
-    const moved = await this.d.tx(async (tx) => {
-      const [m] = await tx
-        .update(paymentOrders)
-        .set({
-          state: 'refunded',
-          refundedAmount: sql`${paymentOrders.refundedAmount} + ${give}`,
-          cancellingAt: null,
-          records: record('cancel', { ...result.raw, actorId: actor.id }),
-          updatedAt: sql`now()`,
-          closedAt: sql`now()`,
-        })
-        .where(and(eq(paymentOrders.id, id), eq(paymentOrders.refundedAmount, seen)))
-        .returning();
-      if (m) {
-        const event: PaymentRefunded = {
-          orderId: m.id,
-          userId: m.userId,
-          purpose: m.purpose,
-          ref: m.ref,
-          amount: give,
-          gateway: m.gateway,
-          refundedTotal: m.refundedAmount,
-          full: m.refundedAmount === m.amount,
-        };
-        await emit(tx, PAYMENT_REFUNDED, event);
-      }
-      return m;
-    });
-    if (!moved) throw conflict('the order changed meanwhile: reload it');
-    await log('info', `order ${id}: ${give} of ${row.amount} won refunded (${moved.refundedAmount} in all)`, {
-      amount: give,
-      refundedTotal: moved.refundedAmount,
-    });
-    return view(moved);
+    return cancelOrder(this.d, () => this.gateway(), { actorId: actor.id, id, amount, requestId });
   }
 }

@@ -4,6 +4,7 @@ import { Link, useLocation } from '../../router.tsx';
 const tabs = [
   { to: '/admin/users', ko: '사용자', en: 'Users' },
   { to: '/admin/settings', ko: '설정', en: 'Settings' },
+  { to: '/admin/payments', ko: '결제', en: 'Payments' },
   { to: '/admin/log', ko: '서버 로그', en: 'Server log' },
   { to: '/admin/events/dead', ko: '전달 실패', en: 'Dead letters' },
 ] as const;
