@@ -90,7 +90,7 @@ export async function payletterStandIn(app: FastifyInstance) {
     if (b.client_id !== SIM_CLIENT_ID) return fail(reply, 406, 2002, 'unknown client_id');
     if (!Number.isInteger(b.amount) || (b.amount as number) < 1)
       return fail(reply, 406, 2003, 'amount must be a positive integer');
-    const token = `${Date.now()}${String(randomInt(100_000, 999_999))}`;
+    const token = `${Date.now()}${String(randomInt(10_000, 99_999))}`;
     payments.set(token, { token, request: b as Record<string, string | number>, status: 1, cancelled: 0 });
     const hub = `${base(req)}/pgsvc/hub.asp`;
     // Written by hand: the real service sends the token as a bare number too big for a JS number.

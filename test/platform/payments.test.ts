@@ -174,6 +174,8 @@ describe.each(backends)('payments through the Payletter stand-in (%s)', (backend
     );
     const row = list.body.data?.orders.find((o) => o.id === orderId);
     expect(Object.keys(row?.records ?? {}).sort()).toEqual(['callback', 'create', 'return', 'status']);
+    // The 18-digit token is kept exactly (a JS number would round it).
+    expect(row?.records.create?.[1]).toMatchObject({ token: new URL(redirectUrl).searchParams.get('token') });
     const text = JSON.stringify(list.body);
     expect(text).not.toContain(SIM_PAYMENT_KEY);
     expect(text).not.toContain(SIM_SEARCH_KEY);
