@@ -91,7 +91,7 @@ export class PaymentRefusal extends AppError {
  *   status() is `GET /v1/payments/orders/{orderId}`, cancel() is
  *   `POST /v1/payments/{paymentKey}/cancel {cancelReason, cancelAmount?}` with an Idempotency-Key.
  *   Toss's webhooks are not signed for payments, so a webhook is only a trigger to call status().
- * In both cases the order becomes paid in one place (the service's conditional UPDATE), once.
+ * (toss.ts is that adapter.) In both cases the order becomes paid in one place (the service's conditional UPDATE), once.
  */
 export interface PaymentGateway {
   readonly name: string;
