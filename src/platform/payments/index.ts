@@ -1,6 +1,8 @@
 import { and, desc, eq, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
+import { ownedOr404 } from '../access.ts';
+import type { User } from '../auth/service.ts';
 import { constraintName, sqlState } from '../db.ts';
-import { AppError, invalidField, notFound } from '../errors.ts';
+import { AppError, invalidField } from '../errors.ts';
 import { emit } from '../events/outbox.ts';
 import { cancelOrder } from './cancel.ts';
 import {
@@ -167,21 +169,24 @@ export class Payments {
   }
 
   /** An order for its owner or an admin; anyone else hears 404, as if there were none (and it is logged). */
-  async forUser(actor: { id: string; role: string }, id: string, requestId?: string): Promise<OrderView> {
+  async forUser(actor: User, id: string, requestId?: string): Promise<OrderView> {
     const order = await this.get(id);
-    if (!order) throw notFound('order');
-    if (order.userId !== actor.id && actor.role !== 'admin') {
-      await this.d.serverLog.write({
-        level: 'warn',
-        source: 'payments',
-        message: `order ${id} asked for by someone else than its owner`,
-        data: { orderId: id },
-        actorId: actor.id,
-        requestId,
-      });
-      throw notFound('order');
+    try {
+      return ownedOr404(actor, order, (o) => o.userId, 'order');
+    } catch (err) {
+      // Someone asking for another's order is worth an admin's look; a missing one is not.
+      if (order) {
+        await this.d.serverLog.write({
+          level: 'warn',
+          source: 'payments',
+          message: `order ${id} asked for by someone else than its owner`,
+          data: { orderId: id },
+          actorId: actor.id,
+          requestId,
+        });
+      }
+      throw err;
     }
-    return order;
   }
 
   /** Admins' list, newest first; filter by state, user, purpose; page with `before` (an ISO time). */
