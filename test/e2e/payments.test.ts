@@ -135,6 +135,7 @@ const cases = [
     paid: '결제가 완료되었습니다.',
     failed: '결제가 실패했습니다.',
     cancelled: '결제가 취소되었습니다.',
+    pending: '결제를 확인하고 있습니다…',
     refund: '환불',
     yes: '예',
   },
@@ -146,6 +147,7 @@ const cases = [
     paid: 'Payment complete.',
     failed: 'The payment failed.',
     cancelled: 'The payment was cancelled.',
+    pending: 'Checking your payment…',
     refund: 'Refund',
     yes: 'Yes',
   },
@@ -178,6 +180,15 @@ describe.each(cases)('paying through the Payletter stand-in ($name)', (c) => {
     await page.waitForURL(new RegExp(`/payments/result/${left.orderId}$`));
     await page.getByTestId('payment-cancelled').getByText(c.cancelled).waitFor();
     await shot(page, `${c.name}-04-cancelled`);
+    // A result with a forged hash (the stand-in's switch) is refused: the order stays unconfirmed.
+    const forged = await startPaying(page, 1000, c.device);
+    await page.goto(`${forged.redirectUrl}&fault=wrong-hash`);
+    await page.getByTestId('payletter-pay').click();
+    await page.waitForURL(new RegExp(`/payments/result/${forged.orderId}\\?problem=bad_signature$`));
+    await page.getByTestId('payment-problem').waitFor();
+    await page.getByTestId('payment-created').getByText(c.pending).waitFor();
+    await shot(page, `${c.name}-04b-refused`);
+    expect((await app.y.ctx.payments.get(forged.orderId))?.state).toBe('created');
     await page.getByTestId('payment-back').click();
     await page.waitForURL(`${app.url}/`);
     expect(w.errors).toEqual([]);
