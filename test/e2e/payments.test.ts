@@ -114,8 +114,9 @@ beforeAll(async () => {
   await y.start();
   await y.listen();
   const address = y.app?.server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${address.port}`;
-  // The return URL the gateway posts the browser to is built on the public URL.
+  // The browser uses `localhost` (PUBLIC_URL) while yeyak calls its stand-in on 127.0.0.1 (selfUrl):
+  // the buyer must still stay on one origin from the payment page back to the result page.
+  const url = `http://localhost:${address.port}`;
   config.publicUrl = url;
   app = { y, config, url, stop: () => y.stop() };
   browser = await launchBrowser();

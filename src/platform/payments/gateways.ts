@@ -30,6 +30,15 @@ export function gatewayFromConfig(
           searchKey: demo ? SIM_SEARCH_KEY : (p.searchKey as string),
           pgcode: p.pgcode,
           serviceName: p.serviceName,
+          // The stand-in answers page URLs on the address yeyak called it by (127.0.0.1); the buyer's
+          // browser must stay on the address it uses (PUBLIC_URL), or the page's form post back to
+          // the return URL leaves the page's origin and the CSP (form-action 'self') stops it.
+          browserUrl: demo
+            ? (u) =>
+                u.startsWith(url)
+                  ? `${config.publicUrl.replace(/\/+$/, '')}${standInPath('payletter')}${u.slice(url.length)}`
+                  : u
+            : undefined,
         }),
       };
     }

@@ -40,6 +40,8 @@ export type PayletterConfig = {
   /** The merchant's name shown on Payletter's page. */
   serviceName: string;
   fetch?: Fetch;
+  /** Rewrites the page URL the buyer is sent to (demo: the stand-in reached at PUBLIC_URL, not 127.0.0.1). */
+  browserUrl?: (url: string) => string;
 };
 
 /** The payhash Payletter signs a result with (upper-case hex). */
@@ -121,7 +123,7 @@ export class PayletterGateway implements PaymentGateway {
     }
     // The token is an 18-digit number: read from the text, since a JS number would round it.
     const token = /"token"\s*:\s*"?(\d+)/.exec(text)?.[1] ?? str(json.token) ?? null;
-    return { redirectUrl: redirect, token, raw: { ...json, token } };
+    return { redirectUrl: this.cfg.browserUrl?.(redirect) ?? redirect, token, raw: { ...json, token } };
   }
 
   async verify(input: GatewayInput, order: GatewayOrder): Promise<Verdict> {
