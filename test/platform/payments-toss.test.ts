@@ -126,7 +126,7 @@ describe.each(backends)('the Toss confirm flow through PaymentGateway (%s)', (ba
         role: 'user',
       })
     ).id;
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await h?.stop();
     await drop();

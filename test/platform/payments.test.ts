@@ -80,7 +80,7 @@ describe.each(backends)('payments through the Payletter stand-in (%s)', (backend
     buyer = await login(t);
     other = await login(t);
     admin = await login(t, 'admin');
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await t?.stop();
     await sim?.close();
