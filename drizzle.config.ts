@@ -2,7 +2,7 @@ import { defineConfig } from 'drizzle-kit';
 
 /**
  * The platform's migrations (users, sessions, outbox, mailbox, rate limits, runtime settings,
- * notification settings, in-app notifications, ledger, server log, uploaded files); journal
+ * notification settings, in-app notifications, ledger, server log, uploaded files, payment orders); journal
  * __drizzle_migrations.
  */
 export default defineConfig({
@@ -14,6 +14,7 @@ export default defineConfig({
     './src/platform/serverlog/schema.ts',
     './src/platform/uploads/schema.ts',
     './src/platform/notify/schema.ts',
+    './src/platform/payments/schema.ts',
   ],
   out: './drizzle/platform',
 });

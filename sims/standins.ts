@@ -1,4 +1,5 @@
 import Fastify, { type FastifyPluginAsync } from 'fastify';
+import { payletterStandIn } from './payletter/index.ts';
 
 /**
  * Stand-ins for outside services that yeyak reaches through an adapter with a configured base URL.
@@ -13,7 +14,13 @@ export type StandIn = {
 };
 
 /** Every stand-in, listed here (import it above and add it to the list). */
-export const standIns: StandIn[] = [];
+export const standIns: StandIn[] = [
+  {
+    name: 'payletter',
+    description: 'Payletter KR API v1.0: payment request, payment page, callback and return, status, cancel',
+    plugin: payletterStandIn,
+  },
+];
 
 export const standInPath = (name: string) => `/sim/${name}`;
 

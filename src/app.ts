@@ -34,6 +34,9 @@ import type { ModuleApis, ModuleInstance } from './platform/module.ts';
 import { setOutboundPolicy } from './platform/net/outbound.ts';
 import { Notify } from './platform/notify/index.ts';
 import { notificationRoutes } from './platform/notify/routes.ts';
+import { gatewayFromConfig } from './platform/payments/gateways.ts';
+import { Payments } from './platform/payments/index.ts';
+import { paymentRoutes } from './platform/payments/routes.ts';
 import { rateLimiter } from './platform/ratelimit.ts';
 import { retentionDays, ServerLog, safeErrorText } from './platform/serverlog/index.ts';
 import { serverLogRoutes } from './platform/serverlog/routes.ts';
@@ -82,6 +85,10 @@ export function createLogger(level: Config['logLevel'], destination?: Destinatio
         'config.databaseUrl',
         'config.amqpUrl',
         'config.smtpUrl',
+        'config.payments.payletter.paymentKey',
+        'config.payments.payletter.searchKey',
+        '*.paymentKey',
+        '*.searchKey',
       ],
       censor: '[redacted]',
     },
@@ -162,6 +169,11 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   const relay = new OutboxRelay(database, broker, log);
   const mailer = new Mailer(database, config.mailFrom, config.smtpUrl);
   let selfUrl = config.publicUrl;
+  const tx: Context['tx'] = async (fn) => {
+    const result = await database.db.transaction(fn);
+    relay.nudge();
+    return result;
+  };
   const ctx: Context = {
     config,
     log,
@@ -183,11 +195,15 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     secret,
     settings,
     selfUrl: () => selfUrl,
-    tx: async (fn) => {
-      const result = await database.db.transaction(fn);
-      relay.nudge();
-      return result;
-    },
+    payments: new Payments({
+      database,
+      log,
+      serverLog,
+      tx,
+      gateway: gatewayFromConfig(config, () => selfUrl),
+      publicUrl: () => config.publicUrl,
+    }),
+    tx,
   };
 
   const auth = new Auth(ctx);
@@ -271,6 +287,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     notificationRoutes(app, auth, ctx.notify);
     metricsRoutes(app, settings);
     uploadRoutes(app, auth, uploads, rateLimiter(database));
+    paymentRoutes(app, ctx, auth, ctx.payments, rateLimiter(database));
     for (const m of running) m.routes?.(app, auth);
     // Demo mode: the outside services' stand-ins answer inside yeyak (sims/standins.ts).
     if (config.demo) for (const s of standIns) await app.register(s.plugin, { prefix: standInPath(s.name) });

@@ -74,6 +74,16 @@ const platformEnv = z.object({
   KAKAO_BOT_ID: z.string().min(1).optional(),
   KAKAO_REST_API_KEY: z.string().min(10).optional(),
   KAKAO_EVENT_NAME: z.string().min(1).default('rail_notice'),
+  // payments (src/platform/payments): Payletter's KR API v1.0
+  PAYLETTER_URL: url(['http:', 'https:']).optional(),
+  PAYLETTER_CLIENT_ID: z.string().min(1).max(100).optional(),
+  PAYLETTER_PAYMENT_KEY: z.string().min(8).optional(),
+  PAYLETTER_SEARCH_KEY: z.string().min(8).optional(),
+  PAYLETTER_PGCODE: z
+    .string()
+    .regex(/^[a-z]{2,20}$/, 'a Payletter pgcode such as creditcard')
+    .default('creditcard'),
+  PAYLETTER_SERVICE_NAME: z.string().min(1).max(50).default('yeyak'),
 });
 
 /** The platform's part of the configuration. */
@@ -103,6 +113,18 @@ export type PlatformConfig = {
   retryBaseMs: number;
   /** The notification channels (src/platform/notify). */
   notify: NotifyConfig;
+  /** Payment gateways (src/platform/payments); keys are never logged or returned. */
+  payments: { payletter: PayletterSettings };
+};
+
+/** Payletter's settings; no url: the demo stand-in in demo mode, no gateway otherwise. */
+export type PayletterSettings = {
+  url?: string;
+  clientId?: string;
+  paymentKey?: string;
+  searchKey?: string;
+  pgcode: string;
+  serviceName: string;
 };
 
 export class ConfigError extends Error {
@@ -138,6 +160,12 @@ export function readConfig(
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data as z.infer<typeof platformEnv>;
+  if (e.PAYLETTER_URL) {
+    const missing = (
+      ['PAYLETTER_CLIENT_ID', 'PAYLETTER_PAYMENT_KEY', 'PAYLETTER_SEARCH_KEY'] as const
+    ).filter((k) => !e[k]);
+    if (missing.length) throw new ConfigError(missing.map((k) => `${k}: required with PAYLETTER_URL`));
+  }
   const demo = e.YEYAK_DEMO ?? !e.DATABASE_URL;
   const platform: PlatformConfig = {
     port: e.PORT,
@@ -170,6 +198,16 @@ export function readConfig(
         botId: e.KAKAO_BOT_ID,
         restApiKey: e.KAKAO_REST_API_KEY,
         eventName: e.KAKAO_EVENT_NAME,
+      },
+    },
+    payments: {
+      payletter: {
+        url: e.PAYLETTER_URL,
+        clientId: e.PAYLETTER_CLIENT_ID,
+        paymentKey: e.PAYLETTER_PAYMENT_KEY,
+        searchKey: e.PAYLETTER_SEARCH_KEY,
+        pgcode: e.PAYLETTER_PGCODE,
+        serviceName: e.PAYLETTER_SERVICE_NAME,
       },
     },
   };

@@ -8,6 +8,7 @@ import type { Ledger } from './ledger/index.ts';
 import type { Mailbox } from './mail/mailbox.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { Notify } from './notify/index.ts';
+import type { Payments } from './payments/index.ts';
 import type { ServerLog } from './serverlog/index.ts';
 import type { RuntimeSettings } from './settings/index.ts';
 
@@ -36,6 +37,11 @@ export type Context = {
    * PUBLIC_URL). Demo-mode adapters call their stand-in under `${selfUrl()}/sim/<name>` with it.
    */
   selfUrl: () => string;
+  /**
+   * Payments: `register({ name })` a purpose, `create({ userId, purpose, ref, amount, productName,
+   * device })` → `{ orderId, redirectUrl }`; act on the `payment.paid` / `payment.refunded` events.
+   */
+  payments: Payments;
   /** Runs fn in one transaction; once it commits, the outbox relay is nudged. */
   tx: <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
 };

@@ -41,6 +41,8 @@ export const RULES = {
   kakaoLinkAll: { name: 'kakao-link.all', limit: 200, windowSeconds: 15 * MIN },
   /** image uploads per account (each costs CPU and storage) */
   uploadUser: { name: 'upload.user', limit: 60, windowSeconds: 60 * MIN },
+  /** payment orders a user starts (each opens a session at the gateway) */
+  paymentOrderUser: { name: 'payment-order.user', limit: 30, windowSeconds: 60 * MIN },
 } as const satisfies Record<string, Rule>;
 
 /** The 429 every limit answers: `data.retryAfter` in seconds, sent as Retry-After too. */

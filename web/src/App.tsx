@@ -6,12 +6,15 @@ import { SiteNotice } from './notice.tsx';
 import { AdminHomePage } from './pages/admin/AdminTabs.tsx';
 import { DeadLettersPage } from './pages/admin/DeadLetters.tsx';
 import { AdminLogPage } from './pages/admin/Log.tsx';
+import { AdminPaymentsPage } from './pages/admin/Payments.tsx';
 import { AdminSettingsPage } from './pages/admin/Settings.tsx';
 import { AdminUsersPage } from './pages/admin/Users.tsx';
 import { LoginPage, SignupPage } from './pages/Login.tsx';
 import { MailboxPage } from './pages/Mailbox.tsx';
 import { guarded, type ModulePages, type PageRoute } from './pages/module.tsx';
 import { NotificationBell, NotificationsPage } from './pages/Notifications.tsx';
+import { paymentsWords } from './pages/payments/i18n.ts';
+import { PaymentResultPage } from './pages/payments/Result.tsx';
 import { railPages } from './pages/rail/routes.tsx';
 import { useRegZh } from './pages/registration/i18n.ts';
 import { registrationPages } from './pages/registration/routes.tsx';
@@ -22,6 +25,7 @@ import { Welcome } from './welcome.tsx';
 /** Every module's pages (web/src/pages/<module>/routes.tsx); adding a module is one line here. */
 const modulePages: ModulePages[] = [ticketsPages, registrationPages, railPages];
 for (const m of modulePages) if (m.words) addWords(m.words);
+addWords(paymentsWords);
 
 /** The platform's own pages: accounts, notifications, the mailbox, administration. */
 const platformPages: ModulePages = {
@@ -33,6 +37,8 @@ const platformPages: ModulePages = {
     guarded('/admin/events/dead', () => <DeadLettersPage />, ['admin']),
     guarded('/admin/settings', () => <AdminSettingsPage />, ['admin']),
     guarded('/admin/log', () => <AdminLogPage />, ['admin']),
+    guarded('/admin/payments', () => <AdminPaymentsPage />, ['admin']),
+    guarded('/payments/result/:id', (p) => <PaymentResultPage id={p.id} />),
     guarded('/notifications', () => <NotificationsPage />),
     { pattern: '/mailbox', render: () => <MailboxPage /> },
     { pattern: '/mailbox/:id', render: (p) => <MailboxPage id={Number(p.id)} /> },

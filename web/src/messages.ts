@@ -56,6 +56,20 @@ const rules: [RegExp, { ko: string; en?: string }][] = [
   ],
   [/^e-mail not verified/, { ko: '이메일 인증이 아직 끝나지 않았습니다.' }],
   [/^wrong e-mail or password/, { ko: '이메일 또는 비밀번호가 올바르지 않습니다.' }],
+  [/^payments are not configured/, { ko: '이 서버에는 결제 서비스가 설정되어 있지 않습니다.' }],
+  [/^already refunded in full/, { ko: '이미 전액 환불된 주문입니다.' }],
+  [/^nothing to cancel: the order is (\w+)/, { ko: '취소할 것이 없습니다 (주문 상태: $1).' }],
+  [
+    /^another cancel of this order is in progress/,
+    { ko: '이 주문의 다른 취소가 진행 중입니다. 새로 고치세요.' },
+  ],
+  [/^the order changed meanwhile/, { ko: '그사이 주문이 바뀌었습니다. 새로 고치세요.' }],
+  [/^nothing was paid: cancel the whole order/, { ko: '결제되지 않은 주문입니다. 주문 전체를 취소하세요.' }],
+  [/^at most (\d+)$/, { ko: '최대 $1까지입니다.' }],
+  [/^whole won/, { ko: '원 단위 정수로 입력하세요.' }],
+  [/^at least 1 won/, { ko: '1원 이상이어야 합니다.' }],
+  [/^payletter refused the (.+)/, { ko: '결제 서비스(페이레터)가 요청을 거절했습니다: $1' }],
+  [/^payletter could not be reached/, { ko: '결제 서비스(페이레터)에 연결할 수 없습니다.' }],
   [/^[\w ]+ not found$/, { ko: '찾을 수 없습니다.' }],
 ];
 

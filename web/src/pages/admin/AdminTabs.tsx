@@ -24,6 +24,14 @@ export const ADMIN_PAGES: readonly AdminPage[] = [
     enAbout: 'Values changed while running: notice, retention, hold times',
   },
   {
+    to: '/admin/payments',
+    icon: 'card',
+    ko: '결제',
+    en: 'Payments',
+    koAbout: '주문과 결제 상태, 취소와 부분 환불',
+    enAbout: 'Orders and their payment state; cancel and partial refunds',
+  },
+  {
     to: '/admin/log',
     icon: 'log',
     ko: '서버 로그',
