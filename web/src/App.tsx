@@ -3,6 +3,9 @@ import { useAuth } from './auth.tsx';
 import { DemoBanner } from './demo.tsx';
 import { addWords, type Key, useI18n } from './i18n.tsx';
 import { SiteNotice } from './notice.tsx';
+import { AccountPage } from './pages/account/Account.tsx';
+import { accountWords } from './pages/account/i18n.ts';
+import { FindAccountPage, ForgotPasswordPage } from './pages/account/Recovery.tsx';
 import { DeadLettersPage } from './pages/admin/DeadLetters.tsx';
 import { AdminLogPage } from './pages/admin/Log.tsx';
 import { AdminSettingsPage } from './pages/admin/Settings.tsx';
@@ -20,12 +23,16 @@ import { Link, match, navigate, useLocation } from './router.tsx';
 /** Every module's pages (web/src/pages/<module>/routes.tsx); adding a module is one line here. */
 const modulePages: ModulePages[] = [ticketsPages, registrationPages, railPages];
 for (const m of modulePages) if (m.words) addWords(m.words);
+addWords(accountWords);
 
 /** The platform's own pages: accounts, notifications, the mailbox, administration. */
 const platformPages: ModulePages = {
   routes: [
     { pattern: '/login', render: () => <LoginPage /> },
     { pattern: '/signup', render: () => <SignupPage /> },
+    { pattern: '/forgot-password', render: () => <ForgotPasswordPage /> },
+    { pattern: '/find-account', render: () => <FindAccountPage /> },
+    guarded('/account', () => <AccountPage />),
     guarded('/admin/users', () => <AdminUsersPage />, ['admin']),
     guarded('/admin/events/dead', () => <DeadLettersPage />, ['admin']),
     guarded('/admin/settings', () => <AdminSettingsPage />, ['admin']),
@@ -106,10 +113,10 @@ function Header({ path }: { path: string }) {
           {user ? (
             <div className="user-box">
               <NotificationBell key={user.id} />
-              <span className="user-name" data-testid="user-name">
-                {user.name || user.email}
+              <Link to="/account" className="user-name" data-testid="user-name" title={t('nav.account')}>
+                {user.nickname || user.name || user.email}
                 <span className={`role role-${user.role}`}>{t(`role.${user.role}`)}</span>
-              </span>
+              </Link>
               <button
                 type="button"
                 className="btn btn-small btn-ghost"

@@ -115,9 +115,19 @@ export function LoginPage() {
   if (verify) return <VerifyStep email={email.trim().toLowerCase()} password={password} next={next} />;
 
   const wrong = error instanceof ApiError && error.status === 401;
+  const notice = search.get('reset')
+    ? 'acct.resetDone'
+    : search.get('withdrawn')
+      ? 'acct.withdrawn'
+      : undefined;
   return (
     <section className="card narrow auth-card">
       <PageTitle k="auth.loginTitle" />
+      {notice && (
+        <div className="alert alert-success" role="status">
+          {t(notice)}
+        </div>
+      )}
       <form onSubmit={submit} className="form">
         <EmailField value={email} onChange={setEmail} error={errs['body.email']} autoComplete="username" />
         <PasswordField value={password} onChange={setPassword} error={errs['body.password']} />
@@ -132,6 +142,13 @@ export function LoginPage() {
           {t('auth.login')}
         </button>
       </form>
+      <p className="center muted small login-help">
+        <Link to={`/forgot-password${email ? `?email=${encodeURIComponent(email)}` : ''}`}>
+          {t('acct.forgotLink')}
+        </Link>
+        <span aria-hidden="true"> · </span>
+        <Link to="/find-account">{t('acct.findLink')}</Link>
+      </p>
       <p className="center muted">
         {t('auth.noAccount')} <Link to={`/signup?next=${encodeURIComponent(next)}`}>{t('nav.signup')}</Link>
       </p>
