@@ -242,7 +242,7 @@ describe.each(cases)('account pages ($name)', (c) => {
     await page.locator('input[name=email]').fill(susp.email);
     await page.locator('input[name=password]').fill('password-123');
     await page.locator('form').getByRole('button', { name: c.login, exact: true }).click();
-    await page.getByText(c.suspendedLogin).waitFor();
+    await page.getByTestId('login-refused').getByText(c.suspendedLogin).waitFor();
     await shot(page, `${c.name}-10-suspended-login`);
     expect(errors).toEqual([]);
     await adminContext.close();

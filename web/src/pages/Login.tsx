@@ -3,6 +3,7 @@ import { ApiError, post } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { DemoLogins, useDemo } from '../demo.tsx';
 import { useI18n } from '../i18n.tsx';
+import { serverMessage } from '../messages.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { ErrorBox, Field, fieldErrors, PageTitle, useAction } from '../ui.tsx';
 import { EmailField, PasswordField } from './account-fields.tsx';
@@ -85,7 +86,7 @@ function VerifyStep({ email, password, next }: { email: string; password: string
 }
 
 export function LoginPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { login } = useAuth();
   const { search } = useLocation();
   const next = safeNext(search.get('next'));
@@ -115,6 +116,7 @@ export function LoginPage() {
   if (verify) return <VerifyStep email={email.trim().toLowerCase()} password={password} next={next} />;
 
   const wrong = error instanceof ApiError && error.status === 401;
+  const refused = error instanceof ApiError && error.status === 403;
   const notice = search.get('reset')
     ? 'acct.resetDone'
     : search.get('withdrawn')
@@ -134,6 +136,11 @@ export function LoginPage() {
         {wrong ? (
           <div className="alert alert-error" role="alert">
             {t('auth.wrong')}
+          </div>
+        ) : refused ? (
+          // A suspended account: the reason alone, not the generic "not allowed to see this page".
+          <div className="alert alert-error" role="alert" data-testid="login-refused">
+            {serverMessage(error.message, lang)}
           </div>
         ) : (
           Object.keys(errs).length === 0 && <ErrorBox error={error} />
