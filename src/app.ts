@@ -3,6 +3,8 @@ import { sql } from 'drizzle-orm';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { standInPath, standIns } from '../sims/standins.ts';
 import { type AnyModule, modules as allModules } from './modules.ts';
+import { Accounts } from './platform/auth/account.ts';
+import { accountRoutes } from './platform/auth/account-routes.ts';
 import { adminUserRoutes } from './platform/auth/admin-routes.ts';
 import { LocalAdmin } from './platform/auth/local-admin.ts';
 import { authRoutes } from './platform/auth/routes.ts';
@@ -22,6 +24,7 @@ import { deadLetterRoutes } from './platform/events/routes.ts';
 import { setTopicAliases } from './platform/events/topics.ts';
 import type { Broker, Consumer, OnDead } from './platform/events/types.ts';
 import { type App, createHttp, envelope } from './platform/http/app.ts';
+import { routeRateLimits } from './platform/http/route-limits.ts';
 import { Jobs } from './platform/jobs.ts';
 import { Ledger } from './platform/ledger/index.ts';
 import { logSafeError, scrubQueryParams } from './platform/log.ts';
@@ -207,6 +210,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   };
 
   const auth = new Auth(ctx);
+  const accounts = new Accounts(ctx, auth);
   for (const job of [...ctx.ledger.jobs(), ...serverLog.jobs()])
     jobs.define(job.name, job.handler, job.options);
   // Uploaded images; each module says where it refers to them (checked as it is made).
@@ -229,7 +233,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   }
   // The daily sweep of uploaded images nothing refers to (after a day to get attached).
   jobs.define('files.sweep', async () => void (await uploads.sweep()), { cron: '17 3 * * *' });
-  consumers.push(auth.consumer(), ...running.flatMap((m) => m.consumers ?? []));
+  consumers.push(auth.consumer(), accounts.consumer(), ...running.flatMap((m) => m.consumers ?? []));
   broker.register(consumers);
 
   const localAdmin = new LocalAdmin();
@@ -250,6 +254,8 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
           requestId: a.requestId,
         }),
     });
+    // Before any route, so every route's declared `config.rateLimit` is counted.
+    routeRateLimits(app, auth, rateLimiter(database));
     app.get(
       '/health',
       { schema: { tags: ['platform'], summary: 'Database and broker state' } },
@@ -279,6 +285,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
       },
     );
     authRoutes(app, ctx, auth);
+    accountRoutes(app, auth, accounts);
     adminUserRoutes(app, ctx, auth, localAdmin);
     mailboxRoutes(app, ctx, auth);
     deadLetterRoutes(app, ctx, auth);

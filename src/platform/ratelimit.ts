@@ -27,13 +27,17 @@ export const RULES = {
   loginAddress: { name: 'login.address', limit: 50, windowSeconds: 15 * MIN },
   /** sign-ups per client address */
   signupAddress: { name: 'signup.address', limit: 20, windowSeconds: 60 * MIN },
-  /** verification mails per account (sign-up and resend together) */
+  /** mails about one address: sign-up and resend codes, reset codes, withdrawal codes, find-account */
   codeMailAccount: { name: 'code-mail.account', limit: 5, windowSeconds: 30 * MIN },
+  /** password-reset and find-account requests per client address (a route limit, by address) */
+  accountMailAddress: { name: 'account-mail.address', limit: 20, windowSeconds: 60 * MIN },
+  /** profile changes per account (a route limit, by user) */
+  profileUser: { name: 'profile.user', limit: 30, windowSeconds: 60 * MIN },
   /** resend requests per client address */
   resendAddress: { name: 'resend.address', limit: 20, windowSeconds: 60 * MIN },
-  /** wrong verification codes per account; a new code does not start a new window */
+  /** wrong mailed codes per account (every purpose); a new code does not start a new window */
   verifyAccount: { name: 'verify.account', limit: 5, windowSeconds: 30 * MIN },
-  /** wrong verification codes per client address */
+  /** wrong mailed codes per client address */
   verifyAddress: { name: 'verify.address', limit: 30, windowSeconds: 30 * MIN },
   /** wrong Kakao link codes per KakaoTalk user */
   kakaoLinkUser: { name: 'kakao-link.user', limit: 5, windowSeconds: 15 * MIN },

@@ -22,6 +22,12 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
 /** A timestamptz column read as a Date; every module's schema uses it. */
 export const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
+export const ROLES = ['user', 'organizer', 'counselor', 'admin'] as const;
+export const ACCOUNT_STATES = ['active', 'suspended', 'withdrawn'] as const;
+/** What a mailed code is for; one live code per account and purpose. */
+export const CODE_PURPOSES = ['signup', 'reset', 'find-account', 'withdraw'] as const;
+export type CodePurpose = (typeof CODE_PURPOSES)[number];
+
 export const users = pgTable(
   'users',
   {
@@ -29,15 +35,25 @@ export const users = pgTable(
     email: text('email').notNull(),
     name: text('name').notNull().default(''),
     passwordHash: text('password_hash').notNull(),
-    role: text('role', { enum: ['user', 'organizer', 'admin'] })
-      .notNull()
-      .default('user'),
+    role: text('role', { enum: ROLES }).notNull().default('user'),
     verifiedAt: ts('verified_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
-    /** Set by an admin: the account can no longer log in and its sessions are revoked. */
-    disabledAt: ts('disabled_at'),
+    /**
+     * active logs in; suspended (by an admin) cannot, and its sessions are revoked; withdrawn (by the
+     * owner) is a tombstone: personal fields cleared, the id kept for the rows other modules hold.
+     */
+    state: text('state', { enum: ACCOUNT_STATES }).notNull().default('active'),
+    /** Shown to others instead of the e-mail; unique case-insensitively (null: none chosen). */
+    nickname: text('nickname'),
+    intro: text('intro').notNull().default(''),
+    /** Admins' own note on the account: only the admin API reads or writes it. */
+    adminMemo: text('admin_memo').notNull().default(''),
   },
-  (t) => [uniqueIndex('users_email_key').on(sql`lower(${t.email})`)],
+  (t) => [
+    uniqueIndex('users_email_key').on(sql`lower(${t.email})`),
+    uniqueIndex('users_nickname_key').on(sql`lower(${t.nickname})`),
+    index('users_state_idx').on(t.state),
+  ],
 );
 
 /** Login tokens: only a SHA-256 of the token is stored, so a database leak gives no usable token. */
@@ -55,14 +71,21 @@ export const sessions = pgTable(
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
 
-export const verificationCodes = pgTable('verification_codes', {
-  userId: uuid('user_id')
-    .primaryKey()
-    .references(() => users.id, { onDelete: 'cascade' }),
-  codeHash: text('code_hash').notNull(),
-  attempts: integer('attempts').notNull().default(0),
-  expiresAt: ts('expires_at').notNull(),
-});
+/** Mailed six-digit codes, hashed; a new code for the same account and purpose replaces the old. */
+export const verificationCodes = pgTable(
+  'verification_codes',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: CODE_PURPOSES }).notNull().default('signup'),
+    codeHash: text('code_hash').notNull(),
+    /** wrong guesses at this code; at CODE_TRIES it is spent */
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.purpose] })],
+);
 
 /** Transactional outbox: written in the same transaction as the change it announces. */
 export const outbox = pgTable(

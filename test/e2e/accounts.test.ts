@@ -168,9 +168,9 @@ const adminCases = [
     search: 'Search',
     add: 'Add (e-mail already verified)',
     next: 'Next',
-    disable: 'Disable',
+    disable: 'Suspend',
     yes: 'Yes',
-    disabled: 'disabled',
+    disabled: 'suspended',
     organizer: 'Organiser',
   },
 ] as const;

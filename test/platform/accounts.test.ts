@@ -292,12 +292,15 @@ describe('yeyak users next to a running server on the embedded database', () => 
       expect(loggedIn.status).toBe(200);
       expect(loggedIn.body.data!.user.role).toBe('organizer');
 
+      const counselor = await cli('users', 'role', 'boss@example.com', 'counselor');
+      expect(counselor.stdout).toContain('boss@example.com\tcounselor');
+      expect((await cli('users', 'role', 'boss@example.com', 'king')).stderr).toContain('counselor');
       const role = await cli('users', 'role', 'boss@example.com', 'admin');
       expect(role.stdout).toContain('boss@example.com\tadmin');
       const list = await cli('users', 'list', '--search', 'boss');
       expect(list.stdout).toContain('boss@example.com\tadmin\tactive');
       const disable = await cli('users', 'disable', 'boss@example.com');
-      expect(disable.stdout).toContain('disabled');
+      expect(disable.stdout).toContain('boss@example.com\tadmin\tsuspended');
       expect(
         (await client(url).post('/api/auth/login', { email: 'boss@example.com', password: 'long-enough-1' }))
           .status,

@@ -3,6 +3,9 @@ import { useAuth } from './auth.tsx';
 import { DemoBanner } from './demo.tsx';
 import { addWords, type Key, useI18n } from './i18n.tsx';
 import { SiteNotice } from './notice.tsx';
+import { AccountPage } from './pages/account/Account.tsx';
+import { accountWords } from './pages/account/i18n.ts';
+import { FindAccountPage, ForgotPasswordPage } from './pages/account/Recovery.tsx';
 import { AdminHomePage } from './pages/admin/AdminTabs.tsx';
 import { DeadLettersPage } from './pages/admin/DeadLetters.tsx';
 import { AdminLogPage } from './pages/admin/Log.tsx';
@@ -26,6 +29,7 @@ import { Welcome } from './welcome.tsx';
 const modulePages: ModulePages[] = [ticketsPages, registrationPages, railPages];
 for (const m of modulePages) if (m.words) addWords(m.words);
 addWords(paymentsWords);
+addWords(accountWords);
 
 /** The platform's own pages: accounts, notifications, the mailbox, administration. */
 const platformPages: ModulePages = {
@@ -33,6 +37,9 @@ const platformPages: ModulePages = {
     { pattern: '/login', render: () => <LoginPage /> },
     { pattern: '/signup', render: () => <SignupPage /> },
     guarded('/admin', () => <AdminHomePage />, ['admin']),
+    { pattern: '/forgot-password', render: () => <ForgotPasswordPage /> },
+    { pattern: '/find-account', render: () => <FindAccountPage /> },
+    guarded('/account', () => <AccountPage />),
     guarded('/admin/users', () => <AdminUsersPage />, ['admin']),
     guarded('/admin/events/dead', () => <DeadLettersPage />, ['admin']),
     guarded('/admin/settings', () => <AdminSettingsPage />, ['admin']),
@@ -115,10 +122,10 @@ function Header({ path }: { path: string }) {
           {user ? (
             <div className="user-box">
               <NotificationBell key={user.id} />
-              <span className="user-name" data-testid="user-name">
-                {user.name || user.email}
+              <Link to="/account" className="user-name" data-testid="user-name" title={t('nav.account')}>
+                {user.nickname || user.name || user.email}
                 <span className={`role role-${user.role}`}>{t(`role.${user.role}`)}</span>
-              </span>
+              </Link>
               <button
                 type="button"
                 className="btn btn-small btn-ghost"

@@ -7,6 +7,10 @@ type Auth = {
   ready: boolean;
   login: (email: string, password: string) => Promise<User>;
   logout: () => Promise<void>;
+  /** Shows a changed account (the profile page saved it). */
+  update: (u: User) => void;
+  /** Forgets the token here only: the server already ended it (withdrawal, password reset). */
+  forget: () => void;
 };
 
 const AuthContext = createContext<Auth | null>(null);
@@ -52,7 +56,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }).catch(() => {});
   }, []);
 
-  const value = useMemo(() => ({ user, ready, login, logout }), [user, ready, login, logout]);
+  const forget = useCallback(() => {
+    tokenStore.set(null);
+    setUser(null);
+  }, []);
+  const value = useMemo(
+    () => ({ user, ready, login, logout, update: setUser, forget }),
+    [user, ready, login, logout, forget],
+  );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

@@ -3,12 +3,13 @@ import { z } from 'zod';
 import type { Context } from '../context.ts';
 import { forbidden } from '../errors.ts';
 import { type App, envelope, ok } from '../http/app.ts';
+import { ACCOUNT_STATES, ROLES } from '../schema.ts';
 import { type Actor, AdminUsers } from './admin.ts';
 import type { LocalAdmin } from './local-admin.ts';
 import { emailSchema } from './routes.ts';
 import type { Auth } from './service.ts';
 
-const role = z.enum(['user', 'organizer', 'admin']);
+const role = z.enum(ROLES);
 const password = z.string().min(8, 'at least 8 characters').max(200, 'at most 200 characters');
 
 /**
@@ -32,10 +33,12 @@ export function adminUserRoutes(app: App, ctx: Context, auth: Auth, local: Local
       ...guard,
       schema: {
         tags: ['accounts'],
-        summary: 'Accounts, newest first; q searches e-mail and name',
+        summary: 'Accounts, newest first; q searches e-mail, nickname and name; role and state filter',
         querystring: z
           .object({
             q: z.string().trim().max(200).optional(),
+            role: role.optional(),
+            state: z.enum(ACCOUNT_STATES).optional(),
             page: z.coerce.number().int().min(1).max(100_000).default(1),
             pageSize: z.coerce.number().int().min(1).max(100).default(20),
           })
@@ -75,17 +78,30 @@ export function adminUserRoutes(app: App, ctx: Context, auth: Auth, local: Local
       ...guard,
       schema: {
         tags: ['accounts'],
-        summary: 'Change the role or name, disable or enable an account',
+        summary: 'Change the role, the state (active or suspended), the admin memo or the name',
         params: id,
         body: z
           .object({
             role: role.optional(),
+            state: z.enum(ACCOUNT_STATES).optional(),
+            /** the older spelling of state: true = suspended, false = active */
             disabled: z.boolean().optional(),
+            memo: z.string().trim().max(2000, 'at most 2,000 characters').optional(),
             name: z.string().trim().max(100).optional(),
           })
           .strict(),
       },
     },
     async (req, reply) => ok(reply, { user: await admin.update(await actor(req), req.params.id, req.body) }),
+  );
+
+  app.post(
+    '/api/admin/users/:id/revoke-sessions',
+    {
+      ...guard,
+      schema: { tags: ['accounts'], summary: 'End every session of the account', params: id },
+    },
+    async (req, reply) =>
+      ok(reply, await admin.revokeSessions(await actor(req), req.params.id), 'sessions revoked'),
   );
 }

@@ -1,8 +1,8 @@
-import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Context } from '../context.ts';
 import { conflict, invalidField, notFound } from '../errors.ts';
-import { sessions, users } from '../schema.ts';
-import type { Auth, Role } from './service.ts';
+import { users } from '../schema.ts';
+import type { AccountState, Auth, Role } from './service.ts';
 
 /** A user as an admin sees them. */
 export type AdminUserView = {
@@ -11,7 +11,13 @@ export type AdminUserView = {
   name: string;
   role: Role;
   verified: boolean;
+  state: AccountState;
+  /** state === 'suspended' (what the API said before states existed) */
   disabled: boolean;
+  nickname: string | null;
+  intro: string;
+  /** the admins' note: only in admin answers */
+  memo: string;
   createdAt: string;
 };
 
@@ -24,7 +30,11 @@ const view = (r: typeof users.$inferSelect): AdminUserView => ({
   name: r.name,
   role: r.role,
   verified: r.verifiedAt !== null,
-  disabled: r.disabledAt !== null,
+  state: r.state,
+  disabled: r.state === 'suspended',
+  nickname: r.nickname,
+  intro: r.intro,
+  memo: r.adminMemo,
   createdAt: r.createdAt.toISOString(),
 });
 
@@ -38,10 +48,18 @@ export class AdminUsers {
     private readonly auth: Auth,
   ) {}
 
-  async list(opts: { q?: string; page: number; pageSize: number }) {
-    const where = opts.q
-      ? sql`(${users.email} ilike ${likeText(opts.q)} or ${users.name} ilike ${likeText(opts.q)})`
-      : undefined;
+  /** q: part of the e-mail, nickname or name; role and state match exactly. */
+  async list(opts: { q?: string; role?: Role; state?: AccountState; page: number; pageSize: number }) {
+    const conds: SQL[] = [];
+    if (opts.q) {
+      const like = likeText(opts.q);
+      conds.push(
+        sql`(${users.email} ilike ${like} or ${users.nickname} ilike ${like} or ${users.name} ilike ${like})`,
+      );
+    }
+    if (opts.role) conds.push(eq(users.role, opts.role));
+    if (opts.state) conds.push(eq(users.state, opts.state));
+    const where = conds.length ? and(...conds) : undefined;
     const db = this.ctx.database.db;
     const [rows, [{ total }]] = await Promise.all([
       db
@@ -101,40 +119,64 @@ export class AdminUsers {
     });
   }
 
-  async update(actor: Actor, id: string, change: { role?: Role; disabled?: boolean; name?: string }) {
+  /**
+   * Role, state (active ⇄ suspended), memo and name. Suspending revokes every session; withdrawal is
+   * the owner's alone, so an admin neither sets nor undoes it. The log row says what changed, never
+   * the memo's text.
+   */
+  async update(
+    actor: Actor,
+    id: string,
+    change: { role?: Role; state?: AccountState; disabled?: boolean; memo?: string; name?: string },
+  ) {
     const before = await this.get(id);
+    const state =
+      change.state ?? (change.disabled === undefined ? undefined : change.disabled ? 'suspended' : 'active');
+    const stateField = change.state !== undefined ? 'body.state' : 'body.disabled';
     // An admin cannot lock themselves out (the last way in might be their own account).
     if (actor.id === id && change.role !== undefined && change.role !== before.role)
       throw invalidField('body.role', 'you cannot change your own role');
-    if (actor.id === id && change.disabled)
-      throw invalidField('body.disabled', 'you cannot disable your own account');
+    if (actor.id === id && state !== undefined && state !== 'active')
+      throw invalidField(stateField, 'you cannot suspend your own account');
+    if (state === 'withdrawn') throw invalidField(stateField, 'only the owner can withdraw an account');
+    if (state !== undefined && before.state === 'withdrawn')
+      throw invalidField(stateField, 'a withdrawn account stays withdrawn');
     await this.ctx.database.db.transaction(async (tx) => {
       const set: Partial<typeof users.$inferInsert> = {};
       if (change.role !== undefined) set.role = change.role;
       if (change.name !== undefined) set.name = change.name;
-      if (change.disabled !== undefined) set.disabledAt = change.disabled ? new Date() : null;
+      if (change.memo !== undefined) set.adminMemo = change.memo;
+      if (state !== undefined) set.state = state;
       if (Object.keys(set).length > 0) await tx.update(users).set(set).where(eq(users.id, id));
-      if (change.disabled) {
-        await tx
-          .update(sessions)
-          .set({ revokedAt: new Date() })
-          .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)));
-      }
+      if (state === 'suspended') await this.auth.revokeSessions(id, tx);
     });
-    // A role change or a disabled account counts at once in this process, not after the token cache.
-    if (change.disabled || change.role !== undefined) this.auth.forgetTokens();
+    // A role or state change counts at once in this process, not after the token cache.
+    if (state !== undefined || change.role !== undefined) this.auth.forgetTokens();
     const after = await this.get(id);
-    const what = [
-      change.role !== undefined && change.role !== before.role ? `role ${before.role} → ${after.role}` : '',
-      change.disabled !== undefined && change.disabled !== before.disabled
-        ? change.disabled
-          ? 'disabled'
-          : 'enabled'
-        : '',
-      change.name !== undefined && change.name !== before.name ? 'name changed' : '',
-    ].filter(Boolean);
-    if (what.length)
-      await this.record(actor, `account ${after.email}: ${what.join(', ')}`, { userId: id, ...change });
+    const what: string[] = [];
+    const data: Record<string, unknown> = { userId: id };
+    if (after.role !== before.role) {
+      what.push(`role ${before.role} → ${after.role}`);
+      data.role = { from: before.role, to: after.role };
+    }
+    if (after.state !== before.state) {
+      what.push(`state ${before.state} → ${after.state}`);
+      data.state = { from: before.state, to: after.state };
+    }
+    if (after.memo !== before.memo) {
+      what.push('memo changed');
+      data.memoChanged = true;
+    }
+    if (after.name !== before.name) what.push('name changed');
+    if (what.length) await this.record(actor, `account ${after.email}: ${what.join(', ')}`, data);
     return after;
+  }
+
+  /** Ends every session of an account (a lost phone, a shared password); the account stays as it is. */
+  async revokeSessions(actor: Actor, id: string) {
+    const u = await this.get(id);
+    const revoked = await this.auth.revokeSessions(id);
+    await this.record(actor, `account ${u.email}: ${revoked} session(s) revoked`, { userId: id, revoked });
+    return { revoked };
   }
 }

@@ -2,11 +2,12 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { createLogger, createYeyak } from '../../app.ts';
 import type { Config } from '../config.ts';
 import { DataDirLockedError } from '../db.ts';
+import { ROLES } from '../schema.ts';
 import { AdminUsers, type AdminUserView } from './admin.ts';
 import { adminFilePath, type LocalAdminFile, readLocalAdmin } from './local-admin.ts';
-import type { Role } from './service.ts';
+import type { AccountState, Role } from './service.ts';
 
-type Change = { role?: Role; disabled?: boolean };
+type Change = { role?: Role; state?: AccountState };
 type Page = { users: AdminUserView[]; total: number; page: number; pageSize: number };
 
 /** What `yeyak users …` needs: the database itself, or the running server's admin API. */
@@ -96,14 +97,21 @@ async function openUsers(cfg: Config): Promise<Users> {
   }
 }
 
+const ROLE_LIST = ROLES.join(', ');
 const roleArg = (v: string): Role => {
-  if (!['user', 'organizer', 'admin'].includes(v))
-    throw new InvalidArgumentError('must be user, organizer or admin');
+  if (!(ROLES as readonly string[]).includes(v))
+    throw new InvalidArgumentError(`must be one of ${ROLE_LIST}`);
   return v as Role;
 };
 
+const stateArg = (v: string): AccountState => {
+  if (v !== 'active' && v !== 'suspended')
+    throw new InvalidArgumentError('must be active or suspended (only the owner can withdraw)');
+  return v;
+};
+
 const line = (u: AdminUserView) =>
-  `${u.email}\t${u.role}\t${u.disabled ? 'disabled' : u.verified ? 'active' : 'unverified'}\t${u.name}`;
+  `${u.email}\t${u.role}\t${u.state === 'active' && !u.verified ? 'unverified' : u.state}\t${u.nickname ?? ''}\t${u.name}`;
 
 export function registerUserCommands(program: Command, config: () => Config, fail: (err: unknown) => never) {
   const run = async (fn: (users: Users) => Promise<void>) => {
@@ -125,7 +133,7 @@ export function registerUserCommands(program: Command, config: () => Config, fai
     .description('add a verified account, or update its role and password')
     .argument('<email>', 'e-mail address')
     .requiredOption('--password <password>', 'password, 8 to 200 characters')
-    .option('--role <role>', 'user, organizer or admin', roleArg, 'user' as Role)
+    .option('--role <role>', ROLE_LIST, roleArg, 'user' as Role)
     .option('--name <name>', 'display name')
     .action(async (email: string, opts: { password: string; role: Role; name?: string }) => {
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) fail(new Error(`"${email}" is not an e-mail address`));
@@ -139,7 +147,7 @@ export function registerUserCommands(program: Command, config: () => Config, fai
   users
     .command('list')
     .description('list accounts, newest first (50 a page)')
-    .option('--search <text>', 'part of the e-mail or name')
+    .option('--search <text>', 'part of the e-mail, nickname or name')
     .option('--page <n>', 'page number', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 1)
     .action(async (opts: { search?: string; page: number }) => {
       await run(async (u) => {
@@ -152,24 +160,33 @@ export function registerUserCommands(program: Command, config: () => Config, fai
     .command('role')
     .description("change an account's role")
     .argument('<email>', 'e-mail address')
-    .argument('<role>', 'user, organizer or admin', roleArg)
+    .argument('<role>', ROLE_LIST, roleArg)
     .action(async (email: string, role: Role) => {
       await run(async (u) => console.log(line(await u.update(email, { role }))));
     });
-  for (const [name, disabled] of [
-    ['disable', true],
-    ['enable', false],
+  users
+    .command('state')
+    .description("change an account's state: suspended cannot log in and its sessions end")
+    .argument('<email>', 'e-mail address')
+    .argument('<state>', 'active or suspended', stateArg)
+    .action(async (email: string, state: AccountState) => {
+      await run(async (u) => console.log(line(await u.update(email, { state }))));
+    });
+  // The older words for the two states.
+  for (const [name, state] of [
+    ['disable', 'suspended'],
+    ['enable', 'active'],
   ] as const) {
     users
       .command(name)
       .description(
-        disabled
-          ? 'stop an account from logging in (its sessions end)'
-          : 'let a disabled account log in again',
+        state === 'suspended'
+          ? 'suspend an account (same as: state <email> suspended)'
+          : 'let a suspended account log in again (same as: state <email> active)',
       )
       .argument('<email>', 'e-mail address')
       .action(async (email: string) => {
-        await run(async (u) => console.log(line(await u.update(email, { disabled }))));
+        await run(async (u) => console.log(line(await u.update(email, { state }))));
       });
   }
 }

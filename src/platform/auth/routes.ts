@@ -9,7 +9,7 @@ export const emailSchema = z
   .toLowerCase()
   .max(254)
   .pipe(z.email('must be an e-mail address'));
-const password = z.string().min(8, 'at least 8 characters').max(200, 'at most 200 characters');
+export const passwordSchema = z.string().min(8, 'at least 8 characters').max(200, 'at most 200 characters');
 
 export function authRoutes(app: App, _ctx: Context, auth: Auth) {
   app.post(
@@ -19,7 +19,11 @@ export function authRoutes(app: App, _ctx: Context, auth: Auth) {
         tags: ['accounts'],
         summary: 'Create an account; a verification code is mailed',
         body: z
-          .object({ email: emailSchema, password, name: z.string().trim().max(100).optional() })
+          .object({
+            email: emailSchema,
+            password: passwordSchema,
+            name: z.string().trim().max(100).optional(),
+          })
           .strict(),
       },
     },
@@ -96,7 +100,10 @@ export function authRoutes(app: App, _ctx: Context, auth: Auth) {
 
   app.get(
     '/api/auth/me',
-    { schema: { tags: ['accounts'], summary: 'The logged-in account' } },
-    async (req, reply) => ok(reply, { user: await auth.require(req) }),
+    { schema: { tags: ['accounts'], summary: 'The logged-in account, and how it signs in' } },
+    async (req, reply) => {
+      const user = await auth.require(req);
+      return ok(reply, { user, signInMethods: await auth.signInMethodsOf(user.id) });
+    },
   );
 }

@@ -1,29 +1,53 @@
-import { randomInt } from 'node:crypto';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { Context } from '../context.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from '../crypto.ts';
-import { selectRows } from '../db.ts';
+import { type Db, selectRows, type Tx } from '../db.ts';
 import { AppError, forbidden, invalidField, unauthorized } from '../errors.ts';
 import { emit, once } from '../events/outbox.ts';
 import type { Consumer } from '../events/types.ts';
 import { renderPlatformMail } from '../mail/mailer.ts';
 import { RULES, rateLimiter } from '../ratelimit.ts';
-import { sessions, users, verificationCodes } from '../schema.ts';
+import { type ACCOUNT_STATES, type CodePurpose, type ROLES, sessions, users } from '../schema.ts';
+import { CODE_MINUTES, Codes } from './codes.ts';
 
-export type Role = 'user' | 'organizer' | 'admin';
-export type User = { id: string; email: string; name: string; role: Role; verified: boolean };
+export type Role = (typeof ROLES)[number];
+export type AccountState = (typeof ACCOUNT_STATES)[number];
+/** The account as its owner (and the rest of yeyak) sees it; the admin memo is never in it. */
+export type User = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  verified: boolean;
+  state: AccountState;
+  nickname: string | null;
+  intro: string;
+};
+/** How an account can sign in; the OAuth identities join 'password' here. */
+export type SignInMethod = 'password' | 'kakao' | 'naver' | 'apple';
 
-const CODE_MINUTES = 30;
-const TOKEN_CACHE_MS = 5_000;
+/** How long a token's user is cached: a suspended or withdrawn account's tokens stop within this. */
+export const TOKEN_CACHE_MS = 5_000;
 
-const toUser = (r: typeof users.$inferSelect): User => ({
+type UserRow = Pick<
+  typeof users.$inferSelect,
+  'id' | 'email' | 'name' | 'role' | 'verifiedAt' | 'state' | 'nickname' | 'intro'
+>;
+
+export const toUser = (r: UserRow): User => ({
   id: r.id,
   email: r.email,
   name: r.name,
   role: r.role,
   verified: r.verifiedAt !== null,
+  state: r.state,
+  nickname: r.nickname,
+  intro: r.intro,
 });
+
+/** A stored password hash that can match some password (withdrawn accounts and OAuth-only ones have none). */
+export const hasPassword = (hash: string) => hash.startsWith('scrypt$');
 
 /** Reads the login token: `Bearer <token>`, or a bare token as the original reservation API sends it. */
 export function tokenFrom(req: FastifyRequest): string | undefined {
@@ -36,9 +60,23 @@ export function tokenFrom(req: FastifyRequest): string | undefined {
 
 export class Auth {
   private readonly limiter;
+  readonly codes: Codes;
 
   constructor(private readonly ctx: Context) {
     this.limiter = rateLimiter(ctx.database);
+    this.codes = new Codes(ctx);
+  }
+
+  /**
+   * How an account signs in, for the find-account mail and the withdrawal check. Only passwords so
+   * far; the OAuth identities are added here when that module joins.
+   */
+  async signInMethodsOf(userId: string): Promise<SignInMethod[]> {
+    const [u] = await this.ctx.database.db
+      .select({ hash: users.passwordHash })
+      .from(users)
+      .where(eq(users.id, userId));
+    return u && hasPassword(u.hash) ? ['password'] : [];
   }
 
   /**
@@ -53,10 +91,10 @@ export class Auth {
     const passwordHash = await hashPassword(input.password);
     await this.ctx.tx(async (tx) => {
       const existing = await tx
-        .select({ id: users.id, verifiedAt: users.verifiedAt })
+        .select({ id: users.id, verifiedAt: users.verifiedAt, state: users.state })
         .from(users)
         .where(sql`lower(${users.email}) = lower(${input.email})`);
-      if (existing[0]?.verifiedAt) {
+      if (existing[0] && (existing[0].verifiedAt || existing[0].state !== 'active')) {
         await emit(tx, 'account.signup_existing', { userId: existing[0].id });
         return;
       }
@@ -91,41 +129,48 @@ export class Auth {
   }
 
   async verify(email: string, code: string, client = ''): Promise<User> {
+    const user = await this.checkCode(email, 'signup', code, client, async (tx, u) => {
+      const [v] = await tx
+        .update(users)
+        .set({ verifiedAt: new Date() })
+        .where(eq(users.id, u.id))
+        .returning();
+      return toUser(v);
+    });
+    return user;
+  }
+
+  /**
+   * Checks a mailed code of `purpose` for the account at `email` and runs `then` in the same
+   * transaction when it is right. Wrong, expired and unknown all answer the same 400 on body.code;
+   * wrong guesses count per account and per client address (RULES.verify*), rights give theirs back.
+   */
+  async checkCode<T>(
+    email: string,
+    purpose: CodePurpose,
+    code: string,
+    client: string,
+    then: (tx: Tx, u: typeof users.$inferSelect) => Promise<T>,
+  ): Promise<T> {
     await this.limiter.consume(RULES.verifyAddress, client);
     await this.limiter.consume(RULES.verifyAccount, email);
-    const user = await this.ctx
-      .tx(async (tx) => {
-        const [u] = await tx.select().from(users).where(sql`lower(${users.email}) = lower(${email})`);
-        if (!u) throw invalidField('body.code', 'wrong or expired code');
-        if (u.verifiedAt) return toUser(u);
-        const [c] = await tx.select().from(verificationCodes).where(eq(verificationCodes.userId, u.id));
-        if (!c || c.expiresAt < new Date()) {
-          throw invalidField('body.code', 'wrong or expired code; ask for a new one');
-        }
-        if (c.codeHash !== sha256(`${u.id}:${code}`)) {
-          await tx
-            .update(verificationCodes)
-            .set({ attempts: c.attempts + 1 })
-            .where(eq(verificationCodes.userId, u.id));
-          // Commit the counted attempt, then refuse.
-          return null;
-        }
-        await tx.delete(verificationCodes).where(eq(verificationCodes.userId, u.id));
-        const [v] = await tx
-          .update(users)
-          .set({ verifiedAt: new Date() })
-          .where(eq(users.id, u.id))
-          .returning();
-        return toUser(v);
-      })
-      .then((u) => {
-        if (!u) throw invalidField('body.code', 'wrong or expired code');
-        return u;
-      });
+    const result = await this.ctx.tx(async (tx) => {
+      const [u] = await tx.select().from(users).where(sql`lower(${users.email}) = lower(${email})`);
+      if (!u || u.state === 'withdrawn') return { kind: 'missing' as const };
+      // Signing up twice verifies nothing new: the second answer is the account as it is.
+      if (purpose === 'signup' && u.verifiedAt) return { kind: 'ok' as const, value: toUser(u) as T };
+      const check = await this.codes.check(tx, u.id, purpose, code);
+      // A wrong guess is committed (counted) before the refusal.
+      if (check !== 'ok') return { kind: check };
+      return { kind: 'ok' as const, value: await then(tx, u) };
+    });
+    if (result.kind === 'missing')
+      throw invalidField('body.code', 'wrong or expired code; ask for a new one');
+    if (result.kind === 'wrong') throw invalidField('body.code', 'wrong or expired code');
     // Only wrong codes use up the limits.
     await this.limiter.release(RULES.verifyAccount, email);
     await this.limiter.release(RULES.verifyAddress, client);
-    return user;
+    return result.value as T;
   }
 
   async login(
@@ -142,12 +187,14 @@ export class Auth {
       .where(sql`lower(${users.email}) = lower(${email})`);
     // Hash anyway when the user is unknown, so timing does not reveal which e-mails exist.
     const good = u
-      ? await verifyPassword(password, u.passwordHash)
+      ? await verifyPassword(password, hasPassword(u.passwordHash) ? u.passwordHash : DUMMY_HASH)
       : await verifyPassword(password, DUMMY_HASH);
-    if (!u || !good) throw unauthorized('wrong e-mail or password');
+    // Only a withdrawn account's tombstone address finds it, and it has no password left.
+    if (u?.state === 'withdrawn') throw new AppError(403, 'this account was withdrawn');
+    if (!u || !good || !hasPassword(u.passwordHash)) throw unauthorized('wrong e-mail or password');
     await this.limiter.release(RULES.loginAccount, email);
     await this.limiter.release(RULES.loginAddress, client);
-    if (u.disabledAt) throw new AppError(403, 'this account is disabled');
+    if (u.state === 'suspended') throw new AppError(403, 'this account is suspended: ask an administrator');
     if (!u.verifiedAt) throw new AppError(403, 'e-mail not verified yet: enter the code we mailed you');
     const token = randomToken(32);
     const expiresAt = new Date(Date.now() + this.ctx.config.tokenDays * 86_400_000);
@@ -183,7 +230,7 @@ export class Auth {
           eq(sessions.tokenHash, key),
           isNull(sessions.revokedAt),
           gt(sessions.expiresAt, new Date()),
-          isNull(users.disabledAt),
+          eq(users.state, 'active'),
         ),
       );
     const user = rows[0] ? toUser(rows[0].user) : undefined;
@@ -234,12 +281,23 @@ export class Auth {
           on conflict (lower(email)) do update
             set role = excluded.role, password_hash = excluded.password_hash,
                 verified_at = coalesce(users.verified_at, now())
-          returning id, email, name, role, verified_at as "verifiedAt"`,
+          returning id, email, name, role, verified_at as "verifiedAt", state, nickname, intro`,
     );
     return toUser(row);
   }
 
-  /** Forgets cached tokens (after an admin disabled someone; other processes follow within seconds). */
+  /** Revokes every session of an account; this process forgets its cached tokens at once. */
+  async revokeSessions(userId: string, tx: Tx | Db = this.ctx.database.db): Promise<number> {
+    const rows = await tx
+      .update(sessions)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+      .returning({ tokenHash: sessions.tokenHash });
+    this.forgetTokens();
+    return rows.length;
+  }
+
+  /** Forgets cached tokens (after an admin suspended someone; other processes follow within TOKEN_CACHE_MS). */
   forgetTokens() {
     this.tokenCache.clear();
   }
@@ -250,19 +308,19 @@ export class Auth {
   }
 
   /**
-   * Mails a fresh verification code (the code exists only in the mail and as a hash), or tells the
-   * owner of an existing account that someone signed up with their address.
+   * Mails a fresh code (the code exists only in the mail and as a hash), or tells the owner of an
+   * existing account that someone signed up with their address.
    */
   consumer(): Consumer {
     return {
       name: 'account-mail',
-      topics: ['account.verification_requested', 'account.signup_existing'],
+      topics: ['account.verification_requested', 'account.code_requested', 'account.signup_existing'],
       handle: (event) =>
         once(this.ctx.database, 'account-mail', event.id, async () => {
           const userId = String(event.payload.userId);
           const u = await this.byId(userId);
+          if (!u || u.state === 'withdrawn') return;
           if (event.topic === 'account.signup_existing') {
-            if (!u) return;
             const data = { name: u.name || u.email, url: `${this.ctx.config.publicUrl}/login` };
             await this.ctx.mailer.send({
               to: u.email,
@@ -272,34 +330,54 @@ export class Auth {
             });
             return;
           }
-          if (!u || u.verified) return;
-          const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-          await this.ctx.database.db
-            .insert(verificationCodes)
-            .values({
-              userId,
-              codeHash: sha256(`${userId}:${code}`),
-              expiresAt: new Date(Date.now() + CODE_MINUTES * 60_000),
-            })
-            .onConflictDoUpdate({
-              target: verificationCodes.userId,
-              // `attempts` stays: a new code is no new allowance of guesses.
-              set: {
-                codeHash: sha256(`${userId}:${code}`),
-                expiresAt: new Date(Date.now() + CODE_MINUTES * 60_000),
-              },
+          const purpose = (event.payload.purpose ?? 'signup') as CodePurpose;
+          if (purpose === 'signup' && u.verified) return;
+          const code = await this.codes.issue(userId, purpose);
+          const words = CODE_MAIL[purpose === 'withdraw' ? 'withdraw' : 'reset'];
+          const name = u.name || u.nickname || u.email;
+          if (purpose === 'signup') {
+            await this.ctx.mailer.send({
+              to: u.email,
+              subject: `[yeyak] 인증 코드 ${code} / verification code`,
+              html: renderPlatformMail(
+                'verify',
+                { code, minutes: CODE_MINUTES, name },
+                'yeyak verification code',
+              ),
+              text: `yeyak 인증 코드 / verification code: ${code} (${CODE_MINUTES}분 / minutes)`,
             });
-          const data = { code, minutes: CODE_MINUTES, name: u.name || u.email };
+            return;
+          }
           await this.ctx.mailer.send({
             to: u.email,
-            subject: `[yeyak] 인증 코드 ${code} / verification code`,
-            html: renderPlatformMail('verify', data, 'yeyak verification code'),
-            text: `yeyak 인증 코드 / verification code: ${code} (${CODE_MINUTES}분 / minutes)`,
+            subject: `[yeyak] ${words.ko} ${code} / ${words.en}`,
+            html: renderPlatformMail(
+              'code',
+              { code, minutes: CODE_MINUTES, name, ko: words.koLine, en: words.enLine },
+              `yeyak ${words.en}`,
+            ),
+            text: `yeyak ${words.ko} / ${words.en}: ${code} (${CODE_MINUTES}분 / minutes)`,
           });
         }),
     };
   }
 }
+
+/** Subject words and the line above the code, per purpose. */
+const CODE_MAIL = {
+  reset: {
+    ko: '비밀번호 재설정 코드',
+    en: 'password reset code',
+    koLine: '비밀번호 재설정 코드입니다. 새 비밀번호와 함께 입력하세요.',
+    enLine: 'Your password reset code; enter it with your new password:',
+  },
+  withdraw: {
+    ko: '회원 탈퇴 확인 코드',
+    en: 'account deletion code',
+    koLine: '회원 탈퇴를 확인하는 코드입니다. 입력하면 계정이 삭제됩니다.',
+    enLine: 'The code that confirms deleting your account; entering it deletes the account:',
+  },
+} as const;
 
 // scrypt hash of a random password, only for constant-time failure on unknown e-mails.
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$2eQXpmIvk3yW7ZAnfJvTMI8wvpLkmJIYkoHm84DO1Yw=';

@@ -131,8 +131,12 @@ export class Notify {
     const mine = r.userId ? await this.settings.addresses(r.userId) : undefined;
     let email = r.email;
     if (!email && r.userId && mine?.email && wanted.includes('email')) {
-      const [u] = await database.db.select({ email: users.email }).from(users).where(eq(users.id, r.userId));
-      email = u?.email;
+      const [u] = await database.db
+        .select({ email: users.email, state: users.state })
+        .from(users)
+        .where(eq(users.id, r.userId));
+      // A withdrawn account's address is a tombstone that no mail can reach.
+      email = u?.state === 'withdrawn' ? undefined : u?.email;
     }
     const address: Record<Channel, string | KakaoEventUser[] | undefined> = {
       inapp: r.userId,

@@ -3,6 +3,7 @@ import { ApiError, post } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { DemoLogins, useDemo } from '../demo.tsx';
 import { useI18n } from '../i18n.tsx';
+import { serverMessage } from '../messages.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { ErrorBox, Field, fieldErrors, PageTitle, useAction } from '../ui.tsx';
 import { EmailField, PasswordField } from './account-fields.tsx';
@@ -85,7 +86,7 @@ function VerifyStep({ email, password, next }: { email: string; password: string
 }
 
 export function LoginPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { login } = useAuth();
   const { search } = useLocation();
   const next = safeNext(search.get('next'));
@@ -115,15 +116,31 @@ export function LoginPage() {
   if (verify) return <VerifyStep email={email.trim().toLowerCase()} password={password} next={next} />;
 
   const wrong = error instanceof ApiError && error.status === 401;
+  const refused = error instanceof ApiError && error.status === 403;
+  const notice = search.get('reset')
+    ? 'acct.resetDone'
+    : search.get('withdrawn')
+      ? 'acct.withdrawn'
+      : undefined;
   return (
     <section className="card narrow auth-card">
       <PageTitle k="auth.loginTitle" />
+      {notice && (
+        <div className="alert alert-success" role="status">
+          {t(notice)}
+        </div>
+      )}
       <form onSubmit={submit} className="form">
         <EmailField value={email} onChange={setEmail} error={errs['body.email']} autoComplete="username" />
         <PasswordField value={password} onChange={setPassword} error={errs['body.password']} />
         {wrong ? (
           <div className="alert alert-error" role="alert">
             {t('auth.wrong')}
+          </div>
+        ) : refused ? (
+          // A suspended account: the reason alone, not the generic "not allowed to see this page".
+          <div className="alert alert-error" role="alert" data-testid="login-refused">
+            {serverMessage(error.message, lang)}
           </div>
         ) : (
           Object.keys(errs).length === 0 && <ErrorBox error={error} />
@@ -132,6 +149,13 @@ export function LoginPage() {
           {t('auth.login')}
         </button>
       </form>
+      <p className="center muted small login-help">
+        <Link to={`/forgot-password${email ? `?email=${encodeURIComponent(email)}` : ''}`}>
+          {t('acct.forgotLink')}
+        </Link>
+        <span aria-hidden="true"> · </span>
+        <Link to="/find-account">{t('acct.findLink')}</Link>
+      </p>
       <p className="center muted">
         {t('auth.noAccount')} <Link to={`/signup?next=${encodeURIComponent(next)}`}>{t('nav.signup')}</Link>
       </p>

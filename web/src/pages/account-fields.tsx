@@ -21,10 +21,20 @@ export function EmailField({ value, onChange, error, autoComplete }: Props & { a
 }
 
 /** A password field: the current one (login) or a new one, with the length rule shown. */
-export function PasswordField({ value, onChange, error, isNew }: Props & { isNew?: boolean }) {
+export function PasswordField({
+  value,
+  onChange,
+  error,
+  isNew,
+  label,
+}: Props & { isNew?: boolean; label?: string }) {
   const { t } = useI18n();
   return (
-    <Field label={t('auth.password')} error={error} hint={isNew ? t('auth.passwordHint') : undefined}>
+    <Field
+      label={label ?? t('auth.password')}
+      error={error}
+      hint={isNew ? t('auth.passwordHint') : undefined}
+    >
       <input
         name="password"
         type="password"

@@ -109,9 +109,10 @@ export class KakaoSkill {
       .from(railKakaoLinks)
       .innerJoin(users, eq(users.id, railKakaoLinks.userId))
       .where(eq(railKakaoLinks.botUserKey, key));
-    return row
-      ? { id: row.u.id, email: row.u.email, name: row.u.name, role: row.u.role, verified: !!row.u.verifiedAt }
-      : undefined;
+    // A suspended or withdrawn account acts through KakaoTalk no more than through the web.
+    if (row?.u.state !== 'active') return undefined;
+    const { id, email, name, role, state, nickname, intro } = row.u;
+    return { id, email, name, role, verified: !!row.u.verifiedAt, state, nickname, intro };
   }
 
   /** The botUserKey linked to a yeyak user (for Event API notifications). */

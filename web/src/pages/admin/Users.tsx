@@ -16,10 +16,18 @@ import {
 } from '../../ui.tsx';
 import { EmailField, PasswordField } from '../account-fields.tsx';
 import { AdminTabs } from './AdminTabs.tsx';
+import { UserDetails } from './UserDetails.tsx';
 
 type UserPage = { users: AdminUserView[]; total: number; page: number; pageSize: number };
 
-const ROLES: Role[] = ['user', 'organizer', 'admin'];
+const ROLES: Role[] = ['user', 'organizer', 'counselor', 'admin'];
+const STATES = ['active', 'suspended', 'withdrawn'] as const;
+type State = (typeof STATES)[number];
+const STATE_KEY = {
+  active: 'admin.users.active',
+  suspended: 'admin.users.suspended',
+  withdrawn: 'admin.users.withdrawn',
+} as const;
 const PAGE_SIZE = 20;
 
 function AddUserForm({ onAdded }: { onAdded: () => void }) {
@@ -81,24 +89,27 @@ function UserRow({ u, self, onChanged }: { u: AdminUserView; self: boolean; onCh
   const { t, lang } = useI18n();
   const { busy, error, run } = useAction();
   const { ask, element } = useConfirm();
-  const change = (body: { role?: Role; disabled?: boolean }) =>
+  const [open, setOpen] = useState(false);
+  const change = (body: { role?: Role; state?: State }) =>
     run(async () => {
       await api('PATCH', `/api/admin/users/${u.id}`, body);
       onChanged();
     });
+  const gone = u.state === 'withdrawn';
   return (
-    <tr data-testid="user-row" className={u.disabled ? 'row-muted' : undefined}>
+    <tr data-testid="user-row" className={u.state !== 'active' ? 'row-muted' : undefined}>
       <td>
         <div>{u.email}</div>
-        <div className="muted small">{u.name}</div>
+        <div className="muted small">{[u.nickname, u.name].filter(Boolean).join(' · ')}</div>
         <ErrorBox error={error} />
         {element}
+        {open && <UserDetails u={u} onChanged={onChanged} />}
       </td>
       <td>
         <select
           aria-label={t('admin.users.role')}
           value={u.role}
-          disabled={busy || self}
+          disabled={busy || self || gone}
           onChange={(e) => change({ role: e.target.value as Role })}
         >
           {ROLES.map((r) => (
@@ -108,22 +119,25 @@ function UserRow({ u, self, onChanged }: { u: AdminUserView; self: boolean; onCh
           ))}
         </select>
       </td>
-      <td>
-        {u.disabled
-          ? t('admin.users.disabled')
-          : u.verified
-            ? t('admin.users.active')
-            : t('admin.users.unverified')}
-      </td>
+      <td>{u.state === 'active' && !u.verified ? t('admin.users.unverified') : t(STATE_KEY[u.state])}</td>
       <td className="small">{shortDateTime(u.createdAt, undefined, lang)}</td>
-      <td>
+      <td className="row-actions">
+        <button
+          type="button"
+          className="btn btn-small btn-ghost"
+          aria-expanded={open}
+          onClick={() => setOpen(!open)}
+        >
+          {t('admin.users.details')}
+        </button>{' '}
         {!self &&
-          (u.disabled ? (
+          !gone &&
+          (u.state === 'suspended' ? (
             <button
               type="button"
               className="btn btn-small"
               disabled={busy}
-              onClick={() => change({ disabled: false })}
+              onClick={() => change({ state: 'active' })}
             >
               {t('admin.users.enable')}
             </button>
@@ -134,7 +148,7 @@ function UserRow({ u, self, onChanged }: { u: AdminUserView; self: boolean; onCh
               disabled={busy}
               onClick={async () => {
                 if (await ask(t('admin.users.disableAsk', { email: u.email })))
-                  await change({ disabled: true });
+                  await change({ state: 'suspended' });
               }}
             >
               {t('admin.users.disable')}
@@ -151,13 +165,21 @@ export function AdminUsersPage() {
   const { user } = useAuth();
   const [search, setSearch] = useState('');
   const [q, setQ] = useState('');
+  const [role, setRole] = useState<Role | ''>('');
+  const [state, setState] = useState<State | ''>('');
   const [page, setPage] = useState(1);
   const { data, error, loading, reload } = useLoad(
     () =>
       get<UserPage>(
-        `/api/admin/users?${new URLSearchParams({ ...(q ? { q } : {}), page: String(page), pageSize: String(PAGE_SIZE) })}`,
+        `/api/admin/users?${new URLSearchParams({
+          ...(q ? { q } : {}),
+          ...(role ? { role } : {}),
+          ...(state ? { state } : {}),
+          page: String(page),
+          pageSize: String(PAGE_SIZE),
+        })}`,
       ),
-    [q, page],
+    [q, role, state, page],
   );
   const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
   return (
@@ -168,7 +190,7 @@ export function AdminUsersPage() {
         <p className="muted small">{t('admin.users.subtitle')}</p>
       </div>
       <form
-        className="row search-row"
+        className="row search-row filter-row"
         onSubmit={(e) => {
           e.preventDefault();
           setPage(1);
@@ -183,6 +205,38 @@ export function AdminUsersPage() {
           value={search}
           onChange={(e) => setSearch(e.target.value)}
         />
+        <select
+          name="role"
+          aria-label={t('admin.users.role')}
+          value={role}
+          onChange={(e) => {
+            setPage(1);
+            setRole(e.target.value as Role | '');
+          }}
+        >
+          <option value="">{t('admin.users.allRoles')}</option>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`role.${r}`)}
+            </option>
+          ))}
+        </select>
+        <select
+          name="state"
+          aria-label={t('admin.users.state')}
+          value={state}
+          onChange={(e) => {
+            setPage(1);
+            setState(e.target.value as State | '');
+          }}
+        >
+          <option value="">{t('admin.users.allStates')}</option>
+          {STATES.map((s) => (
+            <option key={s} value={s}>
+              {t(STATE_KEY[s])}
+            </option>
+          ))}
+        </select>
         <button type="submit" className="btn">
           {t('admin.users.searchButton')}
         </button>
