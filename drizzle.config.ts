@@ -2,8 +2,8 @@ import { defineConfig } from 'drizzle-kit';
 
 /**
  * The platform's migrations (users, sessions, outbox, mailbox, rate limits, runtime settings,
- * notification settings, in-app notifications, ledger, server log, uploaded files); journal
- * __drizzle_migrations.
+ * notification settings, in-app notifications, ledger, server log, uploaded files, push devices
+ * and consents); journal __drizzle_migrations.
  */
 export default defineConfig({
   dialect: 'postgresql',
@@ -14,6 +14,7 @@ export default defineConfig({
     './src/platform/serverlog/schema.ts',
     './src/platform/uploads/schema.ts',
     './src/platform/notify/schema.ts',
+    './src/platform/push/schema.ts',
   ],
   out: './drizzle/platform',
 });

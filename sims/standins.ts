@@ -1,4 +1,5 @@
 import Fastify, { type FastifyPluginAsync } from 'fastify';
+import { pushStandIn } from './push/index.ts';
 
 /**
  * Stand-ins for outside services that yeyak reaches through an adapter with a configured base URL.
@@ -13,7 +14,13 @@ export type StandIn = {
 };
 
 /** Every stand-in, listed here (import it above and add it to the list). */
-export const standIns: StandIn[] = [];
+export const standIns: StandIn[] = [
+  {
+    name: 'push',
+    description: 'FCM HTTP v1 messages:send and a Web Push endpoint (VAPID check, aes128gcm decryption)',
+    plugin: pushStandIn,
+  },
+];
 
 export const standInPath = (name: string) => `/sim/${name}`;
 

@@ -31,6 +31,8 @@ import type { ModuleApis, ModuleInstance } from './platform/module.ts';
 import { setOutboundPolicy } from './platform/net/outbound.ts';
 import { Notify } from './platform/notify/index.ts';
 import { notificationRoutes } from './platform/notify/routes.ts';
+import { Push } from './platform/push/index.ts';
+import { pushRoutes } from './platform/push/routes.ts';
 import { rateLimiter } from './platform/ratelimit.ts';
 import { retentionDays, ServerLog, safeErrorText } from './platform/serverlog/index.ts';
 import { serverLogRoutes } from './platform/serverlog/routes.ts';
@@ -156,6 +158,12 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   const relay = new OutboxRelay(database, broker, log);
   const mailer = new Mailer(database, config.mailFrom, config.smtpUrl);
   let selfUrl = config.publicUrl;
+  const tx: Context['tx'] = async (fn) => {
+    const result = await database.db.transaction(fn);
+    relay.nudge();
+    return result;
+  };
+  const push = new Push({ config, database, jobs, log, mailer, tx, selfUrl: () => selfUrl });
   const ctx: Context = {
     config,
     log,
@@ -171,21 +179,19 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
       config: config.notify,
       // The key rail sealed the channel settings with before they moved here, so they still open.
       sealer: new Sealer(config.notify.secret ?? secret, 'rail credentials v1'),
+      push,
     }),
+    push,
     ledger: new Ledger(database),
     serverLog,
     secret,
     settings,
     selfUrl: () => selfUrl,
-    tx: async (fn) => {
-      const result = await database.db.transaction(fn);
-      relay.nudge();
-      return result;
-    },
+    tx,
   };
 
   const auth = new Auth(ctx);
-  for (const job of [...ctx.ledger.jobs(), ...serverLog.jobs()])
+  for (const job of [...ctx.ledger.jobs(), ...serverLog.jobs(), ...push.jobs()])
     jobs.define(job.name, job.handler, job.options);
   // Uploaded images; each module says where it refers to them (checked as it is made).
   const uploads = new Uploads(database, log, config.uploadsDir);
@@ -207,7 +213,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   }
   // The daily sweep of uploaded images nothing refers to (after a day to get attached).
   jobs.define('files.sweep', async () => void (await uploads.sweep()), { cron: '17 3 * * *' });
-  consumers.push(auth.consumer(), ...running.flatMap((m) => m.consumers ?? []));
+  consumers.push(auth.consumer(), push.consumer(), ...running.flatMap((m) => m.consumers ?? []));
   broker.register(consumers);
 
   const localAdmin = new LocalAdmin();
@@ -264,6 +270,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     serverLogRoutes(app, ctx, auth);
     notificationRoutes(app, auth, ctx.notify);
     uploadRoutes(app, auth, uploads, rateLimiter(database));
+    pushRoutes(app, auth, push, rateLimiter(database));
     for (const m of running) m.routes?.(app, auth);
     // Demo mode: the outside services' stand-ins answer inside yeyak (sims/standins.ts).
     if (config.demo) for (const s of standIns) await app.register(s.plugin, { prefix: standInPath(s.name) });

@@ -41,6 +41,8 @@ export const RULES = {
   kakaoLinkAll: { name: 'kakao-link.all', limit: 200, windowSeconds: 15 * MIN },
   /** image uploads per account (each costs CPU and storage) */
   uploadUser: { name: 'upload.user', limit: 60, windowSeconds: 60 * MIN },
+  /** push device registrations per account (the app registers on every start and token refresh) */
+  pushDeviceUser: { name: 'push-device.user', limit: 60, windowSeconds: 60 * MIN },
 } as const satisfies Record<string, Rule>;
 
 /** The 429 every limit answers: `data.retryAfter` in seconds, sent as Retry-After too. */
