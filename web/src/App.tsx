@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { useAuth } from './auth.tsx';
 import { DemoBanner } from './demo.tsx';
 import { addWords, type Key, useI18n } from './i18n.tsx';
@@ -11,6 +11,9 @@ import { LoginPage, SignupPage } from './pages/Login.tsx';
 import { MailboxPage } from './pages/Mailbox.tsx';
 import { guarded, type ModulePages, type PageRoute } from './pages/module.tsx';
 import { NotificationBell, NotificationsPage } from './pages/Notifications.tsx';
+import { startAppBridge, tellAppLoggedOut } from './pages/push/bridge.ts';
+import { pushWords } from './pages/push/i18n.ts';
+import { PushSettingsPage } from './pages/push/Settings.tsx';
 import { railPages } from './pages/rail/routes.tsx';
 import { useRegZh } from './pages/registration/i18n.ts';
 import { registrationPages } from './pages/registration/routes.tsx';
@@ -20,6 +23,7 @@ import { Link, match, navigate, useLocation } from './router.tsx';
 /** Every module's pages (web/src/pages/<module>/routes.tsx); adding a module is one line here. */
 const modulePages: ModulePages[] = [ticketsPages, registrationPages, railPages];
 for (const m of modulePages) if (m.words) addWords(m.words);
+addWords(pushWords);
 
 /** The platform's own pages: accounts, notifications, the mailbox, administration. */
 const platformPages: ModulePages = {
@@ -31,6 +35,7 @@ const platformPages: ModulePages = {
     guarded('/admin/settings', () => <AdminSettingsPage />, ['admin']),
     guarded('/admin/log', () => <AdminLogPage />, ['admin']),
     guarded('/notifications', () => <NotificationsPage />),
+    guarded('/account/notifications', () => <PushSettingsPage />),
     { pattern: '/mailbox', render: () => <MailboxPage /> },
     { pattern: '/mailbox/:id', render: (p) => <MailboxPage id={Number(p.id)} /> },
   ],
@@ -115,6 +120,7 @@ function Header({ path }: { path: string }) {
                 className="btn btn-small btn-ghost"
                 onClick={async () => {
                   await logout();
+                  tellAppLoggedOut();
                   navigate('/');
                 }}
               >
@@ -140,6 +146,9 @@ function Header({ path }: { path: string }) {
 export function App() {
   const { path } = useLocation();
   const { t } = useI18n();
+  const { user } = useAuth();
+  // Inside the Flutter app: hand its FCM token to the server once someone is logged in.
+  useEffect(() => (user ? startAppBridge() : undefined), [user?.id]);
   let page: ReactNode;
   for (const r of routes) {
     const params = match(r.pattern, path);
