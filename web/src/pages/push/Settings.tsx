@@ -111,7 +111,7 @@ export function PushSettingsPage() {
         <p className="muted">{t('push.consentsHint')}</p>
         <ul className="consent-list">
           {rows.map(({ name, disabled }) => (
-            <li key={name} data-testid={`consent-${name}`}>
+            <li key={name} className="consent-row" data-testid={`consent-${name}`}>
               <label>
                 <input
                   type="checkbox"
@@ -163,7 +163,7 @@ export function PushSettingsPage() {
         ) : (
           <ul className="device-list">
             {devices.data.devices.map((d) => (
-              <li key={d.id} data-testid="push-device">
+              <li key={d.id} className="device-row" data-testid="push-device">
                 <span>
                   <strong>{t(`push.kind.${d.kind}`)}</strong> {d.label}{' '}
                   <span className="muted">{d.hint}</span>
