@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import webpush, { type RequestDetails } from 'web-push';
 import type { FcmReceived, WebPushReceived } from '../../sims/push/index.ts';
 import { startStandIn } from '../../sims/standins.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -318,5 +319,64 @@ describe.each(backends)('push devices, consents and delivery (%s)', (backend) =>
     expect((await u.api.get<{ devices: Device[] }>('/api/push/devices')).body.data?.devices).toHaveLength(2);
     expect((await u.api.post('/api/auth/logout')).status).toBe(200);
     expect((await api2.get<{ devices: Device[] }>('/api/push/devices')).body.data?.devices).toHaveLength(1);
+  });
+});
+
+describe('push stand-in checks what it receives', () => {
+  let sim: { url: string; close: () => Promise<unknown> };
+  beforeAll(async () => {
+    sim = await startStandIn('push');
+  });
+  afterAll(async () => {
+    await sim?.close();
+  });
+
+  it('refuses a wrong bearer token, a VAPID signature by another key, a wrong audience and a tampered body', async () => {
+    const fcm = await fetch(`${sim.url}/v1/projects/p/messages:send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer not-the-token' },
+      body: JSON.stringify({ message: { token: token('x') } }),
+    });
+    expect(fcm.status).toBe(401);
+    expect(((await fcm.json()) as { error: { status: string } }).error.status).toBe('UNAUTHENTICATED');
+
+    const sub = (await (await fetch(`${sim.url}/subscriptions`, { method: 'POST' })).json()) as {
+      endpoint: string;
+      keys: { p256dh: string; auth: string };
+    };
+    const mine = webpush.generateVAPIDKeys();
+    const other = webpush.generateVAPIDKeys();
+    const send = (
+      d: RequestDetails,
+      patch: (h: Record<string, string>, b: Buffer) => void = () => {},
+    ) => {
+      const headers = Object.fromEntries(
+        Object.entries(d.headers)
+          .filter(([k]) => k.toLowerCase() !== 'content-length')
+          .map(([k, v]) => [k, String(v)]),
+      );
+      const body = Buffer.from(d.body as Buffer);
+      patch(headers, body);
+      return fetch(d.endpoint, { method: 'POST', headers, body: new Uint8Array(body) });
+    };
+    const details = (subject = 'mailto:t@test.yeyak', endpoint = sub.endpoint) =>
+      webpush.generateRequestDetails({ ...sub, endpoint }, '{"title":"t"}', {
+        vapidDetails: { subject, ...mine },
+        TTL: 60,
+      });
+    expect((await send(details())).status).toBe(201);
+    // Signed by one key, claiming another.
+    const swapped = await send(details(), (h) => {
+      h.Authorization = h.Authorization.replace(/k=[A-Za-z0-9_-]+/, `k=${other.publicKey}`);
+    });
+    expect(swapped.status).toBe(403);
+    // A JWT for another origin (aud) than the endpoint's.
+    const elsewhere = details(undefined, sub.endpoint.replace('127.0.0.1', 'localhost'));
+    expect((await send({ ...elsewhere, endpoint: sub.endpoint })).status).toBe(403);
+    // One ciphertext byte changed: the GCM tag does not hold.
+    expect((await send(details(), (_h, b) => void (b[b.length - 20] ^= 1))).status).toBe(400);
+    const got = (await (await fetch(`${sim.url}/received`)).json()) as Received;
+    expect(got.webpush).toHaveLength(1);
+    expect(got.refused.map((r) => r.why).join(' | ')).toMatch(/signature.*\|.*aud.*\|.*/);
   });
 });
