@@ -139,6 +139,24 @@ describe.each(backends)('push devices, consents and delivery (%s)', (backend) =>
     expect((await b.api.get<{ devices: Device[] }>('/api/push/devices')).body.data?.devices).toEqual([]);
   });
 
+  it("does not send a user's notice to a device someone else registered since it was queued", async () => {
+    const a = await login(t);
+    const b = await login(t);
+    const tok = token('moved');
+    const reg = await a.api.post<{ device: Device }>('/api/push/devices', { kind: 'fcm', token: tok });
+    const idOf = async (x: typeof a) =>
+      (await x.api.get<{ user: { id: string } }>('/api/auth/me')).body.data?.user.id as string;
+    await a.api.put('/api/me/consents', { push: true });
+    await b.api.put('/api/me/consents', { push: true });
+    await b.api.post('/api/push/devices', { kind: 'fcm', token: tok });
+    const job = { devices: [reg.body.data?.device.id as string], round: 0, userId: await idOf(a) };
+    const payload = { kind: 'notice', title: "a's booking", body: 'private' };
+    expect(await t.y.ctx.push.runBatch({ ...job, payload })).toMatchObject({ sent: 0 });
+    expect(await t.y.ctx.push.runBatch({ ...job, payload, userId: await idOf(b) })).toMatchObject({
+      sent: 1,
+    });
+  });
+
   it('records each consent with its time and confirms a change by mail in Korean and English', async () => {
     const u = await login(t);
     const none = await u.api.get<{ consents: Consents }>('/api/me/consents');
@@ -346,10 +364,7 @@ describe('push stand-in checks what it receives', () => {
     };
     const mine = webpush.generateVAPIDKeys();
     const other = webpush.generateVAPIDKeys();
-    const send = (
-      d: RequestDetails,
-      patch: (h: Record<string, string>, b: Buffer) => void = () => {},
-    ) => {
+    const send = (d: RequestDetails, patch: (h: Record<string, string>, b: Buffer) => void = () => {}) => {
       const headers = Object.fromEntries(
         Object.entries(d.headers)
           .filter(([k]) => k.toLowerCase() !== 'content-length')

@@ -63,12 +63,11 @@ export function next8Kst(now = new Date()): Date {
   return new Date(day - KST_MS);
 }
 
-export type SendJob = { devices: string[]; payload: PushPayload; round: number };
+/** `userId`: a notice for one user goes only to devices still theirs when the job runs. */
+export type SendJob = { devices: string[]; payload: PushPayload; round: number; userId?: string };
 export type CampaignResult = { now: number; morning: number; devices: number };
 
-type Deps = Pick<Context, 'config' | 'database' | 'jobs' | 'log' | 'mailer' | 'tx' | 'selfUrl'> & {
-  serverLog?: Context['serverLog'];
-};
+type Deps = Pick<Context, 'config' | 'database' | 'jobs' | 'log' | 'mailer' | 'tx' | 'selfUrl'>;
 
 /** A simple counting gate: at most `n` sends in flight in this process, over all jobs. */
 class Gate {
@@ -194,16 +193,16 @@ export class Push {
   async toUser(userId: string, payload: Omit<PushPayload, 'kind'> & { kind?: string }): Promise<boolean> {
     if (!(await this.reachable(userId))) return false;
     const ids = await this.devices.ids(userId);
-    await this.enqueue(ids, { kind: 'notice', ...payload }, new Date());
+    await this.enqueue(ids, { kind: 'notice', ...payload }, new Date(), 0, userId);
     return true;
   }
 
-  private async enqueue(ids: string[], payload: PushPayload, startAfter: Date, round = 0) {
+  private async enqueue(ids: string[], payload: PushPayload, startAfter: Date, round = 0, userId?: string) {
     const jobs = [];
     for (let i = 0; i < ids.length; i += BATCH)
       jobs.push({
         name: 'push.send',
-        data: { devices: ids.slice(i, i + BATCH), payload, round } satisfies SendJob,
+        data: { devices: ids.slice(i, i + BATCH), payload, round, userId } satisfies SendJob,
         startAfter,
       });
     await this.deps.jobs.insert(jobs);
@@ -284,7 +283,11 @@ export class Push {
     const ad = job.payload.kind === 'marketing';
     const quiet = quietHours();
     // Consent is read again now: it may have been withdrawn since the job was queued.
-    const allowed = rows.filter(({ c }) => c?.push && (!ad || (c.marketing && (!quiet || c.night))));
+    // A device registered meanwhile by someone else no longer gets the first owner's notice.
+    const allowed = rows.filter(
+      ({ d, c }) =>
+        (!job.userId || d.userId === job.userId) && c?.push && (!ad || (c.marketing && (!quiet || c.night))),
+    );
     const fcm = this.fcm();
     const web = this.web();
     const tally = { sent: 0, gone: 0, retry: 0, failed: 0 };
@@ -323,7 +326,7 @@ export class Push {
       else {
         // Retry-After when the service gave one, else a growing pause (5 s, 10 s, 20 s …).
         const s = Math.min(MAX_WAIT_S, waitMs > 0 ? Math.ceil(waitMs / 1000) : 5 * 2 ** job.round);
-        await this.enqueue(again, job.payload, new Date(Date.now() + s * 1000), job.round + 1);
+        await this.enqueue(again, job.payload, new Date(Date.now() + s * 1000), job.round + 1, job.userId);
       }
     }
     return tally;
