@@ -2,8 +2,8 @@ import { defineConfig } from 'drizzle-kit';
 
 /**
  * The platform's migrations (users, sessions, outbox, mailbox, rate limits, runtime settings,
- * notification settings, in-app notifications, ledger, server log, uploaded files, payment orders); journal
- * __drizzle_migrations.
+ * notification settings, in-app notifications, ledger, server log, uploaded files, payment orders,
+ * push devices and consents); journal __drizzle_migrations.
  */
 export default defineConfig({
   dialect: 'postgresql',
@@ -15,6 +15,7 @@ export default defineConfig({
     './src/platform/uploads/schema.ts',
     './src/platform/notify/schema.ts',
     './src/platform/payments/schema.ts',
+    './src/platform/push/schema.ts',
   ],
   out: './drizzle/platform',
 });

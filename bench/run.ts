@@ -2,7 +2,7 @@
  * All benchmarks in sequence: reserve under contention, ticket mails per second, reserve latency while
  * mails go out, start-up and memory,
  * the rail watch engine, runtime settings reaching another instance, the server log's word search,
- * the points ledger, image uploads and the registration sync.
+ * the points ledger, image uploads, push to 10,000 FCM tokens and the registration sync.
  * Flags are passed on to each (see the scripts); `npm run bench` runs this.
  */
 
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { runLedger } from './ledger.ts';
 import { runMail } from './mail.ts';
 import { runMailLatency } from './mail-latency.ts';
+import { runPush } from './push.ts';
 import { runRail } from './rail.ts';
 import { runReserve } from './reserve.ts';
 import { runServerLog } from './serverlog.ts';
@@ -29,6 +30,7 @@ results.push(['settings', await runSettings()]);
 results.push(['serverlog', await runServerLog()]);
 results.push(['ledger', await runLedger()]);
 results.push(['uploads', await runUploads()]);
+results.push(['push', await runPush()]);
 // The registration bench is a script of its own (top-level await); it runs as a child.
 const registration = spawnSync(
   process.execPath,

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyPluginAsync } from 'fastify';
 import { payletterStandIn } from './payletter/index.ts';
+import { pushStandIn } from './push/index.ts';
 
 /**
  * Stand-ins for outside services that yeyak reaches through an adapter with a configured base URL.
@@ -19,6 +20,11 @@ export const standIns: StandIn[] = [
     name: 'payletter',
     description: 'Payletter KR API v1.0: payment request, payment page, callback and return, status, cancel',
     plugin: payletterStandIn,
+  },
+  {
+    name: 'push',
+    description: 'FCM HTTP v1 messages:send and a Web Push endpoint (VAPID check, aes128gcm decryption)',
+    plugin: pushStandIn,
   },
 ];
 

@@ -40,6 +40,8 @@ import { notificationRoutes } from './platform/notify/routes.ts';
 import { gatewayFromConfig } from './platform/payments/gateways.ts';
 import { Payments } from './platform/payments/index.ts';
 import { paymentRoutes } from './platform/payments/routes.ts';
+import { Push } from './platform/push/index.ts';
+import { pushRoutes } from './platform/push/routes.ts';
 import { rateLimiter } from './platform/ratelimit.ts';
 import { retentionDays, ServerLog, safeErrorText } from './platform/serverlog/index.ts';
 import { serverLogRoutes } from './platform/serverlog/routes.ts';
@@ -177,6 +179,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     relay.nudge();
     return result;
   };
+  const push = new Push({ config, database, jobs, log, mailer, tx, selfUrl: () => selfUrl });
   const ctx: Context = {
     config,
     log,
@@ -192,7 +195,9 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
       config: config.notify,
       // The key rail sealed the channel settings with before they moved here, so they still open.
       sealer: new Sealer(config.notify.secret ?? secret, 'rail credentials v1'),
+      push,
     }),
+    push,
     ledger: new Ledger(database),
     serverLog,
     secret,
@@ -211,7 +216,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
 
   const auth = new Auth(ctx);
   const accounts = new Accounts(ctx, auth);
-  for (const job of [...ctx.ledger.jobs(), ...serverLog.jobs()])
+  for (const job of [...ctx.ledger.jobs(), ...serverLog.jobs(), ...push.jobs()])
     jobs.define(job.name, job.handler, job.options);
   // Uploaded images; each module says where it refers to them (checked as it is made).
   const uploads = new Uploads(database, log, config.uploadsDir);
@@ -234,6 +239,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   // The daily sweep of uploaded images nothing refers to (after a day to get attached).
   jobs.define('files.sweep', async () => void (await uploads.sweep()), { cron: '17 3 * * *' });
   consumers.push(auth.consumer(), accounts.consumer(), ...running.flatMap((m) => m.consumers ?? []));
+  consumers.push(auth.consumer(), push.consumer(), ...running.flatMap((m) => m.consumers ?? []));
   broker.register(consumers);
 
   const localAdmin = new LocalAdmin();
@@ -295,6 +301,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     metricsRoutes(app, settings);
     uploadRoutes(app, auth, uploads, rateLimiter(database));
     paymentRoutes(app, ctx, auth, ctx.payments, rateLimiter(database));
+    pushRoutes(app, auth, push, rateLimiter(database));
     for (const m of running) m.routes?.(app, auth);
     // Demo mode: the outside services' stand-ins answer inside yeyak (sims/standins.ts).
     if (config.demo) for (const s of standIns) await app.register(s.plugin, { prefix: standInPath(s.name) });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ConfigSlice } from './module.ts';
 import { allowListOf } from './net/outbound.ts';
 import type { NotifyConfig } from './notify/config.ts';
+import type { PushConfig } from './push/config.ts';
 
 /** Parses "0"/"1"/"true"/"false" the way operators write flags in env files. */
 export const flag = z
@@ -84,6 +85,24 @@ const platformEnv = z.object({
     .regex(/^[a-z]{2,20}$/, 'a Payletter pgcode such as creditcard')
     .default('creditcard'),
   PAYLETTER_SERVICE_NAME: z.string().min(1).max(50).default('yeyak'),
+  // push (src/platform/push): FCM HTTP v1 for the app, Web Push (VAPID) for browsers
+  FCM_PROJECT_ID: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{3,61}[a-z0-9]$/, 'a Firebase project id (lower-case letters, digits, -)')
+    .optional(),
+  FCM_SERVICE_ACCOUNT_FILE: z.string().min(1).optional(),
+  FCM_API_URL: url(['http:', 'https:']).default('https://fcm.googleapis.com'),
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{87}$/, 'the base64url P-256 public key (87 characters)')
+    .optional(),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'the base64url P-256 private key (43 characters)')
+    .optional(),
+  VAPID_SUBJECT: url(['mailto:', 'https:']).optional(),
+  PUSH_SIM_URL: url(['http:', 'https:']).optional(),
+  PUSH_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
 });
 
 /** The platform's part of the configuration. */
@@ -115,6 +134,8 @@ export type PlatformConfig = {
   notify: NotifyConfig;
   /** Payment gateways (src/platform/payments); keys are never logged or returned. */
   payments: { payletter: PayletterSettings };
+  /** Push to the app (FCM) and to browsers (Web Push), src/platform/push. */
+  push: PushConfig;
 };
 
 /** Payletter's settings; no url: the demo stand-in in demo mode, no gateway otherwise. */
@@ -209,6 +230,19 @@ export function readConfig(
         pgcode: e.PAYLETTER_PGCODE,
         serviceName: e.PAYLETTER_SERVICE_NAME,
       },
+    },
+    push: {
+      fcm: {
+        projectId: e.FCM_PROJECT_ID,
+        serviceAccountFile: e.FCM_SERVICE_ACCOUNT_FILE,
+        apiUrl: e.FCM_API_URL,
+      },
+      vapid:
+        e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY
+          ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT }
+          : undefined,
+      simUrl: e.PUSH_SIM_URL,
+      concurrency: e.PUSH_CONCURRENCY,
     },
   };
   const modules = slices.map((m) => m.read(parsed.data as never, platform));

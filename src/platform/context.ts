@@ -9,6 +9,7 @@ import type { Mailbox } from './mail/mailbox.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { Notify } from './notify/index.ts';
 import type { Payments } from './payments/index.ts';
+import type { Push } from './push/index.ts';
 import type { ServerLog } from './serverlog/index.ts';
 import type { RuntimeSettings } from './settings/index.ts';
 
@@ -24,6 +25,8 @@ export type Context = {
   mailbox: Mailbox;
   /** Notifications on the user's channels, once per event and channel (src/platform/notify). */
   notify: Notify;
+  /** Push to the user's app (FCM) and browsers (Web Push); `push.marketing()` for campaigns. */
+  push: Push;
   /** The points ledger: wallets, transfers, holds (src/platform/ledger). */
   ledger: Ledger;
   /** What admins see at /api/admin/log: 5xx answers, failed jobs, dead letters, admin actions. */

@@ -47,6 +47,8 @@ export const RULES = {
   uploadUser: { name: 'upload.user', limit: 60, windowSeconds: 60 * MIN },
   /** payment orders a user starts (each opens a session at the gateway) */
   paymentOrderUser: { name: 'payment-order.user', limit: 30, windowSeconds: 60 * MIN },
+  /** push device registrations per account (the app registers on every start and token refresh) */
+  pushDeviceUser: { name: 'push-device.user', limit: 60, windowSeconds: 60 * MIN },
 } as const satisfies Record<string, Rule>;
 
 /** The 429 every limit answers: `data.retryAfter` in seconds, sent as Retry-After too. */

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { useAuth } from './auth.tsx';
 import { DemoBanner } from './demo.tsx';
 import { addWords, type Key, useI18n } from './i18n.tsx';
@@ -18,6 +18,9 @@ import { guarded, type ModulePages, type PageRoute } from './pages/module.tsx';
 import { NotificationBell, NotificationsPage } from './pages/Notifications.tsx';
 import { paymentsWords } from './pages/payments/i18n.ts';
 import { PaymentResultPage } from './pages/payments/Result.tsx';
+import { startAppBridge, tellAppLoggedOut } from './pages/push/bridge.ts';
+import { pushWords } from './pages/push/i18n.ts';
+import { PushSettingsPage } from './pages/push/Settings.tsx';
 import { railPages } from './pages/rail/routes.tsx';
 import { useRegZh } from './pages/registration/i18n.ts';
 import { registrationPages } from './pages/registration/routes.tsx';
@@ -30,6 +33,7 @@ const modulePages: ModulePages[] = [ticketsPages, registrationPages, railPages];
 for (const m of modulePages) if (m.words) addWords(m.words);
 addWords(paymentsWords);
 addWords(accountWords);
+addWords(pushWords);
 
 /** The platform's own pages: accounts, notifications, the mailbox, administration. */
 const platformPages: ModulePages = {
@@ -47,6 +51,7 @@ const platformPages: ModulePages = {
     guarded('/admin/payments', () => <AdminPaymentsPage />, ['admin']),
     guarded('/payments/result/:id', (p) => <PaymentResultPage id={p.id} />),
     guarded('/notifications', () => <NotificationsPage />),
+    guarded('/account/notifications', () => <PushSettingsPage />),
     { pattern: '/mailbox', render: () => <MailboxPage /> },
     { pattern: '/mailbox/:id', render: (p) => <MailboxPage id={Number(p.id)} /> },
   ],
@@ -131,6 +136,7 @@ function Header({ path }: { path: string }) {
                 className="btn btn-small btn-ghost"
                 onClick={async () => {
                   await logout();
+                  tellAppLoggedOut();
                   navigate('/');
                 }}
               >
@@ -157,6 +163,8 @@ export function App() {
   const { path } = useLocation();
   const { t } = useI18n();
   const { user, ready } = useAuth();
+  // Inside the Flutter app: hand its FCM token to the server once someone is logged in.
+  useEffect(() => (user ? startAppBridge() : undefined), [user?.id]);
   let page: ReactNode;
   for (const r of routes) {
     const params = match(r.pattern, path);

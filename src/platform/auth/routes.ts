@@ -94,6 +94,8 @@ export function authRoutes(app: App, _ctx: Context, auth: Auth) {
       await auth.require(req);
       const token = tokenFrom(req);
       if (token) await auth.logout(token);
+      // The devices this login registered stop getting the account's pushes (src/platform/push).
+      if (token) await _ctx.push.forgetSession(token);
       return ok(reply, undefined, 'logged out');
     },
   );

@@ -45,6 +45,12 @@ export type Recipient = {
 /** A sender that replaces the built-in one for a channel (e.g. a Discord post with its own format). */
 export type ChannelSender = (address: string, message: Message) => Promise<unknown>;
 
+/** What the push channel needs of src/platform/push (kept narrow: notify does not import push). */
+export type PushChannel = {
+  reachable(userId: string): Promise<boolean>;
+  toUser(userId: string, p: { title: string; body: string; link?: string; kind?: string }): Promise<boolean>;
+};
+
 export type DeliverOptions = {
   /** Names the once-records (`<scope>-<channel>`); one scope per kind of notice. */
   scope: string;
@@ -69,8 +75,8 @@ const escapeHtml = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 /** A message without its own e-mail body: its lines, escaped. */
 const plainHtml = (m: Message) => `<p>${m.lines.map(escapeHtml).join('<br>')}</p>`;
 
-/** In-app first: it is a local write, and the slow webhooks come after it. */
-const ORDER: readonly Channel[] = ['inapp', ...CHANNELS];
+/** In-app first: it is a local write, and the slow webhooks come after it; push only queues a job. */
+const ORDER: readonly Channel[] = ['inapp', ...CHANNELS, 'push'];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -91,7 +97,14 @@ export class Notify {
   readonly inapp: InAppNotices;
 
   constructor(
-    private readonly deps: { database: Database; mailer: Mailer; config: NotifyConfig; sealer: Sealer },
+    private readonly deps: {
+      database: Database;
+      mailer: Mailer;
+      config: NotifyConfig;
+      sealer: Sealer;
+      /** the push channel (src/platform/push): queues a push to the user's devices */
+      push?: PushChannel;
+    },
   ) {
     this.settings = new ChannelSettingsStore(deps.database.db, deps.sealer, deps.config);
     this.inapp = new InAppNotices(deps.database.db);
@@ -138,8 +151,13 @@ export class Notify {
       // A withdrawn account's address is a tombstone that no mail can reach.
       email = u?.state === 'withdrawn' ? undefined : u?.email;
     }
+    const pushable =
+      wanted.includes('push') && r.userId && this.deps.push
+        ? await this.deps.push.reachable(r.userId)
+        : false;
     const address: Record<Channel, string | KakaoEventUser[] | undefined> = {
       inapp: r.userId,
+      push: pushable ? r.userId : undefined,
       email,
       discord: r.discord ?? mine?.discord,
       slack: r.slack ?? mine?.slack,
@@ -179,6 +197,13 @@ export class Notify {
             text: message.lines.join('\n'),
           });
         else if (channel === 'kakao') await sendKakaoEvent(config.kakao, to as KakaoEventUser[], message);
+        else if (channel === 'push')
+          await this.deps.push?.toUser(to as string, {
+            title: message.title,
+            body: message.lines.join('\n'),
+            link: message.link && !linkProblem(message.link) ? message.link : undefined,
+            kind: opts.kind ?? opts.scope,
+          });
         else {
           const own = opts.send?.[channel];
           if (own) await own(to as string, message);

@@ -10,8 +10,11 @@ import type { NotifyConfig } from './config.ts';
 /** The channels that leave the server; a watch names its own from these. */
 export type OutboundChannel = 'email' | 'discord' | 'slack' | 'telegram' | 'kakao';
 export const CHANNELS: readonly OutboundChannel[] = ['email', 'discord', 'slack', 'telegram', 'kakao'];
-/** `inapp` is a row the user reads in the web (inapp.ts); a logged-in user always has it. */
-export type Channel = OutboundChannel | 'inapp';
+/**
+ * `inapp` is a row the user reads in the web (inapp.ts); a logged-in user always has it. `push`
+ * goes to the user's app and browsers (src/platform/push) when they gave push consent.
+ */
+export type Channel = OutboundChannel | 'inapp' | 'push';
 
 /**
  * What a notification says: a title and lines; `html` is the e-mail body when there is one; `link`

@@ -17,6 +17,7 @@ const words = {
     isNew: '새 알림',
     readAll: '모두 읽음으로 표시',
     more: '더 보기',
+    settings: '알림 설정',
   },
   en: {
     title: 'Notifications',
@@ -26,6 +27,7 @@ const words = {
     isNew: 'New',
     readAll: 'Mark all as read',
     more: 'More',
+    settings: 'Notification settings',
   },
 } satisfies Record<Lang, unknown>;
 
@@ -146,6 +148,13 @@ export function NotificationsPage() {
         >
           {w.readAll}
         </button>
+        <Link
+          to="/account/notifications"
+          className="btn btn-small btn-ghost"
+          data-testid="push-settings-link"
+        >
+          {w.settings}
+        </Link>
       </p>
       {action.error ? <ErrorBox error={action.error} /> : null}
       {page.notifications.length === 0 ? (
