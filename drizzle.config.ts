@@ -14,6 +14,7 @@ export default defineConfig({
     './src/platform/serverlog/schema.ts',
     './src/platform/uploads/schema.ts',
     './src/platform/notify/schema.ts',
+    './src/platform/oauth/schema.ts',
   ],
   out: './drizzle/platform',
 });

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyPluginAsync } from 'fastify';
+import { oauthStandIn } from './oauth/index.ts';
 
 /**
  * Stand-ins for outside services that yeyak reaches through an adapter with a configured base URL.
@@ -13,7 +14,13 @@ export type StandIn = {
 };
 
 /** Every stand-in, listed here (import it above and add it to the list). */
-export const standIns: StandIn[] = [];
+export const standIns: StandIn[] = [
+  {
+    name: 'oauth',
+    description: 'Kakao, Naver and Apple sign-in (authorize page with test accounts, token, profile, JWKS)',
+    plugin: oauthStandIn,
+  },
+];
 
 export const standInPath = (name: string) => `/sim/${name}`;
 

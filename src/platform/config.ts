@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ConfigSlice } from './module.ts';
 import { allowListOf } from './net/outbound.ts';
 import type { NotifyConfig } from './notify/config.ts';
+import { type OAuthConfig, type OAuthEnv, oauthEnv, readOAuthConfig } from './oauth/config.ts';
 
 /** Parses "0"/"1"/"true"/"false" the way operators write flags in env files. */
 export const flag = z
@@ -103,6 +104,8 @@ export type PlatformConfig = {
   retryBaseMs: number;
   /** The notification channels (src/platform/notify). */
   notify: NotifyConfig;
+  /** Social login providers (src/platform/oauth). */
+  oauth: OAuthConfig;
 };
 
 export class ConfigError extends Error {
@@ -132,7 +135,10 @@ export function readConfig(
 ): Config {
   // Empty strings count as unset: `FOO= yeyak serve` should not fail on FOO.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const schema = slices.reduce<z.ZodObject<z.ZodRawShape>>((all, m) => all.extend(m.env.shape), platformEnv);
+  const schema = slices.reduce<z.ZodObject<z.ZodRawShape>>(
+    (all, m) => all.extend(m.env.shape),
+    platformEnv.extend(oauthEnv.shape),
+  );
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
@@ -172,6 +178,7 @@ export function readConfig(
         eventName: e.KAKAO_EVENT_NAME,
       },
     },
+    oauth: readOAuthConfig(parsed.data as unknown as OAuthEnv),
   };
   const modules = slices.map((m) => m.read(parsed.data as never, platform));
   return Object.assign(platform, ...modules, overrides) as Config;

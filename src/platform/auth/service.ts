@@ -155,6 +155,17 @@ export class Auth {
     return { token, user: toUser(u), expiresAt };
   }
 
+  /** A login token for an account proven some other way (social login); disabled accounts get none. */
+  async createSession(userId: string): Promise<{ token: string; user: User; expiresAt: Date }> {
+    const [u] = await this.ctx.database.db.select().from(users).where(eq(users.id, userId));
+    if (!u) throw unauthorized('no such account');
+    if (u.disabledAt) throw new AppError(403, 'this account is disabled');
+    const token = randomToken(32);
+    const expiresAt = new Date(Date.now() + this.ctx.config.tokenDays * 86_400_000);
+    await this.ctx.database.db.insert(sessions).values({ tokenHash: sha256(token), userId: u.id, expiresAt });
+    return { token, user: toUser(u), expiresAt };
+  }
+
   async logout(token: string) {
     this.tokenCache.delete(sha256(token));
     await this.ctx.database.db
