@@ -19,23 +19,22 @@ let sim: Awaited<ReturnType<typeof startStandIn>>;
 let p8: string;
 
 beforeAll(async () => {
-  sim = await startStandIn('oauth');
   p8 = await writeP8();
-});
-afterAll(async () => {
-  await sim?.close();
 });
 
 describe.each(backends)('social sign-in (%s)', (backend) => {
   let t: TestApp;
 
   beforeAll(async () => {
+    // One stand-in per database: it remembers (as Apple does) which accounts it sent the name for.
+    sim = await startStandIn('oauth');
     t = await startApp(backend, { oauth: standInConfig(sim.url, p8) });
     // The callback address is built from PUBLIC_URL; this test's server listens on a free port.
     t.config.publicUrl = t.url;
   }, 60_000);
   afterAll(async () => {
     await t?.stop();
+    await sim?.close();
   });
 
   const db = () => t.y.ctx.database.db;

@@ -11,6 +11,7 @@ import { LoginPage, SignupPage } from './pages/Login.tsx';
 import { MailboxPage } from './pages/Mailbox.tsx';
 import { guarded, type ModulePages, type PageRoute } from './pages/module.tsx';
 import { NotificationBell, NotificationsPage } from './pages/Notifications.tsx';
+import { oauthPages } from './pages/oauth/routes.tsx';
 import { railPages } from './pages/rail/routes.tsx';
 import { useRegZh } from './pages/registration/i18n.ts';
 import { registrationPages } from './pages/registration/routes.tsx';
@@ -18,7 +19,7 @@ import { ticketsPages } from './pages/tickets/routes.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
 
 /** Every module's pages (web/src/pages/<module>/routes.tsx); adding a module is one line here. */
-const modulePages: ModulePages[] = [ticketsPages, registrationPages, railPages];
+const modulePages: ModulePages[] = [ticketsPages, registrationPages, railPages, oauthPages];
 for (const m of modulePages) if (m.words) addWords(m.words);
 
 /** The platform's own pages: accounts, notifications, the mailbox, administration. */

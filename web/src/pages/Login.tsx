@@ -6,6 +6,7 @@ import { useI18n } from '../i18n.tsx';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { ErrorBox, Field, fieldErrors, PageTitle, useAction } from '../ui.tsx';
 import { EmailField, PasswordField } from './account-fields.tsx';
+import { SocialButtons } from './oauth/SocialButtons.tsx';
 
 function safeNext(next: string | null): string {
   return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
@@ -132,6 +133,7 @@ export function LoginPage() {
           {t('auth.login')}
         </button>
       </form>
+      <SocialButtons next={next} />
       <p className="center muted">
         {t('auth.noAccount')} <Link to={`/signup?next=${encodeURIComponent(next)}`}>{t('nav.signup')}</Link>
       </p>
@@ -175,6 +177,7 @@ export function SignupPage() {
           {t('auth.signup')}
         </button>
       </form>
+      <SocialButtons next={next} />
       <p className="center muted">
         {t('auth.haveAccount')} <Link to={`/login?next=${encodeURIComponent(next)}`}>{t('nav.login')}</Link>
       </p>
