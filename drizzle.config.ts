@@ -2,7 +2,7 @@ import { defineConfig } from 'drizzle-kit';
 
 /**
  * The platform's migrations (users, sessions, outbox, mailbox, rate limits, runtime settings,
- * notification settings, in-app notifications, ledger, server log, uploaded files); journal
+ * notification settings, in-app notifications, ledger, server log, uploaded files, social sign-in); journal
  * __drizzle_migrations.
  */
 export default defineConfig({
