@@ -117,12 +117,15 @@ export class OAuthLinks {
         );
       }
       if (!taken) {
-        await tx.insert(userIdentities).values({
-          userId: account.id,
-          provider: link.provider,
-          subject: link.subject,
-          email: link.email,
-        });
+        await tx
+          .insert(userIdentities)
+          .values({
+            userId: account.id,
+            provider: link.provider,
+            subject: link.subject,
+            email: link.email,
+          })
+          .onConflictDoNothing();
       }
       if (input.code !== undefined && !account.verifiedAt) {
         // The code proved the address; a password set before that (by anyone) no longer opens it.

@@ -238,12 +238,13 @@ export class OAuth {
           verifiedAt: p.email && p.emailVerified ? new Date() : null,
         })
         .returning({ id: users.id });
-      await tx.insert(userIdentities).values({
-        userId: u.id,
-        provider: p.provider,
-        subject: p.subject,
-        email: p.email ?? null,
-      });
+      const made = await tx
+        .insert(userIdentities)
+        .values({ userId: u.id, provider: p.provider, subject: p.subject, email: p.email ?? null })
+        .onConflictDoNothing()
+        .returning({ id: userIdentities.id });
+      // The same identity's first sign-in in two tabs at once: one wins, the other starts again.
+      if (made.length === 0) throw new OAuthRefused(409, 'busy', 'this sign-in raced another: sign in again');
       await tx.insert(oauthHandoffs).values({ ...handoff, userId: u.id });
     });
     return code;
