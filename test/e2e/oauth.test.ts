@@ -143,19 +143,36 @@ describe.each(cases)('social sign-in in the web ($name)', (c) => {
     await w.context.close();
   });
 
-  it('Naver with the demo buyer’s e-mail: the account proves itself before anything links', async () => {
+  it('Naver with an existing account’s e-mail: the account proves itself before anything links', async () => {
     const w = await open(c.lang, c.viewport);
+    // Korean run: the demo buyer, proven by its password. English run: an account proven by a mailed code.
+    const naver = c.lang === 'ko' ? SIM_ACCOUNTS.naver[1] : SIM_ACCOUNTS.naver[0];
+    if (c.lang === 'en') {
+      await y.auth.addUser({ email: naver.email!, password: 'password-123', role: 'user', name: 'Jihoon' });
+    }
     await toConsent(w.page, c.naver);
-    // Korean run: the buyer's address (link with the password); English run: that link exists now.
-    await w.page.locator(`[data-account="${SIM_ACCOUNTS.naver[1].id}"]`).click();
+    await w.page.locator(`[data-account="${naver.id}"]`).click();
+    await w.page.getByRole('heading', { name: c.linkTitle }).waitFor();
+    await shot(w.page, `${c.name}-05-naver-link`);
     if (c.lang === 'ko') {
-      await w.page.getByRole('heading', { name: c.linkTitle }).waitFor();
-      await shot(w.page, `${c.name}-05-naver-link`);
       await w.page.locator('input[name=password]').fill('yeyak-demo');
-      await w.page.getByRole('button', { name: c.confirm }).click();
+      await w.page.getByRole('button', { name: c.confirm }).first().click();
+    } else {
+      await w.page.getByRole('button', { name: 'Mail me a code' }).click();
+      const mail = await expect
+        .poll(async () => (await y.ctx.mailbox.list({ onlyTo: naver.email! }))[0]?.subject ?? '', {
+          timeout: 15_000,
+        })
+        .toMatch(/\d{6}/)
+        .then(async () => (await y.ctx.mailbox.list({ onlyTo: naver.email! }))[0].subject);
+      await w.page.locator('input[name=code]').fill(/(\d{6})/.exec(mail)![1]);
+      await shot(w.page, `${c.name}-05b-naver-code`);
+      await w.page.getByRole('button', { name: c.confirm }).last().click();
     }
     await w.page.waitForURL(`${base}/mailbox`);
-    await expect.poll(() => w.page.getByTestId('user-name').textContent()).toContain('김예약');
+    await expect
+      .poll(() => w.page.getByTestId('user-name').textContent())
+      .toContain(c.lang === 'ko' ? '김예약' : 'Jihoon');
     await shot(w.page, `${c.name}-06-naver-done`);
     expect(w.errors).toEqual([]);
     await w.context.close();
