@@ -39,6 +39,7 @@ CREATE TABLE "user_identities" (
 	"provider" text NOT NULL,
 	"subject" text NOT NULL,
 	"email" text,
+	"email_verified" boolean DEFAULT false NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"last_login_at" timestamp with time zone DEFAULT now() NOT NULL
 );

@@ -88,6 +88,19 @@ describe.each(backends)('social sign-in (%s)', (backend) => {
     });
   });
 
+  it('an identity that never proved its address stops opening the account once someone signs up with it', async () => {
+    // The Naver test above made an account on Naver's word for the address (unverified).
+    const signup = await client(t.url).post('/api/auth/signup', {
+      email: ACCOUNT.naver.email,
+      password: 'owner-pass-123',
+    });
+    expect(signup.status).toBe(201);
+    const r = await signIn(t.url, 'naver', { account: ACCOUNT.naver.id });
+    // Naver no longer signs straight in: the account (now someone else's claim) must prove itself.
+    expect(r.handoff!.status).toBe(409);
+    expect(r.handoff!.body.data).toMatchObject({ reason: 'link_required', methods: ['code'] });
+  });
+
   it('Apple: form_post callback, the name kept from the first one, private relay addresses accepted', async () => {
     const first = await consent(t.url, 'apple', { account: ACCOUNT.appleRelay.id });
     expect(first.callback.method).toBe('POST');

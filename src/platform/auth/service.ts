@@ -8,6 +8,7 @@ import { AppError, forbidden, invalidField, unauthorized } from '../errors.ts';
 import { emit, once } from '../events/outbox.ts';
 import type { Consumer } from '../events/types.ts';
 import { renderPlatformMail } from '../mail/mailer.ts';
+import { forgetUnprovenIdentities } from '../oauth/service.ts';
 import { RULES, rateLimiter } from '../ratelimit.ts';
 import { sessions, users, verificationCodes } from '../schema.ts';
 
@@ -62,7 +63,9 @@ export class Auth {
       }
       let row: typeof users.$inferSelect;
       if (existing[0]) {
-        // Signing up again before verifying replaces the password and sends a new code.
+        // Signing up again before verifying replaces the password and sends a new code; a social
+        // sign-in that made this account without proving the address no longer opens it.
+        await forgetUnprovenIdentities(tx, existing[0].id);
         [row] = await tx
           .update(users)
           .set({ passwordHash, name: input.name ?? '' })

@@ -6,7 +6,7 @@ import { oauthRoutes } from './routes.ts';
 import { OAuth } from './service.ts';
 
 export { PROVIDERS, type Provider } from './config.ts';
-export { identitiesOf } from './service.ts';
+export { forgetUnprovenIdentities, identitiesOf } from './service.ts';
 
 /**
  * Social sign-in (Kakao, Naver, Apple) for the composition root: the service, its link-code mail

@@ -124,6 +124,8 @@ export class OAuthLinks {
             provider: link.provider,
             subject: link.subject,
             email: link.email,
+            // The account proved itself for this address.
+            emailVerified: true,
           })
           .onConflictDoNothing();
       }

@@ -14,6 +14,12 @@ export const userIdentities = pgTable(
     subject: text('subject').notNull(),
     /** The e-mail the provider gave, when it gave one (Apple's private relay addresses included). */
     email: text('email'),
+    /**
+     * Whether that address is proven: the provider vouched for it, or the account proved itself when
+     * the identity was linked. An unproven one is dropped when someone proves the address another
+     * way (forgetUnprovenIdentities), so it cannot keep a door open into that person's account.
+     */
+    emailVerified: boolean('email_verified').notNull().default(false),
     createdAt: ts('created_at').notNull().defaultNow(),
     lastLoginAt: ts('last_login_at').notNull().defaultNow(),
   },

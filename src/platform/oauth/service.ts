@@ -240,7 +240,13 @@ export class OAuth {
         .returning({ id: users.id });
       const made = await tx
         .insert(userIdentities)
-        .values({ userId: u.id, provider: p.provider, subject: p.subject, email: p.email ?? null })
+        .values({
+          userId: u.id,
+          provider: p.provider,
+          subject: p.subject,
+          email: p.email ?? null,
+          emailVerified: Boolean(p.email && p.emailVerified),
+        })
         .onConflictDoNothing()
         .returning({ id: userIdentities.id });
       // The same identity's first sign-in in two tabs at once: one wins, the other starts again.
@@ -338,4 +344,15 @@ export async function identitiesOf(db: Executor, userId: string): Promise<Provid
     .where(eq(userIdentities.userId, userId))
     .orderBy(userIdentities.provider);
   return rows.map((r) => r.provider);
+}
+
+/**
+ * Drops a user's social identities whose address nobody proved. Auth calls it when someone else
+ * claims an unverified account by signing up with its address (and then proves it with the mailed
+ * code): an identity that made the account with an address it never proved must not stay a way in.
+ */
+export async function forgetUnprovenIdentities(tx: Executor, userId: string): Promise<void> {
+  await tx
+    .delete(userIdentities)
+    .where(and(eq(userIdentities.userId, userId), eq(userIdentities.emailVerified, false)));
 }
