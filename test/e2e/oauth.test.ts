@@ -198,6 +198,9 @@ describe.each(cases)('social sign-in in the web ($name)', (c) => {
     await w.page.getByTestId('oauth-error').waitFor();
     expect(await w.page.getByTestId('oauth-error').getAttribute('data-reason')).toBe('binding');
     expect(await w.page.getByTestId('user-name').count()).toBe(0);
+    // The page opened without a code says so instead of waiting forever.
+    await w.page.goto(`${base}/login/oauth`);
+    expect(await w.page.getByTestId('oauth-error').getAttribute('data-reason')).toBe('handoff');
     await w.context.close();
   });
 });

@@ -47,7 +47,10 @@ export function OAuthHandoffPage() {
   const { t } = useI18n();
   const { search } = useLocation();
   const handoff = search.get('handoff');
-  const [reason, setReason] = useState<string | undefined>(search.get('error') ?? undefined);
+  // Neither a code nor an error: a stale or hand-typed address.
+  const [reason, setReason] = useState<string | undefined>(
+    search.get('error') ?? (handoff ? undefined : 'handoff'),
+  );
   const [provider, setProvider] = useState<Provider | undefined>(
     (search.get('provider') as Provider | null) ?? readPending()?.provider,
   );
