@@ -155,6 +155,15 @@ describe.each(cases)('social sign-in in the web ($name)', (c) => {
     await w.page.getByRole('heading', { name: c.linkTitle }).waitFor();
     await shot(w.page, `${c.name}-05-naver-link`);
     if (c.lang === 'ko') {
+      // A wrong password first: said in Korean, nothing linked.
+      await w.page.locator('input[name=password]').fill('not-the-password');
+      await w.page.getByRole('button', { name: c.confirm }).first().click();
+      await w.page.getByText('비밀번호가 맞지 않습니다. 아무것도 연결되지 않았습니다.').waitFor();
+      // That 400 was the point; nothing else went wrong before it.
+      expect(w.errors).toEqual([
+        expect.stringMatching(/^http 400: POST .*\/api\/auth\/oauth\/link\/confirm$/),
+      ]);
+      w.errors.length = 0;
       await w.page.locator('input[name=password]').fill('yeyak-demo');
       await w.page.getByRole('button', { name: c.confirm }).first().click();
     } else {

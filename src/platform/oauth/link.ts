@@ -88,20 +88,19 @@ export class OAuthLinks {
       const spent = (after?.attempts ?? LINK_TRIES) >= LINK_TRIES;
       if (spent)
         await this.ctx.database.db.delete(oauthPendingLinks).where(eq(oauthPendingLinks.id, link.id));
-      return this.oauth.refuse(
-        new OAuthRefused(
-          400,
-          'link_proof',
-          spent
-            ? 'wrong proof too many times: nothing was linked; sign in again'
-            : input.password !== undefined
-              ? 'wrong password: nothing was linked'
-              : 'wrong or expired code: nothing was linked',
-          field,
-        ),
-        link.provider,
-        requestId,
+      const refusal = new OAuthRefused(
+        400,
+        'link_proof',
+        spent
+          ? 'wrong proof too many times: nothing was linked; sign in again'
+          : input.password !== undefined
+            ? 'wrong password: nothing was linked'
+            : 'wrong or expired code: nothing was linked',
+        field,
       );
+      // The page says which, in the reader's language; `spent`: the request is over.
+      Object.assign(refusal.data ?? {}, { spent });
+      return this.oauth.refuse(refusal, link.provider, requestId);
     }
     await this.limiter.release(RULES.oauthLinkAccount, account.id);
     await this.ctx.tx(async (tx) => {

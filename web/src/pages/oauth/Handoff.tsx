@@ -115,6 +115,20 @@ function LinkStep({ l }: { l: LinkRequired }) {
   const [sent, setSent] = useState(false);
   const { busy, error, setError, run } = useAction();
   const errs = fieldErrors(error);
+  // The server's refusals, in the reader's language.
+  const data = error instanceof ApiError ? error.data : undefined;
+  const reason = typeof data?.reason === 'string' ? data.reason : '';
+  if (reason === 'link_proof' && data?.spent !== true) {
+    if (errs['body.password']) errs['body.password'] = t('oauth.link.wrongPassword');
+    if (errs['body.code']) errs['body.code'] = t('oauth.link.wrongCode');
+  }
+  const over =
+    reason === 'link_proof' && data?.spent === true
+      ? t('oauth.link.spent')
+      : reason === 'link' || reason === 'binding'
+        ? t('oauth.link.gone')
+        : undefined;
+  const shown: Record<string, string> = over ? {} : errs;
   const name = NAMES[l.provider];
   const byPassword = l.methods.includes('password');
 
@@ -143,7 +157,7 @@ function LinkStep({ l }: { l: LinkRequired }) {
       {byPassword ? (
         <form onSubmit={confirm({ password })} className="form">
           <strong>{t('oauth.link.byPassword')}</strong>
-          <PasswordField value={password} onChange={setPassword} error={errs['body.password']} />
+          <PasswordField value={password} onChange={setPassword} error={shown['body.password']} />
           <button type="submit" className="btn btn-primary btn-block" disabled={busy || !password}>
             {t('oauth.link.confirm')}
           </button>
@@ -156,7 +170,7 @@ function LinkStep({ l }: { l: LinkRequired }) {
         {sent ? (
           <>
             <div className="alert alert-success">{t('oauth.link.codeSent', { email: l.email })}</div>
-            <Field label={t('oauth.link.code')} error={errs['body.code']}>
+            <Field label={t('oauth.link.code')} error={shown['body.code']}>
               <input
                 name="code"
                 inputMode="numeric"
@@ -177,7 +191,13 @@ function LinkStep({ l }: { l: LinkRequired }) {
           </button>
         )}
       </form>
-      {Object.keys(errs).length === 0 && <ErrorBox error={error} />}
+      {over ? (
+        <div className="alert alert-error" role="alert" data-testid="oauth-link-over">
+          {over}
+        </div>
+      ) : (
+        Object.keys(errs).length === 0 && <ErrorBox error={error} />
+      )}
       <Link
         to="/login"
         className="btn btn-ghost btn-block"

@@ -29,6 +29,11 @@ const ko = {
   'oauth.link.code': '코드 (6자리)',
   'oauth.link.confirm': '확인하고 연결하기',
   'oauth.link.cancel': '연결하지 않기',
+  'oauth.link.wrongPassword': '비밀번호가 맞지 않습니다. 아무것도 연결되지 않았습니다.',
+  'oauth.link.wrongCode': '코드가 틀렸거나 만료되었습니다. 아무것도 연결되지 않았습니다.',
+  'oauth.link.spent':
+    '틀린 시도가 너무 많아 연결 요청이 끝났습니다. 아무것도 연결되지 않았습니다. 다시 로그인하세요.',
+  'oauth.link.gone': '연결 요청이 만료되었습니다. 아무것도 연결되지 않았습니다. 다시 로그인하세요.',
 } as const;
 
 export type OAuthKey = keyof typeof ko;
@@ -62,6 +67,11 @@ const en: Record<OAuthKey, string> = {
   'oauth.link.code': 'Code (6 digits)',
   'oauth.link.confirm': 'Confirm and link',
   'oauth.link.cancel': 'Do not link',
+  'oauth.link.wrongPassword': 'Wrong password. Nothing was linked.',
+  'oauth.link.wrongCode': 'Wrong or expired code. Nothing was linked.',
+  'oauth.link.spent':
+    'Too many wrong tries: this link request has ended and nothing was linked. Please sign in again.',
+  'oauth.link.gone': 'This link request has expired and nothing was linked. Please sign in again.',
 };
 
 export const oauthWords: Words<OAuthKey> = { ko, en };
