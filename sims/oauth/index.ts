@@ -72,10 +72,19 @@ const oauthError = (reply: FastifyReply, status: number, error: string, descript
     .send({ error, error_description: description, ...extra });
 
 export const oauthStandIn: FastifyPluginAsync = async (app: FastifyInstance) => {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  // Signs "tamper: key" id_tokens under the same kid: only the signature is wrong.
-  const stranger = (await generateKeyPair('RS256')).privateKey;
-  const jwk: JWK = { ...(await exportJWK(publicKey)), kid: KID, alg: 'RS256', use: 'sig' };
+  // Keys are made at first use, not at registration: RSA key generation on a busy machine must not
+  // hold up yeyak's start (Fastify gives a plugin 10 s).
+  let keys: Promise<{ privateKey: CryptoKey; stranger: CryptoKey; jwk: JWK }> | undefined;
+  const keysOnce = () => {
+    keys ??= (async () => {
+      const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+      // Signs "tamper: key" id_tokens under the same kid: only the signature is wrong.
+      const stranger = (await generateKeyPair('RS256')).privateKey;
+      const jwk: JWK = { ...(await exportJWK(publicKey)), kid: KID, alg: 'RS256', use: 'sig' };
+      return { privateKey: privateKey as CryptoKey, stranger, jwk };
+    })();
+    return keys;
+  };
   const grants = new Map<string, Grant>();
   const tokens = new Map<string, { provider: SimProvider; account: SimAccount; scope: string }>();
   /** Apple sends the `user` field on an account's first authorization of a client only. */
@@ -111,9 +120,10 @@ export const oauthStandIn: FastifyPluginAsync = async (app: FastifyInstance) => 
         claims.is_private_email = g.account.email.endsWith('@privaterelay.appleid.com') ? 'true' : 'false';
       }
     }
+    const k = await keysOnce();
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', kid: KID, typ: 'JWT' })
-      .sign(t === 'key' ? stranger : (privateKey as CryptoKey));
+      .sign(t === 'key' ? k.stranger : k.privateKey);
   };
 
   for (const provider of ['kakao', 'naver', 'apple'] as SimProvider[]) {
@@ -285,7 +295,7 @@ export const oauthStandIn: FastifyPluginAsync = async (app: FastifyInstance) => 
     });
   });
 
-  const jwks = async () => ({ keys: [jwk] });
+  const jwks = async () => ({ keys: [(await keysOnce()).jwk] });
   app.get('/kakao/.well-known/jwks.json', jwks);
   app.get('/apple/auth/keys', jwks);
   app.get('/apple/autopost.js', async (_req, reply) => reply.type('text/javascript').send(AUTOPOST_JS));

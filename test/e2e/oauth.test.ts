@@ -72,7 +72,7 @@ const cases = [
     appleAccount: SIM_ACCOUNTS.apple[0],
     linkTitle: '기존 계정에 연결하기',
     confirm: '확인하고 연결하기',
-    deniedText: 'Kakao 로그인에 동의하지 않아',
+    deniedText: '카카오 로그인에 동의하지 않아',
   },
   {
     name: 'phone-en',

@@ -31,7 +31,7 @@ describe.each(backends)('social sign-in (%s)', (backend) => {
     t = await startApp(backend, { oauth: standInConfig(sim.url, p8) });
     // The callback address is built from PUBLIC_URL; this test's server listens on a free port.
     t.config.publicUrl = t.url;
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await t?.stop();
     await sim?.close();

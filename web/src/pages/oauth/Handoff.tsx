@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, post, tokenStore } from '../../api.ts';
-import { useI18n } from '../../i18n.tsx';
+import { type Lang, useI18n } from '../../i18n.tsx';
 import { Link, useLocation } from '../../router.tsx';
 import { ErrorBox, Field, fieldErrors, Loading, useAction } from '../../ui.tsx';
 import { PasswordField } from '../account-fields.tsx';
@@ -10,7 +10,11 @@ import { BINDING_KEY, type Pending, type Provider } from './SocialButtons.tsx';
 type Login = { token: string; next: string };
 type LinkRequired = { link: string; email: string; methods: string[]; provider: Provider; binding: string };
 
-const NAMES: Record<Provider, string> = { kakao: 'Kakao', naver: 'NAVER', apple: 'Apple' };
+/** The providers' names as each language writes them. */
+const NAMES: Record<Lang, Record<Provider, string>> = {
+  ko: { kakao: '카카오', naver: '네이버', apple: 'Apple' },
+  en: { kakao: 'Kakao', naver: 'NAVER', apple: 'Apple' },
+};
 const REASONS = ['access_denied', 'state', 'invalid_grant', 'binding', 'handoff', 'upstream'];
 
 /** The server's refusal reason (`id_token_nonce` …) → the words that explain it. */
@@ -44,7 +48,7 @@ function readPending(): Pending | undefined {
  * or says, in the reader's language, why signing in did not happen.
  */
 export function OAuthHandoffPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { search } = useLocation();
   const handoff = search.get('handoff');
   // Neither a code nor an error: a stale or hand-typed address.
@@ -83,7 +87,7 @@ export function OAuthHandoffPage() {
       });
   }, [handoff]);
 
-  const name = provider ? NAMES[provider] : '';
+  const name = provider ? NAMES[lang][provider] : '';
   if (link) return <LinkStep l={link} />;
   return (
     <section className="card narrow auth-card" data-testid="oauth-handoff">
@@ -109,7 +113,7 @@ export function OAuthHandoffPage() {
 
 /** The account with the provider's e-mail proves itself: its password, or a code mailed to it. */
 function LinkStep({ l }: { l: LinkRequired }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [sent, setSent] = useState(false);
@@ -129,7 +133,7 @@ function LinkStep({ l }: { l: LinkRequired }) {
         ? t('oauth.link.gone')
         : undefined;
   const shown: Record<string, string> = over ? {} : errs;
-  const name = NAMES[l.provider];
+  const name = NAMES[lang][l.provider];
   const byPassword = l.methods.includes('password');
 
   const confirm = (proof: { password: string } | { code: string }) => (e: FormEvent) => {

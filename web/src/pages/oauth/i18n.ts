@@ -12,7 +12,7 @@ const ko = {
   'oauth.back': '로그인 화면으로',
   'oauth.error.access_denied': '{provider} 로그인에 동의하지 않아 로그인하지 않았습니다.',
   'oauth.error.state': '로그인 요청이 만료되었거나 이미 사용되었습니다. 다시 시도하세요.',
-  'oauth.error.invalid_grant': '{provider}가 로그인 코드를 받아들이지 않았습니다. 다시 시도하세요.',
+  'oauth.error.invalid_grant': '{provider}에서 로그인 코드를 받아들이지 않았습니다. 다시 시도하세요.',
   'oauth.error.id_token': '{provider}의 응답을 확인할 수 없어 로그인하지 않았습니다.',
   'oauth.error.binding': '다른 브라우저나 탭에서 시작한 로그인입니다. 여기서 다시 시작하세요.',
   'oauth.error.handoff': '로그인 링크가 만료되었거나 이미 사용되었습니다. 다시 시도하세요.',
