@@ -3,7 +3,7 @@ import { defineConfig } from 'drizzle-kit';
 /**
  * The platform's migrations (users, sessions, outbox, mailbox, rate limits, runtime settings,
  * notification settings, in-app notifications, ledger, server log, uploaded files, payment orders,
- * push devices and consents); journal __drizzle_migrations.
+ * push devices and consents, social sign-in); journal __drizzle_migrations.
  */
 export default defineConfig({
   dialect: 'postgresql',
@@ -16,6 +16,7 @@ export default defineConfig({
     './src/platform/notify/schema.ts',
     './src/platform/payments/schema.ts',
     './src/platform/push/schema.ts',
+    './src/platform/oauth/schema.ts',
   ],
   out: './drizzle/platform',
 });

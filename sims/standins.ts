@@ -1,4 +1,5 @@
 import Fastify, { type FastifyPluginAsync } from 'fastify';
+import { oauthStandIn } from './oauth/index.ts';
 import { payletterStandIn } from './payletter/index.ts';
 import { pushStandIn } from './push/index.ts';
 
@@ -25,6 +26,11 @@ export const standIns: StandIn[] = [
     name: 'push',
     description: 'FCM HTTP v1 messages:send and a Web Push endpoint (VAPID check, aes128gcm decryption)',
     plugin: pushStandIn,
+  },
+  {
+    name: 'oauth',
+    description: 'Kakao, Naver and Apple sign-in (authorize page with test accounts, token, profile, JWKS)',
+    plugin: oauthStandIn,
   },
 ];
 

@@ -37,6 +37,7 @@ import type { ModuleApis, ModuleInstance } from './platform/module.ts';
 import { setOutboundPolicy } from './platform/net/outbound.ts';
 import { Notify } from './platform/notify/index.ts';
 import { notificationRoutes } from './platform/notify/routes.ts';
+import { socialLogin } from './platform/oauth/index.ts';
 import { gatewayFromConfig } from './platform/payments/gateways.ts';
 import { Payments } from './platform/payments/index.ts';
 import { paymentRoutes } from './platform/payments/routes.ts';
@@ -216,6 +217,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
 
   const auth = new Auth(ctx);
   const accounts = new Accounts(ctx, auth);
+  const social = socialLogin(ctx, auth);
   for (const job of [...ctx.ledger.jobs(), ...serverLog.jobs(), ...push.jobs()])
     jobs.define(job.name, job.handler, job.options);
   // Uploaded images; each module says where it refers to them (checked as it is made).
@@ -224,6 +226,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   const apis: Partial<ModuleApis> = {};
   const running: ModuleInstance<unknown>[] = [];
   try {
+    await social.check();
     for (const m of modules) {
       const instance: ModuleInstance<unknown> = m.create(ctx, apis);
       (apis as Record<string, unknown>)[m.name] = instance.api;
@@ -238,8 +241,13 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   }
   // The daily sweep of uploaded images nothing refers to (after a day to get attached).
   jobs.define('files.sweep', async () => void (await uploads.sweep()), { cron: '17 3 * * *' });
-  consumers.push(auth.consumer(), accounts.consumer(), ...running.flatMap((m) => m.consumers ?? []));
-  consumers.push(auth.consumer(), push.consumer(), ...running.flatMap((m) => m.consumers ?? []));
+  consumers.push(
+    auth.consumer(),
+    accounts.consumer(),
+    push.consumer(),
+    social.consumer,
+    ...running.flatMap((m) => m.consumers ?? []),
+  );
   broker.register(consumers);
 
   const localAdmin = new LocalAdmin();
@@ -292,6 +300,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     );
     authRoutes(app, ctx, auth);
     accountRoutes(app, auth, accounts);
+    social.routes(app);
     adminUserRoutes(app, ctx, auth, localAdmin);
     mailboxRoutes(app, ctx, auth);
     deadLetterRoutes(app, ctx, auth);
@@ -310,6 +319,8 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   return {
     ctx,
     auth,
+    /** Social sign-in (src/platform/oauth). */
+    social,
     /** The event consumers this process registered (tests remove their RabbitMQ queues by name). */
     consumers: consumers as readonly Consumer[],
     uploads,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ConfigSlice } from './module.ts';
 import { allowListOf } from './net/outbound.ts';
 import type { NotifyConfig } from './notify/config.ts';
+import { type OAuthConfig, type OAuthEnv, oauthEnv, readOAuthConfig } from './oauth/config.ts';
 import type { PushConfig } from './push/config.ts';
 
 /** Parses "0"/"1"/"true"/"false" the way operators write flags in env files. */
@@ -136,6 +137,8 @@ export type PlatformConfig = {
   payments: { payletter: PayletterSettings };
   /** Push to the app (FCM) and to browsers (Web Push), src/platform/push. */
   push: PushConfig;
+  /** Social login providers (src/platform/oauth). */
+  oauth: OAuthConfig;
 };
 
 /** Payletter's settings; no url: the demo stand-in in demo mode, no gateway otherwise. */
@@ -175,7 +178,10 @@ export function readConfig(
 ): Config {
   // Empty strings count as unset: `FOO= yeyak serve` should not fail on FOO.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const schema = slices.reduce<z.ZodObject<z.ZodRawShape>>((all, m) => all.extend(m.env.shape), platformEnv);
+  const schema = slices.reduce<z.ZodObject<z.ZodRawShape>>(
+    (all, m) => all.extend(m.env.shape),
+    platformEnv.extend(oauthEnv.shape),
+  );
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
@@ -244,6 +250,7 @@ export function readConfig(
       simUrl: e.PUSH_SIM_URL,
       concurrency: e.PUSH_CONCURRENCY,
     },
+    oauth: readOAuthConfig(parsed.data as unknown as OAuthEnv),
   };
   const modules = slices.map((m) => m.read(parsed.data as never, platform));
   return Object.assign(platform, ...modules, overrides) as Config;

@@ -43,6 +43,12 @@ export const RULES = {
   kakaoLinkUser: { name: 'kakao-link.user', limit: 5, windowSeconds: 15 * MIN },
   /** wrong Kakao link codes over all users (a forged user id per guess gains nothing) */
   kakaoLinkAll: { name: 'kakao-link.all', limit: 200, windowSeconds: 15 * MIN },
+  /** social sign-ins started per client address */
+  oauthStartAddress: { name: 'oauth-start.address', limit: 60, windowSeconds: 15 * MIN },
+  /** link codes mailed per account (a pending social link proving the account) */
+  oauthLinkMail: { name: 'oauth-link-mail.account', limit: 5, windowSeconds: 30 * MIN },
+  /** wrong passwords or codes per account while linking a social identity, over all pending links */
+  oauthLinkAccount: { name: 'oauth-link.account', limit: 10, windowSeconds: 30 * MIN },
   /** image uploads per account (each costs CPU and storage) */
   uploadUser: { name: 'upload.user', limit: 60, windowSeconds: 60 * MIN },
   /** payment orders a user starts (each opens a session at the gateway) */

@@ -16,6 +16,7 @@ import { LoginPage, SignupPage } from './pages/Login.tsx';
 import { MailboxPage } from './pages/Mailbox.tsx';
 import { guarded, type ModulePages, type PageRoute } from './pages/module.tsx';
 import { NotificationBell, NotificationsPage } from './pages/Notifications.tsx';
+import { oauthPages } from './pages/oauth/routes.tsx';
 import { paymentsWords } from './pages/payments/i18n.ts';
 import { PaymentResultPage } from './pages/payments/Result.tsx';
 import { startAppBridge, tellAppLoggedOut } from './pages/push/bridge.ts';
@@ -29,7 +30,7 @@ import { Link, match, navigate, useLocation } from './router.tsx';
 import { Welcome } from './welcome.tsx';
 
 /** Every module's pages (web/src/pages/<module>/routes.tsx); adding a module is one line here. */
-const modulePages: ModulePages[] = [ticketsPages, registrationPages, railPages];
+const modulePages: ModulePages[] = [ticketsPages, registrationPages, railPages, oauthPages];
 for (const m of modulePages) if (m.words) addWords(m.words);
 addWords(paymentsWords);
 addWords(accountWords);

@@ -6,6 +6,8 @@ import { conflict, invalidField } from '../errors.ts';
 import { emit, once } from '../events/outbox.ts';
 import type { Consumer } from '../events/types.ts';
 import { renderPlatformMail } from '../mail/mailer.ts';
+import { userIdentities } from '../oauth/schema.ts';
+import { pushDevices } from '../push/schema.ts';
 import { RULES, rateLimiter } from '../ratelimit.ts';
 import { notifySettings, users, verificationCodes } from '../schema.ts';
 import { type Auth, hasPassword, type SignInMethod, toUser, type User } from './service.ts';
@@ -129,6 +131,9 @@ export class Accounts {
       await tx.delete(verificationCodes).where(eq(verificationCodes.userId, user.id));
       // Webhook URLs and chat ids are personal too; the defaults apply to a row that is gone.
       await tx.delete(notifySettings).where(eq(notifySettings.userId, user.id));
+      // So are social sign-ins (the same Kakao/Naver/Apple account may sign up afresh) and devices.
+      await tx.delete(userIdentities).where(eq(userIdentities.userId, user.id));
+      await tx.delete(pushDevices).where(eq(pushDevices.userId, user.id));
       await this.auth.revokeSessions(user.id, tx);
     };
     if (hasPassword(row.passwordHash)) {

@@ -7,6 +7,7 @@ import { AppError, forbidden, invalidField, unauthorized } from '../errors.ts';
 import { emit, once } from '../events/outbox.ts';
 import type { Consumer } from '../events/types.ts';
 import { renderPlatformMail } from '../mail/mailer.ts';
+import { forgetUnprovenIdentities, identitiesOf } from '../oauth/service.ts';
 import { RULES, rateLimiter } from '../ratelimit.ts';
 import { type ACCOUNT_STATES, type CodePurpose, type ROLES, sessions, users } from '../schema.ts';
 import { CODE_MINUTES, Codes } from './codes.ts';
@@ -76,7 +77,10 @@ export class Auth {
       .select({ hash: users.passwordHash })
       .from(users)
       .where(eq(users.id, userId));
-    return u && hasPassword(u.hash) ? ['password'] : [];
+    if (!u) return [];
+    // Social sign-ins (Kakao, Naver, Apple) linked to the account count as ways in too.
+    const social = await identitiesOf(this.ctx.database.db, userId);
+    return [...(hasPassword(u.hash) ? (['password'] as const) : []), ...social];
   }
 
   /**
@@ -100,7 +104,9 @@ export class Auth {
       }
       let row: typeof users.$inferSelect;
       if (existing[0]) {
-        // Signing up again before verifying replaces the password and sends a new code.
+        // Signing up again before verifying replaces the password and sends a new code; a social
+        // sign-in that made this account without proving the address no longer opens it.
+        await forgetUnprovenIdentities(tx, existing[0].id);
         [row] = await tx
           .update(users)
           .set({ passwordHash, name: input.name ?? '' })
@@ -196,6 +202,18 @@ export class Auth {
     await this.limiter.release(RULES.loginAddress, client);
     if (u.state === 'suspended') throw new AppError(403, 'this account is suspended: ask an administrator');
     if (!u.verifiedAt) throw new AppError(403, 'e-mail not verified yet: enter the code we mailed you');
+    const token = randomToken(32);
+    const expiresAt = new Date(Date.now() + this.ctx.config.tokenDays * 86_400_000);
+    await this.ctx.database.db.insert(sessions).values({ tokenHash: sha256(token), userId: u.id, expiresAt });
+    return { token, user: toUser(u), expiresAt };
+  }
+
+  /** A login token for an account proven some other way (social login); disabled accounts get none. */
+  async createSession(userId: string): Promise<{ token: string; user: User; expiresAt: Date }> {
+    const [u] = await this.ctx.database.db.select().from(users).where(eq(users.id, userId));
+    if (!u) throw unauthorized('no such account');
+    if (u.state === 'suspended') throw new AppError(403, 'this account is suspended: ask an administrator');
+    if (u.state !== 'active') throw new AppError(403, 'this account was withdrawn');
     const token = randomToken(32);
     const expiresAt = new Date(Date.now() + this.ctx.config.tokenDays * 86_400_000);
     await this.ctx.database.db.insert(sessions).values({ tokenHash: sha256(token), userId: u.id, expiresAt });

@@ -7,6 +7,7 @@ import { serverMessage } from '../messages.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { ErrorBox, Field, fieldErrors, PageTitle, useAction } from '../ui.tsx';
 import { EmailField, PasswordField } from './account-fields.tsx';
+import { SocialButtons } from './oauth/SocialButtons.tsx';
 
 function safeNext(next: string | null): string {
   return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
@@ -156,6 +157,7 @@ export function LoginPage() {
         <span aria-hidden="true"> · </span>
         <Link to="/find-account">{t('acct.findLink')}</Link>
       </p>
+      <SocialButtons next={next} />
       <p className="center muted">
         {t('auth.noAccount')} <Link to={`/signup?next=${encodeURIComponent(next)}`}>{t('nav.signup')}</Link>
       </p>
@@ -199,6 +201,7 @@ export function SignupPage() {
           {t('auth.signup')}
         </button>
       </form>
+      <SocialButtons next={next} />
       <p className="center muted">
         {t('auth.haveAccount')} <Link to={`/login?next=${encodeURIComponent(next)}`}>{t('nav.login')}</Link>
       </p>
