@@ -37,7 +37,11 @@ export class Jobs {
     private readonly log: Logger,
   ) {
     const executeSql = async (text: string, values?: unknown[]) => {
-      if (this.closed) throw new Error('job queue stopped');
+      // After stop() nothing reaches the database (it is closing or closed). pg-boss may still
+      // want to write, e.g. failing a job that outlived the wait when its expiry timer fires: its
+      // call never settles, rather than rejecting where nothing catches it (which would end the
+      // process with 1). The job stays active in the table, expires, and runs again elsewhere.
+      if (this.closed) return new Promise<never>(() => {});
       if (values?.length) return database.raw(text, values);
       try {
         return await database.exec(text);

@@ -112,7 +112,7 @@ for (const backend of backends) {
       expect((await admin.api.patch(`/api/admin/users/${id}`, { disabled: true })).status).toBe(200);
       const rows = await find(`source=admin&actor=${encodeURIComponent(admin.email)}`);
       expect(rows.map((r) => r.message)).toEqual([
-        `account ${other.email}: disabled`,
+        `account ${other.email}: state active → suspended`,
         `account ${other.email}: role user → organizer`,
       ]);
       expect(rows[0]).toMatchObject({ actorEmail: admin.email });
