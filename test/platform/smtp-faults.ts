@@ -44,6 +44,9 @@ export async function startFaultySmtp(decide: (n: number, mail: Received) => Ans
       });
     },
   });
+  // A sender killed mid-session (kill -9 is what these tests do) resets its connection; smtp-server
+  // reports that as an 'error' event, which without a listener ends the test process.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {

@@ -46,13 +46,23 @@ export function PushSettingsPage() {
   }, [t]);
   const supported = 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
 
-  const change = (name: ConsentName, given: boolean) =>
-    action.run(async () => {
+  // The box follows the click at once; the server's answer (with the time) replaces it, and a
+  // refusal puts back what the server holds.
+  const change = (name: ConsentName, given: boolean) => {
+    consents.setData(
+      (d) => d && { ...d, consents: { ...d.consents, [name]: { ...d.consents[name], given } } },
+    );
+    return action.run(async () => {
       setSaved(false);
-      const r = await put<{ consents: Consents }>('/api/me/consents', { [name]: given });
-      consents.setData(r);
+      try {
+        consents.setData(await put<{ consents: Consents }>('/api/me/consents', { [name]: given }));
+      } catch (err) {
+        await consents.reload();
+        throw err;
+      }
       setSaved(true);
     });
+  };
 
   const enable = () =>
     action.run(async () => {
