@@ -61,17 +61,17 @@ export function setUnauthorizedHandler(fn: () => void) {
   onUnauthorized = fn;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let res: Response;
+/** Sends one request with the token; a request that never got an answer is ApiError(0, 'network'). */
+async function send(path: string, init: RequestInit): Promise<Response> {
   try {
-    res = await fetch(path, {
-      method,
-      headers: headers(body !== undefined),
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    return await fetch(path, init);
   } catch {
     throw new ApiError(0, 'network');
   }
+}
+
+/** The envelope's data, or ApiError with the server's description (a 401 with a token logs out). */
+async function dataOf<T>(res: Response): Promise<T> {
   let envelope: { code?: number; description?: string; data?: unknown } = {};
   try {
     envelope = await res.json();
@@ -89,6 +89,15 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return envelope.data as T;
 }
 
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await send(path, {
+    method,
+    headers: headers(body !== undefined),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return dataOf<T>(res);
+}
+
 export const get = <T>(path: string) => api<T>('GET', path);
 
 /**
@@ -99,29 +108,13 @@ export async function getIfChanged<T>(
   path: string,
   etag: string | undefined,
 ): Promise<{ data: T; etag: string | undefined } | undefined> {
-  let res: Response;
-  try {
-    res = await fetch(path, { headers: { ...headers(false), ...(etag ? { 'if-none-match': etag } : {}) } });
-  } catch {
-    throw new ApiError(0, 'network');
-  }
+  const res = await send(path, {
+    headers: { ...headers(false), ...(etag ? { 'if-none-match': etag } : {}) },
+  });
   if (res.status === 304) return undefined;
-  let envelope: { description?: string; data?: unknown } = {};
-  try {
-    envelope = await res.json();
-  } catch {
-    envelope = { description: res.statusText };
-  }
-  if (!res.ok) {
-    if (res.status === 401 && tokenStore.get()) onUnauthorized?.();
-    throw new ApiError(
-      res.status,
-      envelope.description ?? `HTTP ${res.status}`,
-      (envelope.data ?? undefined) as Record<string, unknown> | undefined,
-    );
-  }
-  return { data: envelope.data as T, etag: res.headers.get('etag') ?? undefined };
+  return { data: await dataOf<T>(res), etag: res.headers.get('etag') ?? undefined };
 }
+
 export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
 export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
 export const del = <T>(path: string) => api<T>('DELETE', path);
