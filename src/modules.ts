@@ -1,3 +1,4 @@
+import { consult } from './modules/consult/index.ts';
 import { rail } from './modules/rail/index.ts';
 import { registration } from './modules/registration/index.ts';
 import { tickets } from './modules/tickets/index.ts';
@@ -10,4 +11,4 @@ export type AnyModule = { [K in keyof ModuleApis]: ModuleDefinition<K> }[keyof M
  * Every module of yeyak, in the order they are made: a module may use the ones before it
  * (registration follows tickets). Adding a module is one line here.
  */
-export const modules: AnyModule[] = [tickets, registration, rail];
+export const modules: AnyModule[] = [tickets, registration, rail, consult];

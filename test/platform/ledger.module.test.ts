@@ -211,6 +211,48 @@ for (const backend of backends) {
       expect((await y.ctx.ledger.check()).ok).toBe(true);
     });
 
+    it('a split hold draws bonus before paid points, all or nothing, and posts and voids in that order', async () => {
+      const paid = await funded(30);
+      const bonus = await y.ctx.ledger.open({ kind: 'bonus', ownerId: paid.ownerId as string });
+      const promo = await y.ctx.ledger.system('promo');
+      await y.ctx.ledger.transfer({
+        id: uid('gift'),
+        debitAccountId: promo.id,
+        creditAccountId: bonus.id,
+        amount: 20,
+        kind: 'gift',
+      });
+      const payable = await y.ctx.ledger.system('counselor_payable');
+      const base = { creditAccountId: payable.id, kind: 'spend', debitAccountIds: [bonus.id, paid.id] };
+      // More than both hold together: refused whole, nothing held.
+      const over = await refusal(y.ctx.ledger.holdSplit({ ...base, id: uid('over'), amount: 51 }));
+      expect(over).toMatchObject({ status: 409, code: 'ledger.insufficient' });
+      expect((await y.ctx.ledger.account(bonus.id)).pending).toBe(0);
+      const id = uid('split');
+      const holds = await y.ctx.ledger.holdSplit({ ...base, id, amount: 35 });
+      expect(holds.map((h) => [h.debitAccountId, h.amount])).toEqual([
+        [bonus.id, 20],
+        [paid.id, 15],
+      ]);
+      // The same id again answers the same holds; with another amount it is a reused id.
+      expect((await y.ctx.ledger.holdSplit({ ...base, id, amount: 35 })).map((h) => h.id)).toEqual(
+        holds.map((h) => h.id),
+      );
+      expect(await refusal(y.ctx.ledger.holdSplit({ ...base, id, amount: 36 }))).toMatchObject({
+        code: 'ledger.id_reused',
+      });
+      // Posting 25 of 35: all 20 bonus, 5 of the paid hold; the other 10 go back to the paid wallet.
+      expect(await y.ctx.ledger.postSplit({ id: `${id}:done`, holds, amount: 25 })).toBe(25);
+      expect(await y.ctx.ledger.postSplit({ id: `${id}:done`, holds, amount: 25 })).toBe(25);
+      expect(await y.ctx.ledger.account(bonus.id)).toMatchObject({ balance: 0, pending: 0 });
+      expect(await y.ctx.ledger.account(paid.id)).toMatchObject({ balance: 25, pending: 0 });
+      const again = await y.ctx.ledger.holdSplit({ ...base, id: uid('again'), amount: 10 });
+      expect(again.map((h) => h.debitAccountId)).toEqual([paid.id]);
+      await y.ctx.ledger.voidSplit({ id: uid('back'), holds: again });
+      expect(await y.ctx.ledger.account(paid.id)).toMatchObject({ balance: 25, pending: 0 });
+      expect((await y.ctx.ledger.check()).ok).toBe(true);
+    });
+
     it('check() finds a tampered cached balance; transfers cannot be changed at all', async () => {
       const wallet = await funded(10);
       await y.ctx.database.db.execute(

@@ -12,6 +12,7 @@ import { AdminLogPage } from './pages/admin/Log.tsx';
 import { AdminPaymentsPage } from './pages/admin/Payments.tsx';
 import { AdminSettingsPage } from './pages/admin/Settings.tsx';
 import { AdminUsersPage } from './pages/admin/Users.tsx';
+import { consultAreas } from './pages/consult/routes.tsx';
 import { LoginPage, SignupPage } from './pages/Login.tsx';
 import { MailboxPage } from './pages/Mailbox.tsx';
 import { guarded, type ModulePages, type PageRoute } from './pages/module.tsx';
@@ -30,7 +31,7 @@ import { Link, match, navigate, useLocation } from './router.tsx';
 import { Welcome } from './welcome.tsx';
 
 /** Every module's pages (web/src/pages/<module>/routes.tsx); adding a module is one line here. */
-const modulePages: ModulePages[] = [ticketsPages, registrationPages, railPages, oauthPages];
+const modulePages: ModulePages[] = [ticketsPages, registrationPages, railPages, oauthPages, ...consultAreas];
 for (const m of modulePages) if (m.words) addWords(m.words);
 addWords(paymentsWords);
 addWords(accountWords);

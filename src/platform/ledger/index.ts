@@ -8,6 +8,7 @@ import {
   type HoldInput,
   ledgerConstraints,
   type PostInput,
+  type SplitHoldInput,
   type Transfer,
   type TransferInput,
   Transfers,
@@ -16,7 +17,8 @@ import {
 
 export type { LedgerRefusal, Transfer } from './transfers.ts';
 
-export type AccountKind = 'wallet' | 'payable' | 'system';
+/** `wallet` holds paid points, `bonus` promotional ones (kept apart: refunds never pay out bonus). */
+export type AccountKind = 'wallet' | 'bonus' | 'payable' | 'system';
 
 export type Account = {
   id: string;
@@ -79,7 +81,7 @@ export class Ledger {
         kind: input.kind,
         ownerId: input.ownerId ?? null,
         name: input.name ?? null,
-        mayGoNegative: input.kind !== 'wallet',
+        mayGoNegative: input.kind !== 'wallet' && input.kind !== 'bonus',
       })
       .onConflictDoNothing()
       .returning();
@@ -121,8 +123,48 @@ export class Ledger {
     return this.transfers.hold(input);
   }
 
+  /** A hold drawn from several accounts in order (bonus before paid points): one pending row per account. */
+  holdSplit(input: SplitHoldInput): Promise<Transfer[]> {
+    return this.transfers.holdSplit(input);
+  }
+
   post(input: PostInput): Promise<Transfer> {
     return this.transfers.post(input);
+  }
+
+  /**
+   * Posts `amount` (all by default) across the holds of a split hold in their order and voids what is
+   * left, each step under its own id (`<id>:post:<n>` / `<id>:void:<n>`), so a retry after a crash
+   * finishes the job without moving a point twice. Answers the total posted.
+   */
+  async postSplit(input: { id: string; holds: Transfer[]; amount?: number }): Promise<number> {
+    const total = input.holds.reduce((sum, h) => sum + h.amount, 0);
+    let left = input.amount ?? total;
+    if (!Number.isSafeInteger(left) || left < 0 || left > total)
+      throw invalidField('amount', `0 to the held ${total}`);
+    let posted = 0;
+    for (const [n, h] of input.holds.entries()) {
+      const take = Math.min(left, h.amount);
+      if (take > 0) {
+        await this.post({ id: `${input.id}:post:${n}`, holdId: h.id, amount: take });
+        posted += take;
+        left -= take;
+      } else {
+        await this.void({ id: `${input.id}:void:${n}`, holdId: h.id });
+      }
+    }
+    return posted;
+  }
+
+  /** Voids every hold of a split hold (each under `<id>:void:<n>`). */
+  async voidSplit(input: { id: string; holds: Transfer[] }): Promise<void> {
+    for (const [n, h] of input.holds.entries())
+      await this.void({ id: `${input.id}:void:${n}`, holdId: h.id });
+  }
+
+  /** The transfers with these ids (a split hold's rows, say), in the order asked. */
+  async transfersById(ids: string[]): Promise<Transfer[]> {
+    return this.transfers.byIds(ids);
   }
 
   void(input: VoidInput): Promise<Transfer> {

@@ -10,9 +10,10 @@ export const ledgerAccounts = pgTable(
   'ledger_accounts',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    kind: text('kind', { enum: ['wallet', 'payable', 'system'] }).notNull(),
+    kind: text('kind', { enum: ['wallet', 'bonus', 'payable', 'system'] }).notNull(),
     ownerId: uuid('owner_id').references(() => users.id),
-    /** A system account's well-known name (`pg_clearing`, `promo`); wallets have none. */
+    /** A system account's well-known name (`pg_clearing`, `promo`); wallets have none. A `bonus` wallet
+     * holds promotional points apart from the paid ones in `wallet`. */
     name: text('name'),
     balance: bigint('balance', { mode: 'number' }).notNull().default(0),
     /** The sum of this account's holds not yet posted or voided. */
@@ -23,8 +24,12 @@ export const ledgerAccounts = pgTable(
   (t) => [
     check('ledger_accounts_not_overdrawn', sql`${t.mayGoNegative} or ${t.balance} - ${t.pending} >= 0`),
     check('ledger_accounts_pending_not_negative', sql`${t.pending} >= 0`),
-    // Only wallets are held to their balance; system and payable accounts are the other side of it.
-    check('ledger_accounts_wallets_stay_positive', sql`(${t.kind} = 'wallet') = (not ${t.mayGoNegative})`),
+    // Only wallets (paid and bonus points) are held to their balance; system and payable accounts are
+    // the other side of it.
+    check(
+      'ledger_accounts_wallets_stay_positive',
+      sql`(${t.kind} in ('wallet', 'bonus')) = (not ${t.mayGoNegative})`,
+    ),
     uniqueIndex('ledger_accounts_name_key').on(t.name),
     uniqueIndex('ledger_accounts_owner_kind_key').on(t.ownerId, t.kind),
   ],

@@ -38,6 +38,12 @@ export type TransferInput = {
 
 export type HoldInput = TransferInput & { expiresAt?: Date };
 export type PostInput = { id: string; holdId: string; amount?: number };
+/**
+ * One hold drawn from several accounts in the order given (bonus points before paid ones, say): each
+ * account gives what it has until `amount` is covered; one pending row per account drawn, with ids
+ * `<id>:0`, `<id>:1` …, all in one transaction or none.
+ */
+export type SplitHoldInput = Omit<HoldInput, 'debitAccountId'> & { debitAccountIds: string[] };
 export type VoidInput = { id: string; holdId: string };
 
 /** Why the ledger refuses, in the envelope's data.code. */
@@ -217,6 +223,80 @@ export class Transfers {
         debitBalanceAfter: after(input.debitAccountId),
         creditBalanceAfter: after(input.creditAccountId),
       });
+    });
+  }
+
+  async byIds(ids: string[]): Promise<Transfer[]> {
+    if (!ids.length) return [];
+    const rows = await this.database.db
+      .select()
+      .from(ledgerTransfers)
+      .where(inArray(ledgerTransfers.id, ids));
+    const byId = new Map(rows.map((r) => [r.id, view(r)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** Holds `amount` across the debit accounts in their order; refuses all of it when together they lack it. */
+  holdSplit(input: SplitHoldInput): Promise<Transfer[]> {
+    const sources = [...new Set(input.debitAccountIds)];
+    if (!sources.length) throw invalidField('debitAccountIds', 'at least one account');
+    validate({ ...input, debitAccountId: sources[0] as string });
+    if (sources.includes(input.creditAccountId))
+      throw invalidField('creditAccountId', 'must differ from the debit accounts');
+    const ids = sources.map((_, i) => `${input.id}:${i}`);
+    return this.run(async (tx) => {
+      const earlier = (await tx.select().from(ledgerTransfers).where(inArray(ledgerTransfers.id, ids))).map(
+        view,
+      );
+      if (earlier.length) {
+        const same =
+          earlier.every(
+            (t) => t.state === 'pending' && t.kind === input.kind && t.ref === (input.ref ?? null),
+          ) && earlier.reduce((sum, t) => sum + t.amount, 0) === input.amount;
+        if (!same)
+          throw refuse('ledger.id_reused', `transfer id ${input.id} was used for a different hold`, 'id');
+        return earlier.sort((a, b) => a.id.localeCompare(b.id));
+      }
+      const all = [...sources, input.creditAccountId];
+      const paths = Object.fromEntries(sources.map((a, i) => [a, `debitAccountIds.${i}`]));
+      await this.lock(tx, all, { ...paths, [input.creditAccountId]: 'creditAccountId' });
+      const rows = await tx
+        .select({ id: ledgerAccounts.id, balance: ledgerAccounts.balance, pending: ledgerAccounts.pending })
+        .from(ledgerAccounts)
+        .where(inArray(ledgerAccounts.id, all));
+      const free = new Map(rows.map((r) => [r.id, Math.max(0, r.balance - r.pending)]));
+      let left = input.amount;
+      const draws: { account: string; amount: number; index: number }[] = [];
+      sources.forEach((account, index) => {
+        const take = Math.min(left, free.get(account) ?? 0);
+        if (take > 0) draws.push({ account, amount: take, index });
+        left -= take;
+      });
+      if (left > 0) throw refuse('ledger.insufficient', 'not enough points for this hold', 'amount');
+      const locked = new Map(rows.map((r) => [r.id, r.balance]));
+      const after = await this.move(
+        tx,
+        locked,
+        draws.map((d) => ({ id: d.account, balance: 0, pending: d.amount })),
+      );
+      const written: Transfer[] = [];
+      for (const d of draws) {
+        written.push(
+          await this.write(tx, {
+            id: `${input.id}:${d.index}`,
+            debitAccountId: d.account,
+            creditAccountId: input.creditAccountId,
+            amount: d.amount,
+            kind: input.kind,
+            ref: input.ref ?? null,
+            state: 'pending',
+            expiresAt: input.expiresAt ?? null,
+            debitBalanceAfter: after(d.account),
+            creditBalanceAfter: after(input.creditAccountId),
+          }),
+        );
+      }
+      return written;
     });
   }
 

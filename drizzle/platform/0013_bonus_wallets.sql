@@ -1,0 +1,2 @@
+ALTER TABLE "ledger_accounts" DROP CONSTRAINT "ledger_accounts_wallets_stay_positive";--> statement-breakpoint
+ALTER TABLE "ledger_accounts" ADD CONSTRAINT "ledger_accounts_wallets_stay_positive" CHECK (("ledger_accounts"."kind" in ('wallet', 'bonus')) = (not "ledger_accounts"."may_go_negative"));

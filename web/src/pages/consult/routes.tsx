@@ -1,0 +1,12 @@
+import type { ModulePages } from '../module.tsx';
+import { consultShellWords } from './i18n.ts';
+
+// The marketplace's pages come in areas (points, chat, board, discovery, admin), each with its own
+// routes and words in its folder; this list joins them. Adding an area is one line here.
+const shell: ModulePages = {
+  routes: [],
+  nav: [{ to: '/consult', k: 'nav.consult', show: () => true }],
+  words: consultShellWords,
+};
+
+export const consultAreas: ModulePages[] = [shell];
