@@ -1,10 +1,11 @@
 import { defineModule } from '../../platform/module.ts';
+import { Counselors } from './counselors.ts';
 import { consultSettings } from './settings.ts';
 import { Wallet } from './wallet.ts';
 import { walletRoutes } from './wallet-routes.ts';
 
 /** What other modules and tests reach as `yeyak.consult`. */
-export type Consult = { wallet: Wallet };
+export type Consult = { wallet: Wallet; counselors: Counselors };
 
 declare module '../../platform/module.ts' {
   interface ModuleApis {
@@ -31,8 +32,9 @@ export const consult = defineModule({
   ],
   create(ctx) {
     const wallet = new Wallet(ctx);
+    const counselors = new Counselors(ctx);
     return {
-      api: { wallet },
+      api: { wallet, counselors },
       routes(app, auth) {
         walletRoutes(app, auth, wallet);
       },
