@@ -1,0 +1,420 @@
+import { inspect } from 'node:util';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CallResult, Delivery } from '../../sims/phone060/index.ts';
+import { SIM_PHONE060_KEY, SIM_PHONE060_WEBHOOK_SECRET } from '../../sims/phone060/index.ts';
+import { startStandIn } from '../../sims/standins.ts';
+import {
+  isPhone060Error,
+  Phone060,
+  type Phone060CallEnded,
+  type Phone060CallEvent,
+  Phone060Error,
+  verifyPhone060Webhook,
+} from '../../src/modules/consult/phone060/index.ts';
+
+/** A tiny webhook receiver: keeps each delivery's raw body and headers; can fail the first tries. */
+type Received = {
+  raw: string;
+  headers: Record<string, string>;
+  event?: Phone060CallEvent;
+  statusDuringStart?: string;
+};
+
+let sim: Awaited<ReturnType<typeof startStandIn>>;
+let receiver: FastifyInstance;
+let receiverUrl: string;
+let received: Received[] = [];
+let failNext = 0;
+let phone060: Phone060;
+
+const post = async <T = Record<string, unknown>>(path: string, body: unknown) => {
+  const res = await fetch(sim.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+};
+const simulate = (phone: string, code: string, seconds: number, delayMs?: number) =>
+  post<CallResult & { error?: { code: string } }>('/simulate/call', { phone, code, seconds, delayMs });
+const deliveries = async () =>
+  ((await (await fetch(`${sim.url}/deliveries`)).json()) as { deliveries: Delivery[] }).deliveries;
+const statusOf = async (code: string) =>
+  (await phone060.listCounselors()).find((c) => c.code === code)?.status;
+
+async function failure(p: Promise<unknown>): Promise<Phone060Error> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof Phone060Error) return err;
+    throw err;
+  }
+  throw new Error('expected a Phone060Error');
+}
+
+let phones = 0;
+/** A fresh caller number per test, so tests do not share prepaid lines. */
+const newPhone = () => `0109000${String(++phones).padStart(4, '0')}`;
+
+beforeAll(async () => {
+  sim = await startStandIn('phone060');
+  phone060 = new Phone060({ url: sim.url, apiKey: SIM_PHONE060_KEY, timeoutMs: 5000 });
+  receiver = Fastify({ logger: false });
+  receiver.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
+  receiver.post('/hook', async (req, reply) => {
+    const raw = req.body as string;
+    const r: Received = { raw, headers: req.headers as Record<string, string> };
+    received.push(r);
+    if (failNext > 0) {
+      failNext--;
+      return reply.code(500).send('not now');
+    }
+    const v = verifyPhone060Webhook(raw, req.headers, SIM_PHONE060_WEBHOOK_SECRET);
+    if (!v.ok) return reply.code(401).send({ reason: v.reason });
+    r.event = v.event;
+    // The counselor's state while the call is on, asked from inside the delivery.
+    if (v.event.type === 'call.started') r.statusDuringStart = await statusOf(v.event.code);
+    return { ok: true };
+  });
+  await receiver.listen({ port: 0, host: '127.0.0.1' });
+  const address = receiver.server.address();
+  receiverUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+  expect(await phone060.registerWebhook(receiverUrl)).toBe(receiverUrl);
+});
+
+afterAll(async () => {
+  await sim?.close();
+  await receiver?.close();
+});
+
+beforeEach(() => {
+  received = [];
+  failNext = 0;
+});
+
+describe('phone060 adapter against the stand-in', () => {
+  it('lists the five seeded counselors with code, name, grade, rate per 30 s and status', async () => {
+    const list = await phone060.listCounselors();
+    expect(list.map((c) => c.code)).toEqual(['101', '102', '103', '104', '105']);
+    for (const c of list) {
+      expect(c.name).toMatch(/[가-힣]/);
+      expect(c.grade).toMatch(/^(master|gold|silver|bronze)$/);
+      expect(c.ratePer30s).toBeGreaterThanOrEqual(800);
+      expect(c.ratePer30s).toBeLessThanOrEqual(1500);
+      expect(['online', 'offline', 'busy']).toContain(c.status);
+    }
+    expect(list.find((c) => c.code === '104')?.status).toBe('offline');
+  });
+
+  it('sets a status and reads it back; an unknown counselor is not_found, a bad code invalid', async () => {
+    expect(await phone060.setStatus('103', 'offline')).toBe('offline');
+    expect(await statusOf('103')).toBe('offline');
+    expect(await phone060.setStatus('103', 'online')).toBe('online');
+    expect((await failure(phone060.setStatus('999', 'online'))).kind).toBe('not_found');
+    expect((await failure(phone060.setStatus('12', 'online'))).kind).toBe('invalid');
+  });
+
+  it('a wrong key is a typed auth error on every call, and the key is in no message', async () => {
+    const wrong = new Phone060({ url: sim.url, apiKey: 'not-the-key-0000000000' });
+    const calls = [
+      () => wrong.listCounselors(),
+      () => wrong.setStatus('101', 'online'),
+      () => wrong.balance('01012345678'),
+      () => wrong.chargeTime('01012345678', 60, 'auth-1'),
+      () => wrong.returnTime('01012345678', 60, 'auth-2'),
+      () => wrong.reserve('101', '01012345678', new Date(Date.now() + 3_600_000)),
+      () => wrong.purchase('101', '01012345678', 'auth-3'),
+      () => wrong.registerWebhook('http://127.0.0.1:1/x'),
+    ];
+    for (const c of calls) {
+      const e = await failure(c());
+      expect(e.kind).toBe('auth');
+      expect(e.vendorCode).toBe('UNAUTHORIZED');
+      expect(e.status).toBe(502);
+      expect(e.message).not.toContain('not-the-key');
+    }
+    expect(inspect(phone060)).not.toContain(SIM_PHONE060_KEY);
+    expect(JSON.stringify(phone060)).not.toContain(SIM_PHONE060_KEY);
+  });
+
+  it('an unreachable vendor is unavailable', async () => {
+    const gone = new Phone060({ url: 'http://127.0.0.1:1', apiKey: SIM_PHONE060_KEY, attempts: 1 });
+    expect((await failure(gone.listCounselors())).kind).toBe('unavailable');
+    expect((await failure(gone.chargeTime('01012345678', 30, 'gone-1'))).kind).toBe('unavailable');
+  });
+
+  it('chargeTime adds seconds once per ref; the same ref with other values is a conflict', async () => {
+    const phone = newPhone();
+    expect(await phone060.balance(phone)).toBe(0);
+    const first = await phone060.chargeTime(phone, 600, `c-${phone}-1`);
+    expect(first).toEqual({ phone, seconds: 600, balanceSeconds: 600 });
+    const again = await phone060.chargeTime(phone, 600, `c-${phone}-1`);
+    expect(again).toEqual(first);
+    expect(await phone060.balance(phone)).toBe(600);
+    // Hyphens are the same number.
+    const second = await phone060.chargeTime(
+      `${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}`,
+      90,
+      `c-${phone}-2`,
+    );
+    expect(second.balanceSeconds).toBe(690);
+    const clash = await failure(phone060.chargeTime(phone, 30, `c-${phone}-1`));
+    expect(clash.kind).toBe('conflict');
+    expect(await phone060.balance(phone)).toBe(690);
+    expect((await failure(phone060.chargeTime('12345', 30, 'c-bad'))).kind).toBe('invalid');
+    expect((await failure(phone060.chargeTime(phone, 0, 'c-zero'))).kind).toBe('invalid');
+    expect((await failure(phone060.chargeTime(phone, 1.5, 'c-frac'))).kind).toBe('invalid');
+  });
+
+  it('returnTime never takes more than remains, once per ref', async () => {
+    const phone = newPhone();
+    await phone060.chargeTime(phone, 300, `r-${phone}-c`);
+    const part = await phone060.returnTime(phone, 120, `r-${phone}-1`);
+    expect(part).toEqual({ phone, seconds: 120, balanceSeconds: 180 });
+    const rest = await phone060.returnTime(phone, 900, `r-${phone}-2`);
+    expect(rest).toEqual({ phone, seconds: 180, balanceSeconds: 0 });
+    expect(await phone060.returnTime(phone, 900, `r-${phone}-2`)).toEqual(rest);
+    expect(await phone060.returnTime(phone, 60, `r-${phone}-3`)).toEqual({
+      phone,
+      seconds: 0,
+      balanceSeconds: 0,
+    });
+    expect(await phone060.balance(phone)).toBe(0);
+    expect(await phone060.returnTime(newPhone(), 60, `r-${phone}-4`)).toMatchObject({
+      seconds: 0,
+      balanceSeconds: 0,
+    });
+  });
+
+  it('reserve books a future time; a past time is invalid, an unknown counselor not_found, a taken slot unavailable', async () => {
+    const phone = newPhone();
+    const at = new Date(Date.now() + 86_400_000);
+    const id = await phone060.reserve('102', phone, at);
+    expect(id).toMatch(/^R\d{14}$/);
+    expect((await failure(phone060.reserve('102', newPhone(), at))).kind).toBe('counselor_unavailable');
+    expect((await failure(phone060.reserve('102', phone, new Date(Date.now() - 60_000)))).kind).toBe(
+      'invalid',
+    );
+    expect((await failure(phone060.reserve('998', phone, at))).kind).toBe('not_found');
+    expect((await failure(phone060.reserve('102', phone, new Date('nope')))).kind).toBe('invalid');
+  });
+
+  it('purchase answers a 30-minute ticket, the same one for the same ref; an offline counselor refuses', async () => {
+    const phone = newPhone();
+    const before = Date.now();
+    const t = await phone060.purchase('101', phone, `t-${phone}`);
+    expect(t.ticketId).toMatch(/^T\d{14}$/);
+    expect(t.code).toBe('101');
+    expect(t.dialNumber).toMatch(/^0\d{1,2}-\d{3,4}-\d{4}$/);
+    const minutes = (t.expiresAt.getTime() - before) / 60_000;
+    expect(minutes).toBeGreaterThan(29.9);
+    expect(minutes).toBeLessThan(30.1);
+    expect(await phone060.purchase('101', phone, `t-${phone}`)).toEqual(t);
+    expect((await failure(phone060.purchase('102', phone, `t-${phone}`))).kind).toBe('conflict');
+    const off = await failure(phone060.purchase('104', phone, `t-${phone}-off`));
+    expect(off.kind).toBe('counselor_unavailable');
+    expect(off.vendorCode).toBe('COUNSELOR_UNAVAILABLE');
+    expect((await failure(phone060.purchase('997', phone, `t-${phone}-none`))).kind).toBe('not_found');
+  });
+
+  it('registerWebhook takes only http(s) URLs', async () => {
+    expect((await failure(phone060.registerWebhook('ftp://example.test/x'))).kind).toBe('invalid');
+    expect((await failure(phone060.registerWebhook('not a url'))).kind).toBe('invalid');
+    expect(isPhone060Error(await failure(phone060.registerWebhook('')), 'invalid')).toBe(true);
+  });
+});
+
+describe('phone060 simulated calls and signed webhooks', () => {
+  it('a call sends signed call.started then call.ended; billed is rounded up to 30 s and deducted', async () => {
+    const phone = newPhone();
+    await phone060.chargeTime(phone, 600, `s-${phone}`);
+    const ticket = await phone060.purchase('102', phone, `s-${phone}-t`);
+    const r = await simulate(phone, '102', 95);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      state: 'ended',
+      talk_seconds: 95,
+      billed_seconds: 120,
+      balance_seconds: 480,
+    });
+    expect(received.map((x) => x.event?.type)).toEqual(['call.started', 'call.ended']);
+    const [started, ended] = received;
+    expect(started.headers['x-060-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(started.statusDuringStart).toBe('busy');
+    expect(await statusOf('102')).toBe('online');
+    const e = ended.event as Phone060CallEnded;
+    expect(e).toMatchObject({
+      type: 'call.ended',
+      callId: r.body.call_id,
+      caller: phone,
+      code: '102',
+      ticketId: ticket.ticketId,
+      talkSeconds: 95,
+      billedSeconds: 120,
+    });
+    expect(started.event?.callId).toBe(e.callId);
+    expect(Date.parse(e.endedAt) - Date.parse(e.startedAt)).toBe(95_000);
+    expect(await phone060.balance(phone)).toBe(480);
+    // The ticket was used up: the next call carries none.
+    await simulate(phone, '102', 30);
+    expect((received[3].event as Phone060CallEnded).ticketId).toBeNull();
+  });
+
+  it('billing never exceeds the prepaid time, and a call without prepaid time does not connect', async () => {
+    const cases: [prepaid: number, talk: number, billed: number][] = [
+      [600, 700, 600],
+      [50, 45, 50],
+      [600, 30, 30],
+      [600, 31, 60],
+      [600, 0, 0],
+    ];
+    for (const [prepaid, talk, billed] of cases) {
+      const phone = newPhone();
+      await phone060.chargeTime(phone, prepaid, `cap-${phone}`);
+      received = [];
+      const r = await simulate(phone, '103', talk);
+      expect(r.body.billed_seconds, `${prepaid} s prepaid, ${talk} s talk`).toBe(billed);
+      expect((received[1].event as Phone060CallEnded).billedSeconds).toBe(billed);
+      expect(await phone060.balance(phone)).toBe(prepaid - billed);
+    }
+    received = [];
+    const none = await simulate(newPhone(), '103', 60);
+    expect(none.status).toBe(409);
+    expect(none.body.error?.code).toBe('INSUFFICIENT_TIME');
+    const phone = newPhone();
+    await phone060.chargeTime(phone, 60, `off-${phone}`);
+    const off = await simulate(phone, '104', 60);
+    expect(off.status).toBe(409);
+    expect(off.body.error?.code).toBe('COUNSELOR_UNAVAILABLE');
+    expect((await simulate(phone, '10', 60)).status).toBe(400);
+    expect(received).toEqual([]);
+  });
+
+  it('a delivery that is not answered 2xx is tried again, and every try is recorded', async () => {
+    const phone = newPhone();
+    await phone060.chargeTime(phone, 120, `retry-${phone}`);
+    failNext = 2;
+    const r = await simulate(phone, '105', 40);
+    expect(r.status).toBe(200);
+    const mine = (await deliveries()).filter((d) => d.callId === r.body.call_id);
+    expect(mine.map((d) => d.type)).toEqual(['call.started', 'call.ended']);
+    expect(mine[0].attempts.map((a) => a.status)).toEqual([500, 500, 200]);
+    expect(mine[0].delivered).toBe(true);
+    expect(mine[1].attempts.map((a) => a.status)).toEqual([200]);
+    // Each try is signed afresh, over the same body.
+    expect(received.filter((x) => x.raw === mine[0].body)).toHaveLength(3);
+  });
+
+  it('a delayed call keeps the counselor busy and the line held until it ends', async () => {
+    const phone = newPhone();
+    await phone060.chargeTime(phone, 300, `delay-${phone}`);
+    const r = await simulate(phone, '101', 61, 400);
+    expect(r.body).toMatchObject({ state: 'in_call', billed_seconds: 90 });
+    expect(await statusOf('101')).toBe('busy');
+    expect((await simulate(phone, '103', 10)).body.error?.code).toBe('LINE_BUSY');
+    expect((await failure(phone060.returnTime(phone, 30, `delay-${phone}-r`))).kind).toBe('conflict');
+    const end = Date.now() + 5000;
+    while (!received.some((x) => x.event?.type === 'call.ended') && Date.now() < end)
+      await new Promise((res) => setTimeout(res, 50));
+    const ended = received.find((x) => x.event?.type === 'call.ended')?.event as Phone060CallEnded;
+    expect(ended.billedSeconds).toBe(90);
+    expect(await statusOf('101')).toBe('online');
+    expect(await phone060.balance(phone)).toBe(210);
+  });
+
+  it('an expired ticket is not attached to a call', async () => {
+    const phone = newPhone();
+    await phone060.chargeTime(phone, 120, `exp-${phone}`);
+    await phone060.purchase('103', phone, `exp-${phone}-t`);
+    expect((await post('/admin/clock', { advanceSeconds: 31 * 60 })).status).toBe(200);
+    await simulate(phone, '103', 20);
+    expect((received[1].event as Phone060CallEnded).ticketId).toBeNull();
+  });
+
+  it('a tampered body, a wrong secret and a stale timestamp are refused', async () => {
+    const phone = newPhone();
+    await phone060.chargeTime(phone, 120, `tamper-${phone}`);
+    await simulate(phone, '105', 50);
+    const { raw, headers } = received[1];
+    const sent = Number(headers['x-060-timestamp']) * 1000;
+    expect(verifyPhone060Webhook(raw, headers, SIM_PHONE060_WEBHOOK_SECRET, sent).ok).toBe(true);
+    const tampered = raw.replace('"billedSeconds":60', '"billedSeconds":30');
+    expect(tampered).not.toBe(raw);
+    expect(verifyPhone060Webhook(tampered, headers, SIM_PHONE060_WEBHOOK_SECRET, sent)).toMatchObject({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    expect(verifyPhone060Webhook(raw, headers, 'another-secret-0000000000', sent)).toMatchObject({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    expect(verifyPhone060Webhook(raw, headers, SIM_PHONE060_WEBHOOK_SECRET, sent + 301_000)).toMatchObject({
+      ok: false,
+      reason: 'stale',
+    });
+    expect(verifyPhone060Webhook(raw, headers, SIM_PHONE060_WEBHOOK_SECRET, sent + 299_000).ok).toBe(true);
+  });
+});
+
+describe('phone060 stand-in pages', () => {
+  it('the admin page lists counselors in Korean and English and its form registers one', async () => {
+    const page = await fetch(`${sim.url}/admin`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const text = await page.text();
+    expect(text).toContain('상담사 등록');
+    expect(text).toContain('Register a counselor');
+    expect(text).toContain('한별 도사');
+    const res = await fetch(`${sim.url}/admin/counselors`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        code: '',
+        nickname: '<b>별하</b>',
+        grade: 'gold',
+        rate: '1200',
+      }).toString(),
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/sim/phone060/admin?added=106');
+    const after = await (await fetch(`${sim.url}/admin?added=106`)).text();
+    expect(after).toContain('&lt;b&gt;별하&lt;/b&gt;');
+    expect(after).not.toContain('<b>별하</b>');
+    expect((await phone060.listCounselors()).find((c) => c.code === '106')).toEqual({
+      code: '106',
+      name: '<b>별하</b>',
+      grade: 'gold',
+      ratePer30s: 1200,
+      status: 'online',
+    });
+    const dup = await post('/admin/counselors', { code: '106', nickname: 'x', grade: 'gold', rate: 1000 });
+    expect(dup.status).toBe(409);
+    const bad = await post('/admin/counselors', { nickname: 'x', grade: 'platinum', rate: 1000 });
+    expect(bad.status).toBe(400);
+  });
+
+  it('the simulate page calls through its form and shows what was billed', async () => {
+    const phone = newPhone();
+    await phone060.chargeTime(phone, 90, `page-${phone}`);
+    const form = await (await fetch(`${sim.url}/simulate`)).text();
+    expect(form).toContain('통화 시뮬레이션');
+    expect(form).toContain('Simulate a call');
+    const res = await fetch(`${sim.url}/simulate/call`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ phone, code: '105', seconds: '61', delayMs: '' }).toString(),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/data-testid="phone060-billed">90초/);
+    const none = await fetch(`${sim.url}/simulate/call`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ phone, code: '105', seconds: '10' }).toString(),
+    });
+    expect(none.status).toBe(409);
+    expect(await none.text()).toContain('INSUFFICIENT_TIME');
+  });
+});
