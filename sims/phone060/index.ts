@@ -113,10 +113,12 @@ export async function phone060StandIn(app: FastifyInstance) {
             ? 'delayMs: 0 to 600000'
             : undefined;
     const form = isForm(req);
+    // The form comes back filled in as it was sent, to call again.
+    const asked = { phone: typeof b.phone === 'string' ? b.phone.slice(0, 13) : undefined, code };
     if (problem || !phone || !code || seconds === undefined || delayMs === undefined) {
       const text = problem ?? 'invalid';
       return form
-        ? html(reply, 400, simulatePage(app.prefix, world, { ok: false, text }))
+        ? html(reply, 400, simulatePage(app.prefix, world, { ok: false, text }, asked))
         : fail(reply, 400, 'INVALID_REQUEST', text);
     }
     const r = await calls.call(phone, code, seconds, delayMs);
@@ -125,11 +127,11 @@ export async function phone060StandIn(app: FastifyInstance) {
         ? html(
             reply,
             r.status,
-            simulatePage(app.prefix, world, { ok: false, text: `${r.code}: ${r.message}` }),
+            simulatePage(app.prefix, world, { ok: false, text: `${r.code}: ${r.message}` }, asked),
           )
         : fail(reply, r.status, r.code, r.message);
     }
-    return form ? html(reply, 200, simulatePage(app.prefix, world, { ok: true, call: r })) : r;
+    return form ? html(reply, 200, simulatePage(app.prefix, world, { ok: true, call: r }, asked)) : r;
   });
 
   /** Every webhook event sent and each try's answer, oldest first. */

@@ -9,7 +9,8 @@ const STYLE =
   'th,td{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left}' +
   'form.grid{display:grid;grid-template-columns:auto 1fr;gap:.5rem 1rem;align-items:center;max-width:30rem}' +
   'input,select,button{font-size:1rem;padding:.35rem .5rem}button{cursor:pointer}' +
-  '.note{color:#555}.err{color:#a00}.ok{color:#060}nav a{margin-right:1rem}';
+  '.note{color:#555}.err{color:#a00}.ok{color:#060}nav a{margin-right:1rem}' +
+  'dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem 1rem}dd{margin:0;font-weight:600}';
 
 const page = (prefix: string, title: string, body: string) =>
   `<!doctype html><html lang="ko"><head><meta charset="utf-8"><link rel="icon" href="data:,">` +
@@ -62,11 +63,12 @@ export function simulatePage(
   prefix: string,
   world: World,
   outcome?: { ok: true; call: CallResult } | { ok: false; text: string },
+  asked: { phone?: string; code?: string } = {},
 ) {
   const options = [...world.counselors.values()]
     .map(
       (c) =>
-        `<option value="${esc(c.code)}">${esc(c.code)} ${esc(c.nickname)} — ${STATUS_KO[c.status] ?? esc(c.status)}</option>`,
+        `<option value="${esc(c.code)}"${c.code === asked.code ? ' selected' : ''}>${esc(c.code)} ${esc(c.nickname)} — ${STATUS_KO[c.status] ?? esc(c.status)}</option>`,
     )
     .join('');
   let result = '';
@@ -87,11 +89,23 @@ export function simulatePage(
 (Calls a counselor from a phone with prepaid time; only talk after the tone is billed, rounded up to 30 s.)</p>
 ${result}
 <form class="grid" method="post" action="${esc(prefix)}/simulate/call">
-<label for="phone">발신 번호 (caller phone)</label><input id="phone" name="phone" required placeholder="01012345678" maxlength="13">
+<label for="phone">발신 번호 (caller phone)</label><input id="phone" name="phone" required placeholder="01012345678" maxlength="13" value="${esc(asked.phone ?? '')}">
 <label for="code">상담사 (counselor)</label><select id="code" name="code">${options}</select>
 <label for="seconds">통화 시간, 초 (talk seconds)</label><input id="seconds" name="seconds" type="number" min="0" max="14400" value="95" required>
 <label for="delay">종료까지 지연, 밀리초 (end after, ms)</label><input id="delay" name="delayMs" type="number" min="0" max="600000" value="0">
 <span></span><button type="submit" data-testid="phone060-call">전화 걸기 (Call)</button>
-</form>`,
+</form>
+<h2>웹훅 전달 (Webhook deliveries, latest first)</h2>
+<p class="note">웹훅 (webhook): ${world.webhookUrl ? esc(world.webhookUrl) : '미등록 (not registered)'}</p>
+<table><thead><tr><th>이벤트 (event)</th><th>통화 ID (call id)</th><th>응답 (answers)</th><th>전달됨 (delivered)</th></tr></thead><tbody>${
+      world.deliveries
+        .slice(-10)
+        .reverse()
+        .map(
+          (d) =>
+            `<tr><td>${esc(d.type)}</td><td>${esc(d.callId)}</td><td>${d.attempts.map((a) => (a.status ? String(a.status) : 'error')).join(', ')}</td><td>${d.delivered ? '예 (yes)' : '아니오 (no)'}</td></tr>`,
+        )
+        .join('') || '<tr><td colspan="4" class="note">없음 (none)</td></tr>'
+    }</tbody></table>`,
   );
 }
