@@ -101,9 +101,9 @@ export class Calls {
     if (!c) return { status: 404, code: 'NOT_FOUND', message: 'no such counselor' };
     if (c.status !== 'online')
       return { status: 409, code: 'COUNSELOR_UNAVAILABLE', message: `the counselor is ${c.status}` };
-    const line = w.line(phone);
-    if (line.inCall) return { status: 409, code: 'LINE_BUSY', message: 'this phone is already in a call' };
-    if (line.balance <= 0)
+    const line = w.lines.get(phone);
+    if (line?.inCall) return { status: 409, code: 'LINE_BUSY', message: 'this phone is already in a call' };
+    if (!line || line.balance <= 0)
       return { status: 409, code: 'INSUFFICIENT_TIME', message: 'no prepaid time on this line' };
     if (!w.webhookUrl) return { status: 409, code: 'NO_WEBHOOK', message: 'no webhook URL registered' };
 

@@ -418,3 +418,68 @@ describe('phone060 stand-in pages', () => {
     expect(await none.text()).toContain('INSUFFICIENT_TIME');
   });
 });
+
+describe('phone060 stand-in input', () => {
+  it('odd input to any of its routes is a 4xx, never a 5xx, and changes nothing', async () => {
+    const state = async () => {
+      const { now: _, ...rest } = (await (await fetch(`${sim.url}/admin/state`)).json()) as { now: string };
+      return JSON.stringify(rest);
+    };
+    const before = await state();
+    const auth = { authorization: `Bearer ${SIM_PHONE060_KEY}` };
+    const routes: [string, string][] = [
+      ['PUT', '/v1/counselors/101/status'],
+      ['PUT', '/v1/counselors/abc/status'],
+      ['GET', '/v1/lines/abc'],
+      ['POST', '/v1/lines/01012345678/charge'],
+      ['POST', '/v1/lines/01012345678/return'],
+      ['POST', '/v1/lines/x/charge'],
+      ['POST', '/v1/reservations'],
+      ['POST', '/v1/tickets'],
+      ['PUT', '/v1/webhook'],
+      ['POST', '/admin/counselors'],
+      ['POST', '/admin/clock'],
+      ['POST', '/simulate/call'],
+    ];
+    const bodies = [
+      'null',
+      '[]',
+      '"x"',
+      '{',
+      JSON.stringify({ seconds: '60', ref: 'r', status: 'sleeping', code: 101, phone: 1, at: 'x', url: 5 }),
+      JSON.stringify({
+        seconds: -1,
+        ref: 'a b',
+        code: '10a',
+        phone: '0101234567890',
+        at: '2000-01-01T00:00:00Z',
+      }),
+      JSON.stringify({
+        seconds: 1e12,
+        ref: 'x'.repeat(101),
+        nickname: 'x'.repeat(21),
+        grade: 'gold',
+        rate: 99,
+      }),
+      JSON.stringify({
+        advanceSeconds: -5,
+        delayMs: 'soon',
+        phone: '01012345678',
+        code: '101',
+        seconds: 99999,
+      }),
+    ];
+    for (const [method, path] of routes) {
+      for (const body of method === 'GET' ? [undefined] : bodies) {
+        const res = await fetch(sim.url + path, {
+          method,
+          headers: { ...auth, 'content-type': 'application/json' },
+          body,
+        });
+        expect(res.status, `${method} ${path} ${body}`).toBeGreaterThanOrEqual(400);
+        expect(res.status, `${method} ${path} ${body}`).toBeLessThan(500);
+      }
+    }
+    expect(await state()).toBe(before);
+  });
+});
