@@ -58,6 +58,7 @@ export function apiRoutes(app: FastifyInstance, world: World, apiKey: string) {
           grade: c.grade,
           rate_per_30s: c.rate,
           status: c.status,
+          ...(c.email ? { email: c.email } : {}),
         })),
       }));
 

@@ -52,7 +52,7 @@ export async function phone060StandIn(app: FastifyInstance) {
 
   app.get('/admin/state', async () => world.state());
 
-  /** Register a counselor at the 060 service: `{code?, nickname, grade, rate, status?}` (JSON or the form). */
+  /** Register a counselor at the 060 service: `{code?, nickname, grade, rate, status?, email?}` (JSON or the form). */
   app.post('/admin/counselors', async (req, reply) => {
     const b = fields(req);
     const code = typeof b.code === 'string' && b.code.trim() !== '' ? b.code.trim() : world.nextCode();
@@ -61,6 +61,8 @@ export async function phone060StandIn(app: FastifyInstance) {
       typeof b.grade === 'string' && (GRADES as readonly string[]).includes(b.grade) ? b.grade : undefined;
     const rate = intOf(b.rate, 100, 10_000);
     const status = b.status === undefined ? 'online' : b.status;
+    const email =
+      typeof b.email === 'string' && b.email.trim() !== '' ? b.email.trim().toLowerCase() : undefined;
     const problem =
       !code || !/^\d{3}$/.test(code)
         ? 'code: 3 digits'
@@ -74,13 +76,22 @@ export async function phone060StandIn(app: FastifyInstance) {
                 ? 'rate: a whole number from 100 to 10000'
                 : status !== 'online' && status !== 'offline'
                   ? 'status: online or offline'
-                  : undefined;
+                  : email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(email)
+                    ? 'email: an e-mail address'
+                    : undefined;
     if (problem || !code || !grade || rate === undefined) {
       const text = problem ?? 'invalid';
       if (isForm(req)) return html(reply, 400, adminPage(app.prefix, world, { ok: false, text }));
       return fail(reply, problem === 'code: already registered' ? 409 : 400, 'INVALID_REQUEST', text);
     }
-    const c = { code, nickname, grade, rate, status: status as 'online' | 'offline' };
+    const c = {
+      code,
+      nickname,
+      grade,
+      rate,
+      status: status as 'online' | 'offline',
+      ...(email ? { email } : {}),
+    };
     world.counselors.set(code, c);
     if (isForm(req)) return reply.redirect(`${app.prefix}/admin?added=${code}`, 303);
     return reply.code(201).send({ counselor: c });

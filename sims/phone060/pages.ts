@@ -50,6 +50,7 @@ ${message ? `<p class="${message.ok ? 'ok' : 'err'}" role="status">${esc(message
 <label for="code">코드 (code, 3 digits; empty: next free)</label><input id="code" name="code" inputmode="numeric" pattern="\\d{3}" maxlength="3">
 <label for="nickname">이름 (name)</label><input id="nickname" name="nickname" required maxlength="20">
 <label for="grade">등급 (grade)</label><select id="grade" name="grade">${grades}</select>
+<label for="email">이메일 (e-mail, optional)</label><input id="email" name="email" type="email" maxlength="254">
 <label for="rate">30초당 요금 (rate per 30 s)</label><input id="rate" name="rate" type="number" min="100" max="10000" step="100" value="1000" required>
 <span></span><button type="submit" data-testid="phone060-register">등록 (Register)</button>
 </form>

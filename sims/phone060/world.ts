@@ -6,7 +6,15 @@ export const STATUSES = ['online', 'offline', 'busy'] as const;
 export type Status = (typeof STATUSES)[number];
 export const GRADES = ['master', 'gold', 'silver', 'bronze'] as const;
 
-export type Counselor = { code: string; nickname: string; grade: string; rate: number; status: Status };
+/** `email`: the address the operator registered them with (yeyak links the account by it). */
+export type Counselor = {
+  code: string;
+  nickname: string;
+  grade: string;
+  rate: number;
+  status: Status;
+  email?: string;
+};
 export type Line = { balance: number; inCall: boolean };
 export type Ticket = {
   id: string;
@@ -32,7 +40,14 @@ export type Delivery = {
 
 /** The five counselors a new stand-in starts with. */
 const SEED: Counselor[] = [
-  { code: '101', nickname: '한별 도사', grade: 'master', rate: 1500, status: 'online' },
+  {
+    code: '101',
+    nickname: '한별 도사',
+    grade: 'master',
+    rate: 1500,
+    status: 'online',
+    email: 'counselor@yeyak.local',
+  },
   { code: '102', nickname: '달빛', grade: 'gold', rate: 1300, status: 'online' },
   { code: '103', nickname: '청명', grade: 'silver', rate: 1000, status: 'online' },
   { code: '104', nickname: '소담', grade: 'silver', rate: 900, status: 'offline' },

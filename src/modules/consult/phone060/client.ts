@@ -58,6 +58,7 @@ const counselorsAnswer = z.object({
       grade: z.string().max(40),
       rate_per_30s: rate,
       status: z.enum(COUNSELOR_STATUSES),
+      email: z.string().max(254).optional(),
     }),
   ),
 });
@@ -173,6 +174,7 @@ export class Phone060 {
       grade: c.grade,
       ratePer30s: c.rate_per_30s,
       status: c.status,
+      ...(c.email ? { email: c.email } : {}),
     }));
   }
 

@@ -15,6 +15,8 @@ export type Phone060Counselor = {
   grade: string;
   /** Points charged per 30 seconds of talk (the legal charging unit). */
   ratePer30s: number;
+  /** The address the operator registered them with, when they gave one (yeyak links the account by it). */
+  email?: string;
   status: CounselorStatus;
 };
 
