@@ -11,7 +11,7 @@ import './points.css';
 export function PointsAdminNav() {
   const { t } = useI18n();
   return (
-    <nav className="points-admin-nav row" aria-label={t('consult.points.admin.menu')}>
+    <nav className="points-admin-nav points-actions" aria-label={t('consult.points.admin.menu')}>
       <Link to="/consult/admin/point-items">{t('consult.points.admin.items')}</Link>
       <Link to="/consult/admin/purchases">{t('consult.points.admin.purchases')}</Link>
       <Link to="/consult/admin/settlement">{t('consult.points.admin.settlement')}</Link>
@@ -103,7 +103,7 @@ function ItemForm({ item, onSaved }: { item?: PointItem; onSaved: () => void }) 
           <span>{t('consult.points.admin.active')}</span>
         </label>
       </div>
-      <div className="row">
+      <div className="points-actions">
         <button type="submit" className="btn btn-primary btn-small" disabled={busy} data-testid="item-save">
           {item ? t('consult.points.admin.save') : t('consult.points.admin.add')}
         </button>

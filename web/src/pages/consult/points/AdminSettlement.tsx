@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import type { SettlementReport } from '../../../../../src/modules/consult/settlement.ts';
 import { download, get } from '../../../api.ts';
 import { useI18n } from '../../../i18n.tsx';
@@ -27,6 +27,8 @@ export function AdminSettlementPage() {
       setReport(await get<SettlementReport>(`/api/consult/admin/settlement?${query}`)),
     );
   };
+  // The month so far, shown at once.
+  useEffect(() => show(), []);
   const csv = () =>
     void action.run(() =>
       download(
@@ -56,7 +58,7 @@ export function AdminSettlementPage() {
               data-testid="settlement-to"
             />
           </Field>
-          <div className="form-actions row">
+          <div className="form-actions points-actions">
             <button
               type="submit"
               className="btn btn-primary"

@@ -50,7 +50,7 @@ export function PointsResultPage({ id }: { id: string }) {
           </div>
         )}
         {p?.state === 'refunded' && <p className="muted">{t('consult.points.refundedNote')}</p>}
-        <p className="row">
+        <p className="points-actions">
           <Link to="/consult/profile" className="btn btn-primary" data-testid="points-to-profile">
             {t('consult.points.toProfile')}
           </Link>

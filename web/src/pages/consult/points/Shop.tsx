@@ -28,10 +28,10 @@ export function BalanceCard({ balance }: { balance: Balance }) {
       </div>
       <div className="points-split">
         <span data-testid="points-paid">
-          {t('consult.points.paid')} <b>{pts(balance.paid)}P</b>
+          {t('consult.points.paid')} <b>{t('consult.points.amount', { n: pts(balance.paid) })}</b>
         </span>
         <span data-testid="points-bonus">
-          {t('consult.points.bonus')} <b>{pts(balance.bonus)}P</b>
+          {t('consult.points.bonus')} <b>{t('consult.points.amount', { n: pts(balance.bonus) })}</b>
         </span>
         {balance.held > 0 && (
           <span className="muted">{t('consult.points.held', { n: pts(balance.held) })}</span>

@@ -141,7 +141,7 @@ function Points() {
       {wallet.loading && <Loading />}
       <ErrorBox error={wallet.error} onRetry={wallet.reload} />
       {wallet.data && <BalanceCard balance={wallet.data.balance} />}
-      <p className="row">
+      <p className="points-actions">
         <Link to="/consult/points" className="btn btn-primary" data-testid="profile-buy">
           {t('consult.profile.buy')}
         </Link>
