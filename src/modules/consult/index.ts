@@ -1,11 +1,23 @@
 import { defineModule } from '../../platform/module.ts';
 import { Counselors } from './counselors.ts';
+import { PointItems } from './points.ts';
+import { seedPointsDemo } from './points-demo.ts';
+import { pointsRoutes } from './points-routes.ts';
+import { profileRoutes } from './profile-routes.ts';
+import { Purchases } from './purchases.ts';
 import { consultSettings } from './settings.ts';
+import { Settlement } from './settlement.ts';
 import { Wallet } from './wallet.ts';
 import { walletRoutes } from './wallet-routes.ts';
 
 /** What other modules and tests reach as `yeyak.consult`. */
-export type Consult = { wallet: Wallet; counselors: Counselors };
+export type Consult = {
+  wallet: Wallet;
+  counselors: Counselors;
+  pointItems: PointItems;
+  purchases: Purchases;
+  settlement: Settlement;
+};
 
 declare module '../../platform/module.ts' {
   interface ModuleApis {
@@ -33,11 +45,18 @@ export const consult = defineModule({
   create(ctx) {
     const wallet = new Wallet(ctx);
     const counselors = new Counselors(ctx);
+    const pointItems = new PointItems(ctx);
+    const purchases = new Purchases(ctx, wallet, pointItems);
+    const settlement = new Settlement(ctx);
     return {
-      api: { wallet, counselors },
+      api: { wallet, counselors, pointItems, purchases, settlement },
+      consumers: [purchases.consumer()],
       routes(app, auth) {
         walletRoutes(app, auth, wallet);
+        pointsRoutes(app, auth, { items: pointItems, purchases, settlement });
+        profileRoutes(app, ctx, auth, wallet);
       },
+      demo: (people) => seedPointsDemo(ctx, pointItems, wallet, people),
     };
   },
 });

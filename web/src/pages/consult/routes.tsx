@@ -1,5 +1,7 @@
 import type { ModulePages } from '../module.tsx';
 import { consultShellWords } from './i18n.ts';
+import { consultPointsPages } from './points/routes.tsx';
+import { consultProfilePages } from './profile/routes.tsx';
 
 // The marketplace's pages come in areas (points, chat, board, discovery, admin), each with its own
 // routes and words in its folder; this list joins them. Adding an area is one line here.
@@ -9,4 +11,4 @@ const shell: ModulePages = {
   words: consultShellWords,
 };
 
-export const consultAreas: ModulePages[] = [shell];
+export const consultAreas: ModulePages[] = [shell, consultPointsPages, consultProfilePages];
