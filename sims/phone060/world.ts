@@ -39,7 +39,7 @@ export type Delivery = {
 };
 
 /** The five counselors a new stand-in starts with. */
-const SEED: Counselor[] = [
+export const SEED: Counselor[] = [
   {
     code: '101',
     nickname: '한별 도사',

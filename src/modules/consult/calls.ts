@@ -95,7 +95,7 @@ export class Calls {
 
   private async bookable(counselorId: string) {
     const c = await this.counselors.byId(counselorId);
-    if (!c || c.state !== 'active' || !c.userId || c.goneAt) throw notFound('counselor');
+    if (c?.state !== 'active' || !c.userId || c.goneAt) throw notFound('counselor');
     return { ...c, userId: c.userId };
   }
 
@@ -103,7 +103,7 @@ export class Calls {
   async start(userId: string, input: { counselorId: string; phone: string }): Promise<CallView> {
     const phone = normalizePhone(input.phone) ?? '';
     if (!MOBILE.test(phone)) throw invalidField('body.phone', 'a mobile number such as 010-1234-5678');
-    const link = phoneOr409(this.phone);
+    const link = await phoneOr409(this.phone, this.ctx.selfUrl);
     const c = await this.bookable(input.counselorId);
     if (c.lineStatus !== 'online')
       throw new AppError(409, 'this counselor is not taking calls now', {

@@ -1,12 +1,21 @@
 import { defineModule } from '../../platform/module.ts';
+import { Applications } from './applications.ts';
+import { callRoutes } from './call-routes.ts';
+import { Calls } from './calls.ts';
+import { consultConfig } from './config.ts';
+import { counselorRoutes } from './counselor-routes.ts';
 import { Counselors } from './counselors.ts';
+import { seedCounselorsDemo } from './counselors-demo.ts';
+import { phone060FromConfig } from './phone060/index.ts';
 import { PointItems } from './points.ts';
 import { seedPointsDemo } from './points-demo.ts';
 import { pointsRoutes } from './points-routes.ts';
+import { seenRecently } from './presence.ts';
 import { profileRoutes } from './profile-routes.ts';
 import { Purchases } from './purchases.ts';
 import { consultSettings } from './settings.ts';
 import { Settlement } from './settlement.ts';
+import { CounselorSync } from './sync.ts';
 import { Wallet } from './wallet.ts';
 import { walletRoutes } from './wallet-routes.ts';
 
@@ -17,6 +26,9 @@ export type Consult = {
   pointItems: PointItems;
   purchases: Purchases;
   settlement: Settlement;
+  applications: Applications;
+  sync: CounselorSync;
+  calls: Calls;
 };
 
 declare module '../../platform/module.ts' {
@@ -32,6 +44,7 @@ declare module '../../platform/module.ts' {
 export const consult = defineModule({
   name: 'consult',
   migrations: { folder: 'consult' },
+  config: consultConfig,
   settings: consultSettings,
   constraints: {
     consult_reviews_stars: { status: 400, message: 'stars: 1 to 5', path: 'body.stars' },
@@ -48,15 +61,26 @@ export const consult = defineModule({
     const pointItems = new PointItems(ctx);
     const purchases = new Purchases(ctx, wallet, pointItems);
     const settlement = new Settlement(ctx);
+    const phone = phone060FromConfig(ctx.config.consult.phone060, ctx.config.demo, ctx.selfUrl);
+    const applications = new Applications(ctx);
+    const sync = new CounselorSync(ctx, counselors, applications, phone);
+    const calls = new Calls(ctx, wallet, counselors, phone);
     return {
-      api: { wallet, counselors, pointItems, purchases, settlement },
-      consumers: [purchases.consumer()],
+      api: { wallet, counselors, pointItems, purchases, settlement, applications, sync, calls },
+      consumers: [purchases.consumer(), applications.consumer(), sync.inviteConsumer()],
+      jobs: [...sync.jobs(), ...calls.jobs()],
       routes(app, auth) {
+        seenRecently(app, ctx, auth);
+        counselorRoutes(app, ctx, auth, { counselors, applications, sync, wallet });
+        callRoutes(app, ctx, auth, calls, phone);
         walletRoutes(app, auth, wallet);
         pointsRoutes(app, auth, { items: pointItems, purchases, settlement });
         profileRoutes(app, ctx, auth, wallet);
       },
-      demo: (people) => seedPointsDemo(ctx, pointItems, wallet, people),
+      demo: async (people) => {
+        await seedPointsDemo(ctx, pointItems, wallet, people);
+        await seedCounselorsDemo(ctx, { counselors, sync }, people);
+      },
     };
   },
 });

@@ -24,9 +24,20 @@ export const AWAY_MS = 10 * 60_000;
 
 export type Phone = () => Phone060Link | undefined;
 
-export function phoneOr409(phone: Phone): Phone060Link {
+const told = new WeakSet<Phone060Link>();
+
+/**
+ * The 060 link, or a 409 when none is configured. The stand-in inside yeyak is told once where to
+ * send call events (this server is listening by the time anything asks); a real vendor is told in
+ * its own dashboard.
+ */
+export async function phoneOr409(phone: Phone, selfUrl: () => string): Promise<Phone060Link> {
   const link = phone();
   if (!link) throw new AppError(409, 'no 060 phone service is configured on this server');
+  if (link.standIn && !told.has(link)) {
+    await link.client.registerWebhook(`${selfUrl()}/api/consult/phone060/webhook`);
+    told.add(link);
+  }
   return link;
 }
 
@@ -40,7 +51,7 @@ export class CounselorSync {
 
   /** Reads the 060 list, applies it, and links new counselors to accounts by e-mail. */
   async sync(): Promise<SyncResult> {
-    const link = phoneOr409(this.phone);
+    const link = await phoneOr409(this.phone, this.ctx.selfUrl);
     const lines = await link.client.listCounselors();
     const applied = await this.counselors.applyLines(lines);
     let linked = 0;
@@ -165,7 +176,7 @@ export class CounselorSync {
 
   /** Tells 060 and keeps its answer. */
   async setStatus(id: string, code: string, status: 'online' | 'offline' | 'busy') {
-    const link = phoneOr409(this.phone);
+    const link = await phoneOr409(this.phone, this.ctx.selfUrl);
     const now = await link.client.setStatus(code, status);
     await this.ctx.database.db
       .update(consultCounselors)
