@@ -42,17 +42,22 @@ export function chatRoutes(app: App, auth: Auth, chat: Chat, admin: ChatAdmin, r
         tags,
         summary:
           'What changed in your chats (rooms, unread counts, messages after the cursor); send If-None-Match: an idle poll is a 304',
-        querystring: z.object({ after: messageId.optional() }).strict(),
+        querystring: z
+          .object({
+            after: messageId.optional(),
+            room: z.uuid({ message: 'a room id' }).optional(),
+          })
+          .strict(),
       },
     },
     async (req, reply) => {
       const user = await auth.require(req);
       const version = await chat.version(user.id);
-      const tag = `W/"chat-${version}-${req.query.after ?? ''}"`;
+      const tag = `W/"chat-${version}-${req.query.after ?? ''}-${req.query.room ?? ''}"`;
       reply.header('etag', tag);
       reply.header('cache-control', 'no-cache');
       if (req.headers['if-none-match'] === tag) return reply.code(304).send();
-      const updates = await chat.updates(user, version, req.query.after);
+      const updates = await chat.updates(user, version, req.query.after, req.query.room);
       return ok(reply, { ...updates, ...(await withRequests(updates.messages, user.id)) });
     },
   );

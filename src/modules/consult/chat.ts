@@ -317,9 +317,15 @@ export class Chat {
 
   /**
    * What changed for the asker: all their rooms (unread counts) and the messages after `after`.
-   * Without `after`, no messages: the cursor to start from.
+   * Without `after`, no messages: the cursor to start from. With `roomId`, only that room's messages
+   * (a room page polls this way, from its last message).
    */
-  async updates(actor: User, version: number, after: number | undefined): Promise<ChatUpdates> {
+  async updates(
+    actor: User,
+    version: number,
+    after: number | undefined,
+    roomId?: string,
+  ): Promise<ChatUpdates> {
     const rooms = await this.roomRows(actor);
     const unread = rooms.reduce((n, r) => n + r.unread, 0);
     const newest = Math.max(0, ...rooms.map((r) => r.lastMessage?.id ?? 0));
@@ -333,13 +339,15 @@ export class Chat {
           join consult_rooms r on r.id = m.room_id
           left join consult_counselors c on c.id = r.counselor_id
           where m.id > ${after} and (r.user_id = ${me} or c.user_id = ${me})
+            ${roomId ? sql`and m.room_id = ${roomId}` : sql``}
           order by m.id limit ${UPDATES_PAGE}`,
     );
     const messages = rows.map((r) => messageView(r, roomOfRow(r), me));
     const last = messages.at(-1)?.id;
     return {
       version,
-      cursor: last ?? Math.max(after, newest),
+      // One room's page keeps its own cursor: newer messages elsewhere do not move it.
+      cursor: last ?? (roomId ? after : Math.max(after, newest)),
       unread,
       rooms: rooms.map(strip),
       messages,

@@ -1,4 +1,5 @@
 import type { ModulePages } from '../module.tsx';
+import { consultChatPages } from './chat/routes.tsx';
 import { consultShellWords } from './i18n.ts';
 
 // The marketplace's pages come in areas (points, chat, board, discovery, admin), each with its own
@@ -9,4 +10,4 @@ const shell: ModulePages = {
   words: consultShellWords,
 };
 
-export const consultAreas: ModulePages[] = [shell];
+export const consultAreas: ModulePages[] = [shell, consultChatPages];
