@@ -213,7 +213,7 @@ export class Requests {
         )
         .returning();
       if (!paid) return undefined;
-      await this.line(tx, paid, '결제 완료 · Paid');
+      await this.line(tx, paid, 'request_paid');
       await emit(tx, REQUEST_TOPICS.paid, { requestId: paid.id });
       return paid;
     });
@@ -229,12 +229,12 @@ export class Requests {
 
   /** The user says no to a pending request. */
   decline(actor: User, id: string) {
-    return this.close(actor, id, 'user', 'pending', 'declined', '요청 거절 · Declined');
+    return this.close(actor, id, 'user', 'pending', 'declined', 'request_declined');
   }
 
   /** The counselor takes back a pending request. */
   withdraw(actor: User, id: string) {
-    return this.close(actor, id, 'counselor', 'pending', 'withdrawn', '요청 취소 · Withdrawn');
+    return this.close(actor, id, 'counselor', 'pending', 'withdrawn', 'request_withdrawn');
   }
 
   /** The counselor marks a paid request done: the hold is posted to them. */
@@ -253,7 +253,7 @@ export class Requests {
     const done = await this.ctx.tx(async (tx) => {
       const [r] = await this.move(tx, row.id, 'paid', 'refunded');
       if (!r) return undefined;
-      await this.line(tx, r, '환불 완료 · Refunded');
+      await this.line(tx, r, 'request_refunded');
       await emit(tx, REQUEST_TOPICS.refunded, { requestId: r.id, by: me });
       return r;
     });
@@ -279,7 +279,7 @@ export class Requests {
     const done = await this.ctx.tx(async (tx) => {
       const [r] = await this.move(tx, id, 'paid', 'completed');
       if (!r) return undefined;
-      await this.line(tx, r, auto ? '자동 완료 · Completed automatically' : '상담 완료 · Completed');
+      await this.line(tx, r, auto ? 'request_completed_auto' : 'request_completed');
       await emit(tx, REQUEST_TOPICS.completed, { requestId: r.id, counselorId: r.counselorId, auto });
       return r;
     });
@@ -327,7 +327,7 @@ export class Requests {
       .returning();
   }
 
-  /** A system line about the request in its room (members' counters move with it). */
+  /** A system line about the request in its room: a code the pages put in the reader's words. */
   private async line(tx: Tx, r: RequestRow, text: string) {
     const room = (await this.deps.chat.room(r.roomId, tx)) as RoomRow;
     await this.deps.chat.append(tx, room, { senderId: null, kind: 'system', body: text, requestId: r.id });
@@ -357,7 +357,7 @@ export class Requests {
     for (const { id } of due) {
       const r = await this.ctx.tx(async (tx) => {
         const [moved] = await this.move(tx, id, 'pending', 'expired');
-        if (moved) await this.line(tx, moved, '요청 만료 · Expired');
+        if (moved) await this.line(tx, moved, 'request_expired');
         return moved;
       });
       if (!r) continue;

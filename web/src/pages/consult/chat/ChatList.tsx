@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { post } from '../../../api.ts';
 import { shortDateTime } from '../../../format.ts';
-import { useI18n } from '../../../i18n.tsx';
+import { type Key, useI18n } from '../../../i18n.tsx';
 import { usePoll } from '../../../poll.ts';
 import { Link, navigate } from '../../../router.tsx';
 import { ErrorBox, Loading, useAction } from '../../../ui.tsx';
@@ -76,7 +76,9 @@ export function ChatList() {
                       ? t('consult.chat.image')
                       : r.lastMessage?.kind === 'request'
                         ? t('consult.chat.requestLine')
-                        : (r.lastMessage?.text ?? '')}
+                        : r.lastMessage?.kind === 'system'
+                          ? t(`consult.chat.sys.${r.lastMessage.text}` as Key)
+                          : (r.lastMessage?.text ?? '')}
                   </span>
                 </span>
                 {r.unread > 0 && (

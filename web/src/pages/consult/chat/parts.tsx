@@ -132,12 +132,15 @@ export function Bubble({
   onChanged: () => void;
 }) {
   const { t, lang } = useI18n();
-  if (m.kind === 'system')
+  if (m.kind === 'system') {
+    const key = `consult.chat.sys.${m.text}` as Key;
+    const said = t(key);
     return (
       <li className="chat-system" data-testid="chat-system">
-        {m.text}
+        {said === key ? m.text : said}
       </li>
     );
+  }
   const who = m.mine ? t('consult.chat.you') : m.from === 'admin' ? t('consult.chat.admin') : otherName;
   return (
     <li className={`chat-msg ${m.mine ? 'chat-mine' : 'chat-theirs'}`} data-testid="chat-message">
