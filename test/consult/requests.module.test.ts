@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Yeyak } from '../../src/app.ts';
+import { seedChatDemo } from '../../src/modules/consult/chat-demo.ts';
 import { PG_CLEARING, PROMO } from '../../src/modules/consult/wallet.ts';
 import type { User } from '../../src/platform/auth/service.ts';
 import { selectRows } from '../../src/platform/db.ts';
@@ -262,6 +263,18 @@ for (const backend of backends) {
       expect((await refusal(y.consult.requests.send(counselor, room.id, { itemId: it.id }))).status).toBe(
         400,
       );
+    });
+
+    it('demo data: items, a chat and a pending request between a user and the counselor', async () => {
+      const user = await newUser();
+      await seedChatDemo(y.ctx, y.consult, { user, counselorId });
+      const rooms = await y.consult.chat.rooms(user);
+      const room = rooms.find((r) => r.counselor?.id === counselorId);
+      expect(room?.unread).toBe(2);
+      const page = await y.consult.chat.messages(user, room?.id as string, { limit: 50 });
+      expect(page.messages.map((m) => m.kind)).toEqual(['text', 'text', 'request']);
+      const [request] = await y.consult.requests.views([page.messages[2]?.requestId as string], user.id);
+      expect(request).toMatchObject({ state: 'pending', me: 'user', kind: 'chat' });
     });
 
     it('the reminder goes once, an hour before the appointment', async () => {

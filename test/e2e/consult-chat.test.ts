@@ -212,5 +212,39 @@ describe.each(cases)('consult chat story ($name)', (c) => {
     expect(k.errors).toEqual([]);
     await u.context.close();
     await k.context.close();
+
+    // The counselor's items page and the admins' chats page, reported rooms first.
+    const k2 = await open(c.lang, c.viewport, coun.token);
+    await k2.page.goto(`${app.url}/consult/me/items`);
+    await k2.page.getByTestId('item-form').first().waitFor();
+    await k2.page.getByTestId('item-form').first().locator('input[name=price]').fill('16000');
+    await k2.page
+      .getByTestId('item-form')
+      .first()
+      .getByRole('button', { name: c.lang === 'ko' ? '저장' : 'Save' })
+      .click();
+    await k2.page.getByText(c.lang === 'ko' ? '저장했습니다.' : 'Saved.').waitFor();
+    await shot(k2.page, `${c.name}-7-counselor-items`);
+    await k2.page.evaluate(() => window.scrollTo(0, 0));
+    await k2.page.screenshot({ path: `${shots}/${c.name}-7-counselor-items-top.png` });
+    const [room] = await selectRows<{ id: string }>(
+      y.ctx.database.db,
+      sql`select id from consult_rooms where counselor_id = ${counselorId}`,
+    );
+    expect(
+      (await user.api.post(`/api/consult/chat/rooms/${room?.id}/reports`, { reason: '<i>spam</i>' })).status,
+    ).toBe(201);
+    const admin = await login(app, 'admin');
+    const a = await open(c.lang, c.viewport, admin.token);
+    await a.page.goto(`${app.url}/consult/admin/chats`);
+    await a.page.getByTestId('admin-chat-list').waitFor();
+    await shot(a.page, `${c.name}-8-admin-chats`);
+    await a.page.locator('.chat-list-item').first().click();
+    await a.page.getByText('<i>spam</i>').waitFor();
+    await shot(a.page, `${c.name}-9-admin-room`);
+    expect(k2.errors).toEqual([]);
+    expect(a.errors).toEqual([]);
+    await k2.context.close();
+    await a.context.close();
   }, 120_000);
 });

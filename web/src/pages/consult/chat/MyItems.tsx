@@ -7,6 +7,8 @@ import { type ItemView, points } from './parts.tsx';
 
 const KINDS = ['phone', 'chat', 'visit', 'cafe'] as const;
 type Draft = { kind: ItemView['kind']; title: string; description: string; price: string; active: boolean };
+/** The fields whose errors show beside them; any other error shows in the box. */
+const SHOWN = ['body.kind', 'body.price', 'body.title', 'body.description'];
 const blank: Draft = { kind: 'chat', title: '', description: '', price: '', active: true };
 
 /** `/consult/me/items`: the counselor's service items, each edited in place, and a form to add one. */
@@ -30,7 +32,17 @@ export function MyItems() {
 
 function ItemForm({ item, onSaved }: { item?: ItemView; onSaved: () => void }) {
   const { t, lang } = useI18n();
-  const [d, setD] = useState<Draft>(item ? { ...item, price: String(item.price) } : blank);
+  const [d, setD] = useState<Draft>(() =>
+    item
+      ? {
+          kind: item.kind,
+          title: item.title,
+          description: item.description,
+          price: String(item.price),
+          active: item.active,
+        }
+      : blank,
+  );
   const [saved, setSaved] = useState(false);
   const action = useAction();
   const errors = fieldErrors(action.error);
@@ -114,7 +126,9 @@ function ItemForm({ item, onSaved }: { item?: ItemView; onSaved: () => void }) {
           {item ? t('common.save') : t('consult.items.add')}
         </button>
       </div>
-      {Object.keys(errors).length === 0 && <ErrorBox error={action.error} />}
+      {Object.keys(errors).some((k) => !SHOWN.includes(k)) || !Object.keys(errors).length ? (
+        <ErrorBox error={action.error} />
+      ) : null}
     </form>
   );
 }
