@@ -81,10 +81,25 @@ export function ChatRoom({ id }: { id: string }) {
     },
   });
 
-  const count = messages.length;
+  // To the newest message when one arrives (not when earlier ones are loaded above).
+  const lastId = messages.at(-1)?.id;
   useEffect(() => {
-    if (count) bottom.current?.scrollIntoView({ block: 'end' });
-  }, [count]);
+    if (lastId) bottom.current?.scrollIntoView({ block: 'end' });
+  }, [lastId]);
+
+  const [more, setMore] = useState(false);
+  useEffect(() => setMore(!!page.data?.more), [page.data]);
+  const earlier = useAction();
+  const loadEarlier = () =>
+    earlier.run(async () => {
+      const oldest = messages[0]?.id;
+      const older = await get<RoomPage>(
+        `/api/consult/chat/rooms/${id}/messages${oldest ? `?before=${oldest}` : ''}`,
+      );
+      setMessages((old) => mergeMessages(older.messages, old));
+      addRequests(older.requests);
+      setMore(older.more);
+    });
 
   if (page.loading && !page.data) return <Loading />;
   if (page.error || !page.data)
@@ -110,7 +125,16 @@ export function ChatRoom({ id }: { id: string }) {
       after={<RoomMenu id={id} blocked={blocked} kind={room.kind} onChanged={poll.refresh} />}
     >
       <section className="chat-room" data-testid="chat-room">
-        {page.data.more && <p className="muted small center">{t('consult.chat.more')} …</p>}
+        {more && (
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            disabled={earlier.busy}
+            onClick={loadEarlier}
+          >
+            {t('consult.chat.more')}
+          </button>
+        )}
         {messages.length === 0 && <p className="empty">{t('consult.chat.noMessages')}</p>}
         <ul className="chat-messages" aria-live="polite">
           {messages.map((m) => (
@@ -126,7 +150,7 @@ export function ChatRoom({ id }: { id: string }) {
         <div ref={bottom} />
         {poll.failures > 1 && <p className="muted small">{t('consult.chat.reconnecting')}</p>}
         {room.me === 'counselor' && !blocked.blocked && <RequestForm roomId={id} onSent={poll.refresh} />}
-        {blocked.blocked ? (
+        {room.me === 'admin' && room.kind === 'counselor' ? null : blocked.blocked ? (
           <p className="alert alert-warn" data-testid="chat-blocked">
             {t('consult.chat.blocked')}
           </p>
