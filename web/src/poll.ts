@@ -26,6 +26,12 @@ export function nextDelay(intervalMs: number, failures: number, maxBackoffMs: nu
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
+/** The time between polls for the page's visibility; undefined: no polling while hidden. */
+export function pollInterval(visible: boolean, intervalMs: number, hiddenIntervalMs?: number) {
+  if (visible) return intervalMs;
+  return hiddenIntervalMs && hiddenIntervalMs > 0 ? hiddenIntervalMs : undefined;
+}
+
 /**
  * Asks `path` again and again while the page is visible: while it is hidden, every
  * `hiddenIntervalMs` (none without it); at once when it shows again. Each poll sends the ETag of the last answer (a 304 costs the server no body and the
@@ -58,9 +64,8 @@ export function usePoll<T>(path: string | null, opts: PollOptions<T>) {
       clearTimeout(timer);
       if (stopped) return;
       const { intervalMs, hiddenIntervalMs, maxBackoffMs = 300_000 } = optsRef.current;
-      const visible = document.visibilityState === 'visible';
-      if (!visible && !hiddenIntervalMs) return;
-      const every = visible ? intervalMs : (hiddenIntervalMs as number);
+      const every = pollInterval(document.visibilityState === 'visible', intervalMs, hiddenIntervalMs);
+      if (every === undefined) return;
       timer = setTimeout(() => void poll(), nextDelay(every, failed, maxBackoffMs));
     };
     const poll = async () => {
