@@ -244,6 +244,26 @@ for (const backend of backends) {
       expect((await y.ctx.ledger.check()).ok).toBe(true);
     });
 
+    it('a completion or refund cut off before its ledger step is finished by the sweep', async () => {
+      const user = await newUser();
+      await fund(user, 100);
+      const a = await requestFor(user, 30);
+      const b = await requestFor(user, 20);
+      await y.consult.requests.pay(user, a.id);
+      await y.consult.requests.pay(user, b.id);
+      // As if the process stopped right after the state move: the holds are still open.
+      await y.ctx.database.db.execute(
+        sql`update consult_requests set state = case when id = ${a.id} then 'completed' else 'refunded' end,
+              closed_at = now() - interval '2 minutes' where id in (${a.id}, ${b.id})`,
+      );
+      const before = (await y.consult.wallet.payable(counselor.id)).balance;
+      expect((await y.consult.requests.sweep()).settled).toBe(2);
+      expect((await y.consult.wallet.payable(counselor.id)).balance).toBe(before + 30);
+      expect(await y.consult.wallet.balance(user.id)).toMatchObject({ paid: 70, held: 0 });
+      expect((await y.consult.requests.sweep()).settled).toBe(0);
+      expect((await y.ctx.ledger.check()).ok).toBe(true);
+    });
+
     it('a request needs the room counselor, an own active item and a future appointment', async () => {
       const user = await newUser();
       const room = await y.consult.chat.openWithCounselor(user, counselorId);

@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
-import type { Tx } from '../../platform/db.ts';
+import { selectRows, type Tx } from '../../platform/db.ts';
 import { AppError, conflict, forbidden, invalidField, notFound } from '../../platform/errors.ts';
 import { emit } from '../../platform/events/outbox.ts';
 import type { Transfer } from '../../platform/ledger/index.ts';
@@ -343,10 +343,35 @@ export class Requests {
   }
 
   /**
+   * Completed or refunded requests whose holds are still open: the process stopped between the state
+   * move and its ledger step. The step runs again under the same ids, so nothing moves twice.
+   */
+  private async settleStragglers(): Promise<number> {
+    const rows = await selectRows<{ id: string; state: RequestState }>(
+      this.ctx.database.db,
+      sql`select r.id, r.state from consult_requests r
+          where r.state in ('completed', 'refunded')
+            and r.closed_at > now() - interval '1 day'
+            and r.closed_at < now() - make_interval(secs => ${SETTLE_AFTER_SECONDS})
+            and exists (select 1 from jsonb_array_elements_text(r.hold_ids) as h(id)
+                        where not exists (select 1 from ledger_transfers t where t.pending_id = h.id))
+          limit 100`,
+    );
+    for (const r of rows) {
+      const row = await this.byId(r.id);
+      if (!row) continue;
+      const holds = await this.deps.wallet.holds(row.holdIds);
+      if (r.state === 'completed') await this.ctx.ledger.postSplit({ id: `${holdId(r.id)}:complete`, holds });
+      else await this.ctx.ledger.voidSplit({ id: `${holdId(r.id)}:refund`, holds });
+    }
+    return rows.length;
+  }
+
+  /**
    * The minute job's work: pending requests past their expiry become expired, paid ones older than
    * seven days are completed, and paid ones with an appointment within the hour get their reminder.
    */
-  async sweep(): Promise<{ expired: number; completed: number; reminded: number }> {
+  async sweep(): Promise<{ expired: number; completed: number; reminded: number; settled: number }> {
     const db = this.ctx.database.db;
     const due = await db
       .select({ id: consultRequests.id })
@@ -395,9 +420,13 @@ export class Requests {
       for (const { id } of soon) await emit(tx, REQUEST_TOPICS.reminder, { requestId: id });
       return soon.length;
     });
-    return { expired, completed, reminded };
+    const settled = await this.settleStragglers();
+    return { expired, completed, reminded, settled };
   }
 }
+
+/** Wait this long after a request closed before finishing its ledger step for it (it may be under way). */
+const SETTLE_AFTER_SECONDS = 60;
 
 function view(r: RequestRow, c: typeof consultCounselors.$inferSelect, me: RequestView['me']): RequestView {
   return {
