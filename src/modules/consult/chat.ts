@@ -4,10 +4,29 @@ import type { Context } from '../../platform/context.ts';
 import { type Executor, selectRows, type Tx } from '../../platform/db.ts';
 import { conflict, forbidden, invalidField, notFound } from '../../platform/errors.ts';
 import { emit } from '../../platform/events/outbox.ts';
-import { fileUrl } from '../../platform/uploads/index.ts';
 import { files } from '../../platform/uploads/schema.ts';
+import {
+  type ChatUpdates,
+  type MessageKind,
+  type MessageRow,
+  type MessageView,
+  membersOf,
+  messageView,
+  type RoomRow,
+  type RoomView,
+  type RoomViewWithId,
+  roomOfRow,
+  roomQuery,
+  roomView,
+  type Side,
+  sideOf,
+  strip,
+} from './chat-views.ts';
 import type { Counselors } from './counselors.ts';
 import { consultChatVersions, consultMessages, consultReads, consultRooms } from './schema.ts';
+
+export type { ChatUpdates, MessageKind, MessageView, RoomRow, RoomView, Side };
+export { membersOf, sideOf };
 
 // Chat by polling: rooms user↔counselor (one per pair) and user↔admins (one inquiry room per user),
 // messages appended one per call. Every message and read mark bumps the change counter of the members
@@ -16,93 +35,8 @@ import { consultChatVersions, consultMessages, consultReads, consultRooms } from
 export const CHAT_MESSAGE_TOPIC = 'consult.chat_message';
 export const MAX_TEXT = 2000;
 
-export type MessageKind = (typeof consultMessages.$inferSelect)['kind'];
-/** Who wrote a message, as the room sees it. */
-export type Side = 'user' | 'counselor' | 'admin' | 'system';
-
-export type MessageView = {
-  id: number;
-  roomId: string;
-  from: Side;
-  mine: boolean;
-  kind: MessageKind;
-  /** As written; the web shows it as text (escaped), never as HTML. */
-  text: string;
-  image: { small: string; large: string } | null;
-  requestId: string | null;
-  createdAt: string;
-};
-
-export type RoomView = {
-  id: string;
-  kind: 'counselor' | 'inquiry';
-  /** The side the asker is on in this room (admins reading any room: 'admin'). */
-  me: Side;
-  counselor: { id: string; name: string; image: string | null } | null;
-  user: { id: string; name: string };
-  lastMessage: { kind: MessageKind; text: string; at: string } | null;
-  unread: number;
-  blocked: boolean;
-  blockedByMe: boolean;
-};
-
-/** A room with who is in it. */
-export type RoomRow = {
-  id: string;
-  kind: 'counselor' | 'inquiry';
-  userId: string;
-  counselorId: string | null;
-  counselorUserId: string | null;
-  blockedBy: string | null;
-  lastMessageId: number;
-};
-
-export type ChatUpdates = {
-  /** The asker's change counter when this answer was made (the ETag says it too). */
-  version: number;
-  /** The newest message id covered: send it back as `after`. */
-  cursor: number;
-  unread: number;
-  rooms: RoomView[];
-  /** Messages after the cursor asked for, oldest first (none when no cursor was given). */
-  messages: MessageView[];
-};
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UPDATES_PAGE = 200;
-
-/** The name others see: the nickname, else the account name, never the e-mail. */
-const shownName = sql`coalesce(u.nickname, nullif(u.name, ''), '회원')`;
-
-/** Which side `userId` is on in a room, or undefined when they are not in it. */
-export function sideOf(room: RoomRow, userId: string | null): Side | undefined {
-  if (userId === null) return 'system';
-  if (userId === room.userId) return 'user';
-  if (room.counselorUserId && userId === room.counselorUserId) return 'counselor';
-  return undefined;
-}
-
-/** The members whose counters a change in the room bumps (admins read inquiry rooms on their own page). */
-export const membersOf = (room: RoomRow) =>
-  [room.userId, room.counselorUserId].filter((u): u is string => !!u);
-
-type MessageRow = Record<string, unknown>;
-
-function messageView(r: MessageRow, room: RoomRow, me: string): MessageView {
-  const sender = (r.sender_id as string | null) ?? null;
-  const fileId = r.file_id as string | null;
-  return {
-    id: Number(r.id),
-    roomId: String(r.room_id),
-    from: sideOf(room, sender) ?? 'admin',
-    mine: sender !== null && sender === me,
-    kind: r.kind as MessageKind,
-    text: String(r.body ?? ''),
-    image: fileId ? { small: fileUrl(fileId, '512'), large: fileUrl(fileId, '1280') } : null,
-    requestId: (r.request_id as string | null) ?? null,
-    createdAt: new Date(r.created_at as string).toISOString(),
-  };
-}
 
 export class Chat {
   constructor(
@@ -297,20 +231,7 @@ export class Chat {
     const me = actor.id;
     const rows = await selectRows<Record<string, unknown>>(
       this.ctx.database.db,
-      sql`select r.id, r.kind, r.user_id, r.counselor_id, r.blocked_by, r.last_message_id, c.user_id as counselor_user_id,
-                 c.name as counselor_name, c.image_file_id as counselor_image, ${shownName} as user_name,
-                 m.kind as last_kind, m.body as last_body, m.created_at as last_at,
-                 (select count(*) from consult_messages x
-                   where x.room_id = r.id and x.id > coalesce(rd.last_read_id, 0)
-                     and x.sender_id is distinct from ${me})::int as unread
-          from consult_rooms r
-          left join consult_counselors c on c.id = r.counselor_id
-          join users u on u.id = r.user_id
-          left join consult_messages m on m.id = r.last_message_id
-          left join consult_reads rd on rd.room_id = r.id and rd.user_id = ${me}
-          where r.user_id = ${me} or c.user_id = ${me}
-          order by coalesce(r.last_message_at, r.created_at) desc
-          limit 100`,
+      roomQuery(me, sql`r.user_id = ${me} or c.user_id = ${me}`, 100),
     );
     return rows.map((r) => roomView(r, me, undefined));
   }
@@ -379,18 +300,7 @@ export class Chat {
   async roomViewOf(room: RoomRow, me: string, side?: Side): Promise<RoomView> {
     const [r] = await selectRows<Record<string, unknown>>(
       this.ctx.database.db,
-      sql`select r.id, r.kind, r.user_id, r.counselor_id, r.blocked_by, r.last_message_id, c.user_id as counselor_user_id,
-                 c.name as counselor_name, c.image_file_id as counselor_image, ${shownName} as user_name,
-                 m.kind as last_kind, m.body as last_body, m.created_at as last_at,
-                 (select count(*) from consult_messages x
-                   where x.room_id = r.id and x.id > coalesce(rd.last_read_id, 0)
-                     and x.sender_id is distinct from ${me})::int as unread
-          from consult_rooms r
-          left join consult_counselors c on c.id = r.counselor_id
-          join users u on u.id = r.user_id
-          left join consult_messages m on m.id = r.last_message_id
-          left join consult_reads rd on rd.room_id = r.id and rd.user_id = ${me}
-          where r.id = ${room.id}`,
+      roomQuery(me, sql`r.id = ${room.id}`, 1),
     );
     return strip(roomView(r as Record<string, unknown>, me, side));
   }
@@ -407,62 +317,4 @@ export async function bump(tx: Executor, userIds: string[]) {
       target: consultChatVersions.userId,
       set: { version: sql`${consultChatVersions.version} + 1` },
     });
-}
-
-function roomOfRow(r: MessageRow): RoomRow {
-  return {
-    id: String(r.room_id),
-    kind: r.room_kind as RoomRow['kind'],
-    userId: String(r.room_user_id),
-    counselorId: null,
-    counselorUserId: (r.counselor_user_id as string | null) ?? null,
-    blockedBy: null,
-    lastMessageId: 0,
-  };
-}
-
-type RoomViewWithId = RoomView & { lastMessage: (RoomView['lastMessage'] & { id: number }) | null };
-
-function roomView(r: Record<string, unknown>, me: string, side: Side | undefined): RoomViewWithId {
-  const counselorId = r.counselor_id as string | null;
-  const image = r.counselor_image as string | null;
-  const blockedBy = r.blocked_by as string | null;
-  const room: RoomRow = {
-    id: String(r.id),
-    kind: r.kind as RoomRow['kind'],
-    userId: String(r.user_id),
-    counselorId,
-    counselorUserId: (r.counselor_user_id as string | null) ?? null,
-    blockedBy,
-    lastMessageId: Number(r.last_message_id),
-  };
-  return {
-    id: room.id,
-    kind: room.kind,
-    me: side ?? sideOf(room, me) ?? 'admin',
-    counselor: counselorId
-      ? { id: counselorId, name: String(r.counselor_name), image: image ? fileUrl(image, '128') : null }
-      : null,
-    user: { id: room.userId, name: String(r.user_name) },
-    lastMessage: r.last_kind
-      ? {
-          id: room.lastMessageId,
-          kind: r.last_kind as MessageKind,
-          text: String(r.last_body ?? '').slice(0, 100),
-          at: new Date(r.last_at as string).toISOString(),
-        }
-      : null,
-    unread: Number(r.unread ?? 0),
-    blocked: !!blockedBy,
-    blockedByMe: blockedBy === me,
-  };
-}
-
-/** The view without the internal message id of the last message. */
-function strip(r: RoomViewWithId): RoomView {
-  const { lastMessage, ...rest } = r;
-  return {
-    ...rest,
-    lastMessage: lastMessage ? { kind: lastMessage.kind, text: lastMessage.text, at: lastMessage.at } : null,
-  };
 }

@@ -5,11 +5,14 @@ import { selectRows, type Tx } from '../../platform/db.ts';
 import { AppError, conflict, forbidden, invalidField, notFound } from '../../platform/errors.ts';
 import { emit } from '../../platform/events/outbox.ts';
 import type { Transfer } from '../../platform/ledger/index.ts';
-import { fileUrl } from '../../platform/uploads/index.ts';
 import type { Chat, RoomRow } from './chat.ts';
 import type { Counselors } from './counselors.ts';
 import type { Items } from './items.ts';
-import { consultCounselors, consultRequests, type RequestState, type Service } from './schema.ts';
+import { type RequestView, stateRefusal, view } from './request-views.ts';
+import { consultCounselors, consultRequests, type RequestState } from './schema.ts';
+
+export type { RequestView };
+
 import { requestExpiryHours } from './settings.ts';
 import type { Wallet } from './wallet.ts';
 
@@ -33,44 +36,8 @@ export const REMINDER_MINUTES = 60;
 
 export type RequestRow = typeof consultRequests.$inferSelect;
 
-export type RequestView = {
-  id: string;
-  roomId: string;
-  counselor: { id: string; name: string; image: string | null };
-  userId: string;
-  itemId: string;
-  kind: Service;
-  title: string;
-  price: number;
-  note: string;
-  appointmentAt: string | null;
-  state: RequestState;
-  expiresAt: string;
-  createdAt: string;
-  paidAt: string | null;
-  closedAt: string | null;
-  /** The asker's part in it. */
-  me: 'user' | 'counselor' | 'admin';
-};
-
-/** A closed request's answer to a move it cannot make: 409 with `data.code` `consult.request_<state>`. */
-const stateRefusal = (state: RequestState, expired: boolean) => {
-  const s = state === 'pending' && expired ? 'expired' : state;
-  const words: Record<string, string> = {
-    paid: 'this request is paid already',
-    declined: 'this request was declined',
-    withdrawn: 'this request was withdrawn',
-    expired: 'this request has expired',
-    completed: 'this request is completed',
-    refunded: 'this request was refunded',
-    pending: 'this request is not paid yet',
-  };
-  return conflict(words[s] ?? `this request is ${s}`, { code: `consult.request_${s}` });
-};
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const holdId = (id: string) => `consult:request:${id}`;
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export class Requests {
   constructor(
@@ -427,24 +394,3 @@ export class Requests {
 
 /** Wait this long after a request closed before finishing its ledger step for it (it may be under way). */
 const SETTLE_AFTER_SECONDS = 60;
-
-function view(r: RequestRow, c: typeof consultCounselors.$inferSelect, me: RequestView['me']): RequestView {
-  return {
-    id: r.id,
-    roomId: r.roomId,
-    counselor: { id: c.id, name: c.name, image: c.imageFileId ? fileUrl(c.imageFileId, '128') : null },
-    userId: r.userId,
-    itemId: r.itemId,
-    kind: r.kind,
-    title: r.title,
-    price: r.price,
-    note: r.note,
-    appointmentAt: iso(r.appointmentAt),
-    state: r.state,
-    expiresAt: r.expiresAt.toISOString(),
-    createdAt: r.createdAt.toISOString(),
-    paidAt: iso(r.paidAt),
-    closedAt: iso(r.closedAt),
-    me,
-  };
-}
