@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextDelay } from './poll.ts';
+import { nextDelay, pollInterval } from './poll.ts';
 
 describe('nextDelay', () => {
   it('waits the interval while answers come, doubling per failure up to the cap, spread ±20 %', () => {
@@ -10,5 +10,14 @@ describe('nextDelay', () => {
     expect(nextDelay(2000, 20, 300_000, mid)).toBe(300_000);
     expect(nextDelay(2000, 0, 300_000, () => 0)).toBe(1600);
     expect(nextDelay(2000, 0, 300_000, () => 0.999999)).toBe(2400);
+  });
+});
+
+describe('pollInterval', () => {
+  it('polls at the interval while visible, at the hidden interval (or not at all) while hidden', () => {
+    expect(pollInterval(true, 3000, 30_000)).toBe(3000);
+    expect(pollInterval(false, 3000, 30_000)).toBe(30_000);
+    expect(pollInterval(false, 3000)).toBeUndefined();
+    expect(pollInterval(false, 3000, 0)).toBeUndefined();
   });
 });

@@ -4,6 +4,8 @@ import { getIfChanged } from './api.ts';
 export type PollOptions<T> = {
   /** time between polls while the page is visible and answers come */
   intervalMs: number;
+  /** time between polls while the page is hidden (default: no polls while hidden) */
+  hiddenIntervalMs?: number;
   /** the longest wait after repeated errors (default 5 min) */
   maxBackoffMs?: number;
   /** called with each new answer (not for a 304: nothing changed) */
@@ -24,9 +26,15 @@ export function nextDelay(intervalMs: number, failures: number, maxBackoffMs: nu
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
+/** The time between polls for the page's visibility; undefined: no polling while hidden. */
+export function pollInterval(visible: boolean, intervalMs: number, hiddenIntervalMs?: number) {
+  if (visible) return intervalMs;
+  return hiddenIntervalMs && hiddenIntervalMs > 0 ? hiddenIntervalMs : undefined;
+}
+
 /**
- * Asks `path` again and again while the page is visible: none while it is hidden, at once when it
- * shows again. Each poll sends the ETag of the last answer (a 304 costs the server no body and the
+ * Asks `path` again and again while the page is visible: while it is hidden, every
+ * `hiddenIntervalMs` (none without it); at once when it shows again. Each poll sends the ETag of the last answer (a 304 costs the server no body and the
  * page no render) and the cursor; errors back off. `path` null: no polling (e.g. logged out).
  * Returns `refresh` (poll now, e.g. after the user changed something) and how many polls in a row
  * failed (pages show a "reconnecting" hint from it).
@@ -54,9 +62,11 @@ export function usePoll<T>(path: string | null, opts: PollOptions<T>) {
     };
     const schedule = () => {
       clearTimeout(timer);
-      if (stopped || document.visibilityState !== 'visible') return;
-      const { intervalMs, maxBackoffMs = 300_000 } = optsRef.current;
-      timer = setTimeout(() => void poll(), nextDelay(intervalMs, failed, maxBackoffMs));
+      if (stopped) return;
+      const { intervalMs, hiddenIntervalMs, maxBackoffMs = 300_000 } = optsRef.current;
+      const every = pollInterval(document.visibilityState === 'visible', intervalMs, hiddenIntervalMs);
+      if (every === undefined) return;
+      timer = setTimeout(() => void poll(), nextDelay(every, failed, maxBackoffMs));
     };
     const poll = async () => {
       if (stopped || running) return;
@@ -82,7 +92,7 @@ export function usePoll<T>(path: string | null, opts: PollOptions<T>) {
     };
     const onVisibility = () => {
       if (document.visibilityState === 'visible') void poll();
-      else clearTimeout(timer);
+      else schedule();
     };
     pollRef.current = () => void poll();
     if (optsRef.current.immediate === false) schedule();

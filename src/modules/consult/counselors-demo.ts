@@ -46,7 +46,8 @@ export async function seedCounselorsDemo(
   ctx: Context,
   d: { counselors: Counselors; sync: CounselorSync },
   people: DemoPeople,
-) {
+): Promise<{ counselorId: string } | undefined> {
+  let counselorId: string | undefined;
   await d.counselors.applyLines(
     SEED.map((c) => ({
       code: c.code,
@@ -74,7 +75,10 @@ export async function seedCounselorsDemo(
         lastSeenAt: sql`now()`,
       })
       .where(eq(consultCounselors.id, row.id));
-    if (c.code === '101') await d.counselors.link(row.id, people.counselor.id);
-    else await d.sync.linkByEmail(row.id, `counselor${c.code}@yeyak.local`);
+    if (c.code === '101') {
+      await d.counselors.link(row.id, people.counselor.id);
+      counselorId = row.id;
+    } else await d.sync.linkByEmail(row.id, `counselor${c.code}@yeyak.local`);
   }
+  return counselorId ? { counselorId } : undefined;
 }

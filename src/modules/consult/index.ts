@@ -2,10 +2,17 @@ import { defineModule } from '../../platform/module.ts';
 import { Applications } from './applications.ts';
 import { callRoutes } from './call-routes.ts';
 import { Calls } from './calls.ts';
+import { Chat } from './chat.ts';
+import { ChatAdmin } from './chat-admin.ts';
+import { seedChatDemo } from './chat-demo.ts';
+import { chatNotices } from './chat-notices.ts';
+import { chatRoutes } from './chat-routes.ts';
 import { consultConfig } from './config.ts';
 import { counselorRoutes } from './counselor-routes.ts';
 import { Counselors } from './counselors.ts';
 import { seedCounselorsDemo } from './counselors-demo.ts';
+import { itemRoutes } from './item-routes.ts';
+import { Items } from './items.ts';
 import { phone060FromConfig } from './phone060/index.ts';
 import { PointItems } from './points.ts';
 import { seedPointsDemo } from './points-demo.ts';
@@ -13,6 +20,8 @@ import { pointsRoutes } from './points-routes.ts';
 import { seenRecently } from './presence.ts';
 import { profileRoutes } from './profile-routes.ts';
 import { Purchases } from './purchases.ts';
+import { requestRoutes } from './request-routes.ts';
+import { Requests } from './requests.ts';
 import { consultSettings } from './settings.ts';
 import { Settlement } from './settlement.ts';
 import { CounselorSync } from './sync.ts';
@@ -29,6 +38,10 @@ export type Consult = {
   applications: Applications;
   sync: CounselorSync;
   calls: Calls;
+  items: Items;
+  chat: Chat;
+  chatAdmin: ChatAdmin;
+  requests: Requests;
 };
 
 declare module '../../platform/module.ts' {
@@ -65,10 +78,29 @@ export const consult = defineModule({
     const applications = new Applications(ctx);
     const sync = new CounselorSync(ctx, counselors, applications, phone);
     const calls = new Calls(ctx, wallet, counselors, phone);
+    const items = new Items(ctx, counselors);
+    const chat = new Chat(ctx, counselors);
+    const chatAdmin = new ChatAdmin(ctx, chat);
+    const requests = new Requests(ctx, { chat, items, wallet, counselors });
+    const notices = chatNotices(ctx, requests);
+    const api = {
+      wallet,
+      counselors,
+      pointItems,
+      purchases,
+      settlement,
+      applications,
+      sync,
+      calls,
+      items,
+      chat,
+      chatAdmin,
+      requests,
+    };
     return {
-      api: { wallet, counselors, pointItems, purchases, settlement, applications, sync, calls },
-      consumers: [purchases.consumer(), applications.consumer(), sync.inviteConsumer()],
-      jobs: [...sync.jobs(), ...calls.jobs()],
+      api,
+      consumers: [purchases.consumer(), applications.consumer(), sync.inviteConsumer(), notices.consumer],
+      jobs: [...sync.jobs(), ...calls.jobs(), ...notices.jobs],
       routes(app, auth) {
         seenRecently(app, ctx, auth);
         counselorRoutes(app, ctx, auth, { counselors, applications, sync, wallet });
@@ -76,10 +108,14 @@ export const consult = defineModule({
         walletRoutes(app, auth, wallet);
         pointsRoutes(app, auth, { items: pointItems, purchases, settlement });
         profileRoutes(app, ctx, auth, wallet);
+        itemRoutes(app, auth, items);
+        chatRoutes(app, auth, chat, chatAdmin, requests);
+        requestRoutes(app, auth, requests);
       },
       demo: async (people) => {
         await seedPointsDemo(ctx, pointItems, wallet, people);
-        await seedCounselorsDemo(ctx, { counselors, sync }, people);
+        const demo = await seedCounselorsDemo(ctx, { counselors, sync }, people);
+        if (demo) await seedChatDemo(ctx, api, { user: people.buyer, counselorId: demo.counselorId });
       },
     };
   },

@@ -11,7 +11,7 @@ export const VARIANTS = ['128', '512', '1280'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 /** What an upload is for; modules that attach files name one of these. */
-export const PURPOSES = ['avatar', 'post', 'profile', 'poster'] as const;
+export const PURPOSES = ['avatar', 'post', 'profile', 'poster', 'chat'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
 /** An uploaded image: who sent it, what for, and its size after EXIF rotation. */

@@ -1,4 +1,5 @@
 import type { ModulePages } from '../module.tsx';
+import { consultChatPages } from './chat/routes.tsx';
 import { consultShellWords } from './i18n.ts';
 import { consultPointsPages } from './points/routes.tsx';
 import { consultProfilePages } from './profile/routes.tsx';
@@ -11,4 +12,4 @@ const shell: ModulePages = {
   words: consultShellWords,
 };
 
-export const consultAreas: ModulePages[] = [shell, consultPointsPages, consultProfilePages];
+export const consultAreas: ModulePages[] = [shell, consultPointsPages, consultProfilePages, consultChatPages];
