@@ -1,11 +1,26 @@
 import { defineModule } from '../../platform/module.ts';
+import { Board } from './board.ts';
+import { boardRoutes } from './board-routes.ts';
 import { Counselors } from './counselors.ts';
+import { Discovery } from './discovery.ts';
+import { discoveryRoutes } from './discovery-routes.ts';
+import { Favorites } from './favorites.ts';
+import { favoritesRoutes } from './favorites-routes.ts';
+import { Reviews } from './reviews.ts';
+import { reviewRoutes } from './reviews-routes.ts';
 import { consultSettings } from './settings.ts';
 import { Wallet } from './wallet.ts';
 import { walletRoutes } from './wallet-routes.ts';
 
 /** What other modules and tests reach as `yeyak.consult`. */
-export type Consult = { wallet: Wallet; counselors: Counselors };
+export type Consult = {
+  wallet: Wallet;
+  counselors: Counselors;
+  discovery: Discovery;
+  favorites: Favorites;
+  board: Board;
+  reviews: Reviews;
+};
 
 declare module '../../platform/module.ts' {
   interface ModuleApis {
@@ -33,11 +48,20 @@ export const consult = defineModule({
   create(ctx) {
     const wallet = new Wallet(ctx);
     const counselors = new Counselors(ctx);
+    const discovery = new Discovery(ctx);
+    const favorites = new Favorites(ctx, discovery);
+    const board = new Board(ctx);
+    const reviews = new Reviews(ctx);
     return {
-      api: { wallet, counselors },
+      api: { wallet, counselors, discovery, favorites, board, reviews },
       routes(app, auth) {
         walletRoutes(app, auth, wallet);
+        discoveryRoutes(app, ctx, auth, { discovery, favorites, reviews, board });
+        favoritesRoutes(app, auth, favorites);
+        boardRoutes(app, auth, board);
+        reviewRoutes(app, auth, reviews);
       },
+      referencedFiles: () => board.referencedFiles(),
     };
   },
 });
