@@ -257,21 +257,23 @@ export class Board {
    */
   async dropComment(user: User, id: string, how: 'delete' | 'hide'): Promise<void> {
     if (!UUID.test(id)) throw notFound('comment');
-    await this.ctx.tx(async (tx) => {
+    const authorId = await this.ctx.tx(async (tx) => {
       const [c] = await tx.select().from(cm).where(eq(cm.id, id)).for('update');
       const allowed = c && (isAdmin(user) || (how === 'delete' && c.authorId === user.id && !c.hiddenAt));
       if (!c || !allowed) throw notFound('comment');
       if (how === 'delete') await tx.delete(cm).where(eq(cm.id, id));
       else await tx.update(cm).set({ hiddenAt: sql`now()` }).where(eq(cm.id, id));
-      if (c.authorId !== user.id)
-        await this.moderated(user, `comment ${how === 'delete' ? 'deleted' : 'hidden'}`, { commentId: id });
       if (!c.hiddenAt) {
         await tx
           .update(p)
           .set({ commentCount: sql`greatest(${p.commentCount} - 1, 0)` })
           .where(eq(p.id, c.postId));
       }
+      return c.authorId;
     });
+    // Logged after the commit: the log writes on its own connection (PGlite has one).
+    if (authorId !== user.id)
+      await this.moderated(user, `comment ${how === 'delete' ? 'deleted' : 'hidden'}`, { commentId: id });
   }
 
   /** Every image a post uses (the uploads sweep keeps them): image_file_ids is JSON, which a column list cannot say. */
