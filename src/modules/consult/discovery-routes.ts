@@ -95,6 +95,7 @@ export function discoveryRoutes(
         page: at,
         limit,
         admin: viewer?.role === 'admin',
+        viewerId: viewer?.id,
       });
       return ok(reply, { reviews: list, total, page: at, pages: Math.max(1, Math.ceil(total / limit)) });
     },

@@ -26,6 +26,8 @@ export type ReviewView = {
   repliedAt: string | null;
   createdAt: string;
   hidden: boolean;
+  /** The viewer is this review's counselor and has not replied yet. */
+  canReply: boolean;
 };
 
 /** A completed request of the user that may still be reviewed. */
@@ -56,6 +58,7 @@ const columns = {
   repliedAt: r.repliedAt,
   createdAt: r.createdAt,
   hiddenAt: r.hiddenAt,
+  owner: consultCounselors.userId,
 };
 
 type Row = {
@@ -69,9 +72,10 @@ type Row = {
   repliedAt: Date | null;
   createdAt: Date;
   hiddenAt: Date | null;
+  owner: string | null;
 };
 
-const view = (row: Row): ReviewView => ({
+const view = (row: Row, viewerId?: string): ReviewView => ({
   id: row.id,
   counselorId: row.counselorId,
   counselorName: row.counselorName,
@@ -82,6 +86,7 @@ const view = (row: Row): ReviewView => ({
   repliedAt: row.repliedAt?.toISOString() ?? null,
   createdAt: row.createdAt.toISOString(),
   hidden: row.hiddenAt !== null,
+  canReply: !!viewerId && row.owner === viewerId && row.reply === null,
 });
 
 /** When a request was completed: closed_at (set at completion). */
@@ -102,7 +107,7 @@ export class Reviews {
   /** A counselor's reviews, newest first; hidden ones only for admins. */
   async ofCounselor(
     counselorId: string,
-    opts: { page: number; limit: number; admin?: boolean },
+    opts: { page: number; limit: number; admin?: boolean; viewerId?: string },
   ): Promise<{ reviews: ReviewView[]; total: number }> {
     if (!UUID.test(counselorId)) throw notFound('counselor');
     const where = and(eq(r.counselorId, counselorId), opts.admin ? undefined : isNull(r.hiddenAt)) as SQL;
@@ -113,7 +118,7 @@ export class Reviews {
         .offset((opts.page - 1) * opts.limit),
       this.ctx.database.db.select({ n: sql<number>`count(*)::int` }).from(r).where(where),
     ]);
-    return { reviews: rows.map(view), total: count?.n ?? 0 };
+    return { reviews: rows.map((row) => view(row, opts.viewerId)), total: count?.n ?? 0 };
   }
 
   /** The newest visible reviews of public counselors (the home page). */
@@ -121,7 +126,7 @@ export class Reviews {
     const rows = await this.select(and(isNull(r.hiddenAt), isPublic) as SQL)
       .orderBy(desc(r.createdAt), desc(r.id))
       .limit(limit);
-    return rows.map(view);
+    return rows.map((row) => view(row));
   }
 
   /** The user's completed requests still open for a review (none written, within 30 days). */

@@ -1,4 +1,5 @@
 import type { ModulePages } from '../module.tsx';
+import { consultBrowsePages, consultNotFoundPages } from './home/routes.tsx';
 import { consultShellWords } from './i18n.ts';
 
 // The marketplace's pages come in areas (points, chat, board, discovery, admin), each with its own
@@ -9,4 +10,5 @@ const shell: ModulePages = {
   words: consultShellWords,
 };
 
-export const consultAreas: ModulePages[] = [shell];
+// consultNotFoundPages catches every /consult address left over: keep it last.
+export const consultAreas: ModulePages[] = [shell, consultBrowsePages, consultNotFoundPages];
