@@ -142,7 +142,7 @@ const cases = [
     bookmark: '☆ Bookmark',
     bookmarked: '★ Bookmarked',
     like: '♡ Like',
-    likes: (n: number) => `${n} likes`,
+    likes: (n: number) => `♥ ${n}`,
     write: 'Write',
     publish: 'Publish',
   },
