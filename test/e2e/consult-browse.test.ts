@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedBrowseDemo } from '../../src/modules/consult/browse-demo.ts';
 import { consult } from '../../src/modules/consult/index.ts';
 import { consultItems } from '../../src/modules/consult/schema.ts';
-import { makeCounselor } from '../consult/discovery-fixtures.ts';
+import { makeCounselor, makeRequest } from '../consult/discovery-fixtures.ts';
 import { login, startApp, type TestApp } from '../helpers.ts';
 import { launchBrowser } from './browser.ts';
 
@@ -132,6 +132,8 @@ const cases = [
     likes: (n: number) => `좋아요 ${n}`,
     write: '글쓰기',
     publish: '올리기',
+    sendReview: '후기 올리기',
+    reviewSent: '후기를 올렸습니다',
   },
   {
     name: 'phone-en',
@@ -145,6 +147,8 @@ const cases = [
     likes: (n: number) => `♥ ${n}`,
     write: 'Write',
     publish: 'Publish',
+    sendReview: 'Post review',
+    reviewSent: 'Review posted',
   },
 ] as const;
 
@@ -215,6 +219,25 @@ describe.each(cases)('consult browsing ($name)', (c) => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     await page.getByRole('heading', { name: `<b>굵게?</b> ${c.name}` }).waitFor();
     await shot(page, `${c.name}-07-post`);
+    expect(w.errors).toEqual([]);
+    await w.context.close();
+  });
+
+  it('a completed consultation waits on /consult/reviews; the review shows on the profile', async () => {
+    const user = await login(app);
+    const { rows } = await app.y.ctx.database.raw('select id from users where email = $1', [user.email]);
+    await makeRequest(app.y, String(rows[0]?.id), ids.cloud as string);
+    const w = await open(c.lang, c.viewport, user.token);
+    const { page } = w;
+    await page.goto(`${app.url}/consult/reviews`);
+    await page.getByRole('button', { name: '4', exact: true }).click();
+    const text = `정성스러운 풀이 ${c.name} <i>감사</i>`;
+    await page.locator('textarea').fill(text);
+    await shot(page, `${c.name}-10-review`);
+    await page.getByRole('button', { name: c.sendReview }).click();
+    await page.getByText(c.reviewSent).waitFor();
+    await page.goto(`${app.url}/consult/counselors/${ids.cloud}`);
+    await page.getByTestId('reviews').getByText(text).waitFor();
     expect(w.errors).toEqual([]);
     await w.context.close();
   });
