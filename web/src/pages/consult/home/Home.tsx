@@ -2,6 +2,7 @@ import type { PostSummary } from '../../../../../src/modules/consult/board.ts';
 import type { CounselorCard } from '../../../../../src/modules/consult/discovery.ts';
 import type { ReviewView } from '../../../../../src/modules/consult/reviews.ts';
 import { get } from '../../../api.ts';
+import { useAuth } from '../../../auth.tsx';
 import { useI18n } from '../../../i18n.tsx';
 import { Link } from '../../../router.tsx';
 import { ErrorBox, Loading, useLoad } from '../../../ui.tsx';
@@ -15,11 +16,14 @@ type HomeAnswer = {
   notices: PostSummary[];
 };
 
-/** Links at the foot of the browsing pages: board, contact, terms. */
+/** Links at the foot of the browsing pages: bookmarks and reviews (logged in), board, contact, terms. */
 export function ConsultFooter() {
   const { t } = useI18n();
+  const { user } = useAuth();
   return (
     <nav className="cb-footer-links" aria-label="consult">
+      {user && <Link to="/consult/bookmarks">{t('consult.browse.bookmarksTitle')}</Link>}
+      {user && <Link to="/consult/reviews">{t('consult.browse.reviewTitle')}</Link>}
       <Link to="/consult/board">{t('consult.browse.footerBoard')}</Link>
       <Link to="/consult/contact">{t('consult.browse.footerContact')}</Link>
       <Link to="/consult/terms">{t('consult.browse.footerTerms')}</Link>
