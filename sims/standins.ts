@@ -1,6 +1,7 @@
 import Fastify, { type FastifyPluginAsync } from 'fastify';
 import { oauthStandIn } from './oauth/index.ts';
 import { payletterStandIn } from './payletter/index.ts';
+import { phone060StandIn } from './phone060/index.ts';
 import { pushStandIn } from './push/index.ts';
 
 /**
@@ -31,6 +32,12 @@ export const standIns: StandIn[] = [
     name: 'oauth',
     description: 'Kakao, Naver and Apple sign-in (authorize page with test accounts, token, profile, JWKS)',
     plugin: oauthStandIn,
+  },
+  {
+    name: 'phone060',
+    description:
+      '060 phone consultations: counselors, prepaid lines, tickets, signed call webhooks, call simulator',
+    plugin: phone060StandIn,
   },
 ];
 

@@ -11,17 +11,18 @@ export const DEMO_USERS = {
   admin: 'admin@yeyak.local',
   organizer: 'organizer@yeyak.local',
   user: 'user@yeyak.local',
+  counselor: 'counselor@yeyak.local',
 } as const;
 
 /** The demo accounts anyone may log in to with DEMO_PASSWORD (for the web's one-click demo logins). */
 export function publicDemoAccounts(ctx: Context): string[] {
   if (!ctx.config.demo) return [];
-  const accounts: string[] = [DEMO_USERS.user, DEMO_USERS.organizer];
+  const accounts: string[] = [DEMO_USERS.user, DEMO_USERS.organizer, DEMO_USERS.counselor];
   return ctx.database.kind === 'pglite' ? [...accounts, DEMO_USERS.admin] : accounts;
 }
 
 /** The demo people a module's demo data is made for (see ModuleInstance.demo). */
-export type DemoPeople = { organizer: User; buyer: User };
+export type DemoPeople = { organizer: User; buyer: User; counselor: User; admin: User };
 
 /**
  * Creates the demo accounts on a database that has none; returns them then, else undefined (the
@@ -39,7 +40,12 @@ export async function seedDemoPeople(
   ]);
   if (rows.length > 0) return undefined;
   const adminPassword = ctx.database.kind === 'pglite' ? DEMO_PASSWORD : randomToken(18);
-  await auth.addUser({ email: DEMO_USERS.admin, password: adminPassword, role: 'admin', name: '관리자' });
+  const admin = await auth.addUser({
+    email: DEMO_USERS.admin,
+    password: adminPassword,
+    role: 'admin',
+    name: '관리자',
+  });
   if (adminPassword !== DEMO_PASSWORD) {
     print(
       `yeyak demo: the admin ${DEMO_USERS.admin} has the generated password ${adminPassword} (shown once)`,
@@ -57,6 +63,12 @@ export async function seedDemoPeople(
     role: 'user',
     name: '김예약',
   });
+  const counselor = await auth.addUser({
+    email: DEMO_USERS.counselor,
+    password: DEMO_PASSWORD,
+    role: 'counselor',
+    name: '상담사',
+  });
   ctx.log.info({ users: Object.values(DEMO_USERS) }, 'demo accounts created');
-  return { organizer, buyer };
+  return { organizer, buyer, counselor, admin };
 }

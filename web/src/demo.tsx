@@ -51,6 +51,7 @@ const ROLE_KEY = {
   'user@yeyak.local': 'demo.asBuyer',
   'organizer@yeyak.local': 'demo.asOrganizer',
   'admin@yeyak.local': 'demo.asAdmin',
+  'counselor@yeyak.local': 'demo.asCounselor',
 } as const;
 
 /** One-click logins into the demo accounts, then on to `next` (the mailbox by default). */

@@ -97,6 +97,7 @@ const ko = {
   'demo.oneClick': '데모 계정으로 바로 로그인 (연습용 데이터)',
   'demo.asBuyer': '데모 구매자로 로그인',
   'demo.asOrganizer': '데모 기획자로 로그인',
+  'demo.asCounselor': '데모 상담사로 로그인',
   'demo.asAdmin': '데모 관리자로 로그인',
   'demo.mailboxLogin': '메일함은 로그인한 본인의 메일만 보여 줍니다. 데모 계정으로 로그인해 메일함을 여세요.',
   'notFound.title': '페이지를 찾을 수 없습니다',
@@ -206,6 +207,7 @@ const en: Record<ShellKey, string> = {
   'demo.oneClick': 'Log in to a demo account with one click (sandbox data)',
   'demo.asBuyer': 'Log in as demo buyer',
   'demo.asOrganizer': 'Log in as demo organiser',
+  'demo.asCounselor': 'Log in as demo counselor',
   'demo.asAdmin': 'Log in as demo admin',
   'demo.mailboxLogin':
     'The mailbox shows only your own mail once you log in. Log in to a demo account to open it.',

@@ -6,9 +6,15 @@ import { Discovery } from './discovery.ts';
 import { discoveryRoutes } from './discovery-routes.ts';
 import { Favorites } from './favorites.ts';
 import { favoritesRoutes } from './favorites-routes.ts';
+import { PointItems } from './points.ts';
+import { seedPointsDemo } from './points-demo.ts';
+import { pointsRoutes } from './points-routes.ts';
+import { profileRoutes } from './profile-routes.ts';
+import { Purchases } from './purchases.ts';
 import { Reviews } from './reviews.ts';
 import { reviewRoutes } from './reviews-routes.ts';
 import { consultSettings } from './settings.ts';
+import { Settlement } from './settlement.ts';
 import { Wallet } from './wallet.ts';
 import { walletRoutes } from './wallet-routes.ts';
 
@@ -20,6 +26,9 @@ export type Consult = {
   favorites: Favorites;
   board: Board;
   reviews: Reviews;
+  pointItems: PointItems;
+  purchases: Purchases;
+  settlement: Settlement;
 };
 
 declare module '../../platform/module.ts' {
@@ -52,16 +61,23 @@ export const consult = defineModule({
     const favorites = new Favorites(ctx, discovery);
     const board = new Board(ctx);
     const reviews = new Reviews(ctx);
+    const pointItems = new PointItems(ctx);
+    const purchases = new Purchases(ctx, wallet, pointItems);
+    const settlement = new Settlement(ctx);
     return {
-      api: { wallet, counselors, discovery, favorites, board, reviews },
+      api: { wallet, counselors, pointItems, purchases, settlement, discovery, favorites, board, reviews },
+      consumers: [purchases.consumer()],
       routes(app, auth) {
         walletRoutes(app, auth, wallet);
+        pointsRoutes(app, auth, { items: pointItems, purchases, settlement });
+        profileRoutes(app, ctx, auth, wallet);
         discoveryRoutes(app, ctx, auth, { discovery, favorites, reviews, board });
         favoritesRoutes(app, auth, favorites);
         boardRoutes(app, auth, board);
         reviewRoutes(app, auth, reviews);
       },
       referencedFiles: () => board.referencedFiles(),
+      demo: (people) => seedPointsDemo(ctx, pointItems, wallet, people),
     };
   },
 });

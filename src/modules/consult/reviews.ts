@@ -5,6 +5,7 @@ import { constraintName } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { users } from '../../platform/schema.ts';
 import { isPublic } from './discovery.ts';
+import { tell } from './notices.ts';
 import { consultCounselors, consultRequests, consultReviews } from './schema.ts';
 
 // Reviews: one per completed payment request, written within 30 days of completion; the counselor
@@ -235,8 +236,7 @@ export class Reviews {
       link: `/consult/counselors/${review.counselorId}#reviews`,
     };
     try {
-      await this.ctx.notify.inapp.add(counselor.userId, notice);
-      await this.ctx.push.toUser(counselor.userId, notice);
+      await tell(this.ctx, counselor.userId, notice);
     } catch (err) {
       this.ctx.log.warn({ err, reviewId: review.id }, 'review notice not sent');
     }

@@ -53,6 +53,8 @@ export type PurposeSpec = {
     ref: string;
     amount: number;
   }) => Promise<{ productName?: string } | undefined>;
+  /** The module's own page the buyer's browser returns to (it polls the order); default /payments/result/:id. */
+  resultPath?: (orderId: string) => string;
 };
 
 export type CreateOrder = {

@@ -33,9 +33,13 @@ const adminQuery = z
   })
   .strict();
 
-/** Where the buyer's browser lands after the gateway: the web app's result page. */
-const resultPage = (orderId: string | undefined, problem?: string) =>
-  `/payments/result/${orderId && /^[0-9a-f-]{36}$/i.test(orderId) ? orderId : 'unknown'}${problem ? `?problem=${encodeURIComponent(problem)}` : ''}`;
+/** Where the buyer's browser lands after the gateway: the purpose's own result page, else the web app's. */
+async function resultPage(payments: Payments, orderId: string | undefined, problem?: string) {
+  const id = orderId && /^[0-9a-f-]{36}$/i.test(orderId) ? orderId : 'unknown';
+  const order = id === 'unknown' ? undefined : await payments.get(id);
+  const own = order ? payments.purpose(order.purpose)?.resultPath : undefined;
+  return `${own ? own(id) : `/payments/result/${id}`}${problem ? `?problem=${encodeURIComponent(problem)}` : ''}`;
+}
 
 /**
  * Payments over HTTP: a user's own order for a registered purpose, the order's state for its owner,
@@ -118,11 +122,13 @@ export function paymentRoutes(app: App, ctx: Context, auth: Auth, payments: Paym
         const orderId = typeof fields.order_no === 'string' ? fields.order_no : undefined;
         try {
           const settled = await payments.settle({ kind: 'return', fields }, req.id);
-          return reply.redirect(resultPage(settled.order.id), 303);
+          return reply.redirect(await resultPage(payments, settled.order.id), 303);
         } catch (err) {
           // The refusal is logged by settle(); the buyer sees the order as it is, with the reason.
-          if (err instanceof PaymentRefusal) return reply.redirect(resultPage(orderId, err.reason), 303);
-          if (err instanceof AppError) return reply.redirect(resultPage(orderId, 'gateway'), 303);
+          if (err instanceof PaymentRefusal)
+            return reply.redirect(await resultPage(payments, orderId, err.reason), 303);
+          if (err instanceof AppError)
+            return reply.redirect(await resultPage(payments, orderId, 'gateway'), 303);
           throw err;
         }
       },
@@ -144,9 +150,10 @@ export function paymentRoutes(app: App, ctx: Context, auth: Auth, payments: Paym
           { kind: 'abort', fields: { order_no: req.query.order } },
           req.id,
         );
-        return reply.redirect(resultPage(settled.order.id), 303);
+        return reply.redirect(await resultPage(payments, settled.order.id), 303);
       } catch (err) {
-        if (err instanceof AppError) return reply.redirect(resultPage(req.query.order, 'gateway'), 303);
+        if (err instanceof AppError)
+          return reply.redirect(await resultPage(payments, req.query.order, 'gateway'), 303);
         throw err;
       }
     },

@@ -1,6 +1,8 @@
 import type { ModulePages } from '../module.tsx';
 import { consultBrowsePages, consultNotFoundPages } from './home/routes.tsx';
 import { consultShellWords } from './i18n.ts';
+import { consultPointsPages } from './points/routes.tsx';
+import { consultProfilePages } from './profile/routes.tsx';
 
 // The marketplace's pages come in areas (points, chat, board, discovery, admin), each with its own
 // routes and words in its folder; this list joins them. Adding an area is one line here.
@@ -11,4 +13,10 @@ const shell: ModulePages = {
 };
 
 // consultNotFoundPages catches every /consult address left over: keep it last.
-export const consultAreas: ModulePages[] = [shell, consultBrowsePages, consultNotFoundPages];
+export const consultAreas: ModulePages[] = [
+  shell,
+  consultPointsPages,
+  consultProfilePages,
+  consultBrowsePages,
+  consultNotFoundPages,
+];

@@ -18,31 +18,40 @@ const tones = {
   created: 'amber',
 } as const;
 
-/**
- * Where the buyer lands after the payment page (the server redirects here from the gateway's return):
- * the order's state in plain words, refreshed while it is still being confirmed, and a way back.
- */
-export function PaymentResultPage({ id }: { id: string }) {
-  const { t, lang } = useI18n();
-  const { search } = useLocation();
-  const problem = search.get('problem');
+/** The order, asked for again every 2 s (for a minute) while the gateway's word has not arrived. */
+export function usePaymentOrder(id: string) {
   const [since] = useState(Date.now());
-  const { data, error, loading, reload } = useLoad(
-    () => get<{ order: OrderView }>(`/api/payments/orders/${id}`),
-    [id],
-  );
-  const order = data?.order;
+  const load = useLoad(() => get<{ order: OrderView }>(`/api/payments/orders/${id}`), [id]);
+  const order = load.data?.order;
   const pending = order?.state === 'created';
   const waited = Date.now() - since > POLL_FOR_MS;
+  const { reload, data } = load;
   useEffect(() => {
     if (!pending || waited) return;
     const timer = setTimeout(() => void reload(), POLL_MS);
     return () => clearTimeout(timer);
   }, [pending, waited, reload, data]);
+  return { ...load, order, waited };
+}
+
+/**
+ * An order's state in plain words (and the reason a gateway's result was refused, if the server
+ * said one): the platform's result page shows it, and so do modules' own result pages.
+ */
+export function PaymentOrderStatus({
+  id,
+  problem,
+  poll,
+}: {
+  id: string;
+  problem: string | null;
+  poll: ReturnType<typeof usePaymentOrder>;
+}) {
+  const { t, lang } = useI18n();
+  const { order, error, loading, data, reload, waited } = poll;
   const notFound = id === 'unknown' || (error instanceof ApiError && error.status === 404);
   return (
-    <section className="narrow payment-result" data-testid="payment-result">
-      <PageTitle k="pay.result.title" />
+    <>
       {problem && (
         <div className="alert alert-warn" data-testid="payment-problem">
           {t('pay.result.problem', { reason: problem })}
@@ -74,6 +83,23 @@ export function PaymentResultPage({ id }: { id: string }) {
           </div>
         </div>
       )}
+    </>
+  );
+}
+
+/**
+ * Where the buyer lands after the payment page (the server redirects here from the gateway's return,
+ * unless the order's purpose has a page of its own): the order's state, refreshed while it is still
+ * being confirmed, and a way back.
+ */
+export function PaymentResultPage({ id }: { id: string }) {
+  const { t } = useI18n();
+  const { search } = useLocation();
+  const poll = usePaymentOrder(id);
+  return (
+    <section className="narrow payment-result" data-testid="payment-result">
+      <PageTitle k="pay.result.title" />
+      <PaymentOrderStatus id={id} problem={search.get('problem')} poll={poll} />
       <p>
         <Link to="/" className="btn" data-testid="payment-back">
           {t('pay.result.back')}

@@ -1,0 +1,191 @@
+import { and, eq, isNotNull, isNull, max, sql } from 'drizzle-orm';
+import type { Context } from '../../platform/context.ts';
+import { hashPassword, randomToken } from '../../platform/crypto.ts';
+import { selectRows } from '../../platform/db.ts';
+import { AppError } from '../../platform/errors.ts';
+import { emit, once } from '../../platform/events/outbox.ts';
+import type { Consumer } from '../../platform/events/types.ts';
+import type { JobSpec } from '../../platform/module.ts';
+import type { Applications } from './applications.ts';
+import type { Counselors, SyncResult } from './counselors.ts';
+import type { Phone060Link } from './phone060/config.ts';
+import { consultCounselors } from './schema.ts';
+import { syncMinutes } from './settings.ts';
+
+// Keeping counselors in step with the 060 service: sync (the admin's button, the first start, an
+// interval), linking each new counselor to an account by e-mail, the invitation mail, and auto-online
+// (online at 060 while the counselor uses the app, offline otherwise).
+
+export const COUNSELOR_INVITED = 'consult.counselor_invited';
+export const SYNC_JOB = 'consult.sync-counselors';
+export const AUTO_ONLINE_JOB = 'consult.auto-online';
+/** A counselor who made no request for this long goes offline (auto-online). */
+export const AWAY_MS = 10 * 60_000;
+
+export type Phone = () => Phone060Link | undefined;
+
+export function phoneOr409(phone: Phone): Phone060Link {
+  const link = phone();
+  if (!link) throw new AppError(409, 'no 060 phone service is configured on this server');
+  return link;
+}
+
+export class CounselorSync {
+  constructor(
+    private readonly ctx: Context,
+    private readonly counselors: Counselors,
+    private readonly applications: Applications,
+    private readonly phone: Phone,
+  ) {}
+
+  /** Reads the 060 list, applies it, and links new counselors to accounts by e-mail. */
+  async sync(): Promise<SyncResult> {
+    const link = phoneOr409(this.phone);
+    const lines = await link.client.listCounselors();
+    const applied = await this.counselors.applyLines(lines);
+    let linked = 0;
+    for (const line of lines) {
+      if (!line.email) continue;
+      const [row] = await this.ctx.database.db
+        .select()
+        .from(consultCounselors)
+        .where(and(eq(consultCounselors.code, line.code), isNull(consultCounselors.userId)));
+      if (!row) continue;
+      await this.linkByEmail(row.id, line.email);
+      linked++;
+    }
+    this.ctx.log.info({ ...applied, linked }, 'consult: counselors synced with the 060 service');
+    return { ...applied, linked };
+  }
+
+  /**
+   * Links a counselor to the account with this e-mail; with none, makes one (named after the
+   * application with that e-mail, if any) and invites its owner to set a password.
+   */
+  async linkByEmail(counselorId: string, email: string) {
+    const address = email.trim().toLowerCase();
+    const [existing] = await selectRows<{ id: string; state: string }>(
+      this.ctx.database.db,
+      sql`select id, state from users where lower(email) = ${address}`,
+    );
+    if (existing && existing.state !== 'active') {
+      throw new AppError(409, `the account ${address} is ${existing.state}`, {
+        errors: [{ path: 'body.email', message: `that account is ${existing.state}` }],
+      });
+    }
+    if (existing) return this.counselors.link(counselorId, existing.id);
+    const application = await this.applications.byEmail(address);
+    const counselor = await this.counselors.byIdOr404(counselorId);
+    const passwordHash = await hashPassword(randomToken(24));
+    const userId = await this.ctx.tx(async (tx) => {
+      const [made] = await selectRows<{ id: string }>(
+        tx,
+        sql`insert into users (email, name, password_hash, role, verified_at)
+            values (${address}, ${application?.name ?? counselor.name}, ${passwordHash}, 'counselor', now())
+            returning id`,
+      );
+      const id = made?.id as string;
+      await emit(tx, COUNSELOR_INVITED, { userId: id, counselorId });
+      // The platform mails a code to set a password with (the reset flow).
+      await emit(tx, 'account.code_requested', { userId: id, purpose: 'reset' });
+      return id;
+    });
+    return this.counselors.link(counselorId, userId);
+  }
+
+  /** The invitation: you are a counselor on this marketplace; set a password to log in. */
+  inviteConsumer(): Consumer {
+    return {
+      name: 'consult-invitations',
+      topics: [COUNSELOR_INVITED],
+      handle: (event) =>
+        once(this.ctx.database, 'consult-invitations', event.id, async () => {
+          const [u] = await selectRows<{ email: string; name: string }>(
+            this.ctx.database.db,
+            sql`select email, name from users where id = ${String(event.payload.userId)} and state = 'active'`,
+          );
+          if (!u) return;
+          const url = `${this.ctx.config.publicUrl}/forgot-password`;
+          const text = [
+            `${u.name}님, yeyak 상담 마켓의 상담사로 등록되었습니다.`,
+            `비밀번호를 정하려면 따로 보내 드린 코드와 함께 ${url} 에서 비밀번호를 설정하세요.`,
+            '',
+            `${u.name}, you are now a counselor on the yeyak consultation marketplace.`,
+            `To log in, set a password at ${url} with the code we mailed you separately.`,
+          ].join('\n');
+          await this.ctx.mailer.send({
+            key: `consult.invite.${event.id}`,
+            to: u.email,
+            subject: '상담사 초대 / You are invited as a counselor',
+            text,
+            html: text
+              .split('\n')
+              .map((l) => `<p>${l.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`)
+              .join(''),
+          });
+        }),
+    };
+  }
+
+  /** Syncs when the table is empty (the first start) or the interval (a setting) has passed. */
+  async syncIfDue(): Promise<SyncResult | undefined> {
+    if (!this.phone()) return undefined;
+    const [last] = await this.ctx.database.db
+      .select({ at: max(consultCounselors.syncedAt) })
+      .from(consultCounselors);
+    const due = !last?.at || Date.now() - last.at.getTime() >= this.ctx.settings.get(syncMinutes) * 60_000;
+    return due ? this.sync() : undefined;
+  }
+
+  /** Sets each auto-online counselor online at 060 while they use the app, offline after AWAY_MS. */
+  async autoOnline(): Promise<number> {
+    const link = this.phone();
+    if (!link) return 0;
+    const rows = await this.ctx.database.db
+      .select()
+      .from(consultCounselors)
+      .where(
+        and(
+          eq(consultCounselors.autoOnline, true),
+          isNotNull(consultCounselors.userId),
+          isNull(consultCounselors.goneAt),
+          sql`${consultCounselors.lineStatus} <> 'busy'`,
+        ),
+      );
+    let changed = 0;
+    for (const c of rows) {
+      const here = !!c.lastSeenAt && Date.now() - c.lastSeenAt.getTime() < AWAY_MS;
+      const want = here ? 'online' : 'offline';
+      if (c.lineStatus === want) continue;
+      await this.setStatus(c.id, c.code, want);
+      changed++;
+    }
+    return changed;
+  }
+
+  /** Tells 060 and keeps its answer. */
+  async setStatus(id: string, code: string, status: 'online' | 'offline' | 'busy') {
+    const link = phoneOr409(this.phone);
+    const now = await link.client.setStatus(code, status);
+    await this.ctx.database.db
+      .update(consultCounselors)
+      .set({ lineStatus: now, updatedAt: sql`now()` })
+      .where(eq(consultCounselors.id, id));
+    return now;
+  }
+
+  jobs(): JobSpec<never>[] {
+    return [
+      {
+        name: SYNC_JOB,
+        handler: async () => void (await this.syncIfDue()),
+        options: { cron: '* * * * *', retryLimit: 0 },
+      },
+      {
+        name: AUTO_ONLINE_JOB,
+        handler: async () => void (await this.autoOnline()),
+        options: { cron: '* * * * *', retryLimit: 0 },
+      },
+    ];
+  }
+}
