@@ -46,8 +46,9 @@ export async function seedCounselorsDemo(
   ctx: Context,
   d: { counselors: Counselors; sync: CounselorSync },
   people: DemoPeople,
-): Promise<{ counselorId: string } | undefined> {
+): Promise<{ counselorId: string; counselorIds: string[] } | undefined> {
   let counselorId: string | undefined;
+  const counselorIds: string[] = [];
   await d.counselors.applyLines(
     SEED.map((c) => ({
       code: c.code,
@@ -63,6 +64,7 @@ export async function seedCounselorsDemo(
       .from(consultCounselors)
       .where(eq(consultCounselors.code, c.code));
     if (!row) continue;
+    counselorIds.push(row.id);
     const p = PROFILES[c.code];
     await ctx.database.db
       .update(consultCounselors)
@@ -80,5 +82,5 @@ export async function seedCounselorsDemo(
       counselorId = row.id;
     } else await d.sync.linkByEmail(row.id, `counselor${c.code}@yeyak.local`);
   }
-  return counselorId ? { counselorId } : undefined;
+  return counselorId ? { counselorId, counselorIds } : undefined;
 }

@@ -1,5 +1,8 @@
 import { defineModule } from '../../platform/module.ts';
 import { Applications } from './applications.ts';
+import { Board } from './board.ts';
+import { boardRoutes } from './board-routes.ts';
+import { seedBrowseDemo } from './browse-demo.ts';
 import { callRoutes } from './call-routes.ts';
 import { Calls } from './calls.ts';
 import { Chat } from './chat.ts';
@@ -11,6 +14,10 @@ import { consultConfig } from './config.ts';
 import { counselorRoutes } from './counselor-routes.ts';
 import { Counselors } from './counselors.ts';
 import { seedCounselorsDemo } from './counselors-demo.ts';
+import { Discovery } from './discovery.ts';
+import { discoveryRoutes } from './discovery-routes.ts';
+import { Favorites } from './favorites.ts';
+import { favoritesRoutes } from './favorites-routes.ts';
 import { itemRoutes } from './item-routes.ts';
 import { Items } from './items.ts';
 import { phone060FromConfig } from './phone060/index.ts';
@@ -22,6 +29,8 @@ import { profileRoutes } from './profile-routes.ts';
 import { Purchases } from './purchases.ts';
 import { requestRoutes } from './request-routes.ts';
 import { Requests } from './requests.ts';
+import { Reviews } from './reviews.ts';
+import { reviewRoutes } from './reviews-routes.ts';
 import { consultSettings } from './settings.ts';
 import { Settlement } from './settlement.ts';
 import { CounselorSync } from './sync.ts';
@@ -32,6 +41,10 @@ import { walletRoutes } from './wallet-routes.ts';
 export type Consult = {
   wallet: Wallet;
   counselors: Counselors;
+  discovery: Discovery;
+  favorites: Favorites;
+  board: Board;
+  reviews: Reviews;
   pointItems: PointItems;
   purchases: Purchases;
   settlement: Settlement;
@@ -71,6 +84,10 @@ export const consult = defineModule({
   create(ctx) {
     const wallet = new Wallet(ctx);
     const counselors = new Counselors(ctx);
+    const discovery = new Discovery(ctx);
+    const favorites = new Favorites(ctx, discovery);
+    const board = new Board(ctx);
+    const reviews = new Reviews(ctx);
     const pointItems = new PointItems(ctx);
     const purchases = new Purchases(ctx, wallet, pointItems);
     const settlement = new Settlement(ctx);
@@ -96,6 +113,10 @@ export const consult = defineModule({
       chat,
       chatAdmin,
       requests,
+      discovery,
+      favorites,
+      board,
+      reviews,
     };
     return {
       api,
@@ -111,11 +132,22 @@ export const consult = defineModule({
         itemRoutes(app, auth, items);
         chatRoutes(app, auth, chat, chatAdmin, requests);
         requestRoutes(app, auth, requests);
+        discoveryRoutes(app, ctx, auth, { discovery, favorites, reviews, board });
+        favoritesRoutes(app, auth, favorites);
+        boardRoutes(app, auth, board);
+        reviewRoutes(app, auth, reviews);
       },
+      referencedFiles: () => board.referencedFiles(),
       demo: async (people) => {
         await seedPointsDemo(ctx, pointItems, wallet, people);
         const demo = await seedCounselorsDemo(ctx, { counselors, sync }, people);
-        if (demo) await seedChatDemo(ctx, api, { user: people.buyer, counselorId: demo.counselorId });
+        if (!demo) return;
+        await seedChatDemo(ctx, api, { user: people.buyer, counselorId: demo.counselorId });
+        await seedBrowseDemo(
+          ctx,
+          { board, reviews },
+          { admin: people.admin, writers: [people.buyer, people.organizer], counselorIds: demo.counselorIds },
+        );
       },
     };
   },

@@ -1,5 +1,6 @@
 import type { ModulePages } from '../module.tsx';
 import { consultChatPages } from './chat/routes.tsx';
+import { consultBrowsePages, consultNotFoundPages } from './home/routes.tsx';
 import { consultShellWords } from './i18n.ts';
 import { consultPointsPages } from './points/routes.tsx';
 import { consultProfilePages } from './profile/routes.tsx';
@@ -12,4 +13,12 @@ const shell: ModulePages = {
   words: consultShellWords,
 };
 
-export const consultAreas: ModulePages[] = [shell, consultPointsPages, consultProfilePages, consultChatPages];
+// consultNotFoundPages catches every /consult address left over: keep it last.
+export const consultAreas: ModulePages[] = [
+  shell,
+  consultPointsPages,
+  consultProfilePages,
+  consultChatPages,
+  consultBrowsePages,
+  consultNotFoundPages,
+];
