@@ -187,7 +187,7 @@ describe.each(cases)('consult browsing ($name)', (c) => {
     const before = await page.getByTestId('like-count').innerText();
     await page.getByRole('button', { name: c.like }).click();
     await expect.poll(() => page.getByTestId('like-count').innerText()).not.toBe(before);
-    expect(await page.locator(`a[href="/consult/chats/new?counselor=${ids.moon}"]`).count()).toBe(1);
+    expect(await page.locator(`a[href="/consult/counselors/${ids.moon}/chat"]`).count()).toBe(1);
     expect(await page.locator(`a[href="/consult/counselors/${ids.moon}/call"]`).count()).toBe(1);
     await page.getByTestId('reviews').waitFor();
     await shot(page, `${c.name}-04-profile`);

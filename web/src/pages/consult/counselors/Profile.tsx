@@ -70,7 +70,7 @@ export function CounselorPage({ id }: { id: string }) {
             </div>
           </div>
           <div className="cb-actions">
-            <Link className="btn btn-primary" to={`/consult/chats/new?counselor=${c.id}`}>
+            <Link className="btn btn-primary" to={`/consult/counselors/${c.id}/chat`}>
               {t('consult.browse.chat')}
             </Link>
             <Link className="btn btn-secondary" to={`/consult/counselors/${c.id}/call`}>
