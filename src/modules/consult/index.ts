@@ -27,6 +27,8 @@ import { pointsRoutes } from './points-routes.ts';
 import { seenRecently } from './presence.ts';
 import { profileRoutes } from './profile-routes.ts';
 import { Purchases } from './purchases.ts';
+import { PushAdmin } from './push-admin.ts';
+import { pushAdminRoutes } from './push-admin-routes.ts';
 import { requestRoutes } from './request-routes.ts';
 import { Requests } from './requests.ts';
 import { Reviews } from './reviews.ts';
@@ -55,6 +57,7 @@ export type Consult = {
   chat: Chat;
   chatAdmin: ChatAdmin;
   requests: Requests;
+  pushes: PushAdmin;
 };
 
 declare module '../../platform/module.ts' {
@@ -100,6 +103,7 @@ export const consult = defineModule({
     const chatAdmin = new ChatAdmin(ctx, chat);
     const requests = new Requests(ctx, { chat, items, wallet, counselors });
     const notices = chatNotices(ctx, requests);
+    const pushes = new PushAdmin(ctx);
     const api = {
       wallet,
       counselors,
@@ -117,11 +121,12 @@ export const consult = defineModule({
       favorites,
       board,
       reviews,
+      pushes,
     };
     return {
       api,
       consumers: [purchases.consumer(), applications.consumer(), sync.inviteConsumer(), notices.consumer],
-      jobs: [...sync.jobs(), ...calls.jobs(), ...notices.jobs],
+      jobs: [...sync.jobs(), ...calls.jobs(), ...notices.jobs, ...pushes.jobs()],
       routes(app, auth) {
         seenRecently(app, ctx, auth);
         counselorRoutes(app, ctx, auth, { counselors, applications, sync, wallet });
@@ -136,6 +141,7 @@ export const consult = defineModule({
         favoritesRoutes(app, auth, favorites);
         boardRoutes(app, auth, board);
         reviewRoutes(app, auth, reviews);
+        pushAdminRoutes(app, ctx, auth, pushes);
       },
       referencedFiles: () => board.referencedFiles(),
       demo: async (people) => {
