@@ -205,6 +205,11 @@ export function SignupPage() {
       <p className="center muted">
         {t('auth.haveAccount')} <Link to={`/login?next=${encodeURIComponent(next)}`}>{t('nav.login')}</Link>
       </p>
+      <p className="center small">
+        <Link to="/consult/apply" data-testid="apply-counselor-link">
+          {t('consult.counselor.applyLink')}
+        </Link>
+      </p>
     </section>
   );
 }

@@ -1,5 +1,7 @@
 import type { ModulePages } from '../module.tsx';
+import { consultAdminPages } from './admin/routes.tsx';
 import { consultChatPages } from './chat/routes.tsx';
+import { consultCounselorPages } from './counselor/routes.tsx';
 import { consultBrowsePages, consultNotFoundPages } from './home/routes.tsx';
 import { consultShellWords } from './i18n.ts';
 import { consultPointsPages } from './points/routes.tsx';
@@ -20,5 +22,7 @@ export const consultAreas: ModulePages[] = [
   consultProfilePages,
   consultChatPages,
   consultBrowsePages,
+  consultCounselorPages,
+  consultAdminPages,
   consultNotFoundPages,
 ];

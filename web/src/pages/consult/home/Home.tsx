@@ -6,6 +6,7 @@ import { useAuth } from '../../../auth.tsx';
 import { useI18n } from '../../../i18n.tsx';
 import { Link } from '../../../router.tsx';
 import { ErrorBox, Loading, useLoad } from '../../../ui.tsx';
+import { ConsultRoleLinks } from '../counselor/RoleLinks.tsx';
 import { CounselorCardView, starText } from '../counselors/Card.tsx';
 import { ConsultLayout } from '../Layout.tsx';
 
@@ -103,6 +104,7 @@ export function ConsultHomePage() {
           </section>
         </>
       )}
+      <ConsultRoleLinks />
       <ConsultFooter />
     </ConsultLayout>
   );
