@@ -213,6 +213,16 @@ describe.each(cases)('consult counselor side and admin ($name)', (c) => {
       const x = r.body.data?.counselors.find((y) => y.code === loneCode);
       return x?.searchWeight === 50 && x.memo === '국민 123-45-6789';
     });
+    // The PATCH answer names the linked account too (the page reloads the list, other callers may not).
+    const listed = await admin.api.get<{ counselors: { id: string; code: string }[] }>(
+      '/api/consult/admin/counselors',
+    );
+    const loneId = listed.body.data?.counselors.find((y) => y.code === loneCode)?.id;
+    const patched = await admin.api.patch<{ counselor: { email: string | null } }>(
+      `/api/consult/admin/counselors/${loneId}`,
+      { searchWeight: 50 },
+    );
+    expect(patched.body.data?.counselor.email).toBe(picked);
     await shot(a.page, `${c.name}-05-counselors`);
     expectOnly(a, [/http 400: POST .*\/link$/, /status of 400/]);
 

@@ -5,6 +5,7 @@ import type { Context } from '../../platform/context.ts';
 import { AppError, invalidField, notFound } from '../../platform/errors.ts';
 import { type App, envelope, ok } from '../../platform/http/app.ts';
 import type { Rule } from '../../platform/ratelimit.ts';
+import { users } from '../../platform/schema.ts';
 import { type Applications, applicationInput } from './applications.ts';
 import type { CounselorRow, Counselors } from './counselors.ts';
 import { COUNSELOR_STATES, consultCounselors, SERVICES } from './schema.ts';
@@ -205,7 +206,10 @@ export function counselorRoutes(
         actorId: actor.id,
         requestId: req.id,
       });
-      return ok(reply, { counselor: adminView(row, null) });
+      const [linked] = row.userId
+        ? await ctx.database.db.select({ email: users.email }).from(users).where(eq(users.id, row.userId))
+        : [];
+      return ok(reply, { counselor: adminView(row, linked?.email ?? null) });
     },
   );
 

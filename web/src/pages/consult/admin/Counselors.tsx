@@ -184,7 +184,7 @@ export function AdminCounselorsPage() {
                 {c.grade && ` · ${c.grade}`} · {t('consult.cadmin.rate', { n: c.ratePer30s })}
               </span>
               <Badge tone={c.lineStatus === 'online' ? 'green' : c.lineStatus === 'busy' ? 'amber' : 'gray'}>
-                {c.lineStatus}
+                {t(`consult.counselor.line.${c.lineStatus}` as Key)}
               </Badge>
               {c.goneAt && <Badge tone="red">{t('consult.cadmin.gone')}</Badge>}
               {c.state !== 'active' && (
