@@ -148,7 +148,7 @@ const en: Record<ConsultAdminKey, string> = {
   'consult.cadmin.sendTest': 'Test to myself',
   'consult.cadmin.send': 'Send',
   'consult.cadmin.sendAsk': 'Send "{title}" to {segment}? This cannot be undone.',
-  'consult.cadmin.queued': 'Sending to {n} devices.',
+  'consult.cadmin.queued': 'Queued for {n} device(s).',
   'consult.cadmin.history': 'History',
   'consult.cadmin.noHistory': 'No pushes sent yet.',
   'consult.cadmin.test': 'test',

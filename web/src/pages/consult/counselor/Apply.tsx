@@ -66,15 +66,23 @@ export function ApplyPage() {
   const [services, setServices] = useState<Service[]>([]);
   const [sent, setSent] = useState<string>();
   const { busy, error, run } = useAction();
-  const errs = fieldErrors(error);
+  // A field's refusal goes away once the field is edited again.
+  const [edited, setEdited] = useState<string[]>([]);
+  const errs = Object.fromEntries(
+    Object.entries(fieldErrors(error)).filter(([k]) => !edited.includes(k.split('.')[1] ?? '')),
+  );
   const text = (k: keyof typeof f) => ({
     name: k,
     value: f[k],
-    onChange: (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value }),
+    onChange: (e: { target: { value: string } }) => {
+      setF({ ...f, [k]: e.target.value });
+      setEdited([...edited, k]);
+    },
     'data-testid': `apply-${k}`,
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    setEdited([]);
     void run(async () => {
       await post('/api/consult/applications', { ...f, categories: cats, services });
       setSent(f.email);
@@ -130,7 +138,7 @@ export function ApplyPage() {
           <Field label={t('consult.counselor.career')} error={errs['body.career']}>
             <textarea {...text('career')} rows={4} maxLength={2000} />
           </Field>
-          {Object.keys(errs).length === 0 && <ErrorBox error={error} />}
+          {Object.keys(fieldErrors(error)).length === 0 && <ErrorBox error={error} />}
           <button type="submit" className="btn btn-primary" disabled={busy} data-testid="apply-send">
             {t('consult.counselor.send')}
           </button>
