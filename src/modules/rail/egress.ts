@@ -9,6 +9,7 @@ import type { Context } from '../../platform/context.ts';
 import type { Sealer } from '../../platform/crypto.ts';
 import { type Db, selectRows } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
+import { PollBudget } from './budget.ts';
 import { createRailProvider, type ProviderName, RailError, type RailProvider } from './providers/index.ts';
 import { kstClock } from './time.ts';
 import { BOOKING_DAYS, iso, PROVIDER_LABEL } from './views.ts';
@@ -110,6 +111,8 @@ export class Egress {
   private readonly searchers = new Map<ProviderName, RailProvider>();
   /** Request slots in the database: the per-egress and per-account limits hold across processes. */
   readonly pacing: SharedPacing;
+  /** The poll rounds the egress budget allows, and the count of requests each poll sends. */
+  readonly budget: PollBudget;
   sandbox = false;
   /** Set on shutdown: polls end early and no request leaves. */
   stopping = false;
@@ -118,6 +121,7 @@ export class Egress {
 
   constructor(private readonly ctx: Context) {
     this.pacing = new SharedPacing(ctx.database.db);
+    this.budget = new PollBudget(ctx);
     // Every request waiting for its slot listens here; hundreds may wait at once.
     setMaxListeners(0, this.halted.signal);
   }
@@ -184,17 +188,21 @@ export class Egress {
       if (accountId) await this.slot(name, `account:${accountId}`, this.config.accountIntervalMs);
       await this.slot(name, this.key(name), 60_000 / this.config.egressPerMinute);
       if (this.stopping) throw this.stoppingError(name);
+      this.budget.sent();
     };
   }
 
   /** A fresh adapter with the configured endpoints, pacing and egress gate. */
   newProvider(name: ProviderName, accountId?: string): RailProvider {
     const e = this.endpoints[name];
+    // An account's own spacing applies to its adapter; the anonymous searcher is spaced by the
+    // egress slots alone (a second, per-adapter 1 s would cap every search below the budget).
+    const spacing = accountId ? this.config.accountIntervalMs : 0;
     return createRailProvider(name, {
       baseUrl: e?.baseUrl,
       netfunnelUrl: e?.netfunnelUrl,
-      minIntervalMs: this.config.accountIntervalMs,
-      jitterMs: Math.min(250, this.config.accountIntervalMs / 4),
+      minIntervalMs: spacing,
+      jitterMs: Math.min(250, spacing / 4),
       netfunnelPollMs: this.sandbox ? 50 : undefined,
       timeoutMs: 15_000,
       gate: this.gate(name, accountId),

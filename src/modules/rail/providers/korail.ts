@@ -264,6 +264,8 @@ export class KorailProvider extends BaseAdapter implements RailProvider {
     if (!/^\d{8}$/.test(q.date)) throw new RailError('invalid-request', 'korail', 'date must be YYYYMMDD');
     const startTime = q.time ?? '000000';
     if (!/^\d{6}$/.test(startTime)) throw new RailError('invalid-request', 'korail', 'time must be HHmmss');
+    if (q.until !== undefined && !/^\d{6}$/.test(q.until))
+      throw new RailError('invalid-request', 'korail', 'until must be HHmmss');
     const p = q.passengers ?? { adult: 1 };
     const wanted: TrainGroup[] | undefined = q.trainTypes?.filter((t) => t !== 'SRT');
     if (wanted && !wanted.length) return [];
@@ -319,6 +321,8 @@ export class KorailProvider extends BaseAdapter implements RailProvider {
       }
       const last = rows.at(-1);
       if (!added || !last || str(r.data.h_next_pg_flg) === 'N' || last.h_dpt_dt !== q.date) break;
+      // The next page starts at this row's departure: nothing the caller wants lies there.
+      if (q.until && last.h_dpt_tm > q.until) break;
       time = last.h_dpt_tm;
     }
     return trains;
