@@ -231,8 +231,8 @@ async function holdUnderLoad(backend: Backend, load: number, samples: number) {
   const releaseMs: number[] = [];
   const railService = t.y.rail;
   const poll = railService.poll.bind(railService);
-  railService.poll = async (key, errors, reschedule) => {
-    const out = await poll(key, errors, reschedule);
+  railService.poll = async (...args) => {
+    const out = await poll(...args);
     holdMs.push(...out.holdMs);
     return out;
   };

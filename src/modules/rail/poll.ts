@@ -81,9 +81,10 @@ export async function schedule(
   immediate = false,
   delayMs?: number,
   startedAt = Date.now(),
+  deferred = false,
 ) {
   if (d.egress.stopping) return;
-  const data = { key, errors };
+  const data = deferred ? { key, errors, deferred } : { key, errors };
   if (immediate) {
     d.egress.budget.changed(providerOf(key));
     await d.ctx.jobs.send('rail.poll', data, { singletonKey: key });
@@ -125,7 +126,13 @@ async function activeWatches(d: RailDeps, key: string): Promise<(WatchRow & { re
  * One poll of a shared search: one search request for every watch on this route and date, then
  * the watches, oldest first, try the trains with seats. Returns what happened (tests, bench).
  */
-export async function poll(d: RailDeps, key: string, errors = 0, reschedule = true): Promise<PollOutcome> {
+export async function poll(
+  d: RailDeps,
+  key: string,
+  errors = 0,
+  reschedule = true,
+  deferred = false,
+): Promise<PollOutcome> {
   const outcome: PollOutcome = { searched: false, watches: 0, reserved: [], holdMs: [], requests: 0 };
   let watches = await activeWatches(d, key);
   const now = Date.now();
@@ -147,13 +154,16 @@ export async function poll(d: RailDeps, key: string, errors = 0, reschedule = tr
   const first = watches[0];
   // Admission: a search never queues behind a long line of others. Reserves wait in the same line,
   // so when the egress is full, polls come round less often instead, and a freed seat is still
-  // reserved within a couple of slots of the search that saw it.
+  // reserved within a couple of slots of the search that saw it. A poll steps aside once per turn
+  // only: the next time it goes whatever the line, so a search that costs many pages cannot be
+  // kept out by cheaper ones for ever.
   const egressMs = 60_000 / d.ctx.config.rail.egressPerMinute;
-  const backlog = await d.egress.pacing.backlogMs(d.egress.key(first.provider));
+  const backlog = deferred ? 0 : await d.egress.pacing.backlogMs(d.egress.key(first.provider));
   if (backlog > 2 * egressMs) {
     outcome.error = 'egress busy';
-    // Back in line once the queue has drained, not a whole interval later: the budget stays used.
-    if (reschedule) await schedule(d, key, errors, false, backlog + Math.random() * egressMs * 4);
+    // Back in line once the queue has drained, not a whole round later.
+    if (reschedule)
+      await schedule(d, key, errors, false, backlog + Math.random() * egressMs * 4, startedAt, true);
     return outcome;
   }
   let trains: Train[];
@@ -397,13 +407,13 @@ export function pollJob(
   ctx: Context,
   rail: Pick<Rail, 'poll' | 'schedule'>,
   runs: PollRuns,
-): JobSpec<{ key: string; errors?: number }> {
+): JobSpec<{ key: string; errors?: number; deferred?: boolean }> {
   return {
     name: 'rail.poll',
-    handler: async ({ key, errors }, job) => {
+    handler: async ({ key, errors, deferred }, job) => {
       await runs.running(job.id, async () => {
         try {
-          await rail.poll(key, errors ?? 0);
+          await rail.poll(key, errors ?? 0, true, deferred === true);
         } catch (err) {
           ctx.log.error({ err, key }, 'rail poll failed');
           await rail.schedule(key, (errors ?? 0) + 1);
