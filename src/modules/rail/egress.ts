@@ -192,12 +192,14 @@ export class Egress {
     };
   }
 
-  /** A fresh adapter with the configured endpoints, pacing and egress gate. */
-  newProvider(name: ProviderName, accountId?: string): RailProvider {
+  /**
+   * A fresh adapter with the configured endpoints, pacing and egress gate. The anonymous searcher
+   * (`searcher`) is spaced by the egress slots alone: a second, per-adapter 1 s would keep every
+   * search below the budget. Adapters that log in keep the account's spacing.
+   */
+  newProvider(name: ProviderName, accountId?: string, searcher = false): RailProvider {
     const e = this.endpoints[name];
-    // An account's own spacing applies to its adapter; the anonymous searcher is spaced by the
-    // egress slots alone (a second, per-adapter 1 s would cap every search below the budget).
-    const spacing = accountId ? this.config.accountIntervalMs : 0;
+    const spacing = searcher ? 0 : this.config.accountIntervalMs;
     return createRailProvider(name, {
       baseUrl: e?.baseUrl,
       netfunnelUrl: e?.netfunnelUrl,
@@ -213,7 +215,7 @@ export class Egress {
   searcher(name: ProviderName): RailProvider {
     let s = this.searchers.get(name);
     if (!s || s.stoppedBy) {
-      s = this.newProvider(name);
+      s = this.newProvider(name, undefined, true);
       this.searchers.set(name, s);
     }
     return s;

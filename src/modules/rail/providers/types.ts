@@ -182,6 +182,8 @@ export type RailErrorKind =
   | 'not-logged-in'
   | 'netfunnel-stale'
   | 'blocked'
+  /** The operator refuses logins from anything but its own app (Korail `MACRO ERROR`): not a block. */
+  | 'login-refused'
   | 'bad-credentials'
   | 'no-such-station'
   | 'invalid-request'
@@ -196,6 +198,7 @@ const REASON: Record<RailErrorKind, UpstreamReason> = {
   'not-logged-in': 'unauthorized',
   'netfunnel-stale': 'unavailable',
   blocked: 'blocked',
+  'login-refused': 'rejected',
   'bad-credentials': 'invalid',
   'no-such-station': 'invalid',
   'invalid-request': 'invalid',
