@@ -9,7 +9,7 @@ import type { Context } from '../../platform/context.ts';
 import type { Sealer } from '../../platform/crypto.ts';
 import { type Db, selectRows } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
-import { PollBudget } from './budget.ts';
+import { POLL_SHARE, PollBudget } from './budget.ts';
 import { createRailProvider, type ProviderName, RailError, type RailProvider } from './providers/index.ts';
 import { kstClock } from './time.ts';
 import { BOOKING_DAYS, iso, PROVIDER_LABEL } from './views.ts';
@@ -162,6 +162,16 @@ export class Egress {
     return `egress:${this.config.egressId}:${name}`;
   }
 
+  /**
+   * The searches' own line (polls and other anonymous searches): they queue here at POLL_SHARE of
+   * the budget before taking an egress slot, so the egress line stays short and a hold found by a
+   * poll (an account's requests, egress line only) goes within a slot or two, not behind every
+   * queued search.
+   */
+  searchKey(name: ProviderName) {
+    return `${this.key(name)}:search`;
+  }
+
   private stoppingError(name: ProviderName) {
     return new RailError('operator', name, 'yeyak is shutting down', { code: 'STOPPING' });
   }
@@ -183,9 +193,11 @@ export class Egress {
    * egress slot, both shared by every process on this database. The egress slot comes last so the
    * request leaves at its egress time.
    */
-  private gate(name: ProviderName, accountId?: string) {
+  private gate(name: ProviderName, accountId?: string, searcher = false) {
     return async () => {
       if (accountId) await this.slot(name, `account:${accountId}`, this.config.accountIntervalMs);
+      if (searcher)
+        await this.slot(name, this.searchKey(name), 60_000 / (this.config.egressPerMinute * POLL_SHARE));
       await this.slot(name, this.key(name), 60_000 / this.config.egressPerMinute);
       if (this.stopping) throw this.stoppingError(name);
       this.budget.sent();
@@ -207,7 +219,7 @@ export class Egress {
       jitterMs: Math.min(250, spacing / 4),
       netfunnelPollMs: this.sandbox ? 50 : undefined,
       timeoutMs: 15_000,
-      gate: this.gate(name, accountId),
+      gate: this.gate(name, accountId, searcher),
     });
   }
 

@@ -158,7 +158,7 @@ export async function poll(
   // only: the next time it goes whatever the line, so a search that costs many pages cannot be
   // kept out by cheaper ones for ever.
   const egressMs = 60_000 / d.ctx.config.rail.egressPerMinute;
-  const backlog = deferred ? 0 : await d.egress.pacing.backlogMs(d.egress.key(first.provider));
+  const backlog = deferred ? 0 : await d.egress.pacing.backlogMs(d.egress.searchKey(first.provider));
   if (backlog > 2 * egressMs) {
     outcome.error = 'egress busy';
     // Back in line once the queue has drained, not a whole round later.
