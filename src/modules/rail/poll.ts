@@ -14,6 +14,7 @@ import {
   classesToTry,
   isRailError,
   type Passengers,
+  type ProviderName,
   type SeatPolicy,
   seatsLeftFor,
   type Train,
@@ -27,6 +28,12 @@ import { kstDate, kstEpoch, kstTime } from './time.ts';
 import { shortText, type WatchRow, watchEnd } from './views.ts';
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+
+/**
+ * One job queue per operator: the job runner takes a batch and waits for all of it, so one queue
+ * would keep a quick SRT poll waiting for the slow Korail polls (and their holds) of its batch.
+ */
+export const POLL_QUEUES: Record<ProviderName, string> = { srt: 'rail.poll', korail: 'rail.poll.korail' };
 
 /** Picks the train to try among the candidates, by the watch's selection. */
 function pick<T extends { departure: string }>(list: T[], selection: WatchRow['selection']): T[] {
@@ -87,14 +94,14 @@ export async function schedule(
   const data = deferred ? { key, errors, deferred } : { key, errors };
   if (immediate) {
     d.egress.budget.changed(providerOf(key));
-    await d.ctx.jobs.send('rail.poll', data, { singletonKey: key });
+    await d.ctx.jobs.send(POLL_QUEUES[providerOf(key)], data, { singletonKey: key });
     return;
   }
   const c = d.ctx.config.rail;
   const backoff = errors > 0 ? Math.min(MAX_BACKOFF_MS, c.pollMs * 2 ** Math.min(errors, 10)) : 0;
   const round = delayMs === undefined ? await d.egress.budget.roundMs(providerOf(key)) : 0;
   const delay = delayMs ?? Math.max(0, startedAt + round - Date.now()) + Math.random() * c.jitterMs + backoff;
-  await d.ctx.jobs.send('rail.poll', data, {
+  await d.ctx.jobs.send(POLL_QUEUES[providerOf(key)], data, {
     singletonKey: key,
     startAfter: new Date(Date.now() + delay),
   });
@@ -407,9 +414,10 @@ export function pollJob(
   ctx: Context,
   rail: Pick<Rail, 'poll' | 'schedule'>,
   runs: PollRuns,
+  provider: ProviderName,
 ): JobSpec<{ key: string; errors?: number; deferred?: boolean }> {
   return {
-    name: 'rail.poll',
+    name: POLL_QUEUES[provider],
     handler: async ({ key, errors, deferred }, job) => {
       await runs.running(job.id, async () => {
         try {
