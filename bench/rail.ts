@@ -10,10 +10,13 @@
  *    `--soak-trains`; on PostgreSQL `--workers` processes share the database and the egress limit).
  * 4. Memory: RSS of this process (yeyak in-process; the operator stand-in runs in a child process)
  *    idle, then with `--many` (10,000) active watches being polled.
+ * 5. Budget (bench/rail-budget.ts): at the polite defaults, 1, 10 and 50 distinct searches on each
+ *    operator: requests per poll, polls per search per minute, seat released → hold committed.
  *
  *   node --import tsx bench/rail.ts [--watches=1000] [--searches=50] [--rounds=4] [--holds=30] [--many=10000]
  *     [--soak-seconds=60] [--soak-trains=3] [--workers=2] [--busy-searches=20] [--busy-samples=5]
- *     [--only=shared,hold,busy,soak,memory]
+ *     [--only=shared,hold,busy,soak,memory,budget] [--budget-searches=1,10,50] [--budget-window=60]
+ *     [--budget-samples=3]
  *   DATABASE_URL=… node --import tsx bench/rail.ts --backends=postgres
  *
  * The per-egress limit is raised for (1) and (3): at the polite default of 90 requests a minute, 50
@@ -30,6 +33,7 @@ import type { Rail } from '../src/modules/rail/service.ts';
 import type { User } from '../src/platform/auth/service.ts';
 import { type Backend, freshPostgres, login, startApp, type TestApp } from '../test/helpers.ts';
 import { fmt, numFlag, percentile, selectedBackends, strFlag, table } from './lib.ts';
+import { budgetFigures } from './rail-budget.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SEARCH_PATH = '/ara/selectListAra10007_n.do';
@@ -231,8 +235,8 @@ async function holdUnderLoad(backend: Backend, load: number, samples: number) {
   const releaseMs: number[] = [];
   const railService = t.y.rail;
   const poll = railService.poll.bind(railService);
-  railService.poll = async (key, errors, reschedule) => {
-    const out = await poll(key, errors, reschedule);
+  railService.poll = async (...args) => {
+    const out = await poll(...args);
     holdMs.push(...out.holdMs);
     return out;
   };
@@ -420,7 +424,7 @@ export async function runRail(): Promise<boolean> {
   const workers = numFlag('workers', 2);
   const busyLoad = numFlag('busy-searches', 20);
   const busySamples = numFlag('busy-samples', 5);
-  const only = new Set((strFlag('only') ?? 'shared,hold,busy,soak,memory').split(','));
+  const only = new Set((strFlag('only') ?? 'shared,hold,busy,soak,memory,budget').split(','));
   let ok = true;
   for (const backend of selectedBackends()) {
     console.log(`\n== rail (${backend}) ==`);
@@ -517,6 +521,10 @@ export async function runRail(): Promise<boolean> {
         console.log('FAIL: soak');
         ok = false;
       }
+    }
+    if (only.has('budget') && !(await budgetFigures(backend))) {
+      console.log('FAIL: budget (a block, a seat not held, or above the budget)');
+      ok = false;
     }
     if (only.has('memory')) {
       const m = await memory(backend, many, Math.max(searches, 200));

@@ -1,22 +1,42 @@
 /**
  * NetFunnel stand-in (`/ts.wseq`), both dialects: `js=true` answers in the JavaScript SDK form
  * the SRT app uses, anything else in the Korail app's native `<status>:<k=v&…>` form.
+ *
+ * The Korail dialect runs on several nodes, as the real queue does: a take (5101) on the main host
+ * names the node (`ip`, `port`) that holds the ticket, and the polls (5002) and the release (5004)
+ * must go there; another node answers 503 and the slot stays taken. Every poll hands out a fresh
+ * key (the old one is forgotten), and the release must carry the last one. A queue that is not
+ * controlling the service answers 300 or 303 to a take, with no key and nothing to release.
  */
 import { randomBytes } from 'node:crypto';
 
-type Ticket = { state: 'waiting' | 'passed' | 'completed'; pollsLeft: number; passedAt: number };
+type Ticket = {
+  state: 'waiting' | 'passed' | 'completed';
+  pollsLeft: number;
+  passedAt: number;
+  /** The node that holds the ticket (0 is the main host). */
+  node: number;
+  /** The Korail dialect: key swapped on every poll, released on its node only. */
+  native: boolean;
+};
+
+export type NetFunnelNode = { ip: string; port: number };
 
 export class NetFunnelSim {
   private readonly tickets = new Map<string, Ticket>();
   /** The next n polls (5002) answer 503 as if the queue server forgot the key. */
   stalePolls = 0;
-  readonly counts = { take: 0, poll: 0, complete: 0 };
+  /** A take (5101) answers this pass code (300 or 303) instead of a ticket; 0 for tickets. */
+  passCode = 0;
+  private nextNode = 0;
+  readonly counts = { take: 0, poll: 0, complete: 0, wrongNode: 0 };
 
   constructor(
     private readonly now: () => number,
     public waitPolls: number,
     public keyTtlMs: number,
-    private readonly node: () => { ip: string; port: number },
+    /** Node 0 is the main host; the Korail dialect's tickets live on the others (when there are any). */
+    private readonly nodes: () => NetFunnelNode[],
   ) {}
 
   /** Whether the SRT API should accept this key. */
@@ -27,14 +47,30 @@ export class NetFunnelSim {
     return 'ok';
   }
 
+  /** Korail slots passed and never released (a client that leaks them holds the queue up). */
+  open(): number {
+    let n = 0;
+    for (const t of this.tickets.values()) if (t.native && t.state === 'passed') n++;
+    return n;
+  }
+
   expireAll(): void {
     this.tickets.clear();
   }
 
-  handle(q: URLSearchParams): string {
+  /** A fresh key for a ticket, the old one forgotten. */
+  private swap(old: string, t: Ticket): string {
+    const key = randomBytes(20).toString('hex').toUpperCase();
+    this.tickets.delete(old);
+    this.tickets.set(key, t);
+    return key;
+  }
+
+  /** Answers one `/ts.wseq` request that arrived at `node` (0: the main host). */
+  handle(q: URLSearchParams, node = 0): string {
     const op = q.get('opcode') ?? '';
     const js = q.get('js') === 'true';
-    const { ip, port } = this.node();
+    const nodes = this.nodes();
     const reply = (next: string, status: number, params: Record<string, string | number>) => {
       const kv = Object.entries(params)
         .map(([k, v]) => `${k}=${v}`)
@@ -43,41 +79,59 @@ export class NetFunnelSim {
         ? `NetFunnel.gRtype=${op}; NetFunnel.gControl.result='${next}:${status}:${kv}'; NetFunnel.gControl._showResult();`
         : `${status}:${kv}`;
     };
-    const where = { ip, port };
+    const at = (n: number) => ({ ip: nodes[n].ip, port: nodes[n].port });
     if (op === '5101') {
       this.counts.take++;
+      if (this.passCode && !js) return reply('5101', this.passCode, { key: '', nwait: 0 });
       const key = randomBytes(20).toString('hex').toUpperCase();
-      const t: Ticket = { state: 'waiting', pollsLeft: this.waitPolls, passedAt: 0 };
+      // The JavaScript dialect stays on the host it came to; the native one goes to a node.
+      let home = node;
+      if (!js && nodes.length > 1) {
+        home = 1 + (this.nextNode % (nodes.length - 1));
+        this.nextNode++;
+      }
+      const t: Ticket = { state: 'waiting', pollsLeft: this.waitPolls, passedAt: 0, node: home, native: !js };
       this.tickets.set(key, t);
       if (t.pollsLeft <= 0) {
         t.state = 'passed';
         t.passedAt = this.now();
-        return reply('5004', 200, { key, nwait: 0, nnext: 0, tps: 0, ttl: 0, ...where });
+        return reply('5004', 200, { key, nwait: 0, nnext: 0, tps: 0, ttl: 0, ...at(home) });
       }
-      return reply('5002', 201, { key, nwait: t.pollsLeft, nnext: 1, tps: 11.2, ttl: 1, ...where });
+      return reply('5002', 201, { key, nwait: t.pollsLeft, nnext: 1, tps: 11.2, ttl: 1, ...at(home) });
+    }
+    const key = q.get('key') ?? '';
+    const t = this.tickets.get(key);
+    if (t && t.node !== node) {
+      // Another node does not know the ticket: the real queue answers 503 and the slot stays taken.
+      this.counts.wrongNode++;
+      return reply(op, 503, { msg: 'Wrong Server ID' });
     }
     if (op === '5002') {
       this.counts.poll++;
-      const key = q.get('key') ?? '';
-      const t = this.tickets.get(key);
       if (this.stalePolls > 0 || !t) {
         if (this.stalePolls > 0) this.stalePolls--;
         this.tickets.delete(key);
         return reply('5002', 503, { msg: 'Wrong Server ID' });
       }
-      if (t.state !== 'waiting') return reply('5004', 200, { key, nwait: 0, ...where });
+      const next = t.native ? this.swap(key, t) : key;
+      if (t.state !== 'waiting') return reply('5004', 200, { key: next, nwait: 0, ...at(t.node) });
       t.pollsLeft--;
       if (t.pollsLeft <= 0) {
         t.state = 'passed';
         t.passedAt = this.now();
-        return reply('5004', 200, { key, nwait: 0, nnext: 0, tps: 0, ttl: 0, ...where });
+        return reply('5004', 200, { key: next, nwait: 0, nnext: 0, tps: 0, ttl: 0, ...at(t.node) });
       }
-      return reply('5002', 201, { key, nwait: t.pollsLeft, nnext: 1, tps: 11.2, ttl: 1, ...where });
+      return reply('5002', 201, {
+        key: next,
+        nwait: t.pollsLeft,
+        nnext: 1,
+        tps: 11.2,
+        ttl: 1,
+        ...at(t.node),
+      });
     }
     if (op === '5004') {
       this.counts.complete++;
-      const key = q.get('key') ?? '';
-      const t = this.tickets.get(key);
       if (!t || t.state === 'completed') return reply('5004', 502, { key: '', nwait: 0 });
       t.state = 'completed';
       return reply('5004', 200, { key: '', nwait: 0 });

@@ -3,13 +3,13 @@
  * each on its real paths. Loopback by default.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { type Answer, type Ctx, json, text } from './common.ts';
 import { type Operator, STATIONS } from './data.ts';
 import { handleKorail, KORAIL_BLOCK_ANSWER, KORAIL_PREFIX } from './korail.ts';
-import { NetFunnelSim } from './netfunnel.ts';
+import { type NetFunnelNode, NetFunnelSim } from './netfunnel.ts';
 import { handleSrt, SRT_BLOCKED_TEXT, SRT_PATHS } from './srt.ts';
 import { kstDate, type RailSimOptions, RailWorld, type SeatClass, type WorldState } from './world.ts';
 
@@ -39,6 +39,10 @@ export type RailSim = {
   setNetfunnelWaitPolls: (n: number) => void;
   /** The next n queue polls (5002) answer 503, as if the queue lost the ticket. */
   staleNetfunnelPolls: (n: number) => void;
+  /** Korail takes (5101) answer this pass code (300 or 303: pass, no key); 0 gives tickets again. */
+  setNetfunnelPassCode: (code: 0 | 300 | 303) => void;
+  /** The NetFunnel nodes (the main host first) as the replies name them. */
+  netfunnelNodes: NetFunnelNode[];
   seedSoldOut: (operator: Operator, date: string, trainNo: number, cls?: SeatClass) => void;
   releaseSeats: (operator: Operator, date: string, trainNo: number, cls: SeatClass, n: number) => number;
   /** The next n reserve attempts lose the race for the last seat (`잔여석없음`). */
@@ -55,7 +59,8 @@ export type RailSim = {
     blockedAnswers: number;
     /** Search pages by the party size they asked seats for. */
     searchesByParty: Record<number, number>;
-    netfunnel: { take: number; poll: number; complete: number };
+    /** `wrongNode`: polls and releases sent to a node that does not hold the ticket (503). */
+    netfunnel: { take: number; poll: number; complete: number; wrongNode: number; open: number };
   };
 };
 
@@ -99,12 +104,12 @@ export async function startRailSim(options: RailSimOptions = {}): Promise<RailSi
   const saveSoon = () => {
     if (file && !saveTimer) saveTimer = setTimeout(save, 200);
   };
-  let address = { ip: '127.0.0.1', port: 0 };
+  const nodes: NetFunnelNode[] = [];
   const nf = new NetFunnelSim(
     () => world.now(),
     world.o.netfunnelWaitPolls,
     world.o.netfunnelKeyTtlMs,
-    () => address,
+    () => nodes,
   );
 
   const server = createServer(async (req, res) => {
@@ -171,7 +176,29 @@ export async function startRailSim(options: RailSimOptions = {}): Promise<RailSi
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  address = { ip: host, port };
+  nodes.push({ ip: host, port });
+  // The queue's other nodes: only `/ts.wseq`, each with its own port (the replies name it).
+  const nodeServers: Server[] = [];
+  for (let i = 1; i <= world.o.netfunnelNodes; i++) {
+    const index = i;
+    const node = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://sim');
+      if (url.pathname !== '/ts.wseq') {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('not found');
+        return;
+      }
+      world.counts.byPath[url.pathname] = (world.counts.byPath[url.pathname] ?? 0) + 1;
+      res.writeHead(200, { 'content-type': 'text/javascript;charset=UTF-8' });
+      res.end(nf.handle(url.searchParams, index));
+    });
+    await new Promise<void>((resolve, reject) => {
+      node.once('error', reject);
+      node.listen(0, host, () => resolve());
+    });
+    nodeServers.push(node);
+    nodes.push({ ip: host, port: (node.address() as AddressInfo).port });
+  }
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   return {
@@ -181,6 +208,10 @@ export async function startRailSim(options: RailSimOptions = {}): Promise<RailSi
     close: () =>
       new Promise<void>((resolve) => {
         if (saveTimer) save();
+        for (const n of nodeServers) {
+          n.closeAllConnections();
+          n.close();
+        }
         server.closeAllConnections();
         server.close(() => resolve());
       }),
@@ -208,6 +239,10 @@ export async function startRailSim(options: RailSimOptions = {}): Promise<RailSi
     staleNetfunnelPolls: (n) => {
       nf.stalePolls = n;
     },
+    setNetfunnelPassCode: (code) => {
+      nf.passCode = code;
+    },
+    netfunnelNodes: nodes,
     seedSoldOut: (op, date, trainNo, cls) => world.seedSoldOut(op, date, trainNo, cls),
     releaseSeats: (op, date, trainNo, cls, n) => world.releaseSeats(op, date, trainNo, cls, n),
     loseNextRaces: (n) => {
@@ -226,7 +261,7 @@ export async function startRailSim(options: RailSimOptions = {}): Promise<RailSi
       byPath: { ...world.counts.byPath },
       blockedAnswers: world.counts.blockedAnswers,
       searchesByParty: { ...world.counts.searchesByParty },
-      netfunnel: { ...nf.counts },
+      netfunnel: { ...nf.counts, open: nf.open() },
     }),
   };
 }

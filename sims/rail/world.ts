@@ -37,6 +37,8 @@ export type RailSimOptions = {
   netfunnelWaitPolls?: number;
   /** How long a NetFunnel key is accepted by the SRT API (default 50 s). */
   netfunnelKeyTtlMs?: number;
+  /** NetFunnel nodes besides the main host that hold Korail tickets, each on its own port (default 2). */
+  netfunnelNodes?: number;
   /** Standby closes this many days before departure (default 2). */
   standbyCloseDays?: number;
   /** People allowed on one train's standby list (default 20). */
@@ -176,6 +178,7 @@ export class RailWorld {
       cancellationRate: options.cancellationRate ?? 0,
       netfunnelWaitPolls: options.netfunnelWaitPolls ?? 0,
       netfunnelKeyTtlMs: options.netfunnelKeyTtlMs ?? 50_000,
+      netfunnelNodes: options.netfunnelNodes ?? 2,
       standbyCloseDays: options.standbyCloseDays ?? 2,
       standbyLimit: options.standbyLimit ?? 20,
       korailMacroCheck: options.korailMacroCheck ?? false,

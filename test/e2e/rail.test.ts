@@ -141,6 +141,10 @@ describe('rail web', () => {
     const card = page.getByTestId('rail-watch').first();
     await card.and(page.locator('[data-status=trying]')).waitFor();
     await expect(card.getByTestId('rail-watch-progress').textContent()).resolves.toMatch(/시도 \d+회/);
+    // How often the budget lets its search be checked, in Korean.
+    await expect(card.getByTestId('rail-watch-every').textContent()).resolves.toMatch(
+      /^약 \d+(초|분)마다 확인/,
+    );
     // The server's "sold out (1 train)", in Korean.
     await expect
       .poll(() => card.getByTestId('rail-watch-progress').textContent())
@@ -275,6 +279,9 @@ describe('rail web', () => {
     const { id } = await soldOutWatch(kst(8), '18:00');
     await page.goto(`${app.url}/rail/watches`);
     const card = page.locator(`[data-watch="${id}"]`);
+    await expect(card.getByTestId('rail-watch-every').textContent()).resolves.toMatch(
+      /^checked every ~\d+ (s|min)/,
+    );
     await card.getByRole('button', { name: 'Edit' }).click();
     const form = card.getByTestId('rail-watch-edit');
     await expect(form.textContent()).resolves.toContain('Passengers');

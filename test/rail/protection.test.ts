@@ -113,12 +113,18 @@ describe('blocking', () => {
     expect(e.message).toMatch(/no workaround/);
   });
 
-  it('Korail: MACRO ERROR at login (no app token) is a blocked error, not retried', async () => {
+  it('Korail: MACRO ERROR at login (no app token) is a refused login, not a block, not retried', async () => {
     s = await sim({ korailMacroCheck: true });
     const p = provider(s, 'korail');
-    const e = await railError(p.login({ id: 'sim@yeyak.local', password: 'sim-password' }), 'blocked');
+    const e = await railError(p.login({ id: 'sim@yeyak.local', password: 'sim-password' }), 'login-refused');
     expect(e.code).toBe('MACRO ERROR');
+    expect(e.message).toMatch(/^Korail refuses this login: it accepts logins from its own app only/);
     expect(s.counts().byPath['/classes/com.korail.mobile.login.Login']).toBe(1);
+    // The adapter is not stopped: searches (no login) still go.
+    expect(p.stoppedBy).toBeUndefined();
+    expect(
+      (await p.search({ from: '서울', to: '부산', date: dayAhead(s), time: '200000' })).length,
+    ).toBeGreaterThan(0);
   });
 });
 

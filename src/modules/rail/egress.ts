@@ -9,6 +9,7 @@ import type { Context } from '../../platform/context.ts';
 import type { Sealer } from '../../platform/crypto.ts';
 import { type Db, selectRows } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
+import { POLL_SHARE, PollBudget } from './budget.ts';
 import { createRailProvider, type ProviderName, RailError, type RailProvider } from './providers/index.ts';
 import { kstClock } from './time.ts';
 import { BOOKING_DAYS, iso, PROVIDER_LABEL } from './views.ts';
@@ -110,6 +111,8 @@ export class Egress {
   private readonly searchers = new Map<ProviderName, RailProvider>();
   /** Request slots in the database: the per-egress and per-account limits hold across processes. */
   readonly pacing: SharedPacing;
+  /** The poll rounds the egress budget allows, and the count of requests each poll sends. */
+  readonly budget: PollBudget;
   sandbox = false;
   /** Set on shutdown: polls end early and no request leaves. */
   stopping = false;
@@ -118,6 +121,7 @@ export class Egress {
 
   constructor(private readonly ctx: Context) {
     this.pacing = new SharedPacing(ctx.database.db);
+    this.budget = new PollBudget(ctx);
     // Every request waiting for its slot listens here; hundreds may wait at once.
     setMaxListeners(0, this.halted.signal);
   }
@@ -158,6 +162,16 @@ export class Egress {
     return `egress:${this.config.egressId}:${name}`;
   }
 
+  /**
+   * The searches' own line (polls and other anonymous searches): they queue here at POLL_SHARE of
+   * the budget before taking an egress slot, so the egress line stays short and a hold found by a
+   * poll (an account's requests, egress line only) goes within a slot or two, not behind every
+   * queued search.
+   */
+  searchKey(name: ProviderName) {
+    return `${this.key(name)}:search`;
+  }
+
   private stoppingError(name: ProviderName) {
     return new RailError('operator', name, 'yeyak is shutting down', { code: 'STOPPING' });
   }
@@ -179,25 +193,33 @@ export class Egress {
    * egress slot, both shared by every process on this database. The egress slot comes last so the
    * request leaves at its egress time.
    */
-  private gate(name: ProviderName, accountId?: string) {
+  private gate(name: ProviderName, accountId?: string, searcher = false) {
     return async () => {
       if (accountId) await this.slot(name, `account:${accountId}`, this.config.accountIntervalMs);
+      if (searcher)
+        await this.slot(name, this.searchKey(name), 60_000 / (this.config.egressPerMinute * POLL_SHARE));
       await this.slot(name, this.key(name), 60_000 / this.config.egressPerMinute);
       if (this.stopping) throw this.stoppingError(name);
+      this.budget.sent();
     };
   }
 
-  /** A fresh adapter with the configured endpoints, pacing and egress gate. */
-  newProvider(name: ProviderName, accountId?: string): RailProvider {
+  /**
+   * A fresh adapter with the configured endpoints, pacing and egress gate. The anonymous searcher
+   * (`searcher`) is spaced by the egress slots alone: a second, per-adapter 1 s would keep every
+   * search below the budget. Adapters that log in keep the account's spacing.
+   */
+  newProvider(name: ProviderName, accountId?: string, searcher = false): RailProvider {
     const e = this.endpoints[name];
+    const spacing = searcher ? 0 : this.config.accountIntervalMs;
     return createRailProvider(name, {
       baseUrl: e?.baseUrl,
       netfunnelUrl: e?.netfunnelUrl,
-      minIntervalMs: this.config.accountIntervalMs,
-      jitterMs: Math.min(250, this.config.accountIntervalMs / 4),
+      minIntervalMs: spacing,
+      jitterMs: Math.min(250, spacing / 4),
       netfunnelPollMs: this.sandbox ? 50 : undefined,
       timeoutMs: 15_000,
-      gate: this.gate(name, accountId),
+      gate: this.gate(name, accountId, searcher),
     });
   }
 
@@ -205,7 +227,7 @@ export class Egress {
   searcher(name: ProviderName): RailProvider {
     let s = this.searchers.get(name);
     if (!s || s.stoppedBy) {
-      s = this.newProvider(name);
+      s = this.newProvider(name, undefined, true);
       this.searchers.set(name, s);
     }
     return s;

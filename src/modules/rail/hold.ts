@@ -71,7 +71,11 @@ export async function hold(
         updatedAt: new Date(),
       })
       .where(eq(railWatches.id, w.id));
-    if (isRailError(err, 'blocked') || isRailError(err, 'bad-credentials')) {
+    if (
+      isRailError(err, 'blocked') ||
+      isRailError(err, 'bad-credentials') ||
+      isRailError(err, 'login-refused')
+    ) {
       await noteRefusal(d, err, w.accountId);
       return 'stop';
     }

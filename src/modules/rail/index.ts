@@ -44,7 +44,12 @@ function railInstance(ctx: Context): ModuleInstance<Rail> {
   const rail = new Rail(ctx);
   const runs = new PollRuns(ctx);
   let sandbox: Sandbox | undefined;
-  const jobs: JobSpec<never>[] = [pollJob(ctx, rail, runs), sweepJob(ctx, runs, rail), standbyJob(rail)];
+  const jobs: JobSpec<never>[] = [
+    pollJob(ctx, rail, runs, 'srt'),
+    pollJob(ctx, rail, runs, 'korail'),
+    sweepJob(ctx, runs, rail),
+    standbyJob(rail),
+  ];
 
   const kakao = new KakaoSkill(ctx, rail);
   return {

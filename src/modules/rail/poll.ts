@@ -7,12 +7,14 @@ import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { leaseHeld } from '../../platform/claim.ts';
 import type { Context } from '../../platform/context.ts';
 import type { JobSpec } from '../../platform/module.ts';
+import { type Counter, providerOf } from './budget.ts';
 import type { RailDeps } from './egress.ts';
 import { hold, reconcile, STALE_CLAIM_SECONDS } from './hold.ts';
 import {
   classesToTry,
   isRailError,
   type Passengers,
+  type ProviderName,
   type SeatPolicy,
   seatsLeftFor,
   type Train,
@@ -22,10 +24,16 @@ import { finishWatch, noteRefusal } from './refusals.ts';
 import type { PollRuns } from './runs.ts';
 import { railWatches, type SeatShortage } from './schema.ts';
 import type { Rail } from './service.ts';
-import { kstEpoch } from './time.ts';
+import { kstDate, kstEpoch, kstTime } from './time.ts';
 import { shortText, type WatchRow, watchEnd } from './views.ts';
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+
+/**
+ * One job queue per operator: the job runner takes a batch and waits for all of it, so one queue
+ * would keep a quick SRT poll waiting for the slow Korail polls (and their holds) of its batch.
+ */
+export const POLL_QUEUES: Record<ProviderName, string> = { srt: 'rail.poll', korail: 'rail.poll.korail' };
 
 /** Picks the train to try among the candidates, by the watch's selection. */
 function pick<T extends { departure: string }>(list: T[], selection: WatchRow['selection']): T[] {
@@ -63,27 +71,37 @@ export type PollOutcome = {
   reserved: string[];
   /** Milliseconds from the search answer to each hold committed here (poll-to-hold latency). */
   holdMs: number[];
+  /** Requests the shared search sent (search pages and their NetFunnel calls; each one egress slot). */
+  requests: number;
   error?: string;
 };
 
-/** Queues the next poll of a search; one pending poll per search key (queue policy "stately"). */
+/**
+ * Queues the next poll of a search; one pending poll per search key (queue policy "stately"). The
+ * next poll comes one budget round after `startedAt` (when this poll began), so every live search
+ * of the operator gets one poll per round.
+ */
 export async function schedule(
   d: RailDeps,
   key: string,
   errors: number,
   immediate = false,
   delayMs?: number,
+  startedAt = Date.now(),
+  deferred = false,
 ) {
   if (d.egress.stopping) return;
-  const data = { key, errors };
+  const data = deferred ? { key, errors, deferred } : { key, errors };
   if (immediate) {
-    await d.ctx.jobs.send('rail.poll', data, { singletonKey: key });
+    d.egress.budget.changed(providerOf(key));
+    await d.ctx.jobs.send(POLL_QUEUES[providerOf(key)], data, { singletonKey: key });
     return;
   }
   const c = d.ctx.config.rail;
   const backoff = errors > 0 ? Math.min(MAX_BACKOFF_MS, c.pollMs * 2 ** Math.min(errors, 10)) : 0;
-  const delay = delayMs ?? c.pollMs + Math.random() * c.jitterMs + backoff;
-  await d.ctx.jobs.send('rail.poll', data, {
+  const round = delayMs === undefined ? await d.egress.budget.roundMs(providerOf(key)) : 0;
+  const delay = delayMs ?? Math.max(0, startedAt + round - Date.now()) + Math.random() * c.jitterMs + backoff;
+  await d.ctx.jobs.send(POLL_QUEUES[providerOf(key)], data, {
     singletonKey: key,
     startAfter: new Date(Date.now() + delay),
   });
@@ -115,10 +133,17 @@ async function activeWatches(d: RailDeps, key: string): Promise<(WatchRow & { re
  * One poll of a shared search: one search request for every watch on this route and date, then
  * the watches, oldest first, try the trains with seats. Returns what happened (tests, bench).
  */
-export async function poll(d: RailDeps, key: string, errors = 0, reschedule = true): Promise<PollOutcome> {
-  const outcome: PollOutcome = { searched: false, watches: 0, reserved: [], holdMs: [] };
+export async function poll(
+  d: RailDeps,
+  key: string,
+  errors = 0,
+  reschedule = true,
+  deferred = false,
+): Promise<PollOutcome> {
+  const outcome: PollOutcome = { searched: false, watches: 0, reserved: [], holdMs: [], requests: 0 };
   let watches = await activeWatches(d, key);
   const now = Date.now();
+  const startedAt = now;
   for (const w of watches) {
     if (watchEnd(w) <= now)
       await finishWatch(
@@ -136,29 +161,35 @@ export async function poll(d: RailDeps, key: string, errors = 0, reschedule = tr
   const first = watches[0];
   // Admission: a search never queues behind a long line of others. Reserves wait in the same line,
   // so when the egress is full, polls come round less often instead, and a freed seat is still
-  // reserved within a couple of slots of the search that saw it.
+  // reserved within a couple of slots of the search that saw it. A poll steps aside once per turn
+  // only: the next time it goes whatever the line, so a search that costs many pages cannot be
+  // kept out by cheaper ones for ever.
   const egressMs = 60_000 / d.ctx.config.rail.egressPerMinute;
-  const backlog = await d.egress.pacing.backlogMs(d.egress.key(first.provider));
+  const backlog = deferred ? 0 : await d.egress.pacing.backlogMs(d.egress.searchKey(first.provider));
   if (backlog > 2 * egressMs) {
     outcome.error = 'egress busy';
-    // Back in line once the queue has drained, not a whole interval later: the budget stays used.
-    if (reschedule) await schedule(d, key, errors, false, backlog + Math.random() * egressMs * 4);
+    // Back in line once the queue has drained, not a whole round later.
+    if (reschedule)
+      await schedule(d, key, errors, false, backlog + Math.random() * egressMs * 4, startedAt, true);
     return outcome;
   }
   let trains: Train[];
   let searchedAt = 0;
+  const counter: Counter = { requests: 0 };
   try {
-    const time = watches.reduce((m, w) => (w.timeFrom < m ? w.timeFrom : m), '235959');
-    trains = await d.egress.searcher(first.provider).search({
-      from: first.fromStation,
-      to: first.toStation,
-      date: first.date,
-      time,
-    });
+    trains = await d.egress.budget.count(counter, () =>
+      d.egress.searcher(first.provider).search({
+        from: first.fromStation,
+        to: first.toStation,
+        date: first.date,
+        ...pages(watches, now),
+      }),
+    );
     outcome.searched = true;
     searchedAt = performance.now();
   } catch (err) {
     outcome.error = (err as Error).message;
+    outcome.requests = counter.requests;
     // Shutting down: nothing was asked of the operator, and the database may be closing.
     if (d.egress.stopping) return outcome;
     if (isRailError(err, 'blocked')) {
@@ -182,10 +213,12 @@ export async function poll(d: RailDeps, key: string, errors = 0, reschedule = tr
           watches.map((w) => w.id),
         ),
       );
-    if (reschedule) await schedule(d, key, errors + 1);
+    if (reschedule) await schedule(d, key, errors + 1, false, undefined, startedAt);
     return outcome;
   }
 
+  outcome.requests = counter.requests;
+  d.egress.budget.record(key, counter.requests);
   const soldOutNow = new Set<string>();
   /** Party-size searches of this poll, one per party (SRT gives no seat counts; see partyFit). */
   const partySearches = new Map<string, Promise<Train[] | undefined>>();
@@ -266,8 +299,33 @@ export async function poll(d: RailDeps, key: string, errors = 0, reschedule = tr
         .where(and(eq(railWatches.id, w.id), inArray(railWatches.status, ['waiting', 'trying'])));
     }
   }
-  if (reschedule) await schedule(d, key, 0);
+  if (reschedule) await schedule(d, key, 0, false, undefined, startedAt);
   return outcome;
+}
+
+/**
+ * The part of the day the watches of a search can use: from the earliest departure any of them
+ * wants (never one that leaves before its stop-before cutoff) to the latest. The adapter starts
+ * there and asks for no page past the end: a watch on one train is usually one page.
+ */
+export function pages(
+  watches: Pick<WatchRow, 'date' | 'timeFrom' | 'timeTo' | 'stopBeforeMinutes'>[],
+  now = Date.now(),
+): { time: string; until: string } {
+  let time = '235959';
+  let until = '000000';
+  for (const w of watches) {
+    let from = w.timeFrom;
+    // A train that leaves before the cutoff cannot be reserved; on today's date skip past it.
+    if (w.date === kstDate(now)) {
+      const cutoff = kstTime(now + w.stopBeforeMinutes * 60_000);
+      if (kstDate(now + w.stopBeforeMinutes * 60_000) === w.date && cutoff > from) from = cutoff;
+    }
+    if (from > w.timeTo) from = w.timeTo;
+    if (from < time) time = from;
+    if (w.timeTo > until) until = w.timeTo;
+  }
+  return { time, until };
 }
 
 /**
@@ -356,13 +414,14 @@ export function pollJob(
   ctx: Context,
   rail: Pick<Rail, 'poll' | 'schedule'>,
   runs: PollRuns,
-): JobSpec<{ key: string; errors?: number }> {
+  provider: ProviderName,
+): JobSpec<{ key: string; errors?: number; deferred?: boolean }> {
   return {
-    name: 'rail.poll',
-    handler: async ({ key, errors }, job) => {
+    name: POLL_QUEUES[provider],
+    handler: async ({ key, errors, deferred }, job) => {
       await runs.running(job.id, async () => {
         try {
-          await rail.poll(key, errors ?? 0);
+          await rail.poll(key, errors ?? 0, true, deferred === true);
         } catch (err) {
           ctx.log.error({ err, key }, 'rail poll failed');
           await rail.schedule(key, (errors ?? 0) + 1);

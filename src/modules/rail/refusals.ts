@@ -26,6 +26,9 @@ export function operatorError(config: RailConfig, err: unknown): Error {
           ? err.message
           : `${label} refused us (blocked): ${err.operatorMessage ?? err.message}. yeyak stops every ${label} watch and pauses ${label} for ${config.blockPauseMinutes} min; there is no workaround but waiting.`,
       );
+    case 'login-refused':
+      // The operator's refusal as such (a gateway answer): nothing the user typed is wrong.
+      return new AppError(502, err.message);
     case 'bad-credentials':
       return invalidField('body.password', `${label} says the id or password is wrong`);
     case 'invalid-request':
@@ -50,7 +53,8 @@ export async function finishWatch(d: RailDeps, w: WatchRow, status: 'failed' | '
 /**
  * Records a refusal the user cannot retry away. A block is the operator refusing this server's
  * address: every watch on that operator stops (the user is told why), and no request goes to it
- * from this egress until the pause ends. A wrong password marks the account and stops its watches.
+ * from this egress until the pause ends. A wrong password, or a login the operator refuses (Korail
+ * takes logins from its app only), marks the account and stops its watches, and nothing else.
  */
 export async function noteRefusal(d: RailDeps, err: unknown, accountId?: string) {
   if (isRailError(err, 'blocked')) {
@@ -74,12 +78,18 @@ export async function noteRefusal(d: RailDeps, err: unknown, accountId?: string)
     for (const w of watches) await finishWatch(d, w, 'failed', reason);
     return;
   }
-  if (!isRailError(err, 'bad-credentials') || !accountId) return;
+  if (!accountId) return;
+  // A refused login (Korail's MACRO ERROR) concerns this account's logins only: the address is not
+  // blocked, so no pause and no other watch stops; this account's watches cannot reserve and end.
+  const loginRefused = isRailError(err, 'login-refused');
+  if (!isRailError(err, 'bad-credentials') && !loginRefused) return;
   const e = err as RailError;
-  const reason = `${PROVIDER_LABEL[e.provider]} refused the saved id or password; update the account.`;
+  const reason = loginRefused
+    ? e.message
+    : `${PROVIDER_LABEL[e.provider]} refused the saved id or password; update the account.`;
   await d.ctx.database.db
     .update(railAccounts)
-    .set({ status: 'bad-credentials', lastError: reason, updatedAt: new Date() })
+    .set({ status: loginRefused ? 'blocked' : 'bad-credentials', lastError: reason, updatedAt: new Date() })
     .where(eq(railAccounts.id, accountId));
   d.egress.accountProviders.delete(accountId);
   const watches = await d.ctx.database.db

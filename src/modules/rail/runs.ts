@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { eq, lt } from 'drizzle-orm';
 import type { Context } from '../../platform/context.ts';
 import type { JobSpec } from '../../platform/module.ts';
+import { POLL_QUEUES } from './poll.ts';
 import { railPollJobs, railRuns } from './schema.ts';
 import type { Rail } from './service.ts';
 
@@ -19,6 +20,7 @@ const BEAT_MS = 10_000;
 
 type ActivePoll = {
   id: string;
+  name: string;
   key: string | null;
   started_on: Date | string;
   run_id: string | null;
@@ -99,18 +101,18 @@ export class PollRuns {
   /** Fails the poll jobs of dead processes; returns their search keys (to be polled again). */
   async recover(): Promise<string[]> {
     const { rows } = await this.ctx.database.raw(
-      `SELECT j.id, j.data->>'key' AS key, j.started_on, p.run_id, r.host, r.pid, r.seen_at
+      `SELECT j.id, j.name, j.data->>'key' AS key, j.started_on, p.run_id, r.host, r.pid, r.seen_at
          FROM pgboss.job j
          LEFT JOIN rail_poll_jobs p ON p.job_id = j.id
          LEFT JOIN rail_runs r ON r.id = p.run_id
-        WHERE j.name = 'rail.poll' AND j.state = 'active'`,
-      [],
+        WHERE j.name = ANY($1) AND j.state = 'active'`,
+      [Object.values(POLL_QUEUES)],
     );
     const now = Date.now();
     const keys: string[] = [];
     for (const p of rows as ActivePoll[]) {
       if (!this.dead(p, now)) continue;
-      await this.ctx.jobs.fail('rail.poll', p.id, 'its process died');
+      await this.ctx.jobs.fail(p.name, p.id, 'its process died');
       await this.ctx.database.db.delete(railPollJobs).where(eq(railPollJobs.jobId, p.id));
       this.ctx.log.warn({ jobId: p.id, key: p.key }, 'rail: poll of a dead process failed; polling again');
       if (p.key) keys.push(p.key);

@@ -213,8 +213,8 @@ export class Rail {
     return sweep(this.d);
   }
 
-  poll(key: string, errors = 0, reschedule = true) {
-    return poll(this.d, key, errors, reschedule);
+  poll(key: string, errors = 0, reschedule = true, deferred = false) {
+    return poll(this.d, key, errors, reschedule, deferred);
   }
 
   hold(w: WatchRow, train: Train, standby: boolean) {

@@ -69,6 +69,11 @@ export type WatchView = {
   attempts: number;
   lastResult: string | null;
   lastPollAt: string | null;
+  /**
+   * About how often the watch's search is checked now, in ms: what the egress budget allows with
+   * every live search of the operator polled in turn. Null once the watch no longer polls.
+   */
+  pollEveryMs: number | null;
   failReason: string | null;
   /** Trains the last poll saw with seats, but fewer than the party: "1 seat left, 2 asked". */
   shortage: { trainNo: string; seatsLeft: number | null; asked: number }[];
@@ -171,7 +176,7 @@ export function reservationView(r: ReservationRow): RailReservationView {
   };
 }
 
-export function watchView(w: WatchRow, r?: ReservationRow | null): WatchView {
+export function watchView(w: WatchRow, r?: ReservationRow | null, pollEveryMs?: number): WatchView {
   return {
     id: w.id,
     provider: w.provider,
@@ -194,6 +199,10 @@ export function watchView(w: WatchRow, r?: ReservationRow | null): WatchView {
     attempts: w.attempts,
     lastResult: w.lastResult,
     lastPollAt: iso(w.lastPollAt),
+    pollEveryMs:
+      (w.status === 'waiting' || w.status === 'trying') && pollEveryMs !== undefined
+        ? Math.round(pollEveryMs)
+        : null,
     failReason: w.failReason,
     shortage:
       w.status === 'waiting' || w.status === 'trying'

@@ -89,7 +89,7 @@ export async function createWatch(d: RailDeps, user: User, input: WatchInput): P
     return rows;
   });
   await schedule(d, w.searchKey, 0, true);
-  return watchView(w);
+  return watchView(w, null, await d.egress.budget.intervalMs(w.provider));
 }
 
 export async function watches(d: RailDeps, user: User): Promise<WatchView[]> {
@@ -99,7 +99,11 @@ export async function watches(d: RailDeps, user: User): Promise<WatchView[]> {
     .leftJoin(railReservations, eq(railReservations.watchId, railWatches.id))
     .where(eq(railWatches.userId, user.id))
     .orderBy(desc(railWatches.createdAt));
-  return rows.map((x) => watchView(x.w, x.r));
+  const every = {
+    srt: await d.egress.budget.intervalMs('srt'),
+    korail: await d.egress.budget.intervalMs('korail'),
+  };
+  return rows.map((x) => watchView(x.w, x.r, every[x.w.provider]));
 }
 
 export async function watch(d: RailDeps, user: User, id: string): Promise<WatchView> {
@@ -109,7 +113,7 @@ export async function watch(d: RailDeps, user: User, id: string): Promise<WatchV
     .leftJoin(railReservations, eq(railReservations.watchId, railWatches.id))
     .where(and(eq(railWatches.id, id), eq(railWatches.userId, user.id)));
   if (!x) throw notFound('watch');
-  return watchView(x.w, x.r);
+  return watchView(x.w, x.r, await d.egress.budget.intervalMs(x.w.provider));
 }
 
 /** Edits a live watch; the new values count from its next poll. */

@@ -77,8 +77,11 @@ export function NotificationBell() {
   );
 }
 
-/** `/notifications`: the user's notices, newest first; a click marks one read and opens its link. */
-export function NotificationsPage() {
+/**
+ * `/notifications`: the user's notices, newest first; a click marks one read and opens its link.
+ * `titled={false}` when a section's layout shows the title already (`/consult/notifications`).
+ */
+export function NotificationsPage({ titled = true }: { titled?: boolean }) {
   const { lang } = useI18n();
   const w = words[lang === 'ko' ? 'ko' : 'en'];
   const [page, setPage] = useState<Page>();
@@ -135,7 +138,7 @@ export function NotificationsPage() {
   if (!page) return error ? <ErrorBox error={error} onRetry={load} /> : <Loading />;
   return (
     <section className="notifications" data-testid="notifications">
-      <h1>{w.title}</h1>
+      {titled && <h1>{w.title}</h1>}
       <p className="notifications-bar">
         <span className="muted" data-testid="unread-count">
           {w.unread(page.unread)}

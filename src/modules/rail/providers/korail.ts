@@ -3,8 +3,10 @@
  * One instance = one account, one cookie jar, one request pacer.
  *
  * It does not produce the app's anti-automation tokens (DynaPath `x-dynapath-m-token`, `Sid`).
- * When Korail insists on them (`MACRO ERROR`, HTTP 403 / -2000) the adapter stops with a
- * `blocked` error: that is the operator saying no, and we tell the user rather than work around it.
+ * When Korail insists on them (HTTP 403 / -2000, or `MACRO ERROR` outside login) the adapter stops
+ * with a `blocked` error: that is the operator saying no, and we tell the user rather than work
+ * around it. `MACRO ERROR` answering a login is Korail refusing logins from anything but its app
+ * (`login-refused`): this login fails, and nothing says the address is blocked.
  */
 import { createCipheriv } from 'node:crypto';
 import { BaseAdapter, type CommonOptions, detectIdType, type HttpAnswer } from './base.ts';
@@ -42,6 +44,10 @@ export type KorailOptions = CommonOptions & {
   netfunnel?: boolean;
   maxPages?: number;
 };
+
+/** What the user reads when Korail refuses a login that does not come from its app. */
+export const KORAIL_LOGIN_REFUSED =
+  'Korail refuses this login: it accepts logins from its own app only (MACRO ERROR). yeyak does not imitate the app, so it cannot sign in to Korail with this account; other watches go on.';
 
 export const KORAIL_DEFAULTS = {
   baseUrl: 'https://smart.letskorail.com:443',
@@ -126,7 +132,9 @@ export class KorailProvider extends BaseAdapter implements RailProvider {
   protected blockSignal(a: HttpAnswer): RailError | undefined {
     const dyna = Number(a.headers.get('dynapath-result') ?? '0');
     const body = parseJson(a.text);
-    const macro = /MACRO ERROR/i.test(a.text);
+    // The app-form refusal (a JSON FAIL with h_msg_cd MACRO ERROR) is read by the call: at login it
+    // is a refused login, not a block. Anything else saying MACRO ERROR is the anti-macro block.
+    const macro = /MACRO ERROR/i.test(a.text) && str(body?.h_msg_cd) !== 'MACRO ERROR';
     if (a.status === 403 || a.status === 429 || dyna < 0 || macro || str(body?.code) === '-2000') {
       return new RailError(
         'blocked',
@@ -173,12 +181,17 @@ export class KorailProvider extends BaseAdapter implements RailProvider {
           operatorMessage: a.text.trim().slice(0, 200),
         },
       );
-    return {
-      ok: str(data.strResult) === 'SUCC',
-      code: str(data.h_msg_cd),
-      message: str(data.h_msg_txt),
-      data,
-    };
+    const code = str(data.h_msg_cd);
+    if (code === 'MACRO ERROR' && service !== 'login.Login')
+      throw this.stop(
+        new RailError(
+          'blocked',
+          'korail',
+          "Korail refused this client as automation (anti-macro check). Stop; yeyak does not work around the operator's anti-automation measures.",
+          { code, operatorMessage: str(data.h_msg_txt) || undefined },
+        ),
+      );
+    return { ok: str(data.strResult) === 'SUCC', code, message: str(data.h_msg_txt), data };
   }
 
   private failure(r: KResult, what: string): RailError {
@@ -234,6 +247,11 @@ export class KorailProvider extends BaseAdapter implements RailProvider {
       idx: cphd.idx,
     });
     if (!r.ok) {
+      if (r.code === 'MACRO ERROR')
+        throw new RailError('login-refused', 'korail', KORAIL_LOGIN_REFUSED, {
+          code: r.code,
+          operatorMessage: r.message || undefined,
+        });
       const generic = this.failure(r, 'login');
       if (r.code === 'SUPDATE' || r.code === 'S003') throw generic;
       throw new RailError('bad-credentials', 'korail', 'Korail refused the id or password', {
@@ -264,6 +282,8 @@ export class KorailProvider extends BaseAdapter implements RailProvider {
     if (!/^\d{8}$/.test(q.date)) throw new RailError('invalid-request', 'korail', 'date must be YYYYMMDD');
     const startTime = q.time ?? '000000';
     if (!/^\d{6}$/.test(startTime)) throw new RailError('invalid-request', 'korail', 'time must be HHmmss');
+    if (q.until !== undefined && !/^\d{6}$/.test(q.until))
+      throw new RailError('invalid-request', 'korail', 'until must be HHmmss');
     const p = q.passengers ?? { adult: 1 };
     const wanted: TrainGroup[] | undefined = q.trainTypes?.filter((t) => t !== 'SRT');
     if (wanted && !wanted.length) return [];
@@ -319,6 +339,8 @@ export class KorailProvider extends BaseAdapter implements RailProvider {
       }
       const last = rows.at(-1);
       if (!added || !last || str(r.data.h_next_pg_flg) === 'N' || last.h_dpt_dt !== q.date) break;
+      // The next page starts at this row's departure: nothing the caller wants lies there.
+      if (q.until && last.h_dpt_tm > q.until) break;
       time = last.h_dpt_tm;
     }
     return trains;

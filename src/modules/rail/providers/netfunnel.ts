@@ -7,7 +7,12 @@
  * - `srt`: the JavaScript SDK form. Reply `NetFunnel.gControl.result='<next>:<status>:<k=v&…>'`.
  *   The key goes into the API form (`netfunnelKey`) and is cached for ~48 s.
  * - `korail`: the app's native form. Reply `<status>:<k=v&…>`. The key only gates the call:
- *   5101 (take) → 5002 (poll while waiting) → API call → 5004 (release).
+ *   5101 (take) → 5002 (poll while waiting) → API call → 5004 (release). As the app does it: the
+ *   take's reply names the node (`ip`, `port`) that holds the ticket, and the polls and the release
+ *   go there; each poll's reply may carry a new key, which replaces the old one; the release sends
+ *   the last key (released elsewhere, the node never hears of it and the slot stays taken). The
+ *   pass codes 300 and 303 (the queue is not controlling the service) pass with no key and nothing
+ *   to release.
  */
 import type { Sleep } from '../../../platform/net/http.ts';
 import { formBody } from './http.ts';
@@ -31,6 +36,12 @@ export type NetFunnelOptions = {
 };
 
 export type NetFunnelReply = { next?: string; status: number; params: URLSearchParams };
+
+/** A ticket that passed: the key (empty after a pass code) and the queue URL that holds it. */
+type Admission = { key: string; at: string };
+
+/** Take answers that pass without a ticket (the service is not under queue control). */
+const PASS_CODES = new Set([300, 303]);
 
 /** Parses either dialect's reply. */
 export function parseNetFunnelReply(text: string): NetFunnelReply | undefined {
@@ -60,16 +71,32 @@ export class NetFunnel {
     return (this.o.now ?? Date.now)();
   }
 
-  private query(fields: Record<string, string>): string {
+  private query(fields: Record<string, string>, at: string): string {
     if (this.o.provider === 'srt') {
       const op = fields.opcode;
-      return `${this.o.url}?${formBody({ ...fields, nfid: '0', prefix: `NetFunnel.gRtype=${op};`, js: 'true' })}&${Date.now()}=`;
+      return `${at}?${formBody({ ...fields, nfid: '0', prefix: `NetFunnel.gRtype=${op};`, js: 'true' })}&${Date.now()}=`;
     }
-    return `${this.o.url}?${formBody(fields)}`;
+    return `${at}?${formBody(fields)}`;
   }
 
-  private async call(fields: Record<string, string>): Promise<NetFunnelReply> {
-    const text = await this.o.get(this.query(fields));
+  /**
+   * Korail: the queue URL on the node a reply names (`ip`, `port`), same scheme and path as the
+   * configured one; the current URL when the reply names none or something that is not a host.
+   */
+  private node(reply: NetFunnelReply, current: string): string {
+    if (this.o.provider !== 'korail') return current;
+    const ip = reply.params.get('ip') ?? '';
+    const port = reply.params.get('port') ?? '';
+    if (!/^[A-Za-z0-9.-]{1,253}$/.test(ip) || !/^\d{1,5}$/.test(port) || Number(port) > 65_535)
+      return current;
+    const u = new URL(this.o.url);
+    u.hostname = ip;
+    u.port = port;
+    return u.toString();
+  }
+
+  private async call(fields: Record<string, string>, at = this.o.url): Promise<NetFunnelReply> {
+    const text = await this.o.get(this.query(fields, at));
     const reply = parseNetFunnelReply(text);
     if (!reply)
       throw new RailError('operator', this.o.provider, 'NetFunnel answered something unreadable', {
@@ -91,17 +118,24 @@ export class NetFunnel {
    * Takes a ticket and waits until admitted. A key the queue no longer knows (5002 answering 503)
    * is replaced by a fresh ticket once.
    */
-  private async admit(aid: string): Promise<string> {
+  private async admit(aid: string): Promise<Admission> {
     const started = this.now;
     const maxWait = this.o.maxWaitMs ?? 300_000;
     for (let attempt = 0; attempt < 2; attempt++) {
       this.sent.take++;
       let reply = await this.call({ opcode: '5101', sid: 'service_1', aid });
+      if (PASS_CODES.has(reply.status)) return { key: '', at: this.o.url };
+      let at = this.node(reply, this.o.url);
+      let key = reply.params.get('key') ?? '';
       let stale = false;
       // Bounded: every turn sleeps, and the total wait is capped.
       for (let polls = 0; polls < 10_000; polls++) {
-        const key = reply.params.get('key') ?? '';
-        if (reply.status === 200 || reply.status === 502) return key;
+        if (polls > 0) {
+          // Each answer may carry a new key (and node); the old key is then forgotten by the queue.
+          key = reply.params.get('key') || key;
+          at = this.node(reply, at);
+        }
+        if (reply.status === 200 || reply.status === 502) return { key, at };
         if (reply.status !== 201 && reply.status !== 202) {
           if (polls > 0 && reply.status === 503) {
             stale = true;
@@ -130,7 +164,7 @@ export class NetFunnel {
           this.o.provider === 'srt'
             ? { opcode: '5002', key, ttl: '1', sid: 'service_1', aid }
             : { opcode: '5002', key };
-        reply = await this.call(pollFields);
+        reply = await this.call(pollFields, at);
       }
       if (!stale) break;
     }
@@ -139,10 +173,11 @@ export class NetFunnel {
     });
   }
 
-  private async complete(key: string): Promise<void> {
+  /** Releases the slot on the node that holds it; nothing to release after a pass code. */
+  private async complete({ key, at }: Admission): Promise<void> {
     if (!key) return;
     this.sent.complete++;
-    const reply = await this.call({ opcode: '5004', key }).catch(() => undefined);
+    const reply = await this.call({ opcode: '5004', key }, at).catch(() => undefined);
     void reply; // 200 or 502 (already completed) are both fine; a failed release is not our caller's problem.
   }
 
@@ -151,10 +186,10 @@ export class NetFunnel {
     const maxAge = this.o.cacheMs ?? 48_000;
     const hit = this.cached.get(aid);
     if (hit && this.now - hit.at < maxAge) return hit.key;
-    const key = await this.admit(aid);
-    await this.complete(key);
-    this.cached.set(aid, { key, at: this.now });
-    return key;
+    const ticket = await this.admit(aid);
+    await this.complete(ticket);
+    this.cached.set(aid, { key: ticket.key, at: this.now });
+    return ticket.key;
   }
 
   /** Forgets cached keys (the server called one stale). */
@@ -165,11 +200,11 @@ export class NetFunnel {
 
   /** Korail: runs `fn` once admitted, then releases the key. */
   async gate<T>(aid: string, fn: () => Promise<T>): Promise<T> {
-    const key = await this.admit(aid);
+    const ticket = await this.admit(aid);
     try {
       return await fn();
     } finally {
-      await this.complete(key);
+      await this.complete(ticket);
     }
   }
 }

@@ -218,6 +218,8 @@ export class SrtProvider extends BaseAdapter implements RailProvider {
     if (!/^\d{8}$/.test(q.date)) throw new RailError('invalid-request', 'srt', 'date must be YYYYMMDD');
     const startTime = q.time ?? '000000';
     if (!/^\d{6}$/.test(startTime)) throw new RailError('invalid-request', 'srt', 'time must be HHmmss');
+    if (q.until !== undefined && !/^\d{6}$/.test(q.until))
+      throw new RailError('invalid-request', 'srt', 'until must be HHmmss');
     const passengers = q.passengers ?? { adult: 1 };
     if (q.trainTypes && !q.trainTypes.includes('SRT')) return [];
 
@@ -268,6 +270,8 @@ export class SrtProvider extends BaseAdapter implements RailProvider {
       const more = str(row(asArray(sets.dsOutput0)[0]).fllwPgExt);
       const last = rows.at(-1);
       if (!added || !last || more === 'N' || last.dptDt !== q.date) break;
+      // The next page starts at this row's departure: nothing the caller wants lies there.
+      if (q.until && last.dptTm > q.until) break;
       time = last.dptTm;
     }
     return trains;

@@ -69,6 +69,7 @@ describe('rules', () => {
       'not-logged-in',
       'netfunnel-stale',
       'blocked',
+      'login-refused',
       'bad-credentials',
       'no-such-station',
       'invalid-request',

@@ -81,6 +81,11 @@ export type SearchQuery = {
   date: string;
   /** HHmmss (KST); trains departing at or after it. Default "000000". */
   time?: string;
+  /**
+   * HHmmss (KST); no further page is asked for once a page reaches past it (a watch's window
+   * ends there). Default: every page to the end of the day.
+   */
+  until?: string;
   passengers?: Passengers;
   /** Keep only these families. Default: every family the provider sells. */
   trainTypes?: TrainGroup[];
@@ -159,7 +164,7 @@ export interface RailProvider {
   stations(): Promise<Station[]>;
   /** Resolves a name; throws `no-such-station` with the nearest names as suggestions. */
   findStation(name: string): Promise<Station>;
-  /** Every train of the day from `query.time` on (all pages), filtered by `trainTypes`. */
+  /** Every train of the day from `query.time` on (to `query.until`, else all pages), filtered by `trainTypes`. */
   search(query: SearchQuery): Promise<Train[]>;
   /** Holds seats on a train from `search`. The answer carries the operator's payment deadline. */
   reserve(train: Train, options: ReserveOptions): Promise<Reservation>;
@@ -177,6 +182,8 @@ export type RailErrorKind =
   | 'not-logged-in'
   | 'netfunnel-stale'
   | 'blocked'
+  /** The operator refuses logins from anything but its own app (Korail `MACRO ERROR`): not a block. */
+  | 'login-refused'
   | 'bad-credentials'
   | 'no-such-station'
   | 'invalid-request'
@@ -191,6 +198,7 @@ const REASON: Record<RailErrorKind, UpstreamReason> = {
   'not-logged-in': 'unauthorized',
   'netfunnel-stale': 'unavailable',
   blocked: 'blocked',
+  'login-refused': 'rejected',
   'bad-credentials': 'invalid',
   'no-such-station': 'invalid',
   'invalid-request': 'invalid',

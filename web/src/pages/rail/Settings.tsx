@@ -1,8 +1,9 @@
 import { type FormEvent, useState } from 'react';
-import { del, get, post, put } from '../../api.ts';
+import { ApiError, del, get, post, put } from '../../api.ts';
+import { useI18n } from '../../i18n.tsx';
 import { Badge, ErrorBox, Field, fieldErrors, Loading, useAction, useLoad } from '../../ui.tsx';
 import { label, type NotifySettings, type Provider, type RailAccount } from './api.ts';
-import { useRailT } from './i18n.ts';
+import { railMessage, useRailT } from './i18n.ts';
 import { RailLayout, useSandbox } from './Layout.tsx';
 
 function AccountForm({
@@ -15,6 +16,7 @@ function AccountForm({
   onSaved: () => void;
 }) {
   const t = useRailT();
+  const { lang } = useI18n();
   const sandbox = useSandbox();
   const [id, setId] = useState('');
   const [password, setPassword] = useState('');
@@ -41,7 +43,7 @@ function AccountForm({
           <span className="muted">{t('set.none')}</span>
         )}
       </div>
-      {account?.lastError && <div className="field-error">{account.lastError}</div>}
+      {account?.lastError && <div className="field-error">{railMessage(account.lastError, lang)}</div>}
       <div className="grid-2">
         <Field label={t('set.id')} error={errs['body.id']} hint={sandbox ? '1234567890' : undefined}>
           <input value={id} onChange={(e) => setId(e.target.value)} autoComplete="off" required />
@@ -60,7 +62,15 @@ function AccountForm({
           />
         </Field>
       </div>
-      <ErrorBox error={Object.keys(errs).length ? undefined : error} />
+      <ErrorBox
+        error={
+          Object.keys(errs).length
+            ? undefined
+            : error instanceof ApiError
+              ? new ApiError(error.status, railMessage(error.message, lang), error.data)
+              : error
+        }
+      />
       <div className="actions">
         <button type="submit" className="btn btn-primary" disabled={busy}>
           {t('set.save')}

@@ -62,6 +62,12 @@ function lastResult(w: RailWatch, t: RailT, lang: Lang): string {
 }
 
 /** "train 305: 1 seat left, 2 asked": a train with seats, but too few for the whole party. */
+/** "약 12초마다 확인": the interval the egress budget allows this watch's search now. */
+function pollEvery(ms: number, t: RailT): string {
+  const s = Math.max(1, Math.round(ms / 1000));
+  return s >= 120 ? t('watches.everyMin', { n: Math.round(s / 60) }) : t('watches.every', { n: s });
+}
+
 function shortageText(x: RailWatch['shortage'][number], t: RailT): string {
   if (x.seatsLeft === null) return t('watches.shortUnknown', { train: x.trainNo, asked: x.asked });
   return t(x.seatsLeft === 1 ? 'watches.shortOne' : 'watches.short', {
@@ -170,6 +176,9 @@ export function WatchCard({
         </div>
       </div>
       <div className="muted small" data-testid="rail-watch-progress">
+        {w.pollEveryMs !== null && (
+          <span data-testid="rail-watch-every">{`${pollEvery(w.pollEveryMs, t)} · `}</span>
+        )}
         {t('watches.attempts', { n: w.attempts })}
         {w.lastPollAt &&
           ` · ${t('watches.lastPoll', { when: shortDateTime(w.lastPollAt, 'Asia/Seoul', lang) })}`}

@@ -38,6 +38,10 @@ const KO: [RegExp, string | ((m: RegExpExecArray) => string)][] = [
     '$1이(가) 이 서버를 차단했습니다 (운영사 메시지: $2). $1 감시를 모두 중지했고 $3(한국 시간)까지 $1에 아무 요청도 보내지 않습니다. 우회 방법은 없으니 그 뒤에 감시를 다시 시작하세요.',
   ],
   [
+    /^Korail refuses this login: it accepts logins from its own app only \(MACRO ERROR\)/,
+    '코레일이 이 로그인을 거부했습니다: 코레일은 자체 앱에서 하는 로그인만 받습니다 (MACRO ERROR). yeyak은 앱을 흉내 내지 않으므로 이 계정으로 코레일에 로그인할 수 없습니다. 다른 감시는 계속됩니다.',
+  ],
+  [
     /^(SRT|Korail) refused the saved id or password/,
     '$1이(가) 저장된 아이디나 비밀번호를 거부했습니다. 계정·알림 탭에서 계정을 고치세요.',
   ],

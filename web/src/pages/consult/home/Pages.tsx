@@ -1,6 +1,7 @@
 import { useI18n } from '../../../i18n.tsx';
 import { usePublicSettings } from '../../../notice.tsx';
 import { Link } from '../../../router.tsx';
+import { NotificationsPage } from '../../Notifications.tsx';
 import { ConsultLayout } from '../Layout.tsx';
 import { ConsultFooter } from './Home.tsx';
 
@@ -47,6 +48,16 @@ export function ConsultNotFoundPage() {
           {t('consult.browse.goConsultHome')}
         </Link>
       </div>
+    </ConsultLayout>
+  );
+}
+
+/** `/consult/notifications`: the platform's notices inside the marketplace's frame (the app's tab bar). */
+export function ConsultNotificationsPage() {
+  const { t } = useI18n();
+  return (
+    <ConsultLayout title={t('consult.browse.notificationsTitle')}>
+      <NotificationsPage titled={false} />
     </ConsultLayout>
   );
 }

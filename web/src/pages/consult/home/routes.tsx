@@ -8,7 +8,7 @@ import { CounselorPage } from '../counselors/Profile.tsx';
 import { ReviewsPage } from '../counselors/Review.tsx';
 import { ConsultHomePage } from './Home.tsx';
 import { consultBrowseWords } from './i18n.ts';
-import { ConsultNotFoundPage, ContactPage, TermsPage } from './Pages.tsx';
+import { ConsultNotFoundPage, ConsultNotificationsPage, ContactPage, TermsPage } from './Pages.tsx';
 
 /** Browsing the marketplace: home, counselors and profiles, bookmarks, reviews, board, contact, terms. */
 export const consultBrowsePages: ModulePages = {
@@ -24,6 +24,7 @@ export const consultBrowsePages: ModulePages = {
     guarded('/consult/board/:id/edit', (p) => <WritePage id={p.id} />),
     { pattern: '/consult/contact', render: () => <ContactPage /> },
     { pattern: '/consult/terms', render: () => <TermsPage /> },
+    guarded('/consult/notifications', () => <ConsultNotificationsPage />),
   ],
   nav: [],
   words: consultBrowseWords,
