@@ -1,4 +1,5 @@
 import type { ModulePages } from '../module.tsx';
+import { consultCallPages } from './call/routes.tsx';
 import { consultChatPages } from './chat/routes.tsx';
 import { consultBrowsePages, consultNotFoundPages } from './home/routes.tsx';
 import { consultShellWords } from './i18n.ts';
@@ -20,5 +21,6 @@ export const consultAreas: ModulePages[] = [
   consultProfilePages,
   consultChatPages,
   consultBrowsePages,
+  consultCallPages,
   consultNotFoundPages,
 ];
