@@ -81,10 +81,10 @@ export function CallStartPage({ counselorId }: { counselorId: string }) {
           <dt>{t('consult.call.rateLabel')}</dt>
           <dd data-testid="call-rate">{t('consult.call.rate', { n: pts(c.ratePer30s, lang) })}</dd>
           <dt>{t('consult.call.minimumN', { m: minutes })}</dt>
-          <dd data-testid="call-minimum">{pts(q.minimum, lang)}P</dd>
+          <dd data-testid="call-minimum">{t('consult.points', { n: pts(q.minimum, lang) })}</dd>
           <dt>{t('consult.call.balance')}</dt>
           <dd data-testid="call-balance" className={short ? 'field-error' : ''}>
-            {pts(q.available, lang)}P
+            {t('consult.points', { n: pts(q.available, lang) })}
           </dd>
           <dt>{t('consult.call.buys')}</dt>
           <dd data-testid="call-buys">{duration(t, q.seconds)}</dd>

@@ -71,7 +71,7 @@ export function CallPage({ id }: { id: string }) {
               <dt>{t('consult.call.remaining')}</dt>
               <dd data-testid="call-remaining">{duration(t, call.secondsBought)}</dd>
               <dt>{t('consult.call.held')}</dt>
-              <dd>{pts(call.held, lang)}P</dd>
+              <dd>{t('consult.points', { n: pts(call.held, lang) })}</dd>
               <dt>{t('consult.call.from')}</dt>
               <dd data-testid="call-from">{phoneShown(call.phone)}</dd>
             </dl>
@@ -95,9 +95,9 @@ export function CallPage({ id }: { id: string }) {
               <dt>{t('consult.call.billed')}</dt>
               <dd data-testid="call-billed">{duration(t, call.billedSeconds ?? 0)}</dd>
               <dt>{t('consult.call.used')}</dt>
-              <dd data-testid="call-used">{pts(used, lang)}P</dd>
+              <dd data-testid="call-used">{t('consult.points', { n: pts(used, lang) })}</dd>
               <dt>{t('consult.call.returned')}</dt>
-              <dd data-testid="call-returned">{pts(back, lang)}P</dd>
+              <dd data-testid="call-returned">{t('consult.points', { n: pts(back, lang) })}</dd>
             </dl>
           </>
         )}
@@ -108,7 +108,7 @@ export function CallPage({ id }: { id: string }) {
             </p>
             <dl className="call-lines">
               <dt>{t('consult.call.returned')}</dt>
-              <dd data-testid="call-returned">{pts(back, lang)}P</dd>
+              <dd data-testid="call-returned">{t('consult.points', { n: pts(back, lang) })}</dd>
             </dl>
           </>
         )}
