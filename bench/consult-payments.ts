@@ -134,6 +134,8 @@ async function run(backend: Backend, s: S) {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
+    let done = 0;
+    let doneOne = 0;
     const phase = async (what: string, owners: string[], via: 'use case' | 'HTTP') => {
       const list = await requests(owners, s.payments);
       let failed = 0;
@@ -153,6 +155,8 @@ async function run(backend: Backend, s: S) {
         }
       });
       if (failed) problems.push(`${what} ${via}: ${failed} payments failed`);
+      done += r.done - failed;
+      if (owners.length === 1) doneOne += r.done - failed;
       out.push([backend, what, via, r.done, fmt(r.seconds, 2), fmt(r.done / r.seconds)]);
     };
     await phase('one wallet', [one], 'use case');
@@ -164,7 +168,8 @@ async function run(backend: Backend, s: S) {
       .rows[0] as {
       n: number;
     };
-    if (paid.n !== 4 * s.payments) problems.push(`${paid.n} requests paid, ${4 * s.payments} wanted`);
+    // Phases cut short by --time-limit pay fewer; every payment answered must be paid, and only those.
+    if (paid.n !== done) problems.push(`${paid.n} requests paid, ${done} answered paid`);
     const b = await y.consult.wallet.balance(one);
     if (b.held !== 2 * s.payments * PRICE || b.available !== 0)
       problems.push(`one wallet: ${JSON.stringify(b)}`);
