@@ -135,7 +135,18 @@ async function run(backend: Backend, samples: number) {
     out.push([backend, 'Payletter callback → points credited', ...stats(whole)]);
     out.push([backend, 'floor: the callback’s HTTP answer', ...stats(answer)]);
 
-    // 2. call.ended → counselor credited.
+    // 2. call.ended → counselor credited. Each buyer gets enough points for ten calls.
+    const clearing = await y.ctx.ledger.system('pg_clearing');
+    for (const [k, b] of buyers.entries()) {
+      const { paid } = await y.consult.wallet.accounts(b.id);
+      await y.ctx.ledger.transfer({
+        id: `bench-calls-${k}`,
+        debitAccountId: clearing.id,
+        creditAccountId: paid.id,
+        amount: 100_000,
+        kind: 'purchase',
+      });
+    }
     await new Phone060({ url: phone060.url, apiKey: SIM_PHONE060_KEY }).registerWebhook(
       `${t.url}/api/consult/phone060/webhook`,
     );
