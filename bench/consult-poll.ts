@@ -152,6 +152,13 @@ async function run(backend: Backend, s: S) {
         pg.Pool.prototype.query = original;
       }
       statements = fmt(seen.length / 10, 1);
+      const kinds = new Map<string, number>();
+      for (const q of seen) {
+        const head = q.replace(/\s+/g, ' ').slice(0, 90);
+        kinds.set(head, (kinds.get(head) ?? 0) + 1);
+      }
+      console.log(`statements of 10 idle polls (${backend}):`);
+      for (const [head, n] of kinds) console.log(`  ${n} × ${head}`);
     }
 
     await load(url, idle, true, { ...s, seconds: 2 }); // warm-up
