@@ -2,12 +2,16 @@
  * All benchmarks in sequence: reserve under contention, ticket mails per second, reserve latency while
  * mails go out, start-up and memory,
  * the rail watch engine, runtime settings reaching another instance, the server log's word search,
- * the points ledger, image uploads, push to 10,000 FCM tokens and the registration sync.
+ * the points ledger, image uploads, push to 10,000 FCM tokens, the consult marketplace's payments, chat
+ * polls and money latencies, and the registration sync.
  * Flags are passed on to each (see the scripts); `npm run bench` runs this.
  */
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runConsultLatency } from './consult-latency.ts';
+import { runConsultPayments } from './consult-payments.ts';
+import { runConsultPoll } from './consult-poll.ts';
 import { runLedger } from './ledger.ts';
 import { runMail } from './mail.ts';
 import { runMailLatency } from './mail-latency.ts';
@@ -31,6 +35,9 @@ results.push(['serverlog', await runServerLog()]);
 results.push(['ledger', await runLedger()]);
 results.push(['uploads', await runUploads()]);
 results.push(['push', await runPush()]);
+results.push(['consult-payments', await runConsultPayments()]);
+results.push(['consult-poll', await runConsultPoll()]);
+results.push(['consult-latency', await runConsultLatency()]);
 // The registration bench is a script of its own (top-level await); it runs as a child.
 const registration = spawnSync(
   process.execPath,

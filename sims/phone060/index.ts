@@ -105,7 +105,15 @@ export async function phone060StandIn(app: FastifyInstance) {
     return { now: new Date(world.now()).toISOString() };
   });
 
-  app.get('/simulate', async (_req, reply) => html(reply, 200, simulatePage(app.prefix, world)));
+  // `?phone=…&code=…` fills the form in (yeyak's call page links here with the caller's number).
+  app.get('/simulate', async (req, reply) => {
+    const q = req.query as Record<string, unknown>;
+    const asked = {
+      phone: typeof q.phone === 'string' ? q.phone.slice(0, 13) : undefined,
+      code: typeof q.code === 'string' && /^\d{3}$/.test(q.code) ? q.code : undefined,
+    };
+    return html(reply, 200, simulatePage(app.prefix, world, undefined, asked));
+  });
 
   /** `{phone, code, seconds, delayMs?}` (JSON or the form): see Calls.call. */
   app.post('/simulate/call', async (req, reply) => {

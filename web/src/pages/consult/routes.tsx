@@ -1,5 +1,6 @@
 import type { ModulePages } from '../module.tsx';
 import { consultAdminPages } from './admin/routes.tsx';
+import { consultCallPages } from './call/routes.tsx';
 import { consultChatPages } from './chat/routes.tsx';
 import { consultCounselorPages } from './counselor/routes.tsx';
 import { consultBrowsePages, consultNotFoundPages } from './home/routes.tsx';
@@ -24,5 +25,6 @@ export const consultAreas: ModulePages[] = [
   consultBrowsePages,
   consultCounselorPages,
   consultAdminPages,
+  consultCallPages,
   consultNotFoundPages,
 ];
