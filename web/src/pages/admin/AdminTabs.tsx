@@ -47,6 +47,14 @@ export const ADMIN_PAGES: readonly AdminPage[] = [
     koAbout: '처리하지 못한 이벤트를 보고 다시 보내기',
     enAbout: 'Events that could not be handled; send them again',
   },
+  {
+    to: '/consult/admin',
+    icon: 'home',
+    ko: '상담 마켓',
+    en: 'Consult marketplace',
+    koAbout: '상담사 동기화, 지원서, 포인트 상품, 구매와 정산, 푸시, 채팅',
+    enAbout: 'Counselor sync, applications, point items, purchases and settlement, push, chats',
+  },
 ];
 
 const menuLabel = (lang: Lang) => (lang === 'ko' ? '관리 메뉴' : 'Administration');

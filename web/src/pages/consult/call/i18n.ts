@@ -3,6 +3,8 @@ import type { Words } from '../../../i18n.tsx';
 /** Phone consultations over the 060 line: before the call, the number to dial, the bill. */
 const ko = {
   'consult.call.title': '전화 상담',
+  'consult.call.listTitle': '내 전화 상담',
+  'consult.call.none': '아직 전화 상담이 없습니다.',
   'consult.call.rate': '30초당 {n}P',
   'consult.call.rateLabel': '요금',
   'consult.call.status.online': '상담 가능',
@@ -47,6 +49,8 @@ type ConsultCallKey = keyof typeof ko;
 
 const en: Record<ConsultCallKey, string> = {
   'consult.call.title': 'Phone consultation',
+  'consult.call.listTitle': 'My phone consultations',
+  'consult.call.none': 'No phone consultations yet.',
   'consult.call.rate': '{n} P per 30 s',
   'consult.call.rateLabel': 'Rate',
   'consult.call.status.online': 'Available',

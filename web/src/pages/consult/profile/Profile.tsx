@@ -148,6 +148,9 @@ function Points() {
         <Link to="/consult/purchases" className="btn">
           {t('consult.profile.purchases')}
         </Link>
+        <Link to="/consult/calls" className="btn" data-testid="profile-calls">
+          {t('consult.call.listTitle')}
+        </Link>
       </p>
       <h3>{t('consult.profile.statement')}</h3>
       {wallet.data?.statement.length === 0 && <p className="empty">{t('consult.profile.noStatement')}</p>}
