@@ -132,7 +132,8 @@ describe.each(backends)('yeyak rail search/watch --types (%s)', (backend) => {
     }, 30_000);
     expect(watch.trainTypes).toEqual(['KTX']);
     expect(watch.status).toBe('trying');
-    expect(cli.out().stdout).toMatch(/trying · attempts \d+ · sold out/);
+    // The CLI prints what it sees on its own refresh, which may come after the third attempt.
+    await eventually(async () => /trying · attempts \d+ · sold out/.test(cli.out().stdout), 30_000);
 
     env.s.releaseSeats('korail', date, Number(ktx.trainNo), 'general', 1);
     const run = await cli.done;
