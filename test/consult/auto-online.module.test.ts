@@ -68,7 +68,7 @@ for (const backend of backends) {
       expect(await statusAt060('103')).toBe('offline');
       expect(await statusAt060('105')).toBe('online');
       // Back in the app: online again at the next run; nothing to change after that (the minute job
-    // may run beside these calls, so the statuses are checked, not how many each call changed).
+      // may run beside these calls, so the statuses are checked, not how many each call changed).
       await seen('103', 0);
       await y.consult.sync.autoOnline();
       expect(await statusAt060('103')).toBe('online');
