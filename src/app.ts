@@ -200,6 +200,8 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
     }),
     push,
     ledger: new Ledger(database),
+    // Uploaded images; each module says where it refers to them (checked as it is made).
+    uploads: new Uploads(database, log, config.uploadsDir),
     serverLog,
     secret,
     settings,
@@ -220,8 +222,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   const social = socialLogin(ctx, auth);
   for (const job of [...ctx.ledger.jobs(), ...serverLog.jobs(), ...push.jobs()])
     jobs.define(job.name, job.handler, job.options);
-  // Uploaded images; each module says where it refers to them (checked as it is made).
-  const uploads = new Uploads(database, log, config.uploadsDir);
+  const uploads = ctx.uploads;
   // The modules, in list order; each may use the APIs of those before it.
   const apis: Partial<ModuleApis> = {};
   const running: ModuleInstance<unknown>[] = [];

@@ -12,6 +12,7 @@ import type { Payments } from './payments/index.ts';
 import type { Push } from './push/index.ts';
 import type { ServerLog } from './serverlog/index.ts';
 import type { RuntimeSettings } from './settings/index.ts';
+import type { Uploads } from './uploads/index.ts';
 
 /** What every module gets from the platform. */
 export type Context = {
@@ -29,6 +30,8 @@ export type Context = {
   push: Push;
   /** The points ledger: wallets, transfers, holds (src/platform/ledger). */
   ledger: Ledger;
+  /** Uploaded images: `ownedBy()` tells which of some file ids a user uploaded (src/platform/uploads). */
+  uploads: Uploads;
   /** What admins see at /api/admin/log: 5xx answers, failed jobs, dead letters, admin actions. */
   serverLog: ServerLog;
   /** Signing secret for QR tokens and the like (never logged, never returned). */

@@ -1,10 +1,9 @@
-import { and, asc, desc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { AppError, forbidden, invalidField, notFound } from '../../platform/errors.ts';
 import { users } from '../../platform/schema.ts';
 import { fileUrl } from '../../platform/uploads/index.ts';
-import { files } from '../../platform/uploads/schema.ts';
 import { likePattern } from './discovery.ts';
 import { consultComments, consultPosts } from './schema.ts';
 
@@ -154,11 +153,7 @@ export class Board {
     if (!ids.length) return;
     const unique = [...new Set(ids)];
     if (unique.length !== ids.length) throw invalidField('body.imageFileIds', 'an image is listed twice');
-    const found = await this.ctx.database.db
-      .select({ id: files.id })
-      .from(files)
-      .where(and(inArray(files.id, unique), eq(files.ownerId, user.id), eq(files.purpose, 'post')));
-    const ok = new Set(found.map((f) => f.id));
+    const ok = await this.ctx.uploads.ownedBy(user.id, unique, 'post');
     const i = ids.findIndex((id) => !ok.has(id));
     if (i >= 0) throw invalidField(`body.imageFileIds.${i}`, 'not an image you uploaded for a post');
   }

@@ -4,7 +4,6 @@ import type { Context } from '../../platform/context.ts';
 import { type Executor, selectRows, type Tx } from '../../platform/db.ts';
 import { conflict, forbidden, invalidField, notFound } from '../../platform/errors.ts';
 import { emit } from '../../platform/events/outbox.ts';
-import { files } from '../../platform/uploads/schema.ts';
 import {
   type ChatUpdates,
   type MessageKind,
@@ -129,10 +128,8 @@ export class Chat {
       if (text.length > MAX_TEXT) throw invalidField('body.text', `at most ${MAX_TEXT} characters`);
     } else {
       const id = input.fileId as string;
-      const [file] = UUID.test(id)
-        ? await this.ctx.database.db.select({ ownerId: files.ownerId }).from(files).where(eq(files.id, id))
-        : [];
-      if (!file || file.ownerId !== actor.id) throw invalidField('body.fileId', 'not an image you uploaded');
+      if (!(await this.ctx.uploads.ownedBy(actor.id, [id])).has(id))
+        throw invalidField('body.fileId', 'not an image you uploaded');
     }
     const row = await this.ctx.tx((tx) =>
       this.append(tx, room, {

@@ -241,11 +241,8 @@ export function counselorRoutes(
         if (!allowed.has(x)) throw invalidField(`body.categories.${i}`, `one of ${[...allowed].join(', ')}`);
       });
       if (req.body.imageFileId) {
-        const { rows } = await ctx.database.raw('select 1 from files where id = $1 and owner_id = $2', [
-          req.body.imageFileId,
-          user.id,
-        ]);
-        if (!rows.length) throw invalidField('body.imageFileId', 'one of your own uploaded pictures');
+        if (!(await ctx.uploads.ownedBy(user.id, [req.body.imageFileId])).has(req.body.imageFileId))
+          throw invalidField('body.imageFileId', 'one of your own uploaded pictures');
       }
       const [row] = await ctx.database.db
         .update(consultCounselors)

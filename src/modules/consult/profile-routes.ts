@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Auth } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
@@ -6,7 +6,6 @@ import { invalidField } from '../../platform/errors.ts';
 import { type App, ok } from '../../platform/http/app.ts';
 import { RULES } from '../../platform/ratelimit.ts';
 import { fileUrl } from '../../platform/uploads/index.ts';
-import { files } from '../../platform/uploads/schema.ts';
 import { consultProfiles } from './schema.ts';
 import type { Wallet } from './wallet.ts';
 
@@ -78,11 +77,8 @@ export function profileRoutes(app: App, ctx: Context, auth: Auth, wallet: Wallet
       const user = await auth.require(req);
       const b = req.body;
       if (b.imageFileId) {
-        const [f] = await ctx.database.db
-          .select({ id: files.id })
-          .from(files)
-          .where(and(eq(files.id, b.imageFileId), eq(files.ownerId, user.id)));
-        if (!f) throw invalidField('body.imageFileId', 'not an image you uploaded');
+        if (!(await ctx.uploads.ownedBy(user.id, [b.imageFileId])).has(b.imageFileId))
+          throw invalidField('body.imageFileId', 'not an image you uploaded');
       }
       await wallet.profile(user.id);
       const set: Partial<typeof consultProfiles.$inferInsert> = {};

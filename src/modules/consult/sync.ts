@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors.ts';
 import { emit, once } from '../../platform/events/outbox.ts';
 import type { Consumer } from '../../platform/events/types.ts';
 import type { JobSpec } from '../../platform/module.ts';
-import type { Applications } from './applications.ts';
+import { type Applications, escapeHtml } from './applications.ts';
 import type { Counselors, SyncResult } from './counselors.ts';
 import type { Phone060Link } from './phone060/config.ts';
 import { consultCounselors } from './schema.ts';
@@ -131,7 +131,7 @@ export class CounselorSync {
             text,
             html: text
               .split('\n')
-              .map((l) => `<p>${l.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`)
+              .map((l) => `<p>${escapeHtml(l)}</p>`)
               .join(''),
           });
         }),

@@ -8,6 +8,9 @@ import { forbidden, notFound } from '../errors.ts';
 import { LIMITS, type Processed, processImage, Semaphore } from './images.ts';
 import { files, fileVariants, type Purpose, VARIANTS, type Variant } from './schema.ts';
 
+/** A file id as stored (a non-UUID asks the database nothing). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export { LIMITS } from './images.ts';
 export { PURPOSES, type Purpose, VARIANTS, type Variant } from './schema.ts';
 
@@ -97,6 +100,23 @@ export class Uploads {
     const dir = join(this.dir as string, id);
     await mkdir(dir, { recursive: true });
     for (const v of image.variants) await writeFile(join(dir, `${v.variant}.webp`), v.data);
+  }
+
+  /** Which of `ids` this user uploaded (for `purpose`, when given): what they may attach to their own things. */
+  async ownedBy(ownerId: string, ids: string[], purpose?: Purpose): Promise<Set<string>> {
+    const wanted = ids.filter((id) => UUID.test(id));
+    if (!wanted.length) return new Set();
+    const rows = await this.database.db
+      .select({ id: files.id })
+      .from(files)
+      .where(
+        and(
+          inArray(files.id, wanted),
+          eq(files.ownerId, ownerId),
+          purpose ? eq(files.purpose, purpose) : undefined,
+        ),
+      );
+    return new Set(rows.map((r) => r.id));
   }
 
   async get(id: string): Promise<FileView | undefined> {
