@@ -1,7 +1,6 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Context } from '../../platform/context.ts';
 import type { Transfer } from '../../platform/ledger/index.ts';
-import { ledgerTransfers } from '../../platform/ledger/schema.ts';
 import { consultProfiles } from './schema.ts';
 import { signupBonus } from './settings.ts';
 
@@ -129,24 +128,14 @@ export class Wallet {
   async statement(userId: string, opts: { before?: Date; limit: number }): Promise<StatementLine[]> {
     const { paid, bonus } = await this.accounts(userId);
     const mine = [paid.id, bonus.id];
-    const rows = await this.ctx.database.db
-      .select()
-      .from(ledgerTransfers)
-      .where(
-        and(
-          or(inArray(ledgerTransfers.debitAccountId, mine), inArray(ledgerTransfers.creditAccountId, mine)),
-          opts.before ? lt(ledgerTransfers.createdAt, opts.before) : undefined,
-        ),
-      )
-      .orderBy(desc(ledgerTransfers.createdAt), desc(ledgerTransfers.id))
-      .limit(opts.limit);
+    const rows = await this.ctx.ledger.history(mine, opts);
     return rows.map((r) => {
       const out = mine.includes(r.debitAccountId);
       const walletId = out ? r.debitAccountId : r.creditAccountId;
       const moved = r.state === 'posted' ? r.amount : 0;
       return {
         id: r.id,
-        at: r.createdAt.toISOString(),
+        at: r.createdAt,
         kind: r.kind,
         ref: r.ref,
         amount: out ? -moved : moved,

@@ -162,6 +162,11 @@ export class Ledger {
       await this.void({ id: `${input.id}:void:${n}`, holdId: h.id });
   }
 
+  /** The transfers into or out of these accounts, newest first; page with `before` (a time). */
+  async history(accountIds: string[], opts: { before?: Date; limit: number }): Promise<Transfer[]> {
+    return this.transfers.history(accountIds, opts);
+  }
+
   /** The transfers with these ids (a split hold's rows, say), in the order asked. */
   async transfersById(ids: string[]): Promise<Transfer[]> {
     return this.transfers.byIds(ids);

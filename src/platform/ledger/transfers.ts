@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { constraintError } from '../constraints.ts';
 import { constraintName, type Database, selectRows, sqlState, type Tx } from '../db.ts';
 import { AppError, invalidField, notFound } from '../errors.ts';
@@ -224,6 +224,25 @@ export class Transfers {
         creditBalanceAfter: after(input.creditAccountId),
       });
     });
+  }
+
+  async history(accountIds: string[], opts: { before?: Date; limit: number }): Promise<Transfer[]> {
+    if (!accountIds.length) return [];
+    const rows = await this.database.db
+      .select()
+      .from(ledgerTransfers)
+      .where(
+        and(
+          or(
+            inArray(ledgerTransfers.debitAccountId, accountIds),
+            inArray(ledgerTransfers.creditAccountId, accountIds),
+          ),
+          opts.before ? lt(ledgerTransfers.createdAt, opts.before) : undefined,
+        ),
+      )
+      .orderBy(desc(ledgerTransfers.createdAt), desc(ledgerTransfers.id))
+      .limit(opts.limit);
+    return rows.map(view);
   }
 
   async byIds(ids: string[]): Promise<Transfer[]> {
