@@ -279,6 +279,14 @@ describe.each(cases)('the consult story in Chromium ($name)', (c) => {
     expect(await page.getByTestId('call-demo').count()).toBe(0);
     await shot(page, `${c.name}-12-call-bill`);
 
+    // Someone else's call: the page says it is not there and stops asking (one 404, not a retry loop).
+    await k.page.goto(page.url());
+    await k.page.getByTestId('call-gone').waitFor();
+    await k.page.waitForTimeout(3_000);
+    const notMine = k.errors.filter((e) => /http 404: GET .*\/api\/consult\/calls\//.test(e));
+    expect(notMine).toHaveLength(1);
+    k.errors.splice(0, k.errors.length, ...k.errors.filter((e) => !notMine.includes(e)));
+
     const [who] = await selectRows<{ id: string }>(
       y.ctx.database.db,
       sql`select user_id as id from consult_calls where phone = ${c.phone.replaceAll('-', '')}`,

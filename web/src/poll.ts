@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { getIfChanged } from './api.ts';
+import { ApiError, getIfChanged } from './api.ts';
 
 export type PollOptions<T> = {
   /** time between polls while the page is visible and answers come */
@@ -37,16 +37,19 @@ export function pollInterval(visible: boolean, intervalMs: number, hiddenInterva
  * `hiddenIntervalMs` (none without it); at once when it shows again. Each poll sends the ETag of the last answer (a 304 costs the server no body and the
  * page no render) and the cursor; errors back off. `path` null: no polling (e.g. logged out).
  * Returns `refresh` (poll now, e.g. after the user changed something) and how many polls in a row
- * failed (pages show a "reconnecting" hint from it).
+ * failed (pages show a "reconnecting" hint from it), and `gone` once the server said the thing is
+ * not there or not the user's (403/404/410): polling stops then.
  */
 export function usePoll<T>(path: string | null, opts: PollOptions<T>) {
   const optsRef = useRef(opts);
   optsRef.current = opts;
   const [failures, setFailures] = useState(0);
+  const [gone, setGone] = useState(false);
   const pollRef = useRef<() => void>(() => {});
 
   useEffect(() => {
     if (!path) return;
+    setGone(false);
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     let running = false;
@@ -82,7 +85,13 @@ export function usePoll<T>(path: string | null, opts: PollOptions<T>) {
         }
         if (failed) setFailures(0);
         failed = 0;
-      } catch {
+      } catch (e) {
+        // Not found or not yours will not change by asking again: stop, and let the page say so.
+        if (e instanceof ApiError && (e.status === 403 || e.status === 404 || e.status === 410)) {
+          stopped = true;
+          setGone(true);
+          return;
+        }
         failed += 1;
         if (!stopped) setFailures(failed);
       } finally {
@@ -107,5 +116,5 @@ export function usePoll<T>(path: string | null, opts: PollOptions<T>) {
   }, [path]);
 
   const refresh = useCallback(() => pollRef.current(), []);
-  return { refresh, failures };
+  return { refresh, failures, gone };
 }

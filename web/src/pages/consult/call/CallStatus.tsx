@@ -24,7 +24,7 @@ export function CallPage({ id }: { id: string }) {
   const { demo } = useDemo();
   const [call, setCall] = useState<CallView>();
   const live = !call || call.state === 'open' || call.state === 'started';
-  const { failures } = usePoll<{ call: CallView }>(live ? `/api/consult/calls/${id}` : null, {
+  const { failures, gone } = usePoll<{ call: CallView }>(live ? `/api/consult/calls/${id}` : null, {
     intervalMs: POLL_MS,
     hiddenIntervalMs: 15_000,
     onData: (d) => setCall(d.call),
@@ -33,7 +33,15 @@ export function CallPage({ id }: { id: string }) {
   if (!call)
     return (
       <ConsultLayout title={t('consult.call.title')}>
-        {failures > 0 ? <p className="alert alert-error">{t('consult.call.reconnecting')}</p> : <Loading />}
+        {gone ? (
+          <p className="alert alert-error" data-testid="call-gone">
+            {t('common.notFound')}
+          </p>
+        ) : failures > 0 ? (
+          <p className="alert alert-error">{t('consult.call.reconnecting')}</p>
+        ) : (
+          <Loading />
+        )}
       </ConsultLayout>
     );
   const left = new Date(call.expiresAt).getTime() - now;
