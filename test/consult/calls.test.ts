@@ -193,6 +193,65 @@ describe.each(backends)('consult phone calls through the 060 stand-in (%s)', (ba
     expect(await balance(u)).toMatchObject({ held: 0 });
   });
 
+  it('time 060 refuses to take back (the line in another call) is returned by a later sweep, once', async () => {
+    const phone = '01077770303';
+    const a = await who();
+    const b = await who();
+    await fund(a.id, 30_000);
+    await fund(b.id, 30_000);
+    const open = async (u: User, code: string) => {
+      const r = await u.api.post<{ call: CallView }>('/api/consult/calls', {
+        counselorId: ids.get(code),
+        phone,
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body.data?.call as CallView;
+    };
+    const x = await open(a, '101');
+    const y = await open(b, '102');
+    const line = new Phone060({ url: sim.url, apiKey: SIM_PHONE060_KEY });
+    expect(await line.balance(phone)).toBe(x.secondsBought + y.secondsBought);
+    // B's call rings for 4 s; A's call expires meanwhile, and its return meets a busy line.
+    const talk = await fetch(`${sim.url}/simulate/call`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone, code: '102', seconds: 30, delayMs: 4_000 }),
+    });
+    expect(talk.status, await talk.clone().text()).toBe(200);
+    await t.y.ctx.database.db.execute(
+      sql`update consult_calls set expires_at = now() - interval '1 minute' where id = ${x.id}`,
+    );
+    expect(await t.y.consult.calls.sweep()).toBe(1);
+    expect(await balance(a)).toMatchObject({ held: 0, available: 33_000 });
+    const owed = async () =>
+      (
+        await selectRows<{ s: number }>(
+          t.y.ctx.database.db,
+          sql`select return_seconds as s from consult_calls where id = ${x.id}`,
+        )
+      )[0]?.s;
+    expect(await owed()).toBe(x.secondsBought);
+    // Still busy: asked again, still owed, logged once.
+    expect(await t.y.consult.calls.retryReturns()).toBe(0);
+    expect(await owed()).toBe(x.secondsBought);
+    // B's call ends (30 s billed, the rest of B's time returned); the next sweep takes A's time back.
+    await eventually(async () => {
+      const now = await b.api.get<{ call: CallView }>(`/api/consult/calls/${y.id}`);
+      expect(now.body.data?.call.state).toBe('ended');
+      return true;
+    });
+    expect(await t.y.consult.calls.retryReturns()).toBe(1);
+    expect(await owed()).toBe(0);
+    expect(await line.balance(phone)).toBe(0);
+    expect(await t.y.consult.calls.retryReturns()).toBe(0);
+    const logged = await selectRows<{ n: number }>(
+      t.y.ctx.database.db,
+      sql`select count(*)::int as n from server_log where source = 'consult' and message like ${`%${x.id}%not returned yet%`}`,
+    );
+    expect(logged[0]?.n).toBe(1);
+    expect((await t.y.ctx.ledger.check()).ok).toBe(true);
+  });
+
   it('a call never made is released after its 30 minutes: points back, time returned at 060', async () => {
     const u = await who();
     await fund(u.id, 30_000);

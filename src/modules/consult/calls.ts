@@ -282,23 +282,55 @@ export class Calls {
     return byTicket;
   }
 
-  /** Takes back at 060 the prepaid time this call will not use (a busy line is tried again later). */
+  /**
+   * Takes back at 060 the prepaid time this call will not use. A refusal (the line busy in another
+   * call, the service down) leaves the seconds on the call row; the minute sweep asks again with the
+   * same ref, so 060 takes them back once however often it is asked.
+   */
   private async returnUnused(call: CallRow, seconds: number) {
     if (seconds <= 0) return;
     const link = this.phone();
     if (!link) return;
     try {
       await link.client.returnTime(call.phone, seconds, `call:${call.id}:return`);
+      if (call.returnSeconds > 0)
+        await this.ctx.database.db
+          .update(consultCalls)
+          .set({ returnSeconds: 0 })
+          .where(eq(consultCalls.id, call.id));
     } catch (err) {
-      // The points are settled either way; the line keeps some prepaid time, which the operator sees.
-      this.ctx.log.warn({ err, callId: call.id, seconds }, 'consult: unused 060 time not returned');
+      if (call.returnSeconds > 0) return; // already recorded and logged; the next sweep tries again
+      await this.ctx.database.db
+        .update(consultCalls)
+        .set({ returnSeconds: seconds })
+        .where(eq(consultCalls.id, call.id));
+      this.ctx.log.warn({ err, callId: call.id, seconds }, 'consult: unused 060 time not returned yet');
       await this.ctx.serverLog.write({
         level: 'warn',
         source: 'consult',
-        message: `unused 060 time (${seconds} s) of call ${call.id} not returned: ${(err as Error).message}`,
+        message: `unused 060 time (${seconds} s) of call ${call.id} not returned yet (tried again every minute): ${(err as Error).message}`,
         data: { callId: call.id, seconds },
       });
     }
+  }
+
+  /** Asks 060 again for the time earlier returns could not take back. */
+  async retryReturns(): Promise<number> {
+    const owed = await this.ctx.database.db
+      .select()
+      .from(consultCalls)
+      .where(sql`${consultCalls.returnSeconds} > 0`)
+      .limit(200);
+    let returned = 0;
+    for (const call of owed) {
+      await this.returnUnused(call, call.returnSeconds);
+      const [after] = await this.ctx.database.db
+        .select({ left: consultCalls.returnSeconds })
+        .from(consultCalls)
+        .where(eq(consultCalls.id, call.id));
+      if (after?.left === 0) returned++;
+    }
+    return returned;
   }
 
   /** Releases a call that never happened: void its holds, return its time at 060, mark it voided. */
@@ -348,7 +380,10 @@ export class Calls {
     return [
       {
         name: CALL_EXPIRE_JOB,
-        handler: async () => void (await this.sweep(false)),
+        handler: async () => {
+          await this.sweep(false);
+          await this.retryReturns();
+        },
         options: { cron: '* * * * *', retryLimit: 0 },
       },
       {

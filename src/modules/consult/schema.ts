@@ -345,11 +345,14 @@ export const consultCalls = pgTable(
     endedAt: ts('ended_at'),
     /** No call by then: the hold is voided. */
     expiresAt: ts('expires_at').notNull(),
+    /** Prepaid seconds 060 refused to take back (e.g. the line was in a call): the minute sweep tries again. */
+    returnSeconds: integer('return_seconds').notNull().default(0),
   },
   (t) => [
     uniqueIndex('consult_calls_call_key').on(t.callId),
     index('consult_calls_user_idx').on(t.userId, t.createdAt),
     index('consult_calls_open_idx').on(t.state, t.expiresAt),
+    index('consult_calls_return_idx').on(t.id).where(sql`${t.returnSeconds} > 0`),
   ],
 );
 

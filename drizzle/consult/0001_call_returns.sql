@@ -1,0 +1,2 @@
+ALTER TABLE "consult_calls" ADD COLUMN "return_seconds" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+CREATE INDEX "consult_calls_return_idx" ON "consult_calls" USING btree ("id") WHERE "consult_calls"."return_seconds" > 0;
