@@ -29,6 +29,8 @@ import { kstDate, kstEpoch, kstTime } from './time.ts';
 import { shortText, trainsOf, type WatchRow, watchEnd } from './views.ts';
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+/** How often a search whose watches all wait for their start is looked at (no operator request). */
+const WAITING_CHECK_MS = 30_000;
 
 /**
  * One job queue per operator: the job runner takes a batch and waits for all of it, so one queue
@@ -179,7 +181,10 @@ export async function poll(
   const when = { priority: rush, until: nextStart };
   outcome.watches = watches.length;
   if (!watches.length) {
-    if (reschedule && nextStart < Infinity) await schedule(d, key, 0, false, nextStart - Date.now());
+    // Looked at again every half minute (a database read, no request): one job waits per search, so a
+    // watch added meanwhile that starts at once must not wait for the opening behind it.
+    if (reschedule && nextStart < Infinity)
+      await schedule(d, key, 0, false, Math.max(0, Math.min(nextStart - Date.now(), WAITING_CHECK_MS)));
     return outcome;
   }
   const first = watches[0];
