@@ -90,11 +90,7 @@ describe('rail web: trains lists, opening watches, seat class', () => {
       const made = plan.getByTestId('rail-planned-made');
       await made.waitFor();
       await expect(made.textContent()).resolves.toContain(words.opens);
-      await plan.scrollIntoViewIfNeeded();
-      await page.screenshot({
-        path: `test-results/screenshots/rail-planned-${lang}-${size}.png`,
-        fullPage: true,
-      });
+      await shot(page, `rail-planned-${lang}-${size}`);
 
       await page.goto(`${app.url}/rail/watches`);
       const card = page.locator('[data-testid=rail-watch]', { hasText: words.trains(a, b) }).first();

@@ -68,7 +68,13 @@ export function PlannedWatch({
         : undefined
       : error;
   return (
-    <form className="card form" onSubmit={submit} noValidate data-testid="rail-planned-watch">
+    <form
+      className="card form"
+      onSubmit={submit}
+      noValidate
+      data-testid="rail-planned-watch"
+      style={{ marginTop: 16 }}
+    >
       <h3 style={{ margin: 0 }}>{t('plan.title')}</h3>
       <p className="muted small" style={{ margin: 0 }}>
         {t('plan.hint')}

@@ -69,7 +69,11 @@ export function SeatClass({
 }) {
   const t = useRailT();
   if (r.seatClass !== 'general' && r.seatClass !== 'special') return null;
-  return <strong data-testid="rail-seat-class">{t(`class.${r.seatClass}`)}</strong>;
+  return (
+    <strong data-testid="rail-seat-class" style={{ display: 'inline' }}>
+      {t(`class.${r.seatClass}`)}
+    </strong>
+  );
 }
 
 /** What a traveller must not miss: the other class than the first choice, a party not seated together. */
