@@ -14,13 +14,15 @@ import {
   type ProviderName,
   type Reservation,
   type SearchQuery,
+  type SeatDirection,
   type SeatPolicy,
   type SeatPosition,
   seatsLeftFor,
+  seatsTogether,
   totalPassengers,
 } from './providers/index.ts';
 import { refused } from './refusals.ts';
-import { railReservations } from './schema.ts';
+import { railReservations, railWatches } from './schema.ts';
 import { kstEpoch } from './time.ts';
 import { checkDate, checkPassengers, checkTrainTypes, findTrain, station } from './validation.ts';
 import { type RailReservationView, reservationView, shortText, type TrainView, trainView } from './views.ts';
@@ -64,8 +66,11 @@ export async function reserve(
     passengers: Passengers;
     seatPolicy?: SeatPolicy;
     seatPosition?: SeatPosition;
+    seatDirection?: SeatDirection;
   },
 ): Promise<RailReservationView> {
+  if (input.seatDirection && input.seatDirection !== 'any' && input.provider !== 'korail')
+    throw invalidField('body.seatDirection', 'SRT takes no seat direction: leave it at any');
   checkDate(input.provider, input.date);
   checkPassengers(input.passengers);
   await d.egress.assertNotPaused(input.provider);
@@ -90,6 +95,7 @@ export async function reserve(
       passengers: input.passengers,
       seatPolicy: policy,
       seatPosition: input.seatPosition ?? 'any',
+      seatDirection: input.seatDirection ?? 'any',
     });
   } catch (err) {
     throw await refused(d, err, account.id);
@@ -126,16 +132,18 @@ export function reservationValues(userId: string, accountId: string, watchId: st
     totalPrice: r.totalPrice,
     paymentDeadline: r.paymentDeadline ? new Date(r.paymentDeadline) : null,
     standby: r.standby,
+    together: seatsTogether(r.seats),
   };
 }
 
 export async function reservations(d: RailDeps, user: User): Promise<RailReservationView[]> {
   const rows = await d.ctx.database.db
-    .select()
+    .select({ r: railReservations, policy: railWatches.seatPolicy })
     .from(railReservations)
+    .leftJoin(railWatches, eq(railWatches.id, railReservations.watchId))
     .where(eq(railReservations.userId, user.id))
     .orderBy(desc(railReservations.createdAt));
-  return rows.map(reservationView);
+  return rows.map((x) => reservationView(x.r, x.policy));
 }
 
 export async function cancelReservation(d: RailDeps, user: User, id: string): Promise<RailReservationView> {

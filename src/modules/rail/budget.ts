@@ -5,7 +5,7 @@
  * the interval each search gets is what the budget allows, which the user sees on the watch.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, or } from 'drizzle-orm';
 import type { Context } from '../../platform/context.ts';
 import type { ProviderName } from './providers/index.ts';
 import { railWatches } from './schema.ts';
@@ -64,7 +64,14 @@ export class PollBudget {
     const rows = await this.ctx.database.db
       .selectDistinct({ key: railWatches.searchKey })
       .from(railWatches)
-      .where(and(eq(railWatches.provider, provider), inArray(railWatches.status, ['waiting', 'trying'])));
+      .where(
+        and(
+          eq(railWatches.provider, provider),
+          inArray(railWatches.status, ['waiting', 'trying']),
+          // A watch waiting for its start (the operator's opening) takes no share of the round.
+          or(isNull(railWatches.startAt), lte(railWatches.startAt, new Date())),
+        ),
+      );
     const keys = rows.map((r) => r.key);
     this.keys.set(provider, { at: Date.now(), keys });
     return keys;

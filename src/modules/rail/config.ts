@@ -15,6 +15,8 @@ export type RailConfig = {
   /** After an operator blocks us, no request goes to it from this egress for this long. */
   blockPauseMinutes: number;
   stopBeforeMinutes: number;
+  /** Minutes before a hold's payment deadline the reminder goes out (0: no reminder). */
+  payReminderMinutes: number;
   /** Use the in-process stand-in operator ("sandbox"); default: on in demo mode without operator URLs. */
   sandbox: boolean;
   srtUrl?: string;
@@ -59,6 +61,7 @@ export const railConfig = configSlice(
       .min(0)
       .max(24 * 60)
       .default(10),
+    RAIL_PAY_REMINDER_MINUTES: z.coerce.number().int().min(0).max(60).default(5),
     RAIL_SANDBOX: flag.optional(),
     RAIL_SRT_URL: url(['http:', 'https:']).optional(),
     RAIL_KORAIL_URL: url(['http:', 'https:']).optional(),
@@ -76,6 +79,7 @@ export const railConfig = configSlice(
       egressId: e.RAIL_EGRESS_ID,
       blockPauseMinutes: e.RAIL_BLOCK_PAUSE_MINUTES,
       stopBeforeMinutes: e.RAIL_STOP_BEFORE_MINUTES,
+      payReminderMinutes: e.RAIL_PAY_REMINDER_MINUTES,
       sandbox: e.RAIL_SANDBOX ?? (platform.demo && !e.RAIL_SRT_URL && !e.RAIL_KORAIL_URL),
       srtUrl: e.RAIL_SRT_URL,
       korailUrl: e.RAIL_KORAIL_URL,

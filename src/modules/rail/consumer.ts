@@ -5,6 +5,8 @@ import type { Consumer, DomainEvent } from '../../platform/events/types.ts';
 import { mailTemplates } from '../../platform/mail/mailer.ts';
 import { deliveryError, type Message } from '../../platform/notify/index.ts';
 import {
+  RAIL_HOLD_EXPIRED,
+  RAIL_PAYMENT_DUE,
   RAIL_RESERVED,
   RAIL_STANDBY_ENDED,
   RAIL_STANDBY_GRANTED,
@@ -15,6 +17,7 @@ import {
 import type { KakaoSkill } from './kakao/skill.ts';
 import type { Rail } from './service.ts';
 import { hhmm, ymd } from './time.ts';
+import type { ReservationRow } from './views.ts';
 
 const renderRailMail = mailTemplates(resolve(dirname(fileURLToPath(import.meta.url)), 'templates'));
 
@@ -27,6 +30,55 @@ function deadlineText(d: Date | null): string {
   return `${k.slice(0, 10)} ${k.slice(11, 16)} KST`;
 }
 
+const CLASS_TEXT: Record<string, string> = { general: '일반실 (standard)', special: '특실 (first class)' };
+/** The seat class as every notice shows it; "—" when the operator named none (standby). */
+export const classText = (c: string | null) => (c ? (CLASS_TEXT[c] ?? c) : '—');
+
+/** What a traveller must not miss about their seats: a class other than the first choice, a split party. */
+export function seatNotes(
+  r: Pick<ReservationRow, 'seatClass' | 'together' | 'standby'>,
+  policy: string,
+): string[] {
+  const notes: string[] = [];
+  if (!r.standby && policy === 'general-first' && r.seatClass === 'special')
+    notes.push(
+      '일반실이 없어 특실로 예약했습니다 (요금이 더 높습니다) / No standard seat: reserved in first class (higher fare)',
+    );
+  if (!r.standby && policy === 'special-first' && r.seatClass === 'general')
+    notes.push('특실이 없어 일반실로 예약했습니다 / No first-class seat: reserved in standard class');
+  if (r.together === false) notes.push('좌석이 나란히 붙어 있지 않습니다 / The seats are not together');
+  return notes;
+}
+
+/** The reminder before a hold's payment deadline, or the notice that it expired unpaid. */
+function paymentNotice(topic: string, r: ReservationRow, minutes: number): Message {
+  const train = `${label[r.provider]} ${r.trainType.startsWith(label[r.provider]) ? r.trainNo : `${r.trainType} ${r.trainNo}`}`;
+  const lines = [
+    `${r.fromStation} → ${r.toStation} ${ymd(r.date)} ${hhmm(r.departure)}–${hhmm(r.arrival)}`,
+    `예약번호 / reservation: ${r.pnr}`,
+    `등급 / class: ${classText(r.seatClass)}`,
+    `금액 / price: ${won(r.totalPrice)}`,
+  ];
+  if (topic === RAIL_PAYMENT_DUE)
+    return {
+      title: `[yeyak] ${train} 결제 기한 ${minutes}분 전 / pay within ${minutes} min`,
+      lines: [
+        ...lines,
+        `결제 기한 / pay by: ${deadlineText(r.paymentDeadline)}`,
+        `${label[r.provider]} 앱에서 결제하지 않으면 예약이 취소됩니다 / Pay in the ${label[r.provider]} app or the hold is cancelled`,
+      ],
+      link: '/rail/reservations',
+    };
+  return {
+    title: `[yeyak] ${train} 결제 기한 만료 / hold expired unpaid`,
+    lines: [
+      ...lines,
+      `결제 기한(${deadlineText(r.paymentDeadline)})이 지나 예약이 취소되었습니다 / The payment deadline passed: the operator cancelled the hold`,
+    ],
+    link: '/rail/reservations',
+  };
+}
+
 /**
  * Tells the user about their watches on the channels the watch asks for: a reservation (number,
  * seats, price, payment deadline from the operator's answer) or a watch that had to stop. The
@@ -35,9 +87,39 @@ function deadlineText(d: Date | null): string {
 export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill): Consumer {
   return {
     name: 'rail-notify',
-    topics: [RAIL_RESERVED, RAIL_STANDBY_GRANTED, RAIL_STANDBY_ENDED, RAIL_WATCH_FAILED],
+    topics: [
+      RAIL_RESERVED,
+      RAIL_STANDBY_GRANTED,
+      RAIL_STANDBY_ENDED,
+      RAIL_WATCH_FAILED,
+      RAIL_PAYMENT_DUE,
+      RAIL_HOLD_EXPIRED,
+    ],
     handle: async (incoming: DomainEvent) => {
       const event = readRailEvent(incoming);
+      if (event.topic === RAIL_PAYMENT_DUE || event.topic === RAIL_HOLD_EXPIRED) {
+        const r = await rail.reservationRow(event.payload.reservationId);
+        if (!r) return;
+        const w = r.watchId ? await rail.watchRow(r.watchId) : undefined;
+        const channels = w ? w.notify : await rail.defaultChannels(r.userId);
+        const message = paymentNotice(event.topic, r, ctx.config.rail.payReminderMinutes);
+        const kakaoUsers = channels.includes('kakao') ? await kakao?.eventUsers(r.userId) : undefined;
+        const failed = deliveryError(
+          await ctx.notify.deliver(
+            event.id,
+            { userId: r.userId, kakao: kakaoUsers },
+            ['inapp', ...channels],
+            message,
+            {
+              scope: 'rail-notify',
+              mailKey: 'rail-payment',
+              kind: event.topic,
+            },
+          ),
+        );
+        if (failed) throw failed;
+        return;
+      }
       // A standby whose watch was deleted has no one to tell about it.
       if (event.topic === RAIL_WATCH_CREATED || !event.payload.watchId) return;
       const w = await rail.watchRow(event.payload.watchId);
@@ -62,6 +144,7 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
         const seats = r.standby
           ? '예약대기 (standby)'
           : r.seats.map((s) => `${s.car}호차 ${s.seat}`).join(', ') || `${r.seatCount}석`;
+        const notes = seatNotes(r, w.seatPolicy);
         const data = {
           route: `${r.fromStation} → ${r.toStation}`,
           when: `${ymd(r.date)} ${hhmm(r.departure)}–${hhmm(r.arrival)}`,
@@ -71,6 +154,8 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
           price: won(r.totalPrice),
           deadline: deadlineText(r.paymentDeadline),
           operator: label[r.provider],
+          seatClass: classText(r.seatClass),
+          notes,
           link: `${ctx.config.publicUrl}/rail/reservations`,
           standby: r.standby,
           heading: r.standby
@@ -91,7 +176,9 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
           lines: [
             `${data.route} ${data.when}`,
             `예약번호 / reservation: ${r.pnr}`,
+            `등급 / class: ${classText(r.seatClass)}`,
             `좌석 / seats: ${seats}`,
+            ...notes,
             `금액 / price: ${data.price}`,
             r.standby
               ? '좌석이 배정되면 알려 드립니다 / we tell you when a seat is granted'
@@ -107,10 +194,10 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
           ? `예약대기 ${r.pnr}가 좌석 없이 끝났습니다. 감시가 일반 좌석을 다시 찾습니다. / Standby ${r.pnr} ended without a seat; the watch is trying for a seat again.`
           : `예약대기 ${r.pnr}가 좌석 없이 끝났습니다. / Standby ${r.pnr} ended without a seat.`;
         message = notice(`[yeyak] ${label[r.provider]} 예약대기 종료 / standby ended`, reason);
-      } else {
+      } else if (event.topic === RAIL_WATCH_FAILED) {
         const reason = event.payload.reason;
         message = notice(`[yeyak] ${label[w.provider]} 감시 중단 / watch stopped`, reason);
-      }
+      } else return;
       // The once-records keep the names they had when rail sent itself (rail-notify-<channel>).
       const kakaoUsers = w.notify.includes('kakao') ? await kakao?.eventUsers(w.userId) : undefined;
       // In the app too, whatever channels the watch names: the traveller sees it when they log in.

@@ -15,6 +15,10 @@ export const RAIL_RESERVED = 'rail.reserved';
 export const RAIL_STANDBY_GRANTED = 'rail.standby_granted';
 /** A standby request ended without a seat; `resumed` when its watch tries for a seat again. */
 export const RAIL_STANDBY_ENDED = 'rail.standby_ended';
+/** A hold's payment deadline is near (config.rail.payReminderMinutes) and it is still unpaid. */
+export const RAIL_PAYMENT_DUE = 'rail.payment_due';
+/** A hold passed its payment deadline unpaid: the operator has cancelled it. */
+export const RAIL_HOLD_EXPIRED = 'rail.hold_expired';
 /** A watch had to stop before it got a seat. */
 export const RAIL_WATCH_FAILED = 'rail.watch_failed';
 
@@ -30,6 +34,8 @@ const payloads = {
   [RAIL_RESERVED]: z.object({ watchId: z.string(), reservationId: z.string(), userId: z.string() }),
   [RAIL_STANDBY_GRANTED]: standbyPayload,
   [RAIL_STANDBY_ENDED]: standbyPayload.extend({ resumed: z.boolean() }),
+  [RAIL_PAYMENT_DUE]: z.object({ reservationId: z.string(), userId: z.string() }),
+  [RAIL_HOLD_EXPIRED]: z.object({ reservationId: z.string(), userId: z.string() }),
   [RAIL_WATCH_FAILED]: z.object({ watchId: z.string(), userId: z.string(), reason: z.string() }),
 };
 

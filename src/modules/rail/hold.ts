@@ -13,6 +13,7 @@ import {
   isRailError,
   type Passengers,
   type Reservation,
+  type SeatDirection,
   type SeatPolicy,
   type SeatPosition,
   type Train,
@@ -56,6 +57,7 @@ export async function hold(
           passengers: w.passengers as Passengers,
           seatPolicy: w.seatPolicy as SeatPolicy,
           seatPosition: w.seatPosition as SeatPosition,
+          seatDirection: w.seatDirection as SeatDirection,
         });
   } catch (err) {
     await d.ctx.database.db

@@ -8,6 +8,7 @@ import { railConfig } from './config.ts';
 import { railNotifyConsumer } from './consumer.ts';
 import { kakaoRoutes } from './kakao/routes.ts';
 import { KakaoSkill } from './kakao/skill.ts';
+import { paymentsJob } from './payments.ts';
 import { pollJob } from './poll.ts';
 import { railRoutes } from './routes.ts';
 import { PollRuns, resumePolls, sweepJob } from './runs.ts';
@@ -49,6 +50,7 @@ function railInstance(ctx: Context): ModuleInstance<Rail> {
     pollJob(ctx, rail, runs, 'korail'),
     sweepJob(ctx, runs, rail),
     standbyJob(rail),
+    paymentsJob(rail),
   ];
 
   const kakao = new KakaoSkill(ctx, rail);

@@ -10,6 +10,7 @@ import type { JobSpec } from '../../platform/module.ts';
 import { type Counter, providerOf } from './budget.ts';
 import type { RailDeps } from './egress.ts';
 import { hold, reconcile, STALE_CLAIM_SECONDS } from './hold.ts';
+import { OPENING_RUSH_MS, started } from './opening.ts';
 import {
   classesToTry,
   isRailError,
@@ -25,9 +26,11 @@ import type { PollRuns } from './runs.ts';
 import { railWatches, type SeatShortage } from './schema.ts';
 import type { Rail } from './service.ts';
 import { kstDate, kstEpoch, kstTime } from './time.ts';
-import { shortText, type WatchRow, watchEnd } from './views.ts';
+import { shortText, trainsOf, type WatchRow, watchEnd } from './views.ts';
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+/** How often a search whose watches all wait for their start is looked at (no operator request). */
+const WAITING_CHECK_MS = 30_000;
 
 /**
  * One job queue per operator: the job runner takes a batch and waits for all of it, so one queue
@@ -35,8 +38,14 @@ const MAX_BACKOFF_MS = 5 * 60_000;
  */
 export const POLL_QUEUES: Record<ProviderName, string> = { srt: 'rail.poll', korail: 'rail.poll.korail' };
 
-/** Picks the train to try among the candidates, by the watch's selection. */
-function pick<T extends { departure: string }>(list: T[], selection: WatchRow['selection']): T[] {
+/** Picks the train to try among the candidates: the watch's listed order, else its selection. */
+function pick<T extends { departure: string; trainNo: string }>(
+  list: T[],
+  selection: WatchRow['selection'],
+  listed?: string[] | null,
+): T[] {
+  if (listed && listed.length > 1)
+    return [...list].sort((a, b) => listed.indexOf(a.trainNo) - listed.indexOf(b.trainNo));
   const sorted = [...list].sort((a, b) => a.departure.localeCompare(b.departure));
   if (selection === 'latest') return sorted.reverse();
   if (selection === 'random') {
@@ -89,20 +98,27 @@ export async function schedule(
   delayMs?: number,
   startedAt = Date.now(),
   deferred = false,
+  when: { priority?: number; until?: number } = {},
 ) {
   if (d.egress.stopping) return;
   const data = deferred ? { key, errors, deferred } : { key, errors };
+  // A search in its opening rush goes before the other searches waiting in the queue.
+  const first = when.priority ? { priority: when.priority } : {};
   if (immediate) {
     d.egress.budget.changed(providerOf(key));
-    await d.ctx.jobs.send(POLL_QUEUES[providerOf(key)], data, { singletonKey: key });
+    await d.ctx.jobs.send(POLL_QUEUES[providerOf(key)], data, { singletonKey: key, ...first });
     return;
   }
   const c = d.ctx.config.rail;
   const backoff = errors > 0 ? Math.min(MAX_BACKOFF_MS, c.pollMs * 2 ** Math.min(errors, 10)) : 0;
   const round = delayMs === undefined ? await d.egress.budget.roundMs(providerOf(key)) : 0;
-  const delay = delayMs ?? Math.max(0, startedAt + round - Date.now()) + Math.random() * c.jitterMs + backoff;
+  let delay = delayMs ?? Math.max(0, startedAt + round - Date.now()) + Math.random() * c.jitterMs + backoff;
+  // A watch of this search starts before then (its opening): poll at that instant.
+  if (when.until !== undefined && when.until < Date.now() + delay)
+    delay = Math.max(0, when.until - Date.now());
   await d.ctx.jobs.send(POLL_QUEUES[providerOf(key)], data, {
     singletonKey: key,
+    ...first,
     startAfter: new Date(Date.now() + delay),
   });
 }
@@ -156,8 +172,21 @@ export async function poll(
       );
   }
   watches = watches.filter((w) => watchEnd(w) > now);
+  // Watches waiting for their start (the operator's opening) are not polled and cost no budget; the
+  // search is polled again the moment the first of them starts, ahead of the round (rush below).
+  const later = watches.filter((w) => !started(w, now));
+  const nextStart = later.reduce((m, w) => Math.min(m, (w.startAt as Date).getTime()), Infinity);
+  watches = watches.filter((w) => started(w, now));
+  const rush = watches.some((w) => w.startAt && now - w.startAt.getTime() < OPENING_RUSH_MS) ? 1 : 0;
+  const when = { priority: rush, until: nextStart };
   outcome.watches = watches.length;
-  if (!watches.length) return outcome;
+  if (!watches.length) {
+    // Looked at again every half minute (a database read, no request): one job waits per search, so a
+    // watch added meanwhile that starts at once must not wait for the opening behind it.
+    if (reschedule && nextStart < Infinity)
+      await schedule(d, key, 0, false, Math.max(0, Math.min(nextStart - Date.now(), WAITING_CHECK_MS)));
+    return outcome;
+  }
   const first = watches[0];
   // Admission: a search never queues behind a long line of others. Reserves wait in the same line,
   // so when the egress is full, polls come round less often instead, and a freed seat is still
@@ -165,12 +194,12 @@ export async function poll(
   // only: the next time it goes whatever the line, so a search that costs many pages cannot be
   // kept out by cheaper ones for ever.
   const egressMs = 60_000 / d.ctx.config.rail.egressPerMinute;
-  const backlog = deferred ? 0 : await d.egress.pacing.backlogMs(d.egress.searchKey(first.provider));
+  const backlog = deferred || rush ? 0 : await d.egress.pacing.backlogMs(d.egress.searchKey(first.provider));
   if (backlog > 2 * egressMs) {
     outcome.error = 'egress busy';
     // Back in line once the queue has drained, not a whole round later.
     if (reschedule)
-      await schedule(d, key, errors, false, backlog + Math.random() * egressMs * 4, startedAt, true);
+      await schedule(d, key, errors, false, backlog + Math.random() * egressMs * 4, startedAt, true, when);
     return outcome;
   }
   let trains: Train[];
@@ -213,7 +242,7 @@ export async function poll(
           watches.map((w) => w.id),
         ),
       );
-    if (reschedule) await schedule(d, key, errors + 1, false, undefined, startedAt);
+    if (reschedule) await schedule(d, key, errors + 1, false, undefined, startedAt, false, when);
     return outcome;
   }
 
@@ -234,10 +263,11 @@ export async function poll(
       }
     }
     const cutoff = Date.now() + w.stopBeforeMinutes * 60_000;
+    const listed = trainsOf(w);
     const matching = trains.filter(
       (t) =>
-        (w.trainNo
-          ? t.trainNo === w.trainNo
+        (listed
+          ? listed.includes(t.trainNo)
           : t.departure >= w.timeFrom &&
             t.departure <= w.timeTo &&
             (!w.trainTypes || w.trainTypes.includes(t.group))) && kstEpoch(t.date, t.departure) > cutoff,
@@ -252,7 +282,7 @@ export async function poll(
         : `sold out (${matching.length} train${matching.length > 1 ? 's' : ''})`
       : 'no matching train';
     let done = false;
-    for (const t of pick(party.fit, w.selection).slice(0, 2)) {
+    for (const t of pick(party.fit, w.selection, listed).slice(0, 2)) {
       const r = await hold(d, w, t, false);
       if (r === 'reserved') {
         outcome.reserved.push(w.id);
@@ -276,6 +306,7 @@ export async function poll(
       const sb = pick(
         matching.filter((t) => t.standby && t.general === 'sold-out'),
         w.selection,
+        listed,
       )[0];
       if (sb) {
         const r = await hold(d, w, sb, true);
@@ -299,7 +330,7 @@ export async function poll(
         .where(and(eq(railWatches.id, w.id), inArray(railWatches.status, ['waiting', 'trying'])));
     }
   }
-  if (reschedule) await schedule(d, key, 0, false, undefined, startedAt);
+  if (reschedule) await schedule(d, key, 0, false, undefined, startedAt, false, when);
   return outcome;
 }
 

@@ -31,6 +31,7 @@ const passengers = z
   .strict();
 const seatPolicy = z.enum(['general-only', 'special-only', 'general-first', 'special-first']);
 const seatPosition = z.enum(['any', 'window', 'aisle']);
+const seatDirection = z.enum(['any', 'forward', 'backward']);
 const trainNo = z
   .string()
   .trim()
@@ -45,10 +46,23 @@ const watchFields = {
   timeFrom: time.optional(),
   timeTo: time.optional(),
   trainNo: trainNo.nullable().optional(),
+  /** Several trains, preferred in this order (the first with seats is taken). */
+  trainNos: z
+    .array(trainNo)
+    .min(1, 'name at least one train')
+    .max(10, 'at most 10 trains')
+    .nullable()
+    .optional(),
   trainTypes: trainTypes.nullable().optional(),
   passengers,
   seatPolicy: seatPolicy.optional(),
   seatPosition: seatPosition.optional(),
+  seatDirection: seatDirection.optional(),
+  startAt: z.iso
+    .datetime({ offset: true, message: 'must be an ISO date-time with offset' })
+    .transform((s) => new Date(s))
+    .nullable()
+    .optional(),
   selection: z.enum(['earliest', 'latest', 'random']).optional(),
   standby: z.boolean().optional(),
   notify: z
@@ -138,6 +152,7 @@ export function railRoutes(app: App, ctx: Context, auth: Auth, rail: Rail) {
             passengers,
             seatPolicy: seatPolicy.optional(),
             seatPosition: seatPosition.optional(),
+            seatDirection: seatDirection.optional(),
           })
           .strict(),
       },

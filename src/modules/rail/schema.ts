@@ -76,6 +76,20 @@ export const railWatches = pgTable(
     timeFrom: text('time_from').notNull(),
     timeTo: text('time_to').notNull(),
     trainNo: text('train_no'),
+    /**
+     * Several named trains (the first is also `trainNo`): the watch takes whichever has seats first;
+     * when more than one has seats in the same poll, the one listed first. Null: one train or a window.
+     */
+    trainNos: jsonb('train_nos').$type<string[]>(),
+    /**
+     * Not polled before this instant (no search, no budget): a date past the booking window waits for
+     * the operator's opening (07:00 KST, D-30 SRT / D-31 Korail), or the user set a later start.
+     */
+    startAt: ts('start_at'),
+    /** The operator's opening of sales for `date`, when the watch was made before it. */
+    opensAt: ts('opens_at'),
+    /** Korail: forward (순방향) or backward (역방향) facing seats; SRT takes no direction. */
+    seatDirection: text('seat_direction').notNull().default('any'),
     /** Train families to consider (KTX, ITX…); null: every family the operator sells. */
     trainTypes: jsonb('train_types').$type<string[]>(),
     passengers: jsonb('passengers').notNull().$type<Record<string, number>>(),
@@ -149,6 +163,10 @@ export const railReservations = pgTable(
     totalPrice: integer('total_price').notNull(),
     paymentDeadline: ts('payment_deadline'),
     standby: boolean('standby').notNull().default(false),
+    /** Whether a party's seats sit together (one car, adjacent rows); null for one seat or no seats. */
+    together: boolean('together'),
+    /** When the payment reminder went out (once per hold). */
+    remindedAt: ts('reminded_at'),
     status: text('status', { enum: ['held', 'cancelled', 'paid', 'expired'] })
       .notNull()
       .default('held'),

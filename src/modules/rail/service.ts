@@ -8,6 +8,7 @@ import * as booking from './booking.ts';
 import * as channels from './channels.ts';
 import { Egress, type ProviderEndpoints, type RailDeps } from './egress.ts';
 import { hold } from './hold.ts';
+import { followPayments } from './payments.ts';
 import { poll, schedule, sweep } from './poll.ts';
 import type { Passengers, ProviderName, RailProvider, Train, TrainGroup } from './providers/index.ts';
 import { operatorError } from './refusals.ts';
@@ -223,5 +224,9 @@ export class Rail {
 
   followStandby() {
     return followStandby(this.d);
+  }
+
+  followPayments(now?: number) {
+    return followPayments(this.d, now);
   }
 }

@@ -8,7 +8,7 @@ import { accountProvider } from './accounts.ts';
 import type { RailDeps } from './egress.ts';
 import { emitRail, RAIL_STANDBY_ENDED, RAIL_STANDBY_GRANTED } from './events.ts';
 import { schedule } from './poll.ts';
-import type { RailProvider, Reservation, ReservedSeat } from './providers/index.ts';
+import { type RailProvider, type Reservation, type ReservedSeat, seatsTogether } from './providers/index.ts';
 import { noteRefusal } from './refusals.ts';
 import { railReservations, railWatches } from './schema.ts';
 import type { Rail } from './service.ts';
@@ -88,6 +88,7 @@ async function grantStandby(
         paymentDeadline: t.paymentDeadline ? new Date(t.paymentDeadline) : null,
         seats: seats.map((s) => ({ car: s.car, seat: s.seat, seatClass: s.seatClass, price: s.price })),
         seatClass: seats[0]?.seatClass ?? t.seatClass ?? r.seatClass,
+        together: seatsTogether(seats),
         seatCount: t.seatCount || r.seatCount,
         totalPrice: t.totalPrice || r.totalPrice,
       })

@@ -58,6 +58,29 @@ export async function findTrain(
   return train;
 }
 
+/** The trains `nos` of that day (one search), or a 400 on `path` naming the ones not found. */
+export async function findTrains(
+  d: RailDeps,
+  provider: ProviderName,
+  from: string,
+  to: string,
+  date: string,
+  nos: string[],
+  path: string,
+): Promise<Train[]> {
+  let trains: Train[];
+  try {
+    trains = await d.egress.searcher(provider).search({ from, to, date, time: '000000' });
+  } catch (err) {
+    throw await refused(d, err);
+  }
+  const found = nos.map((n) => trains.find((t) => t.trainNo === n));
+  const missing = nos.filter((_, i) => !found[i]);
+  if (missing.length)
+    throw invalidField(path, `no train ${missing.join(', ')} from ${from} to ${to} on ${date}`);
+  return found as Train[];
+}
+
 export function checkDate(provider: ProviderName, date: string, path = 'body.date') {
   const today = kstDate();
   const last = addDays(today, BOOKING_DAYS[provider]);

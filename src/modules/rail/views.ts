@@ -7,6 +7,7 @@ import type { Db } from '../../platform/db.ts';
 import {
   type Passengers,
   type ProviderName,
+  type SeatDirection,
   type SeatPolicy,
   type SeatPosition,
   type Train,
@@ -56,10 +57,17 @@ export type WatchView = {
   timeFrom: string;
   timeTo: string;
   trainNo: string | null;
+  /** The named trains, in the order the watch prefers them ([] for a time window). */
+  trainNos: string[];
   trainTypes: TrainGroup[] | null;
   passengers: Passengers;
   seatPolicy: SeatPolicy;
   seatPosition: SeatPosition;
+  seatDirection: SeatDirection;
+  /** Not polled before this instant (ISO); null once it has passed or when never set. */
+  startAt: string | null;
+  /** When the operator opens sales for the date, if the watch was made before that. */
+  opensAt: string | null;
   selection: 'earliest' | 'latest' | 'random';
   standby: boolean;
   notify: string[];
@@ -99,6 +107,10 @@ export type RailReservationView = {
   totalPrice: number;
   paymentDeadline: string | null;
   standby: boolean;
+  /** A party's seats side by side (one car, adjacent rows); null for one seat or none named. */
+  together: boolean | null;
+  /** The class policy of the watch that made it (null: reserved directly, or the watch is gone). */
+  seatPolicy: SeatPolicy | null;
   status: ReservationRow['status'];
   createdAt: string;
 };
@@ -111,10 +123,15 @@ export type WatchInput = {
   timeFrom?: string;
   timeTo?: string;
   trainNo?: string | null;
+  /** Several trains, preferred in this order; replaces trainNo. */
+  trainNos?: string[] | null;
   trainTypes?: TrainGroup[] | null;
   passengers: Passengers;
   seatPolicy?: SeatPolicy;
   seatPosition?: SeatPosition;
+  seatDirection?: SeatDirection;
+  /** Start polling at this instant (never before the operator opens sales for the date). */
+  startAt?: Date | null;
   selection?: 'earliest' | 'latest' | 'random';
   standby?: boolean;
   notify?: string[];
@@ -149,7 +166,7 @@ export function trainView(t: Train, now = Date.now()): TrainView {
   };
 }
 
-export function reservationView(r: ReservationRow): RailReservationView {
+export function reservationView(r: ReservationRow, seatPolicy?: string | null): RailReservationView {
   return {
     id: r.id,
     provider: r.provider,
@@ -168,6 +185,8 @@ export function reservationView(r: ReservationRow): RailReservationView {
     totalPrice: r.totalPrice,
     paymentDeadline: iso(r.paymentDeadline),
     standby: r.standby,
+    together: r.together ?? null,
+    seatPolicy: (seatPolicy as SeatPolicy | null | undefined) ?? null,
     status:
       r.status === 'held' && r.paymentDeadline && r.paymentDeadline.getTime() < Date.now()
         ? 'expired'
@@ -186,10 +205,14 @@ export function watchView(w: WatchRow, r?: ReservationRow | null, pollEveryMs?: 
     timeFrom: w.timeFrom,
     timeTo: w.timeTo,
     trainNo: w.trainNo,
+    trainNos: trainsOf(w) ?? [],
     trainTypes: (w.trainTypes as TrainGroup[] | null) ?? null,
     passengers: w.passengers as Passengers,
     seatPolicy: w.seatPolicy as SeatPolicy,
     seatPosition: w.seatPosition as SeatPosition,
+    seatDirection: w.seatDirection as SeatDirection,
+    startAt: w.startAt && w.startAt.getTime() > Date.now() ? w.startAt.toISOString() : null,
+    opensAt: iso(w.opensAt),
     selection: w.selection,
     standby: w.standby,
     notify: w.notify,
@@ -200,7 +223,9 @@ export function watchView(w: WatchRow, r?: ReservationRow | null, pollEveryMs?: 
     lastResult: w.lastResult,
     lastPollAt: iso(w.lastPollAt),
     pollEveryMs:
-      (w.status === 'waiting' || w.status === 'trying') && pollEveryMs !== undefined
+      (w.status === 'waiting' || w.status === 'trying') &&
+      pollEveryMs !== undefined &&
+      !(w.startAt && w.startAt.getTime() > Date.now())
         ? Math.round(pollEveryMs)
         : null,
     failReason: w.failReason,
@@ -212,7 +237,7 @@ export function watchView(w: WatchRow, r?: ReservationRow | null, pollEveryMs?: 
             asked: totalPassengers(w.passengers as Passengers),
           }))
         : [],
-    reservation: r ? reservationView(r) : null,
+    reservation: r ? reservationView(r, w.seatPolicy) : null,
     createdAt: w.createdAt.toISOString(),
   };
 }
@@ -227,6 +252,12 @@ export function accountView(a: typeof railAccounts.$inferSelect): AccountView {
     lastError: a.lastError,
     createdAt: a.createdAt.toISOString(),
   };
+}
+
+/** The trains a watch names, in its order of preference; null for a time window. */
+export function trainsOf(w: Pick<WatchRow, 'trainNo' | 'trainNos'>): string[] | null {
+  if (w.trainNos?.length) return w.trainNos;
+  return w.trainNo ? [w.trainNo] : null;
 }
 
 /** The last instant a watch may still try to reserve. */

@@ -9,11 +9,12 @@ import { accountRow } from './accounts.ts';
 import { checkNotify, defaultChannels } from './channels.ts';
 import type { RailDeps } from './egress.ts';
 import { emitRail, RAIL_WATCH_CREATED } from './events.ts';
+import { watchStart } from './opening.ts';
 import { schedule } from './poll.ts';
 import type { ProviderName, Station } from './providers/index.ts';
 import { railReservations, railWatches } from './schema.ts';
 import { kstEpoch } from './time.ts';
-import { checkDate, checkPassengers, checkTrainTypes, findTrain, station } from './validation.ts';
+import { checkPassengers, checkTrainTypes, findTrains, station } from './validation.ts';
 import { type WatchInput, type WatchPatch, type WatchView, watchView } from './views.ts';
 
 const searchKeyOf = (provider: ProviderName, from: Station, to: Station, date: string) =>
@@ -21,8 +22,12 @@ const searchKeyOf = (provider: ProviderName, from: Station, to: Station, date: s
 
 /** Validates a watch against the operator (stations, date, train) before anything is scheduled. */
 async function resolveWatch(d: RailDeps, input: WatchInput) {
-  checkDate(input.provider, input.date);
+  // A date past the booking window is fine: the watch waits for the opening (opening.ts).
+  const start = watchStart(input.provider, input.date, input.startAt);
+  const onSale = !start.opensAt;
   checkPassengers(input.passengers);
+  if (input.seatDirection && input.seatDirection !== 'any' && input.provider !== 'korail')
+    throw invalidField('body.seatDirection', 'SRT takes no seat direction: leave it at any');
   checkTrainTypes(input.provider, input.trainTypes);
   const from = await station(d, input.provider, input.from, 'body.from');
   const to = await station(d, input.provider, input.to, 'body.to');
@@ -31,16 +36,28 @@ async function resolveWatch(d: RailDeps, input: WatchInput) {
   let timeTo = input.timeTo ?? '235959';
   const stopBefore = input.stopBeforeMinutes ?? d.ctx.config.rail.stopBeforeMinutes;
   let trainNo: string | null = null;
-  if (input.trainNo) {
-    const train = await findTrain(d, input.provider, from.name, to.name, input.date, input.trainNo);
-    if (kstEpoch(train.date, train.departure) - stopBefore * 60_000 <= Date.now())
-      throw invalidField(
-        'body.trainNo',
-        `train ${train.trainNo} has already left (or leaves within ${stopBefore} min)`,
-      );
-    trainNo = train.trainNo;
-    timeFrom = train.departure;
-    timeTo = train.departure;
+  let trainNos: string[] | null = null;
+  const wanted = input.trainNos?.length ? input.trainNos : input.trainNo ? [input.trainNo] : [];
+  const path = input.trainNos?.length ? 'body.trainNos' : 'body.trainNo';
+  if (wanted.length) {
+    const nos = [...new Set(wanted.map((n) => n.replace(/^0+/, '') || '0'))];
+    if (onSale) {
+      const found = await findTrains(d, input.provider, from.name, to.name, input.date, nos, path);
+      for (const train of found)
+        if (kstEpoch(train.date, train.departure) - stopBefore * 60_000 <= Date.now())
+          throw invalidField(
+            path,
+            `train ${train.trainNo} has already left (or leaves within ${stopBefore} min)`,
+          );
+      timeFrom = found.reduce((m, t) => (t.departure < m ? t.departure : m), '235959');
+      timeTo = found.reduce((m, t) => (t.departure > m ? t.departure : m), '000000');
+    } else {
+      // Not on sale yet: the operator shows no trains for the date, so the numbers wait for the opening.
+      timeFrom = '000000';
+      timeTo = '235959';
+    }
+    trainNo = nos[0];
+    trainNos = nos.length > 1 ? nos : null;
   } else {
     if (timeFrom >= timeTo)
       throw invalidField('body.timeTo', 'the time window is empty: timeTo must be after timeFrom');
@@ -51,7 +68,7 @@ async function resolveWatch(d: RailDeps, input: WatchInput) {
     throw invalidField('body.deadline', 'must be in the future');
   // One named train needs no family filter.
   const trainTypes = trainNo ? null : (input.trainTypes ?? null);
-  return { from, to, timeFrom, timeTo, trainNo, trainTypes, stopBefore };
+  return { from, to, timeFrom, timeTo, trainNo, trainNos, trainTypes, stopBefore, ...start };
 }
 
 export async function createWatch(d: RailDeps, user: User, input: WatchInput): Promise<WatchView> {
@@ -74,10 +91,14 @@ export async function createWatch(d: RailDeps, user: User, input: WatchInput): P
         timeFrom: v.timeFrom,
         timeTo: v.timeTo,
         trainNo: v.trainNo,
+        trainNos: v.trainNos,
+        startAt: v.startAt,
+        opensAt: v.opensAt,
         trainTypes: v.trainTypes,
         passengers: input.passengers as Record<string, number>,
         seatPolicy: input.seatPolicy ?? 'general-first',
         seatPosition: input.seatPosition ?? 'any',
+        seatDirection: input.seatDirection ?? 'any',
         selection: input.selection ?? 'earliest',
         standby: input.standby ?? false,
         notify,
@@ -130,10 +151,23 @@ export async function editWatch(d: RailDeps, user: User, id: string, patch: Watc
     timeTo: patch.timeTo ?? (patch.trainNo ? undefined : current.trainNo ? undefined : current.timeTo),
     trainNo:
       patch.trainNo !== undefined ? patch.trainNo : patch.timeFrom || patch.timeTo ? null : current.trainNo,
-    trainTypes: patch.trainTypes !== undefined ? patch.trainTypes : patch.trainNo ? null : current.trainTypes,
+    trainNos:
+      patch.trainNos !== undefined
+        ? patch.trainNos
+        : patch.trainNo !== undefined || patch.timeFrom || patch.timeTo
+          ? null
+          : current.trainNos,
+    trainTypes:
+      patch.trainTypes !== undefined
+        ? patch.trainTypes
+        : patch.trainNo || patch.trainNos?.length
+          ? null
+          : current.trainTypes,
     passengers: patch.passengers ?? current.passengers,
     seatPolicy: patch.seatPolicy ?? current.seatPolicy,
     seatPosition: patch.seatPosition ?? current.seatPosition,
+    seatDirection: patch.seatDirection ?? current.seatDirection,
+    startAt: patch.startAt !== undefined ? patch.startAt : current.startAt ? new Date(current.startAt) : null,
     selection: patch.selection ?? current.selection,
     standby: patch.standby ?? current.standby,
     notify: patch.notify ?? current.notify,
@@ -149,10 +183,14 @@ export async function editWatch(d: RailDeps, user: User, id: string, patch: Watc
       timeFrom: v.timeFrom,
       timeTo: v.timeTo,
       trainNo: v.trainNo,
+      trainNos: v.trainNos,
+      startAt: v.startAt,
+      opensAt: v.opensAt,
       trainTypes: v.trainTypes,
       passengers: merged.passengers as Record<string, number>,
       seatPolicy: merged.seatPolicy,
       seatPosition: merged.seatPosition,
+      seatDirection: merged.seatDirection,
       selection: merged.selection,
       standby: merged.standby,
       notify: merged.notify,

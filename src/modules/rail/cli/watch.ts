@@ -23,6 +23,9 @@ type Reservation = {
   departure: string;
   arrival: string;
   seats: { car: string; seat: string }[];
+  seatClass?: string | null;
+  /** A party's seats side by side; false says they are split. */
+  together?: boolean | null;
   seatCount: number;
   totalPrice: number;
   paymentDeadline: string | null;
@@ -36,8 +39,31 @@ type Watch = {
   lastResult: string | null;
   failReason: string | null;
   shortage?: { trainNo: string; seatsLeft: number | null; asked: number }[];
+  seatPolicy?: string;
+  /** Not polled before this instant (the operator's opening, or the start asked for). */
+  startAt?: string | null;
+  opensAt?: string | null;
   reservation: Reservation | null;
 };
+
+function startArg(v: string): string {
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) throw new Error('--start: must be a date-time like 2026-12-01T07:00+09:00');
+  return d.toISOString();
+}
+
+const kst = (iso: string) => new Date(iso).toLocaleString('ko-KR', { timeZone: 'Asia/Seoul' });
+
+/** "특실 (first class) — standard was sold out" when a *-first policy fell back to its second class. */
+export function describeClass(r: Pick<Reservation, 'seatClass'>, policy?: string): string {
+  const name =
+    r.seatClass === 'special' ? '특실 (first class)' : r.seatClass === 'general' ? '일반실 (standard)' : '—';
+  if (policy === 'general-first' && r.seatClass === 'special')
+    return `${name}: no standard seat, first class instead`;
+  if (policy === 'special-first' && r.seatClass === 'general')
+    return `${name}: no first-class seat, standard instead`;
+  return name;
+}
 
 /** A standby request in words: a place in the queue, not a seat (no car, no seat, nothing to pay yet). */
 function describeStandby(r: Reservation): string {
@@ -59,7 +85,7 @@ export function describeShortage(w: Pick<Watch, 'shortage'>): string {
     .join('; ');
 }
 
-function describeReservation(r: Reservation): string {
+function describeReservation(r: Reservation, policy?: string): string {
   if (r.standby) return describeStandby(r);
   const seats = r.seats.map((s) => `${s.car}-${s.seat}`).join(', ') || `${r.seatCount} seat(s)`;
   const deadline = r.paymentDeadline
@@ -67,7 +93,7 @@ function describeReservation(r: Reservation): string {
     : '—';
   return [
     `reserved ${r.trainType} ${r.trainNo} ${r.from} → ${r.to} ${ymd(r.date)} ${hhmm(r.departure)}–${hhmm(r.arrival)}`,
-    `  reservation no. ${r.pnr} · seats ${seats} · ${r.totalPrice.toLocaleString('ko-KR')}원`,
+    `  reservation no. ${r.pnr} · class ${describeClass(r, policy)} · seats ${seats}${r.together === false ? ' (not together)' : ''} · ${r.totalPrice.toLocaleString('ko-KR')}원`,
     `  pay by ${deadline} (KST) in the operator's app; yeyak never pays`,
   ].join('\n');
 }
@@ -80,7 +106,10 @@ export function registerWatch(rail: Command, fail: (err: unknown) => never) {
         .description('watch one train or a time window until a seat frees up; exits with the reservation'),
     ),
   )
-    .option('--train <no>', 'one train number')
+    .option('--train <no[,no…]>', 'a train number, or several (the first with seats is taken)')
+    .option('--start <when>', 'start at this ISO date-time (a date not on sale yet waits for its opening)')
+    .option('--position <where>', 'any, window or aisle', 'any')
+    .option('--direction <way>', 'any, forward or backward (Korail only)', 'any')
     .option('--after <HH:mm>', 'earliest departure of the window', '00:00')
     .option('--before <HH:mm>', 'latest departure of the window', '23:59')
     .option('--seat <policy>', 'general-first, general-only, special-first or special-only', 'general-first')
@@ -107,7 +136,11 @@ export function registerWatch(rail: Command, fail: (err: unknown) => never) {
             to: o.to,
             date: dateArg(String(o.date)),
             ...(o.train
-              ? { trainNo: String(o.train) }
+              ? {
+                  trainNos: String(o.train)
+                    .split(',')
+                    .map((s) => s.trim()),
+                }
               : {
                   timeFrom: timeArg('after', String(o.after)),
                   timeTo: timeArg('before', String(o.before)),
@@ -115,6 +148,9 @@ export function registerWatch(rail: Command, fail: (err: unknown) => never) {
                 }),
             passengers: passengers(o as never),
             seatPolicy: o.seat,
+            seatPosition: o.position,
+            seatDirection: o.direction,
+            ...(o.start ? { startAt: startArg(String(o.start)) } : {}),
             selection: o.select,
             standby: !!o.standby,
             // Without the flag the server uses the channels the user set up.
@@ -160,13 +196,17 @@ export function registerWatch(rail: Command, fail: (err: unknown) => never) {
         }
         const elapsed = Math.round((Date.now() - started) / 1000);
         const short = describeShortage(watch);
-        const status = watch.reservation?.standby ? 'standby requested' : watch.status;
+        const status = watch.reservation?.standby
+          ? 'standby requested'
+          : watch.startAt
+            ? `${watch.opensAt ? 'opens' : 'starts'} at ${kst(watch.startAt)} KST`
+            : watch.status;
         const line = `${status} · attempts ${watch.attempts} · ${watch.lastResult ?? '—'}${short ? ` · ${short}` : ''} · ${Math.floor(elapsed / 60)}m${String(elapsed % 60).padStart(2, '0')}s`;
         if (tty) process.stdout.write(`\r\x1b[2K${line}`);
         else console.log(line);
         if (watch.status === 'reserved' && watch.reservation) {
           if (tty) process.stdout.write('\n');
-          console.log(describeReservation(watch.reservation));
+          console.log(describeReservation(watch.reservation, watch.seatPolicy));
           process.exit(0);
         }
         if (watch.status === 'failed' || watch.status === 'stopped') {

@@ -5,7 +5,7 @@
  */
 import type { User } from '../../../platform/auth/service.ts';
 import type { Rail, TrainView, WatchView } from '../service.ts';
-import { hhmm, kstDate, normalizeTime, ymd } from '../time.ts';
+import { hhmm, kstClock, kstDate, normalizeTime, ymd } from '../time.ts';
 import {
   type Action,
   type Command,
@@ -53,8 +53,14 @@ const stateLabel: Record<KakaoLang, Record<WatchView['status'], string>> = {
 
 const watchLabel = (w: WatchView, lang: KakaoLang) =>
   `${w.from}→${w.to} ${ymd(w.date)} ` +
-  (w.trainNo ? tr(lang, `${w.trainNo}번`, `train ${w.trainNo}`) : `${hhmm(w.timeFrom)}-${hhmm(w.timeTo)}`) +
-  ` · ${describePassengers(w.passengers, lang)} · ${SEAT_LABEL[lang][w.seatPolicy]}`;
+  (w.trainNo
+    ? tr(lang, `${w.trainNos.join('·')}번`, `train ${w.trainNos.join('·')}`)
+    : `${hhmm(w.timeFrom)}-${hhmm(w.timeTo)}`) +
+  ` · ${describePassengers(w.passengers, lang)} · ${SEAT_LABEL[lang][w.seatPolicy]}` +
+  // A watch waiting for the operator's opening (or its start time) says when it begins.
+  (w.startAt
+    ? tr(lang, ` · ${kstClock(new Date(w.startAt))} 시작`, ` · starts ${kstClock(new Date(w.startAt))} KST`)
+    : '');
 
 /** "305번 열차: 1석 남음, 2석 필요": a train with seats, but too few for the whole party. */
 const shortageText = (x: WatchView['shortage'][number], lang: KakaoLang) =>

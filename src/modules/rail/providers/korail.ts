@@ -374,6 +374,7 @@ export class KorailProvider extends BaseAdapter implements RailProvider {
     seatClass: SeatClass,
     jobId: '1101' | '1102',
     position: ReserveOptions['seatPosition'],
+    direction: ReserveOptions['seatDirection'] = 'any',
   ): Record<string, string> {
     const x = train.raw;
     const f: Record<string, string> = {
@@ -385,7 +386,7 @@ export class KorailProvider extends BaseAdapter implements RailProvider {
       txtStndFlg: 'N',
       txtTotPsgCnt: String(totalPassengers(p)),
       txtSeatAttCd1: '000',
-      txtSeatAttCd2: '000',
+      txtSeatAttCd2: direction === 'forward' ? '009' : direction === 'backward' ? '010' : '000',
       txtSeatAttCd3: position === 'window' ? '012' : position === 'aisle' ? '013' : '000',
       txtSeatAttCd4: '015',
       txtSeatAttCd5: '000',
@@ -436,13 +437,14 @@ export class KorailProvider extends BaseAdapter implements RailProvider {
     seatClass: SeatClass,
     jobId: '1101' | '1102',
     position?: ReserveOptions['seatPosition'],
+    direction?: ReserveOptions['seatDirection'],
   ): Promise<string> {
     return this.withSession(async () => {
       const r = await this.gated('act_14', () =>
         this.call(
           'POST',
           'certification.TicketReservation',
-          this.reserveFields(train, p, seatClass, jobId, position),
+          this.reserveFields(train, p, seatClass, jobId, position, direction),
         ),
       );
       if (!r.ok) throw this.failure(r, jobId === '1102' ? 'standby' : 'reserve');
@@ -469,7 +471,14 @@ export class KorailProvider extends BaseAdapter implements RailProvider {
     let lastErr: RailError | undefined;
     for (const seatClass of classes) {
       try {
-        const pnr = await this.submit(train, options.passengers, seatClass, '1101', options.seatPosition);
+        const pnr = await this.submit(
+          train,
+          options.passengers,
+          seatClass,
+          '1101',
+          options.seatPosition,
+          options.seatDirection,
+        );
         return await this.reservationById(pnr, true);
       } catch (err) {
         if (!(err instanceof RailError) || err.kind !== 'sold-out') throw err;

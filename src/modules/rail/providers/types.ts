@@ -28,6 +28,8 @@ export const PASSENGER_TYPES: readonly PassengerType[] = [
 export type SeatClass = 'general' | 'special';
 export type SeatPolicy = 'general-only' | 'special-only' | 'general-first' | 'special-first';
 export type SeatPosition = 'any' | 'window' | 'aisle';
+/** Which way the seat faces; Korail takes it (순방향 009 / 역방향 010), SRT does not. */
+export type SeatDirection = 'any' | 'forward' | 'backward';
 
 /** Coarse train families used for filtering. */
 export const TRAIN_GROUPS = ['KTX', 'SRT', 'ITX', 'saemaeul', 'mugunghwa', 'other'] as const;
@@ -95,6 +97,7 @@ export type ReserveOptions = {
   passengers: Passengers;
   seatPolicy?: SeatPolicy;
   seatPosition?: SeatPosition;
+  seatDirection?: SeatDirection;
 };
 
 export type StandbyOptions = {
@@ -283,6 +286,19 @@ export function classesToTry(train: Train, policy: SeatPolicy, party = 1): SeatC
   return policyClasses(policy).filter(
     (c) => train[c] === 'available' && (train.seatsLeft?.[c] ?? party) >= party,
   );
+}
+
+/**
+ * Whether a party's seats sit together: one car, and rows no further apart than the party needs
+ * (a row has two seats on each side of the aisle: 2 people in one row, 3–4 in two rows…). Null
+ * for one seat or when the operator named no seats (standby).
+ */
+export function seatsTogether(seats: Pick<ReservedSeat, 'car' | 'seat'>[]): boolean | null {
+  if (seats.length < 2) return null;
+  if (new Set(seats.map((s) => s.car)).size > 1) return false;
+  const rows = seats.map((s) => Number.parseInt(s.seat, 10));
+  if (rows.some((r) => !Number.isFinite(r))) return null;
+  return Math.max(...rows) - Math.min(...rows) + 1 <= Math.ceil(seats.length / 2);
 }
 
 /** The most seats an available class of the policy has left, when the operator gave every count. */

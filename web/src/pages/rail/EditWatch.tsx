@@ -18,14 +18,20 @@ import { TrainTypesField } from './TrainTypes.tsx';
 
 export const CHANNELS = ['email', 'discord', 'slack', 'telegram', 'kakao'] as const;
 const POLICIES = ['general-first', 'general-only', 'special-first', 'special-only'] as const;
-const POSITIONS = ['any', 'window', 'aisle'] as const;
+export const POSITIONS = ['any', 'window', 'aisle'] as const;
+export const DIRECTIONS = ['any', 'forward', 'backward'] as const;
+/** "305, 307 309" → ["305", "307", "309"]: what the trains box sends. */
+export const trainList = (v: string) => v.split(/[\s,]+/).filter(Boolean);
 const SELECTIONS = ['earliest', 'latest', 'random'] as const;
 /** The fields the edit form shows next to their input; other server errors go to the box below. */
 const PLACED = [
   'timeFrom',
   'timeTo',
   'trainNo',
+  'trainNos',
   'passengers',
+  'seatDirection',
+  'startAt',
   'seatPolicy',
   'seatPosition',
   'selection',
@@ -40,7 +46,7 @@ const PLACED = [
 const KST_MS = 9 * 3_600_000;
 const toKstInput = (iso: string | null) =>
   iso ? new Date(new Date(iso).getTime() + KST_MS).toISOString().slice(0, 16) : '';
-const fromKstInput = (v: string) => (v ? `${v}:00+09:00` : null);
+export const fromKstInput = (v: string) => (v ? `${v}:00+09:00` : null);
 
 function Check({
   checked,
@@ -82,7 +88,9 @@ export function EditWatch({
   const [mode, setMode] = useState<'window' | 'train'>(w.trainNo ? 'train' : 'window');
   const [from, setFrom] = useState(hhmm(w.timeFrom));
   const [to, setTo] = useState(hhmm(w.timeTo));
-  const [trainNo, setTrainNo] = useState(w.trainNo ?? '');
+  const [trainNo, setTrainNo] = useState(w.trainNos.join(', '));
+  const [seatDirection, setSeatDirection] = useState<RailWatch['seatDirection']>(w.seatDirection);
+  const [startAt, setStartAt] = useState(toKstInput(w.startAt));
   const [passengers, setPassengers] = useState<Record<PassengerType, string>>(
     () =>
       Object.fromEntries(PASSENGER_TYPES.map((k) => [k, String(w.passengers[k] ?? 0)])) as Record<
@@ -105,11 +113,15 @@ export function EditWatch({
     e.preventDefault();
     await run(async () => {
       await patch(`/api/rail/watches/${w.id}`, {
-        ...(mode === 'train' ? { trainNo: trainNo.trim() } : { timeFrom: from, timeTo: to, trainNo: null }),
+        ...(mode === 'train'
+          ? { trainNos: trainList(trainNo) }
+          : { timeFrom: from, timeTo: to, trainNo: null }),
         // Empty boxes count as 0; anything else goes as typed so the server names what is wrong.
         passengers: Object.fromEntries(PASSENGER_TYPES.map((k) => [k, Number(passengers[k] || 0)])),
         seatPolicy,
         seatPosition,
+        ...(w.provider === 'korail' ? { seatDirection } : {}),
+        startAt: fromKstInput(startAt),
         // Every family ticked is no filter (null); none ticked goes as [] so the server names it.
         ...(mode === 'window'
           ? {
@@ -196,13 +208,12 @@ export function EditWatch({
             </Field>
           </>
         ) : (
-          <Field label={t('watches.trainNo')} error={errOf('trainNo')}>
-            <input
-              name="trainNo"
-              inputMode="numeric"
-              value={trainNo}
-              onChange={(e) => setTrainNo(e.target.value)}
-            />
+          <Field
+            label={t('watches.trainNos')}
+            error={errOf('trainNos') ?? errOf('trainNo')}
+            hint={t('watches.trainNosHint')}
+          >
+            <input name="trainNos" value={trainNo} onChange={(e) => setTrainNo(e.target.value)} />
           </Field>
         )}
       </div>
@@ -248,6 +259,29 @@ export function EditWatch({
               </option>
             ))}
           </select>
+        </Field>
+        {w.provider === 'korail' && (
+          <Field label={t('watches.direction')} error={errOf('seatDirection')}>
+            <select
+              name="seatDirection"
+              value={seatDirection}
+              onChange={(e) => setSeatDirection(e.target.value as RailWatch['seatDirection'])}
+            >
+              {DIRECTIONS.map((p) => (
+                <option key={p} value={p}>
+                  {t(`direction.${p}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
+        <Field label={t('watches.startAt')} error={errOf('startAt')} hint={t('watches.startAtHint')}>
+          <input
+            type="datetime-local"
+            name="startAt"
+            value={startAt}
+            onChange={(e) => setStartAt(e.target.value)}
+          />
         </Field>
         <Field label={t('watches.deadline')} error={errOf('deadline')} hint={t('watches.deadlineHint')}>
           <input

@@ -7,6 +7,7 @@ import { Badge, ErrorBox, Loading, useConfirm, useLoad, useNow } from '../../ui.
 import { hhmm, label, type RailReservation, ymd } from './api.ts';
 import { useRailT } from './i18n.ts';
 import { RailLayout } from './Layout.tsx';
+import { SeatClass, SeatNotes } from './WatchCard.tsx';
 
 const TONE = {
   held: 'amber',
@@ -90,7 +91,15 @@ export function RailReservationsPage() {
                       {r.seats.map((s) => `${s.car}-${s.seat}`).join(', ') ||
                         (r.standby ? t('res.seatsPending', { n: r.seatCount }) : `${r.seatCount}`)}{' '}
                       · <strong>{won(r.totalPrice, lang)}</strong>
+                      {!r.standby && (
+                        <>
+                          {' '}
+                          · <SeatClass r={r} />
+                          {r.together === true && <span className="muted small"> · {t('res.together')}</span>}
+                        </>
+                      )}
                     </div>
+                    <SeatNotes r={r} policy={r.seatPolicy ?? undefined} />
                     {(status === 'standby' || status === 'standbyEnded') && (
                       <div className="muted small" data-testid="rail-standby-note" style={{ marginTop: 4 }}>
                         {t(status === 'standby' ? 'res.standbyNote' : 'res.standbyEndedNote')}

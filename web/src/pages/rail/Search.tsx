@@ -12,9 +12,11 @@ import {
   TRAIN_GROUPS_OF,
   type TrainGroup,
 } from './api.ts';
+import { DIRECTIONS, POSITIONS } from './EditWatch.tsx';
 import { railMessage, useRailT } from './i18n.ts';
 import { PausedBanner, RailLayout, useRailProviders } from './Layout.tsx';
 import { PassengerFields, type PassengerType } from './Passengers.tsx';
+import { PlannedWatch } from './PlannedWatch.tsx';
 import { TrainResults } from './TrainResults.tsx';
 import { TrainTypesField } from './TrainTypes.tsx';
 
@@ -31,6 +33,8 @@ type Form = {
   /** The families ticked in the filter; all of the operator's means no filter. */
   types: TrainGroup[];
   seatPolicy: SeatPolicy;
+  seatPosition: (typeof POSITIONS)[number];
+  seatDirection: (typeof DIRECTIONS)[number];
   selection: 'earliest' | 'latest' | 'random';
   standby: boolean;
 };
@@ -51,6 +55,8 @@ export function RailSearchPage() {
     passengers: { adult: 1, child: 0, senior: 0, disability1to3: 0, disability4to6: 0 },
     types: [...TRAIN_GROUPS_OF.srt],
     seatPolicy: 'general-first',
+    seatPosition: 'any',
+    seatDirection: 'any',
     selection: 'earliest',
     standby: false,
   });
@@ -75,6 +81,12 @@ export function RailSearchPage() {
   // SRT runs one family only, so it gets no filter; every family ticked is no filter either.
   const offered = TRAIN_GROUPS_OF[form.provider];
   const filtered = offered.length > 1 && chosenGroups(form.provider, form.types).length < offered.length;
+  // Seat wishes go with a reserve or a watch; a direction only to Korail (SRT takes none).
+  const seats = {
+    seatPolicy: form.seatPolicy,
+    seatPosition: form.seatPosition,
+    ...(form.provider === 'korail' ? { seatDirection: form.seatDirection } : {}),
+  };
   const trainTypes: { trainTypes?: TrainGroup[] } = filtered
     ? { trainTypes: chosenGroups(form.provider, form.types) }
     : {};
@@ -110,7 +122,7 @@ export function RailSearchPage() {
             ...trip,
             trainNo: train.trainNo,
             passengers,
-            seatPolicy: form.seatPolicy,
+            ...seats,
           });
           setNotice({ text: t('search.reserved'), link: '/rail/reservations' });
           await search();
@@ -121,7 +133,7 @@ export function RailSearchPage() {
               ? { trainNo: train.trainNo }
               : { timeFrom: form.time, timeTo: windowTo, ...trainTypes }),
             passengers,
-            seatPolicy: form.seatPolicy,
+            ...seats,
             selection: form.selection,
             standby: form.standby,
           });
@@ -218,6 +230,34 @@ export function RailSearchPage() {
               ))}
             </select>
           </Field>
+          <Field label={t('watches.position')}>
+            <select
+              name="seatPosition"
+              value={form.seatPosition}
+              onChange={(e) => set('seatPosition', e.target.value as Form['seatPosition'])}
+            >
+              {POSITIONS.map((p) => (
+                <option key={p} value={p}>
+                  {t(`position.${p}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          {form.provider === 'korail' && (
+            <Field label={t('watches.direction')}>
+              <select
+                name="seatDirection"
+                value={form.seatDirection}
+                onChange={(e) => set('seatDirection', e.target.value as Form['seatDirection'])}
+              >
+                {DIRECTIONS.map((p) => (
+                  <option key={p} value={p}>
+                    {t(`direction.${p}`)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          )}
         </div>
         <PassengerFields
           legend={t('search.passengers')}
@@ -301,6 +341,7 @@ export function RailSearchPage() {
           onAct={act}
         />
       )}
+      <PlannedWatch trip={trip} body={{ passengers, ...seats, standby: form.standby }} />
     </RailLayout>
   );
 }

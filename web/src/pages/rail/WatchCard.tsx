@@ -29,7 +29,13 @@ function shownStatus(w: RailWatch): keyof typeof TONE {
 }
 
 /** The watch's hold: a standby request waiting or ended, or a seat with its payment deadline. */
-function WatchReservation({ r }: { r: NonNullable<RailWatch['reservation']> }) {
+function WatchReservation({
+  r,
+  policy,
+}: {
+  r: NonNullable<RailWatch['reservation']>;
+  policy: RailWatch['seatPolicy'];
+}) {
   const t = useRailT();
   const { lang } = useI18n();
   const train = `${t('res.pnr', { pnr: r.pnr })} · ${r.trainType} ${r.trainNo} ${hhmm(r.departure)}`;
@@ -45,10 +51,54 @@ function WatchReservation({ r }: { r: NonNullable<RailWatch['reservation']> }) {
     );
   return (
     <div className="alert alert-success" data-testid="rail-watch-reservation" style={{ marginTop: 8 }}>
-      {train} · {r.seats.map((s) => `${s.car}-${s.seat}`).join(', ')}
+      {train} · <SeatClass r={r} policy={policy} /> · {r.seats.map((s) => `${s.car}-${s.seat}`).join(', ')}
       {r.paymentDeadline &&
         r.status === 'held' &&
         ` · ${t('watches.payBy', { when: shortDateTime(r.paymentDeadline, 'Asia/Seoul', lang) })}`}
+      <SeatNotes r={r} policy={policy} />
+    </div>
+  );
+}
+
+/** The class of a hold, always shown: a *-first policy may have taken its second choice. */
+export function SeatClass({
+  r,
+}: {
+  r: Pick<NonNullable<RailWatch['reservation']>, 'seatClass'>;
+  policy?: string;
+}) {
+  const t = useRailT();
+  if (r.seatClass !== 'general' && r.seatClass !== 'special') return null;
+  return (
+    <strong data-testid="rail-seat-class" style={{ display: 'inline' }}>
+      {t(`class.${r.seatClass}`)}
+    </strong>
+  );
+}
+
+/** What a traveller must not miss: the other class than the first choice, a party not seated together. */
+export function SeatNotes({
+  r,
+  policy,
+}: {
+  r: Pick<NonNullable<RailWatch['reservation']>, 'seatClass' | 'together' | 'standby'>;
+  policy?: string;
+}) {
+  const t = useRailT();
+  const notes: string[] = [];
+  if (!r.standby && policy === 'general-first' && r.seatClass === 'special')
+    notes.push(t('res.fallbackSpecial'));
+  if (!r.standby && policy === 'special-first' && r.seatClass === 'general')
+    notes.push(t('res.fallbackGeneral'));
+  if (r.together === false) notes.push(t('res.apart'));
+  if (!notes.length) return null;
+  return (
+    <div data-testid="rail-seat-notes" style={{ marginTop: 4, fontWeight: 600 }}>
+      {notes.map((n) => (
+        <span key={n} style={{ display: 'block' }}>
+          ⚠ {n}
+        </span>
+      ))}
     </div>
   );
 }
@@ -106,6 +156,7 @@ function terms(w: RailWatch, t: RailT, lang: Lang): string[] {
     ),
     t(`policy.${w.seatPolicy}`),
     ...(w.seatPosition !== 'any' ? [t(`position.${w.seatPosition}`)] : []),
+    ...(w.seatDirection !== 'any' ? [t(`direction.${w.seatDirection}`)] : []),
     ...(w.standby ? [t('watches.standbyOn')] : []),
     w.notify.length
       ? CHANNELS.filter((c) => w.notify.includes(c))
@@ -151,7 +202,11 @@ export function WatchCard({
             {label(w.provider)} {w.from} → {w.to}
           </strong>{' '}
           {ymd(w.date)}{' '}
-          {w.trainNo ? t('watches.train', { no: w.trainNo }) : `${hhmm(w.timeFrom)}–${hhmm(w.timeTo)}`}
+          {w.trainNos.length > 1
+            ? t('watches.trains', { list: w.trainNos.join(', ') })
+            : w.trainNo
+              ? t('watches.train', { no: w.trainNo })
+              : `${hhmm(w.timeFrom)}–${hhmm(w.timeTo)}`}
           {!w.trainNo && <span className="muted small"> · {t(`select.${w.selection}`)}</span>}
           <div className="muted small" data-testid="rail-watch-terms">
             {terms(w, t, lang).join(' · ')}
@@ -175,6 +230,13 @@ export function WatchCard({
           )}
         </div>
       </div>
+      {live(w) && w.startAt && (
+        <div className="alert alert-info" data-testid="rail-watch-opens" style={{ marginTop: 8 }}>
+          {t(w.opensAt ? 'watches.opensAt' : 'watches.startsAt', {
+            when: shortDateTime(w.startAt, 'Asia/Seoul', lang),
+          })}
+        </div>
+      )}
       <div className="muted small" data-testid="rail-watch-progress">
         {w.pollEveryMs !== null && (
           <span data-testid="rail-watch-every">{`${pollEvery(w.pollEveryMs, t)} · `}</span>
@@ -197,7 +259,7 @@ export function WatchCard({
       {w.failReason && w.status !== 'reserved' && (
         <div className="field-error">{railMessage(w.failReason, lang)}</div>
       )}
-      {w.reservation && <WatchReservation r={w.reservation} />}
+      {w.reservation && <WatchReservation r={w.reservation} policy={w.seatPolicy} />}
       {editing && live(w) && <EditWatch key={w.id} w={w} onCancel={onEditCancel} onDone={onEditDone} />}
     </article>
   );
