@@ -7,6 +7,7 @@ import { AppError, forbidden, invalidField, unauthorized } from '../errors.ts';
 import { emit, once } from '../events/outbox.ts';
 import type { Consumer } from '../events/types.ts';
 import { renderPlatformMail } from '../mail/mailer.ts';
+import { msg } from '../messages/index.ts';
 import { forgetUnprovenIdentities, identitiesOf } from '../oauth/service.ts';
 import { RULES, rateLimiter } from '../ratelimit.ts';
 import { type ACCOUNT_STATES, type CodePurpose, type ROLES, sessions, users } from '../schema.ts';
@@ -272,7 +273,8 @@ export class Auth {
     }
     const user = await pending;
     if (!user) throw unauthorized('login expired or token invalid: log in again');
-    if (roles && !roles.includes(user.role)) throw forbidden(`this needs the ${roles.join(' or ')} role`);
+    if (roles && !roles.includes(user.role))
+      throw forbidden(msg('auth.needs_role', { roles: roles.join(' or ') }));
     return user;
   }
 
