@@ -158,13 +158,23 @@ export function Field({
   children: ReactNode;
 }) {
   const { lang } = useI18n();
+  // The server's complaint goes once the person changes the field; a new answer shows it again.
+  const [edited, setEdited] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new error (or none) resets it
+  useEffect(() => setEdited(false), [error]);
+  const shown = edited ? undefined : error;
   return (
     // biome-ignore lint/a11y/noLabelWithoutControl: the control is the child
-    <label className={`field${error ? ' field-invalid' : ''}`}>
+    <label
+      className={`field${shown ? ' field-invalid' : ''}`}
+      onInput={() => {
+        if (error) setEdited(true);
+      }}
+    >
       <span className="field-label">{label}</span>
       {children}
-      {hint && !error && <span className="field-hint">{hint}</span>}
-      {error && <span className="field-error">{serverMessage(error, lang)}</span>}
+      {hint && !shown && <span className="field-hint">{hint}</span>}
+      {shown && <span className="field-error">{serverMessage(shown, lang)}</span>}
     </label>
   );
 }

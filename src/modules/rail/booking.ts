@@ -6,6 +6,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { User } from '../../platform/auth/service.ts';
 import type { Tx } from '../../platform/db.ts';
 import { conflict, invalidField, notFound } from '../../platform/errors.ts';
+import { FieldChecks } from '../../platform/field-checks.ts';
 import { accountProvider, accountRow } from './accounts.ts';
 import type { RailDeps } from './egress.ts';
 import {
@@ -29,11 +30,15 @@ export async function search(
   d: RailDeps,
   q: SearchQuery & { provider: ProviderName },
 ): Promise<{ from: string; to: string; trains: TrainView[] }> {
-  checkDate(q.provider, q.date);
-  if (q.passengers) checkPassengers(q.passengers);
-  checkTrainTypes(q.provider, q.trainTypes);
-  const from = await station(d, q.provider, q.from, 'body.from');
-  const to = await station(d, q.provider, q.to, 'body.to');
+  // Every bad field at once, so the form shows them together.
+  const checks = new FieldChecks();
+  await checks.run(() => checkDate(q.provider, q.date));
+  if (q.passengers) await checks.run(() => checkPassengers(q.passengers as NonNullable<typeof q.passengers>));
+  await checks.run(() => checkTrainTypes(q.provider, q.trainTypes));
+  const from = await checks.run(() => station(d, q.provider, q.from, 'body.from'));
+  const to = await checks.run(() => station(d, q.provider, q.to, 'body.to'));
+  checks.done();
+  if (!from || !to) throw new Error('unreachable: a station check failed without an error');
   if (from.name === to.name) throw invalidField('body.to', 'must differ from body.from');
   try {
     const trains = await d.egress.searcher(q.provider).search({

@@ -90,3 +90,12 @@ export function codeIssue(path: string, issue: Issue): CodedIssue {
 
 /** A schema message as English text: a code's text, or the message itself. */
 export const codeText = (message: string) => (isCode(message) ? render(message, undefined, 'en') : message);
+
+/** A field error for a zod issue met outside a route's schema (settings, use cases that parse). */
+export function zodFieldError(
+  path: string,
+  issue: { code: string; message: string },
+): { path: string; message: string; key: Code; params: Record<string, string | number> } {
+  const { code, message, path: _path, ...params } = issue as { code: string; message: string; path?: unknown };
+  return { path, message: codeText(message), ...codeIssue(path, { keyword: code, message, params }) };
+}
