@@ -25,7 +25,10 @@ export type User = {
   state: AccountState;
   nickname: string | null;
   intro: string;
+  /** The language mails and notices are written in for this user (Korean when unset). */
+  lang?: UserLang;
 };
+export type UserLang = 'ko' | 'en';
 /** How an account can sign in; the OAuth identities join 'password' here. */
 export type SignInMethod = 'password' | 'kakao' | 'naver' | 'apple';
 
@@ -35,7 +38,7 @@ export const TOKEN_CACHE_MS = 5_000;
 type UserRow = Pick<
   typeof users.$inferSelect,
   'id' | 'email' | 'name' | 'role' | 'verifiedAt' | 'state' | 'nickname' | 'intro'
->;
+> & { lang?: UserLang };
 
 export const toUser = (r: UserRow): User => ({
   id: r.id,
@@ -46,6 +49,7 @@ export const toUser = (r: UserRow): User => ({
   state: r.state,
   nickname: r.nickname,
   intro: r.intro,
+  lang: r.lang ?? 'ko',
 });
 
 /** A stored password hash that can match some password (withdrawn accounts and OAuth-only ones have none). */
