@@ -49,7 +49,9 @@ export const users = pgTable(
     /** Admins' own note on the account: only the admin API reads or writes it. */
     adminMemo: text('admin_memo').notNull().default(''),
     /** The language the user reads mails and notices in (the web's switch sets it too). */
-    lang: text('lang', { enum: ['ko', 'en'] }).notNull().default('ko'),
+    lang: text('lang', { enum: ['ko', 'en'] })
+      .notNull()
+      .default('ko'),
   },
   (t) => [
     uniqueIndex('users_email_key').on(sql`lower(${t.email})`),

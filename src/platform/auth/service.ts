@@ -359,28 +359,36 @@ export class Auth {
           const code = await this.codes.issue(userId, purpose);
           const words = CODE_MAIL[purpose === 'withdraw' ? 'withdraw' : 'reset'];
           const name = u.name || u.nickname || u.email;
+          // In the user's language: English, or Korean (its subject keeps the English words after).
+          const en = u.lang === 'en';
           if (purpose === 'signup') {
             await this.ctx.mailer.send({
               to: u.email,
-              subject: `[yeyak] 인증 코드 ${code} / verification code`,
+              subject: en
+                ? `[yeyak] verification code ${code}`
+                : `[yeyak] 인증 코드 ${code} / verification code`,
               html: renderPlatformMail(
                 'verify',
-                { code, minutes: CODE_MINUTES, name },
+                { code, minutes: CODE_MINUTES, name, lang: u.lang ?? 'ko' },
                 'yeyak verification code',
               ),
-              text: `yeyak 인증 코드 / verification code: ${code} (${CODE_MINUTES}분 / minutes)`,
+              text: en
+                ? `yeyak verification code: ${code} (${CODE_MINUTES} minutes)`
+                : `yeyak 인증 코드: ${code} (${CODE_MINUTES}분)`,
             });
             return;
           }
           await this.ctx.mailer.send({
             to: u.email,
-            subject: `[yeyak] ${words.ko} ${code} / ${words.en}`,
+            subject: en ? `[yeyak] ${words.en} ${code}` : `[yeyak] ${words.ko} ${code} / ${words.en}`,
             html: renderPlatformMail(
               'code',
-              { code, minutes: CODE_MINUTES, name, ko: words.koLine, en: words.enLine },
+              { code, minutes: CODE_MINUTES, name, ko: words.koLine, en: words.enLine, lang: u.lang ?? 'ko' },
               `yeyak ${words.en}`,
             ),
-            text: `yeyak ${words.ko} / ${words.en}: ${code} (${CODE_MINUTES}분 / minutes)`,
+            text: en
+              ? `yeyak ${words.en}: ${code} (${CODE_MINUTES} minutes)`
+              : `yeyak ${words.ko}: ${code} (${CODE_MINUTES}분)`,
           });
         }),
     };

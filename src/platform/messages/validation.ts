@@ -96,6 +96,11 @@ export function zodFieldError(
   path: string,
   issue: { code: string; message: string },
 ): { path: string; message: string; key: Code; params: Record<string, string | number> } {
-  const { code, message, path: _path, ...params } = issue as { code: string; message: string; path?: unknown };
+  const {
+    code,
+    message,
+    path: _path,
+    ...params
+  } = issue as { code: string; message: string; path?: unknown };
   return { path, message: codeText(message), ...codeIssue(path, { keyword: code, message, params }) };
 }
