@@ -29,7 +29,9 @@ describe('web format helpers', () => {
     expect(serverMessage('sold out: only 3 left', 'en')).toBe('sold out: only 3 left');
     const zod = { key: 'validation.number', params: { field: 'quota' } };
     expect(codedMessage(zod, 'Invalid input: expected number, received string', 'en')).toBe('enter a number');
-    expect(codedMessage(zod, 'Invalid input: expected number, received string', 'ko')).toBe('숫자를 입력하세요.');
+    expect(codedMessage(zod, 'Invalid input: expected number, received string', 'ko')).toBe(
+      '숫자를 입력하세요.',
+    );
     expect(fieldLabel('body.ticketsEventId', 'ko')).toBe('yeyak 공연');
     expect(fieldLabel('body.showtimes.0.somethingNew', 'ko')).toBe('somethingNew');
     // A code the catalog does not know (a newer server) shows the server's text.

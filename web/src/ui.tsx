@@ -160,7 +160,6 @@ export function Field({
   const { lang } = useI18n();
   // The server's complaint goes once the person changes the field; a new answer shows it again.
   const [edited, setEdited] = useState(false);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new error (or none) resets it
   useEffect(() => setEdited(false), [error]);
   const shown = edited ? undefined : error;
   return (
