@@ -7,6 +7,7 @@ import type { User } from '../../platform/auth/service.ts';
 import type { Tx } from '../../platform/db.ts';
 import { conflict, invalidField, notFound } from '../../platform/errors.ts';
 import { FieldChecks } from '../../platform/field-checks.ts';
+import { msg } from '../../platform/messages/index.ts';
 import { accountProvider, accountRow } from './accounts.ts';
 import type { RailDeps } from './egress.ts';
 import {
@@ -79,10 +80,10 @@ export async function reserve(
   const to = await station(d, input.provider, input.to, 'body.to');
   const train = await findTrain(d, input.provider, from.name, to.name, input.date, input.trainNo);
   if (kstEpoch(train.date, train.departure) <= Date.now())
-    throw invalidField('body.trainNo', `train ${train.trainNo} has already left`);
+    throw invalidField('body.trainNo', msg('rail.train_left', { trainNo: train.trainNo }));
   const policy = input.seatPolicy ?? 'general-first';
   if (classesToTry(train, policy).length === 0)
-    throw conflict(`train ${train.trainNo} is sold out for ${policy}: start a watch to wait for a seat`);
+    throw conflict(msg('rail.sold_out_policy', { trainNo: train.trainNo, policy }));
   const party = totalPassengers(input.passengers);
   if (classesToTry(train, policy, party).length === 0)
     throw conflict(
@@ -149,7 +150,7 @@ export async function cancelReservation(d: RailDeps, user: User, id: string): Pr
     .from(railReservations)
     .where(and(eq(railReservations.id, id), eq(railReservations.userId, user.id)));
   if (!r) throw notFound('rail reservation');
-  if (r.status !== 'held') throw conflict(`the reservation is ${r.status}`);
+  if (r.status !== 'held') throw conflict(msg('rail.reservation_state', { status: r.status }));
   if (!r.accountId)
     throw conflict('the account behind this reservation was removed; cancel it in the operator app');
   try {
