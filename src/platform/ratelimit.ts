@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { sha256 } from './crypto.ts';
 import { type Database, selectRows } from './db.ts';
 import { AppError } from './errors.ts';
+import { msg } from './messages/index.ts';
 
 /**
  * Attempt limits against guessing (passwords, mailed codes, link codes). Counters live in the
@@ -60,7 +61,7 @@ export const RULES = {
 /** The 429 every limit answers: `data.retryAfter` in seconds, sent as Retry-After too. */
 function tooManyAttempts(retryAfter: number): AppError {
   const minutes = Math.max(1, Math.ceil(retryAfter / 60));
-  return new AppError(429, `too many attempts: try again in ${minutes} min`, { retryAfter });
+  return new AppError(429, msg('ratelimit.too_many_attempts', { minutes }), { retryAfter });
 }
 
 export type Verdict = { allowed: boolean; retryAfter: number; hits: number };

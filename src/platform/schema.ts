@@ -48,6 +48,10 @@ export const users = pgTable(
     intro: text('intro').notNull().default(''),
     /** Admins' own note on the account: only the admin API reads or writes it. */
     adminMemo: text('admin_memo').notNull().default(''),
+    /** The language the user reads mails and notices in (the web's switch sets it too). */
+    lang: text('lang', { enum: ['ko', 'en'] })
+      .notNull()
+      .default('ko'),
   },
   (t) => [
     uniqueIndex('users_email_key').on(sql`lower(${t.email})`),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countdown, isoToLocalInput, localInputToIso, won } from '../../web/src/format.ts';
-import { serverMessage } from '../../web/src/messages.ts';
+import { codedMessage, fieldLabel, remember, serverMessage } from '../../web/src/messages.ts';
 
 /** The web app's pure helpers (no browser needed). */
 describe('web format helpers', () => {
@@ -23,11 +23,19 @@ describe('web format helpers', () => {
     expect(countdown(3_600_000)).toBe('1:00:00');
   });
 
-  it('puts common server messages into Korean and leaves unknown ones alone', () => {
+  it('renders server messages by their code in the page language and leaves uncoded ones alone', () => {
+    remember('sold out: only 3 left', { key: 'tickets.sold_out_left', params: { left: 3 } });
     expect(serverMessage('sold out: only 3 left', 'ko')).toBe('남은 좌석이 3석뿐입니다.');
-    expect(serverMessage('sold out', 'ko')).toBe('매진되었습니다.');
-    expect(serverMessage('sold out', 'en')).toBe('sold out');
-    expect(serverMessage('Invalid input: expected number, received string', 'en')).toBe('enter a number');
+    expect(serverMessage('sold out: only 3 left', 'en')).toBe('sold out: only 3 left');
+    const zod = { key: 'validation.number', params: { field: 'quota' } };
+    expect(codedMessage(zod, 'Invalid input: expected number, received string', 'en')).toBe('enter a number');
+    expect(codedMessage(zod, 'Invalid input: expected number, received string', 'ko')).toBe(
+      '숫자를 입력하세요.',
+    );
+    expect(fieldLabel('body.ticketsEventId', 'ko')).toBe('yeyak 공연');
+    expect(fieldLabel('body.showtimes.0.somethingNew', 'ko')).toBe('somethingNew');
+    // A code the catalog does not know (a newer server) shows the server's text.
+    expect(codedMessage({ key: 'tickets.from_the_future' }, 'as sent', 'ko')).toBe('as sent');
     expect(serverMessage('something new', 'ko')).toBe('something new');
   });
 });

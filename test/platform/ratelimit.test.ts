@@ -47,6 +47,9 @@ describe.each(backends)('rate limits on %s', (backend) => {
     expect(await res.json()).toEqual({
       code: 429,
       description: expect.stringMatching(/^too many attempts/),
+      // The message's code and parameters, for clients that show it in their reader's language.
+      key: 'ratelimit.too_many_attempts',
+      params: { minutes: Math.max(1, Math.ceil(retry / 60)) },
       data: { retryAfter: retry },
     });
     // Another account is not locked by it.

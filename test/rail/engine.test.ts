@@ -62,6 +62,8 @@ describe.each(backends)('rail watches on %s', (backend) => {
     const bad = await u.api.put('/api/rail/accounts/srt', { id: SRT_MEMBER.id, password: 'wrong' });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('body.password');
+    // Named by a code the web renders in the reader's language.
+    expect(bad.body).toMatchObject({ key: 'rail.wrong_credentials', params: { operator: 'SRT' } });
     const good = await u.api.put<{ account: Record<string, unknown> }>('/api/rail/accounts/srt', SRT_MEMBER);
     expect(good.status).toBe(200);
     expect(JSON.stringify(good.body)).not.toContain(SRT_MEMBER.password);
@@ -89,6 +91,15 @@ describe.each(backends)('rail watches on %s', (backend) => {
     const past = await ask({ date: '20200101' });
     expect(past.status).toBe(400);
     expect(past.body.description).toContain('body.date');
+    expect(past.body).toMatchObject({ key: 'rail.date_past', params: { date: '20200101' } });
+    // Every bad field at once: a past date and an unknown station in one answer.
+    const both = await ask({ date: '20200101', from: '서울' });
+    expect(both.status).toBe(400);
+    const errors = (both.body.data as { errors: { path: string; key: string }[] }).errors;
+    expect(errors.map((e) => [e.path, e.key])).toEqual([
+      ['body.date', 'rail.date_past'],
+      ['body.from', expect.stringMatching(/^rail\.no_station/)],
+    ]);
     const far = await ask({ date: dayAhead(env.s, 60) });
     expect(far.status).toBe(400);
     expect(far.body.description).toMatch(/30 days/);

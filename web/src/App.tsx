@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect } from 'react';
+import { api, type User } from './api.ts';
 import { useAuth } from './auth.tsx';
 import { DemoBanner } from './demo.tsx';
 import { addWords, type Key, useI18n } from './i18n.tsx';
@@ -78,7 +79,7 @@ function NavLink({ to, k, path }: { to: string; k: Key; path: string }) {
 
 function Header({ path }: { path: string }) {
   const { t, lang, setLang } = useI18n();
-  const { user, logout } = useAuth();
+  const { user, logout, update } = useAuth();
   // The registration pages also speak 中文: the one switch offers it there.
   const zh = useRegZh();
   const regPage = path.startsWith('/registration');
@@ -109,6 +110,11 @@ function Header({ path }: { path: string }) {
                 onClick={() => {
                   zh.set(false);
                   setLang(l);
+                  // Logged in, the switch is also the language of this user's mails and notices.
+                  if (user && (user.lang ?? 'ko') !== l)
+                    api<{ user: User }>('PATCH', '/api/auth/profile', { lang: l })
+                      .then((d) => update(d.user))
+                      .catch(() => {});
                 }}
               >
                 {l.toUpperCase()}

@@ -13,6 +13,7 @@ import type {
 import type { Role, User } from '../../src/platform/auth/service.ts';
 import type { FieldError } from '../../src/platform/errors.ts';
 import type { MailboxMessage, MailboxSummary } from '../../src/platform/mail/mailbox.ts';
+import { type Coded, remember } from './messages.ts';
 
 export type { EventView, FieldError, Role, User };
 export type TicketType = TicketTypeView;
@@ -31,8 +32,11 @@ export class ApiError extends Error {
     public readonly status: number,
     message: string,
     public readonly data?: Record<string, unknown>,
+    /** The message's catalog code and parameters (see messages.ts). */
+    public readonly coded: Coded = {},
   ) {
     super(message);
+    remember(message, coded);
   }
   get errors(): FieldError[] {
     const e = this.data?.errors;
@@ -72,7 +76,7 @@ async function send(path: string, init: RequestInit): Promise<Response> {
 
 /** The envelope's data, or ApiError with the server's description (a 401 with a token logs out). */
 async function dataOf<T>(res: Response): Promise<T> {
-  let envelope: { code?: number; description?: string; data?: unknown } = {};
+  let envelope: { code?: number; description?: string; data?: unknown } & Coded = {};
   try {
     envelope = await res.json();
   } catch {
@@ -80,11 +84,12 @@ async function dataOf<T>(res: Response): Promise<T> {
   }
   if (!res.ok) {
     if (res.status === 401 && tokenStore.get()) onUnauthorized?.();
-    throw new ApiError(
-      res.status,
-      envelope.description ?? `HTTP ${res.status}`,
-      (envelope.data ?? undefined) as Record<string, unknown> | undefined,
-    );
+    const data = (envelope.data ?? undefined) as Record<string, unknown> | undefined;
+    if (Array.isArray(data?.errors)) for (const e of data.errors as FieldError[]) remember(e.message, e);
+    throw new ApiError(res.status, envelope.description ?? `HTTP ${res.status}`, data, {
+      key: envelope.key,
+      params: envelope.params,
+    });
   }
   return envelope.data as T;
 }

@@ -2,7 +2,7 @@ import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react'
 import { ApiError, type FieldError } from './api.ts';
 import { useAuth } from './auth.tsx';
 import { type Key, type Lang, type T, useI18n } from './i18n.tsx';
-import { serverMessage } from './messages.ts';
+import { codedMessage, fieldLabel, serverMessage } from './messages.ts';
 import { Link } from './router.tsx';
 
 /** Loads data for a page; `reload` fetches again (quietly, keeping the old data on screen). */
@@ -78,7 +78,7 @@ export function fieldErrors(err: unknown): Record<string, string> {
 function errorText(err: unknown, t: T, lang: Lang): string {
   if (err instanceof ApiError) {
     if (err.status === 0) return t('common.network');
-    return serverMessage(err.message, lang);
+    return codedMessage(err.coded, serverMessage(err.message, lang), lang);
   }
   return err instanceof Error ? err.message : String(err);
 }
@@ -105,7 +105,7 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
           <ul>
             {errors.map((e) => (
               <li key={e.path}>
-                <code>{e.path.replace(/^body\./, '')}</code>: {serverMessage(e.message, lang)}
+                {fieldLabel(e.path, lang)}: {codedMessage(e, e.message, lang)}
               </li>
             ))}
           </ul>
@@ -158,13 +158,22 @@ export function Field({
   children: ReactNode;
 }) {
   const { lang } = useI18n();
+  // The server's complaint goes once the person changes the field; a new answer shows it again.
+  const [edited, setEdited] = useState(false);
+  useEffect(() => setEdited(false), [error]);
+  const shown = edited ? undefined : error;
   return (
     // biome-ignore lint/a11y/noLabelWithoutControl: the control is the child
-    <label className={`field${error ? ' field-invalid' : ''}`}>
+    <label
+      className={`field${shown ? ' field-invalid' : ''}`}
+      onInput={() => {
+        if (error) setEdited(true);
+      }}
+    >
       <span className="field-label">{label}</span>
       {children}
-      {hint && !error && <span className="field-hint">{hint}</span>}
-      {error && <span className="field-error">{serverMessage(error, lang)}</span>}
+      {hint && !shown && <span className="field-hint">{hint}</span>}
+      {shown && <span className="field-error">{serverMessage(shown, lang)}</span>}
     </label>
   );
 }

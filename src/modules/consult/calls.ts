@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Context } from '../../platform/context.ts';
 import { AppError, conflict, invalidField, notFound } from '../../platform/errors.ts';
+import { msg } from '../../platform/messages/index.ts';
 import type { JobSpec } from '../../platform/module.ts';
 import type { Counselors } from './counselors.ts';
 import { tell } from './notices.ts';
@@ -122,7 +123,7 @@ export class Calls {
     const balance = await this.wallet.balance(userId);
     const minimum = this.ctx.settings.get(callMinimumMinutes) * 2 * c.ratePer30s;
     if (balance.available < minimum) {
-      throw new AppError(409, `a call needs at least ${minimum} points`, {
+      throw new AppError(409, msg('consult.call_min_points', { points: minimum }), {
         code: 'consult.balance_below_minimum',
         minimum,
         available: balance.available,

@@ -2,7 +2,8 @@ import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { constraintName } from '../../platform/db.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import { AppError, fieldError, type Message, notFound } from '../../platform/errors.ts';
+import { msg } from '../../platform/messages/index.ts';
 import { users } from '../../platform/schema.ts';
 import { isPublic } from './discovery.ts';
 import { tell } from './notices.ts';
@@ -44,8 +45,10 @@ export type Reviewable = {
 export type ReviewInput = { requestId: string; stars: number; body: string };
 
 /** A refusal that names the field it is about, like a schema error does. */
-const refused = (status: number, path: string, message: string) =>
-  new AppError(status, `${path}: ${message}`, { errors: [{ path, message }] });
+const refused = (status: number, path: string, message: Message) =>
+  new AppError(status, `${path}: ${fieldError(path, message).message}`, {
+    errors: [fieldError(path, message)],
+  });
 
 const r = consultReviews;
 const columns = {
@@ -188,8 +191,7 @@ export class Reviews {
           .for('update');
         if (!req || req.userId !== user.id) throw notFound('request');
         if (req.state !== 'completed') throw refused(409, path, 'the consultation is not completed');
-        if (!req.fresh)
-          throw refused(409, path, `reviews are written within ${REVIEW_DAYS} days of completion`);
+        if (!req.fresh) throw refused(409, path, msg('consult.review_window', { days: REVIEW_DAYS }));
         const [existing] = await tx.select({ id: r.id }).from(r).where(eq(r.requestId, req.id));
         if (existing) throw refused(409, path, 'this consultation has a review already');
         const [row] = await tx

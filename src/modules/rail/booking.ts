@@ -6,6 +6,8 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { User } from '../../platform/auth/service.ts';
 import type { Tx } from '../../platform/db.ts';
 import { conflict, invalidField, notFound } from '../../platform/errors.ts';
+import { FieldChecks } from '../../platform/field-checks.ts';
+import { msg } from '../../platform/messages/index.ts';
 import { accountProvider, accountRow } from './accounts.ts';
 import type { RailDeps } from './egress.ts';
 import {
@@ -31,11 +33,15 @@ export async function search(
   d: RailDeps,
   q: SearchQuery & { provider: ProviderName },
 ): Promise<{ from: string; to: string; trains: TrainView[] }> {
-  checkDate(q.provider, q.date);
-  if (q.passengers) checkPassengers(q.passengers);
-  checkTrainTypes(q.provider, q.trainTypes);
-  const from = await station(d, q.provider, q.from, 'body.from');
-  const to = await station(d, q.provider, q.to, 'body.to');
+  // Every bad field at once, so the form shows them together.
+  const checks = new FieldChecks();
+  await checks.run(() => checkDate(q.provider, q.date));
+  if (q.passengers) await checks.run(() => checkPassengers(q.passengers as NonNullable<typeof q.passengers>));
+  await checks.run(() => checkTrainTypes(q.provider, q.trainTypes));
+  const from = await checks.run(() => station(d, q.provider, q.from, 'body.from'));
+  const to = await checks.run(() => station(d, q.provider, q.to, 'body.to'));
+  checks.done();
+  if (!from || !to) throw new Error('unreachable: a station check failed without an error');
   if (from.name === to.name) throw invalidField('body.to', 'must differ from body.from');
   try {
     const trains = await d.egress.searcher(q.provider).search({
@@ -79,10 +85,10 @@ export async function reserve(
   const to = await station(d, input.provider, input.to, 'body.to');
   const train = await findTrain(d, input.provider, from.name, to.name, input.date, input.trainNo);
   if (kstEpoch(train.date, train.departure) <= Date.now())
-    throw invalidField('body.trainNo', `train ${train.trainNo} has already left`);
+    throw invalidField('body.trainNo', msg('rail.train_left', { trainNo: train.trainNo }));
   const policy = input.seatPolicy ?? 'general-first';
   if (classesToTry(train, policy).length === 0)
-    throw conflict(`train ${train.trainNo} is sold out for ${policy}: start a watch to wait for a seat`);
+    throw conflict(msg('rail.sold_out_policy', { trainNo: train.trainNo, policy }));
   const party = totalPassengers(input.passengers);
   if (classesToTry(train, policy, party).length === 0)
     throw conflict(
@@ -152,7 +158,7 @@ export async function cancelReservation(d: RailDeps, user: User, id: string): Pr
     .from(railReservations)
     .where(and(eq(railReservations.id, id), eq(railReservations.userId, user.id)));
   if (!r) throw notFound('rail reservation');
-  if (r.status !== 'held') throw conflict(`the reservation is ${r.status}`);
+  if (r.status !== 'held') throw conflict(msg('rail.reservation_state', { status: r.status }));
   if (!r.accountId)
     throw conflict('the account behind this reservation was removed; cancel it in the operator app');
   try {

@@ -4,6 +4,7 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { AppError, badRequest, conflict, invalidField } from '../../platform/errors.ts';
+import { msg } from '../../platform/messages/index.ts';
 import type { RailConfig } from './config.ts';
 import { PAUSED, type RailDeps } from './egress.ts';
 import { emitRail, RAIL_WATCH_FAILED } from './events.ts';
@@ -18,23 +19,30 @@ export function operatorError(config: RailConfig, err: unknown): Error {
   const label = PROVIDER_LABEL[err.provider];
   switch (err.kind) {
     case 'sold-out':
-      return conflict(`sold out: ${err.message}`);
+      return conflict(msg('rail.sold_out', { detail: err.message }));
     case 'blocked':
       return new AppError(
         503,
         err.code === PAUSED
           ? err.message
-          : `${label} refused us (blocked): ${err.operatorMessage ?? err.message}. yeyak stops every ${label} watch and pauses ${label} for ${config.blockPauseMinutes} min; there is no workaround but waiting.`,
+          : msg('rail.blocked_now', {
+              operator: label,
+              reason: err.operatorMessage ?? err.message,
+              minutes: config.blockPauseMinutes,
+            }),
       );
     case 'login-refused':
       // The operator's refusal as such (a gateway answer): nothing the user typed is wrong.
       return new AppError(502, err.message);
     case 'bad-credentials':
-      return invalidField('body.password', `${label} says the id or password is wrong`);
+      return invalidField('body.password', msg('rail.wrong_credentials', { operator: label }));
     case 'invalid-request':
       return badRequest(err.message);
     default:
-      return new AppError(502, `${label}: ${err.operatorMessage ?? err.message}`);
+      return new AppError(
+        502,
+        msg('rail.operator_error', { operator: label, reason: err.operatorMessage ?? err.message }),
+      );
   }
 }
 

@@ -2,7 +2,8 @@
  * Checks of what a user asks for, before anything is sent or stored: stations and trains the
  * operator knows, dates it sells, a party it seats. Each refusal is a 400 naming the field.
  */
-import { AppError, invalidField } from '../../platform/errors.ts';
+import { AppError, fieldError, invalidField } from '../../platform/errors.ts';
+import { msg } from '../../platform/messages/index.ts';
 import type { RailDeps } from './egress.ts';
 import {
   isRailError,
@@ -29,10 +30,15 @@ export async function station(
     return await d.egress.searcher(provider).findStation(name);
   } catch (err) {
     if (isRailError(err, 'no-such-station')) {
-      throw new AppError(400, `${path}: ${err.message}`, {
-        errors: [{ path, message: err.message }],
-        suggestions: err.suggestions ?? [],
-      });
+      const suggestions = err.suggestions ?? [];
+      const m = suggestions.length
+        ? msg('rail.no_station_suggest', {
+            station: name,
+            operator: provider,
+            suggestions: suggestions.join(', '),
+          })
+        : msg('rail.no_station', { station: name, operator: provider });
+      throw new AppError(400, `${path}: ${m.text}`, { errors: [fieldError(path, m)], suggestions });
     }
     throw await refused(d, err);
   }
@@ -54,7 +60,7 @@ export async function findTrain(
     throw await refused(d, err);
   }
   const train = trains.find((t) => t.trainNo === trainNo.replace(/^0+/, ''));
-  if (!train) throw invalidField('body.trainNo', `no train ${trainNo} from ${from} to ${to} on ${date}`);
+  if (!train) throw invalidField('body.trainNo', msg('rail.no_train', { trainNo, from, to, date }));
   return train;
 }
 
@@ -84,11 +90,11 @@ export async function findTrains(
 export function checkDate(provider: ProviderName, date: string, path = 'body.date') {
   const today = kstDate();
   const last = addDays(today, BOOKING_DAYS[provider]);
-  if (date < today) throw invalidField(path, `${date} is in the past (today in Korea is ${today})`);
+  if (date < today) throw invalidField(path, msg('rail.date_past', { date, today }));
   if (date > last)
     throw invalidField(
       path,
-      `${PROVIDER_LABEL[provider]} sells ${BOOKING_DAYS[provider]} days ahead: the last date now is ${last}`,
+      msg('rail.date_too_far', { operator: PROVIDER_LABEL[provider], days: BOOKING_DAYS[provider], last }),
     );
 }
 
@@ -99,7 +105,7 @@ export function checkPassengers(p: Passengers, path = 'body.passengers') {
   }
   const total = totalPassengers(p);
   if (total < 1) throw invalidField(path, 'at least 1 passenger');
-  if (total > 9) throw invalidField(path, `at most 9 passengers per reservation (got ${total})`);
+  if (total > 9) throw invalidField(path, msg('rail.at_most_nine', { total }));
   if (total === (p.child ?? 0))
     throw invalidField(path, 'children need an accompanying adult, senior or disabled passenger');
 }

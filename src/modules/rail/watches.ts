@@ -5,6 +5,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { User } from '../../platform/auth/service.ts';
 import { conflict, invalidField, notFound } from '../../platform/errors.ts';
+import { msg } from '../../platform/messages/index.ts';
 import { accountRow } from './accounts.ts';
 import { checkNotify, defaultChannels } from './channels.ts';
 import type { RailDeps } from './egress.ts';
@@ -47,7 +48,7 @@ async function resolveWatch(d: RailDeps, input: WatchInput) {
         if (kstEpoch(train.date, train.departure) - stopBefore * 60_000 <= Date.now())
           throw invalidField(
             path,
-            `train ${train.trainNo} has already left (or leaves within ${stopBefore} min)`,
+            msg('rail.train_leaving', { trainNo: train.trainNo, minutes: stopBefore }),
           );
       timeFrom = found.reduce((m, t) => (t.departure < m ? t.departure : m), '235959');
       timeTo = found.reduce((m, t) => (t.departure > m ? t.departure : m), '000000');
@@ -141,7 +142,7 @@ export async function watch(d: RailDeps, user: User, id: string): Promise<WatchV
 export async function editWatch(d: RailDeps, user: User, id: string, patch: WatchPatch): Promise<WatchView> {
   const current = await watch(d, user, id);
   if (current.status !== 'waiting' && current.status !== 'trying')
-    throw conflict(`the watch is ${current.status}; start a new one`);
+    throw conflict(msg('rail.watch_state', { status: current.status }));
   const merged: WatchInput = {
     provider: current.provider,
     from: current.from,

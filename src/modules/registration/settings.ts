@@ -3,6 +3,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { User } from '../../platform/auth/service.ts';
 import { sqlState } from '../../platform/db.ts';
 import { AppError, conflict, invalidField } from '../../platform/errors.ts';
+import { msg } from '../../platform/messages/index.ts';
 import { UpstreamError } from '../../platform/net/http.ts';
 import { checkUrlFields } from '../../platform/net/outbound.ts';
 import { kktixClient, owned, type RegistrationDeps, secretsOf } from './deps.ts';
@@ -208,7 +209,7 @@ export async function create(
     return ev;
   } catch (err) {
     if (sqlState(err) === '23505')
-      throw conflict(`slug ${input.slug} is already taken`, { path: 'body.slug' });
+      throw conflict(msg('registration.slug_taken', { slug: input.slug }), { path: 'body.slug' });
     throw err;
   }
 }
@@ -253,7 +254,7 @@ export async function update(
     return row;
   } catch (err) {
     if (sqlState(err) === '23505')
-      throw conflict(`slug ${input.slug} is already taken`, { path: 'body.slug' });
+      throw conflict(msg('registration.slug_taken', { slug: input.slug }), { path: 'body.slug' });
     throw err;
   }
 }

@@ -4,6 +4,7 @@ import type { User } from '../../platform/auth/service.ts';
 import type { Tx } from '../../platform/db.ts';
 import { sqlState } from '../../platform/db.ts';
 import { conflict, invalidField, notFound } from '../../platform/errors.ts';
+import { msg } from '../../platform/messages/index.ts';
 import { isValidTimeZone } from '../../platform/time.ts';
 import { emitTicketEvent, TOPICS } from './events.ts';
 import { offerFreedSeats } from './holds.ts';
@@ -45,7 +46,7 @@ export async function createEvent(
     return getEvent(d, id);
   } catch (err) {
     if (sqlState(err) === '23505')
-      throw conflict(`event code ${input.code} is already taken`, { path: 'body.code' });
+      throw conflict(msg('tickets.code_taken', { code: input.code }), { path: 'body.code' });
     throw err;
   }
 }
@@ -124,7 +125,7 @@ export async function updateEvent(
           if (t.quota < cur.sold + cur.held) {
             throw invalidField(
               `${path}.quota`,
-              `cannot be below the ${cur.sold + cur.held} tickets already sold or held`,
+              msg('tickets.quota_below_sold', { sold: cur.sold + cur.held }),
             );
           }
           await tx
@@ -146,7 +147,7 @@ export async function updateEvent(
     });
   } catch (err) {
     if (sqlState(err) === '23505')
-      throw conflict(`event code ${input.code} is already taken`, { path: 'body.code' });
+      throw conflict(msg('tickets.code_taken', { code: input.code }), { path: 'body.code' });
     throw err;
   }
   return getEvent(d, eventId);
@@ -158,7 +159,7 @@ async function removeTicketType(tx: Tx, t: typeof ticketTypes.$inferSelect) {
     .from(sql`ticket_reservation_history`)
     .where(sql`ticket_type_id = ${t.id}`);
   if (t.sold > 0 || t.held > 0 || n > 0) {
-    throw conflict(`ticket type "${t.name}" has reservations and cannot be removed; set its quota instead`);
+    throw conflict(msg('tickets.type_has_reservations', { name: t.name }));
   }
   await tx.delete(waitlistEntries).where(eq(waitlistEntries.ticketTypeId, t.id));
   await tx.delete(holds).where(eq(holds.ticketTypeId, t.id));

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { User } from '../../platform/auth/service.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { msg } from '../../platform/messages/index.ts';
 import { ownedEvent } from './catalogue.ts';
 import { emitTicketEvent, TOPICS } from './events.ts';
 import { signTicket, verifyTicket } from './qr.ts';
@@ -26,7 +27,7 @@ export async function checkIn(d: TicketsDeps, staff: User, qr: string, eventId?:
       : err;
   });
   if (eventId && eventId !== view.eventId) {
-    throw new AppError(409, `this ticket is for another event: ${view.eventTitle}`, {
+    throw new AppError(409, msg('tickets.other_event', { event: view.eventTitle }), {
       result: 'other-event',
       ticket: view,
     });

@@ -4,6 +4,7 @@ import type { Context } from '../../platform/context.ts';
 import type { Executor, Tx } from '../../platform/db.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import type { Consumer } from '../../platform/events/types.ts';
+import { msg } from '../../platform/messages/index.ts';
 import type { JobSpec } from '../../platform/module.ts';
 import { emitTicketEvent, payloadOf, TOPICS } from './events.ts';
 import { events, holds, showtimes, ticketTypes, waitlistEntries } from './schema.ts';
@@ -15,7 +16,9 @@ import { type HoldView, holdView, iso, type TicketsDeps } from './views.ts';
 // Offering freed seats lives here, not in waitlist.ts, because every way of giving seats back ends in it.
 
 export const soldOut = (left: number) =>
-  new AppError(409, left > 0 ? `sold out: only ${left} left` : 'sold out', { available: Math.max(0, left) });
+  new AppError(409, left > 0 ? msg('tickets.sold_out_left', { left }) : 'sold out', {
+    available: Math.max(0, left),
+  });
 
 /** Ticket type with its showtime and event, for checks before selling. */
 export async function sellable(exec: Executor, ticketTypeId: string) {

@@ -3,6 +3,7 @@ import type { User } from '../../platform/auth/service.ts';
 import type { Tx } from '../../platform/db.ts';
 import { selectRows } from '../../platform/db.ts';
 import { conflict, notFound } from '../../platform/errors.ts';
+import { msg } from '../../platform/messages/index.ts';
 import { emitTicketEvent, reservationConfirmed, reservationConfirmedJson, TOPICS } from './events.ts';
 import { expireHold, offerFreedSeats, sellable, soldOut } from './holds.ts';
 import { holds, reservations, ticketTypes, waitlistEntries } from './schema.ts';
@@ -104,7 +105,7 @@ export async function confirm(d: TicketsDeps, user: User, holdId: string): Promi
     const [h] = await tx.select().from(holds).where(eq(holds.id, holdId)).for('update');
     if (!h || h.userId !== user.id) throw notFound('hold');
     if (h.status === 'confirmed' && h.reservationId) return { id: h.reservationId };
-    if (h.status !== 'held') throw conflict(`this hold is ${h.status}; start again`);
+    if (h.status !== 'held') throw conflict(msg('tickets.hold_done', { status: h.status }));
     if (h.expiresAt.getTime() <= Date.now()) return { expired: true as const };
     const [t] = await tx
       .update(ticketTypes)

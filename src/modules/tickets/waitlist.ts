@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { User } from '../../platform/auth/service.ts';
 import { conflict, invalidField, notFound } from '../../platform/errors.ts';
+import { msg } from '../../platform/messages/index.ts';
 import { emitTicketEvent, TOPICS } from './events.ts';
 import { offerFreedSeats, releaseHold, sellable } from './holds.ts';
 import { events, holds, showtimes, ticketTypes, waitlistEntries } from './schema.ts';
@@ -17,10 +18,10 @@ export async function joinWaitlist(
   const row = await sellable(d.ctx.database.db, input.ticketTypeId);
   const available = row.t.quota - row.t.sold - row.t.held;
   if (available >= input.quantity) {
-    throw conflict(`${available} tickets are available: reserve them instead of waiting`, { available });
+    throw conflict(msg('tickets.available_instead', { available }), { available });
   }
   if (input.quantity > row.t.quota)
-    throw invalidField('body.quantity', `more than the ${row.t.quota} tickets of this type`);
+    throw invalidField('body.quantity', msg('tickets.more_than_quota', { quota: row.t.quota }));
   const id = await d.ctx.tx(async (tx) => {
     const [dup] = await tx
       .select({ id: waitlistEntries.id })

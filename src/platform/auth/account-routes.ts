@@ -31,9 +31,13 @@ export function accountRoutes(app: App, auth: Auth, accounts: Accounts) {
       config: { rateLimit: RULES.profileUser },
       schema: {
         tags: ['accounts'],
-        summary: 'Change the nickname (2–20 characters, unique) and the intro',
+        summary: 'Change the nickname (2–20 characters, unique), the intro and the language (ko, en)',
         body: z
-          .object({ nickname: nicknameSchema.nullable().optional(), intro: introSchema.optional() })
+          .object({
+            nickname: nicknameSchema.nullable().optional(),
+            intro: introSchema.optional(),
+            lang: z.enum(['ko', 'en']).optional(),
+          })
           .strict(),
       },
     },

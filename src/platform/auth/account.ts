@@ -39,9 +39,13 @@ export class Accounts {
     this.limiter = rateLimiter(ctx.database);
   }
 
-  /** Changes nickname and intro; a taken nickname (any letter case) is a 409 on body.nickname. */
-  async updateProfile(user: User, change: { nickname?: string | null; intro?: string }): Promise<User> {
+  /** Changes nickname, intro and language; a taken nickname (any letter case) is a 409 on body.nickname. */
+  async updateProfile(
+    user: User,
+    change: { nickname?: string | null; intro?: string; lang?: User['lang'] },
+  ): Promise<User> {
     const set: Partial<typeof users.$inferInsert> = {};
+    if (change.lang !== undefined) set.lang = change.lang;
     if (change.nickname !== undefined) set.nickname = change.nickname;
     if (change.intro !== undefined) set.intro = change.intro;
     if (Object.keys(set).length === 0) return user;

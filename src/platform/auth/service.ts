@@ -7,6 +7,7 @@ import { AppError, forbidden, invalidField, unauthorized } from '../errors.ts';
 import { emit, once } from '../events/outbox.ts';
 import type { Consumer } from '../events/types.ts';
 import { renderPlatformMail } from '../mail/mailer.ts';
+import { msg } from '../messages/index.ts';
 import { forgetUnprovenIdentities, identitiesOf } from '../oauth/service.ts';
 import { RULES, rateLimiter } from '../ratelimit.ts';
 import { type ACCOUNT_STATES, type CodePurpose, type ROLES, sessions, users } from '../schema.ts';
@@ -24,7 +25,10 @@ export type User = {
   state: AccountState;
   nickname: string | null;
   intro: string;
+  /** The language mails and notices are written in for this user (Korean when unset). */
+  lang?: UserLang;
 };
+export type UserLang = 'ko' | 'en';
 /** How an account can sign in; the OAuth identities join 'password' here. */
 export type SignInMethod = 'password' | 'kakao' | 'naver' | 'apple';
 
@@ -34,7 +38,7 @@ export const TOKEN_CACHE_MS = 5_000;
 type UserRow = Pick<
   typeof users.$inferSelect,
   'id' | 'email' | 'name' | 'role' | 'verifiedAt' | 'state' | 'nickname' | 'intro'
->;
+> & { lang?: UserLang };
 
 export const toUser = (r: UserRow): User => ({
   id: r.id,
@@ -45,6 +49,7 @@ export const toUser = (r: UserRow): User => ({
   state: r.state,
   nickname: r.nickname,
   intro: r.intro,
+  lang: r.lang ?? 'ko',
 });
 
 /** A stored password hash that can match some password (withdrawn accounts and OAuth-only ones have none). */
@@ -272,7 +277,8 @@ export class Auth {
     }
     const user = await pending;
     if (!user) throw unauthorized('login expired or token invalid: log in again');
-    if (roles && !roles.includes(user.role)) throw forbidden(`this needs the ${roles.join(' or ')} role`);
+    if (roles && !roles.includes(user.role))
+      throw forbidden(msg('auth.needs_role', { roles: roles.join(' or ') }));
     return user;
   }
 
@@ -353,28 +359,36 @@ export class Auth {
           const code = await this.codes.issue(userId, purpose);
           const words = CODE_MAIL[purpose === 'withdraw' ? 'withdraw' : 'reset'];
           const name = u.name || u.nickname || u.email;
+          // In the user's language: English, or Korean (its subject keeps the English words after).
+          const en = u.lang === 'en';
           if (purpose === 'signup') {
             await this.ctx.mailer.send({
               to: u.email,
-              subject: `[yeyak] 인증 코드 ${code} / verification code`,
+              subject: en
+                ? `[yeyak] verification code ${code}`
+                : `[yeyak] 인증 코드 ${code} / verification code`,
               html: renderPlatformMail(
                 'verify',
-                { code, minutes: CODE_MINUTES, name },
+                { code, minutes: CODE_MINUTES, name, lang: u.lang ?? 'ko' },
                 'yeyak verification code',
               ),
-              text: `yeyak 인증 코드 / verification code: ${code} (${CODE_MINUTES}분 / minutes)`,
+              text: en
+                ? `yeyak verification code: ${code} (${CODE_MINUTES} minutes)`
+                : `yeyak 인증 코드: ${code} (${CODE_MINUTES}분)`,
             });
             return;
           }
           await this.ctx.mailer.send({
             to: u.email,
-            subject: `[yeyak] ${words.ko} ${code} / ${words.en}`,
+            subject: en ? `[yeyak] ${words.en} ${code}` : `[yeyak] ${words.ko} ${code} / ${words.en}`,
             html: renderPlatformMail(
               'code',
-              { code, minutes: CODE_MINUTES, name, ko: words.koLine, en: words.enLine },
+              { code, minutes: CODE_MINUTES, name, ko: words.koLine, en: words.enLine, lang: u.lang ?? 'ko' },
               `yeyak ${words.en}`,
             ),
-            text: `yeyak ${words.ko} / ${words.en}: ${code} (${CODE_MINUTES}분 / minutes)`,
+            text: en
+              ? `yeyak ${words.en}: ${code} (${CODE_MINUTES} minutes)`
+              : `yeyak ${words.ko}: ${code} (${CODE_MINUTES}분)`,
           });
         }),
     };

@@ -15,7 +15,8 @@ import {
 import type { Logger } from 'pino';
 import { constraintError } from '../constraints.ts';
 import { sqlState } from '../db.ts';
-import { AppError, badRequest, type FieldError } from '../errors.ts';
+import { AppError, badRequest, type FieldError, fieldError } from '../errors.ts';
+import { codeIssue, codeText } from '../messages/validation.ts';
 import { httpDuration } from '../metrics.ts';
 import { projectRoot } from '../paths.ts';
 import { securityHeaders } from './headers.ts';
@@ -32,10 +33,33 @@ export type App = FastifyInstance<
 
 const webDist = resolve(projectRoot, 'web/dist');
 
-/** The one answer shape: `{code, description, data?}` with the real HTTP status. */
-export function envelope<T>(reply: FastifyReply, status: number, description: string, data?: T) {
+/**
+ * The one answer shape: `{code, description, data?}` with the real HTTP status; a message from the
+ * catalog adds its `key` and `params` so clients can show it in their reader's language.
+ */
+export function envelope<T>(
+  reply: FastifyReply,
+  status: number,
+  description: string,
+  data?: T,
+  message?: Coded,
+) {
   reply.code(status);
-  return data === undefined ? { code: status, description } : { code: status, description, data };
+  const head = { code: status, description, ...codedPart(message) };
+  return data === undefined ? head : { ...head, data };
+}
+
+type Coded = { key?: string; params?: Record<string, string | number> };
+const codedPart = (m?: Coded) =>
+  m?.key ? (m.params ? { key: m.key, params: m.params } : { key: m.key }) : {};
+
+/** Field errors written as text get the catalog's code for their text, when there is one. */
+function codedErrors(data: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!data || !Array.isArray(data.errors)) return data;
+  return {
+    ...data,
+    errors: (data.errors as FieldError[]).map((e) => ({ ...fieldError(e.path, e.message), ...e })),
+  };
 }
 
 export const ok = <T>(reply: FastifyReply, data?: T, description = 'ok') =>
@@ -60,9 +84,14 @@ function fieldErrors(err: FastifyError & { validationContext?: string }): FieldE
     const params = v.params as { keys?: string[]; expected?: string; input?: unknown } | undefined;
     // One error per unknown field, named by its own path.
     if (v.keyword === 'unrecognized_keys' && params?.keys?.length) {
-      return params.keys.map((k) => ({ path: [where, ...segments, k].join('.'), message: 'unknown field' }));
+      return params.keys.map((k) => {
+        const path = [where, ...segments, k].join('.');
+        return { path, message: 'unknown field', ...codeIssue(path, { keyword: v.keyword }) };
+      });
     }
-    let message = v.message ?? 'invalid';
+    const path = [where, ...segments].join('.');
+    const coded = codeIssue(path, { keyword: v.keyword, message: v.message, params: v.params });
+    let message = codeText(v.message ?? 'invalid');
     if (
       v.keyword === 'invalid_type' &&
       params &&
@@ -71,7 +100,7 @@ function fieldErrors(err: FastifyError & { validationContext?: string }): FieldE
     ) {
       message = 'required';
     }
-    return [{ path: [where, ...segments].join('.'), message }];
+    return [{ path, message, ...coded }];
   });
 }
 
@@ -187,7 +216,13 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
       const errors = fieldErrors(err as FastifyError & { validationContext?: string });
       const first = errors[0];
       return reply.send(
-        envelope(reply, 400, first ? `invalid ${first.path}: ${first.message}` : 'invalid input', { errors }),
+        envelope(
+          reply,
+          400,
+          first ? `invalid ${first.path}: ${first.message}` : 'invalid input',
+          { errors },
+          first,
+        ),
       );
     }
     // A registered check constraint (see constraints.ts) is the client's error, with its code and field.
@@ -196,7 +231,10 @@ export async function createHttp(opts: HttpOptions): Promise<App> {
       // A rate limit says when to come back in the header clients and proxies read, too.
       if (e.status === 429 && typeof e.data?.retryAfter === 'number')
         reply.header('retry-after', String(e.data.retryAfter));
-      return reply.send(envelope(reply, e.status, e.message, e.data));
+      const data = codedErrors(e.data);
+      // A bad request named only by its fields speaks with its first field's code.
+      const first = Array.isArray(data?.errors) ? (data.errors as FieldError[])[0] : undefined;
+      return reply.send(envelope(reply, e.status, e.message, data, e.key ? e : first));
     }
     if (sqlState(err) === '23505') return reply.send(envelope(reply, 409, 'already exists'));
     const status = err.statusCode ?? 500;

@@ -40,7 +40,7 @@ const layout = new Eta({ views: templatesDir, autoEscape: true, cache: true });
 export function mailTemplates(views: string) {
   const eta = new Eta({ views, autoEscape: true, cache: true });
   return (name: string, data: Record<string, unknown>, title: string) =>
-    layout.render('layout', { title, body: eta.render(name, data) });
+    layout.render('layout', { title, body: eta.render(name, data), lang: data.lang === 'en' ? 'en' : 'ko' });
 }
 
 export const renderPlatformMail = mailTemplates(templatesDir);

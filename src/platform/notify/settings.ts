@@ -6,7 +6,8 @@
 import { eq } from 'drizzle-orm';
 import type { Sealer } from '../crypto.ts';
 import type { Db } from '../db.ts';
-import type { FieldError } from '../errors.ts';
+import { type FieldError, fieldError } from '../errors.ts';
+import { msg } from '../messages/index.ts';
 import { notifySettings } from '../schema.ts';
 import type { NotifyConfig } from './config.ts';
 import { webhookAllowed } from './senders.ts';
@@ -63,9 +64,9 @@ export class ChannelSettingsStore {
     const c = this.config;
     const out: FieldError[] = [];
     if (input.discordWebhook && !webhookAllowed(input.discordWebhook, c.discordBase))
-      out.push({ path: 'body.discordWebhook', message: `must start with ${c.discordBase}` });
+      out.push(fieldError('body.discordWebhook', msg('notify.webhook_prefix', { prefix: c.discordBase })));
     if (input.slackWebhook && !webhookAllowed(input.slackWebhook, c.slackBase))
-      out.push({ path: 'body.slackWebhook', message: `must start with ${c.slackBase}` });
+      out.push(fieldError('body.slackWebhook', msg('notify.webhook_prefix', { prefix: c.slackBase })));
     if (input.telegramChatId && !c.telegramToken)
       out.push({
         path: 'body.telegramChatId',

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { conflict, invalidField, notFound } from '../errors.ts';
 import { emit } from '../events/outbox.ts';
+import { msg } from '../messages/index.ts';
 import type { PaymentGateway } from './gateway.ts';
 import {
   gatewayOrder,
@@ -60,7 +61,7 @@ export async function cancelOrder(
     return view(moved);
   }
   if (row.state !== 'paid' && row.state !== 'refunded')
-    throw conflict(`nothing to cancel: the order is ${row.state}`);
+    throw conflict(msg('payments.nothing_to_cancel', { state: row.state }));
   const left = row.amount - row.refundedAmount;
   if (left <= 0) throw conflict('already refunded in full');
   const give = amount ?? left;
@@ -69,7 +70,7 @@ export async function cancelOrder(
       amount: give,
       left,
     });
-    throw invalidField('amount', `at most ${left}`);
+    throw invalidField('amount', msg('payments.at_most', { max: left }));
   }
   const seen = row.refundedAmount;
   const [held] = await d.database.db

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import { Sealer } from '../crypto.ts';
 import type { Database } from '../db.ts';
 import { badRequest, type FieldError } from '../errors.ts';
+import { zodFieldError } from '../messages/validation.ts';
 import { users } from '../schema.ts';
 import { runtimeSettings } from './schema.ts';
 import type { SettingSpec } from './spec.ts';
@@ -147,7 +148,7 @@ export class RuntimeSettings {
       const parsed = spec.schema.safeParse(raw);
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
-          errors.push({ path: ['values', key, ...issue.path.map(String)].join('.'), message: issue.message });
+          errors.push(zodFieldError(['values', key, ...issue.path.map(String)].join('.'), issue));
         }
         continue;
       }

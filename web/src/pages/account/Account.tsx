@@ -18,9 +18,10 @@ import { PasswordField } from '../account-fields.tsx';
 type Me = { user: User; signInMethods: string[] };
 
 function ProfileForm({ me }: { me: User }) {
-  const { t } = useI18n();
+  const { t, setLang } = useI18n();
   const { update } = useAuth();
   const [nickname, setNickname] = useState(me.nickname ?? '');
+  const [lang, setUserLang] = useState<'ko' | 'en'>(me.lang ?? 'ko');
   const [intro, setIntro] = useState(me.intro);
   const [saved, setSaved] = useState(false);
   const { busy, error, run } = useAction();
@@ -32,8 +33,10 @@ function ProfileForm({ me }: { me: User }) {
       const { user } = await api<{ user: User }>('PATCH', '/api/auth/profile', {
         nickname: nickname.trim() ? nickname : null,
         intro,
+        lang,
       });
       update(user);
+      setLang(user.lang ?? 'ko');
       setNickname(user.nickname ?? '');
       setIntro(user.intro);
       setSaved(true);
@@ -57,6 +60,12 @@ function ProfileForm({ me }: { me: User }) {
         hint={t('acct.introHint', { n: intro.length })}
       >
         <textarea name="intro" rows={4} value={intro} onChange={(e) => setIntro(e.target.value)} />
+      </Field>
+      <Field label={t('acct.lang')} error={errs['body.lang']} hint={t('acct.langHint')}>
+        <select name="lang" value={lang} onChange={(e) => setUserLang(e.target.value === 'en' ? 'en' : 'ko')}>
+          <option value="ko">한국어</option>
+          <option value="en">English</option>
+        </select>
       </Field>
       {Object.keys(errs).length === 0 && <ErrorBox error={error} />}
       {saved && (

@@ -28,6 +28,8 @@ const ko = {
   'acct.nicknameHint': '2~20자, 글자·숫자·공백·. _ - (다른 사람과 겹칠 수 없음)',
   'acct.intro': '자기소개',
   'acct.introHint': '{n}/500자',
+  'acct.lang': '메일·알림 언어',
+  'acct.langHint': '위쪽 언어 전환도 이 설정을 바꿉니다.',
   'acct.saved': '저장했습니다.',
   'acct.withdrawTitle': '회원 탈퇴',
   'acct.withdrawText':
@@ -81,6 +83,8 @@ const en: Record<AccountKey, string> = {
   'acct.nicknameHint': '2–20 characters: letters, digits, spaces, . _ - (must be unique)',
   'acct.intro': 'About me',
   'acct.introHint': '{n}/500 characters',
+  'acct.lang': 'Language of mails and notices',
+  'acct.langHint': 'The language switch at the top changes it too.',
   'acct.saved': 'Saved.',
   'acct.withdrawTitle': 'Delete account',
   'acct.withdrawText':

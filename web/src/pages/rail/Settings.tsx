@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError, del, get, post, put } from '../../api.ts';
 import { useI18n } from '../../i18n.tsx';
+import { codedMessage } from '../../messages.ts';
 import { Badge, ErrorBox, Field, fieldErrors, Loading, useAction, useLoad } from '../../ui.tsx';
 import { label, type NotifySettings, type Provider, type RailAccount } from './api.ts';
 import { railMessage, useRailT } from './i18n.ts';
@@ -36,7 +37,9 @@ function AccountForm({
         <h3 style={{ margin: 0 }}>{label(provider)}</h3>
         {account ? (
           <span>
-            <Badge tone={account.status === 'ok' ? 'green' : 'red'}>{account.status}</Badge>{' '}
+            <Badge tone={account.status === 'ok' ? 'green' : 'red'}>
+              {codedMessage({ key: `rail.status.${account.status}` }, account.status, lang)}
+            </Badge>{' '}
             {account.loginHint} {account.memberName}
           </span>
         ) : (

@@ -1,7 +1,9 @@
+import { serverMessage } from '../../messages.ts';
+
 /**
- * The rail service writes in English: refusals, a watch's last result and why it ended. The
- * patterns a user meets are put into Korean here; anything else is shown as the server wrote it.
- * Kept free of React so the tests can check it directly.
+ * Errors come with a catalog code (messages.ts renders them). A watch's last result and why it
+ * ended are stored as English text: the patterns a user meets are put into Korean here; anything
+ * else is shown as the server wrote it. Kept free of React so the tests can check it directly.
  */
 const KO: [RegExp, string | ((m: RegExpExecArray) => string)][] = [
   // Refusals while creating or editing a watch.
@@ -92,7 +94,8 @@ const KO: [RegExp, string | ((m: RegExpExecArray) => string)][] = [
 ];
 
 export function railMessage(message: string, lang: 'ko' | 'en'): string {
-  if (lang !== 'ko') return message;
+  const coded = serverMessage(message, lang);
+  if (coded !== message || lang !== 'ko') return coded;
   for (const [re, ko] of KO) {
     const m = re.exec(message);
     if (!m) continue;

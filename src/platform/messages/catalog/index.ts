@@ -1,0 +1,12 @@
+import { consult } from './consult.ts';
+import { platform } from './platform.ts';
+import { rail } from './rail.ts';
+import { registration } from './registration.ts';
+import { tickets } from './tickets.ts';
+import { validation } from './validation.ts';
+
+/** Every code's texts, one part per module (a code's prefix is its module). */
+export const catalog = { ...validation, ...platform, ...tickets, ...rail, ...registration, ...consult };
+
+/** The parts, so a test can see that no code is defined twice. */
+export const parts = { validation, platform, tickets, rail, registration, consult };

@@ -1,0 +1,121 @@
+import type { Texts } from '../index.ts';
+
+/** The rail module's messages ({operator} is SRT or Korail). */
+export const rail = {
+  'rail.status.ok': { ko: '정상', en: 'ok' },
+  'rail.status.bad-credentials': { ko: '아이디·비밀번호 오류', en: 'wrong id or password' },
+  'rail.status.blocked': { ko: '차단됨', en: 'blocked' },
+  'rail.wrong_credentials': {
+    ko: '{operator}에서 아이디나 비밀번호가 틀렸다고 합니다.',
+    en: '{operator} says the id or password is wrong',
+  },
+  'rail.no_station': {
+    ko: '{operator}에 "{station}" 역이 없습니다.',
+    en: 'no station "{station}" on {operator}',
+  },
+  'rail.no_station_suggest': {
+    ko: '{operator}에 "{station}" 역이 없습니다. 혹시 {suggestions}?',
+    en: 'no station "{station}" on {operator}; did you mean {suggestions}?',
+  },
+  'rail.date_past': {
+    ko: '{date}은(는) 지난 날짜입니다 (오늘은 한국 시간으로 {today}).',
+    en: '{date} is in the past (today in Korea is {today})',
+  },
+  'rail.date_too_far': {
+    ko: '{operator}은(는) {days}일 앞까지만 판매합니다. 지금 고를 수 있는 마지막 날짜는 {last}입니다.',
+    en: '{operator} sells {days} days ahead: the last date now is {last}',
+  },
+  'rail.passenger_whole': { ko: '0 이상의 정수를 입력하세요.', en: 'must be a whole number ≥ 0' },
+  'rail.at_least_one_passenger': { ko: '승객을 1명 이상 입력하세요.', en: 'at least 1 passenger' },
+  'rail.at_most_nine': {
+    ko: '한 번에 9명까지 예약할 수 있습니다 (입력 {total}명).',
+    en: 'at most 9 passengers per reservation (got {total})',
+  },
+  'rail.child_alone': {
+    ko: '어린이는 어른·경로·장애인 승객과 함께 타야 합니다.',
+    en: 'children need an accompanying adult, senior or disabled passenger',
+  },
+  'rail.srt_only': {
+    ko: 'SRT는 SRT 열차만 운행합니다. SRT를 고르거나 열차 종류를 비워 두세요.',
+    en: 'SRT runs only SRT trains: include SRT, or leave the filter out',
+  },
+  'rail.korail_no_srt': {
+    ko: '코레일은 SRT 열차를 운행하지 않습니다. KTX·ITX·새마을·무궁화·기타 중에서 고르세요.',
+    en: 'Korail does not run SRT trains: pick KTX, ITX, saemaeul, mugunghwa or other',
+  },
+  'rail.no_train': {
+    ko: '{date} {from}→{to} 구간에 {trainNo}번 열차가 없습니다.',
+    en: 'no train {trainNo} from {from} to {to} on {date}',
+  },
+  'rail.train_left': { ko: '{trainNo}번 열차는 이미 출발했습니다.', en: 'train {trainNo} has already left' },
+  'rail.train_leaving': {
+    ko: '{trainNo}번 열차는 이미 출발했거나 {minutes}분 안에 출발합니다.',
+    en: 'train {trainNo} has already left (or leaves within {minutes} min)',
+  },
+  'rail.same_station': { ko: '출발역과 도착역이 같습니다.', en: 'must differ from body.from' },
+  'rail.window_empty': {
+    ko: '시간대가 비어 있습니다. 끝 시각을 시작 시각보다 늦게 하세요.',
+    en: 'the time window is empty: timeTo must be after timeFrom',
+  },
+  'rail.window_left': {
+    ko: '이 시간대의 열차는 모두 출발했습니다.',
+    en: 'every train in this window has already left',
+  },
+  'rail.future': { ko: '지금 이후의 시각이어야 합니다.', en: 'must be in the future' },
+  'rail.date_format': {
+    ko: '날짜를 YYYYMMDD나 YYYY-MM-DD로 입력하세요.',
+    en: 'must be a date YYYYMMDD or YYYY-MM-DD',
+  },
+  'rail.time_format': { ko: '시각을 HH:mm으로 입력하세요.', en: 'must be a time HH:mm, HHmm or HHmmss' },
+  'rail.sold_out_policy': {
+    ko: '{trainNo}번 열차는 고른 좌석 등급이 매진입니다. 감시를 걸어 빈자리를 기다리세요.',
+    en: 'train {trainNo} is sold out for {policy}: start a watch to wait for a seat',
+  },
+  'rail.sold_out': { ko: '매진: {detail}', en: 'sold out: {detail}' },
+  'rail.reservation_state': { ko: '이미 {status} 상태인 예약입니다.', en: 'the reservation is {status}' },
+  'rail.account_removed_cancel': {
+    ko: '이 예약의 계정이 삭제되었습니다. 운영사 앱에서 취소하세요.',
+    en: 'the account behind this reservation was removed; cancel it in the operator app',
+  },
+  'rail.watch_state': {
+    ko: '이미 {status} 상태인 감시입니다. 새로 시작하세요.',
+    en: 'the watch is {status}; start a new one',
+  },
+  'rail.watch_changed': {
+    ko: '그사이 감시 상태가 바뀌었습니다. 새로 고치세요.',
+    en: 'the watch changed state meanwhile; reload it',
+  },
+  'rail.add_account': {
+    ko: '{operator} 계정을 먼저 추가하세요 (계정·알림 탭).',
+    en: 'add your {operator} account first (PUT /api/rail/accounts/{provider})',
+  },
+  'rail.account_attention': {
+    ko: '{operator} 계정을 확인해야 합니다: {reason}',
+    en: 'your {operator} account needs attention: {reason}',
+  },
+  'rail.blocked_paused': {
+    ko: '{operator}이(가) 이 서버를 차단했습니다 (운영사 메시지: {reason}). {until}(한국 시간)까지 {operator}에 아무 요청도 보내지 않으니 그 뒤에 다시 시도하세요.',
+    en: '{operator} blocked this server ({reason}); yeyak sends nothing to {operator} until {until} KST. Try again after that.',
+  },
+  'rail.blocked_now': {
+    ko: '{operator}이(가) 이 서버를 차단했습니다 (운영사 메시지: {reason}). {operator} 감시를 모두 멈추고 {minutes}분 동안 {operator}에 요청을 보내지 않습니다. 기다리는 것 말고는 방법이 없습니다.',
+    en: '{operator} refused us (blocked): {reason}. yeyak stops every {operator} watch and pauses {operator} for {minutes} min; there is no workaround but waiting.',
+  },
+  'rail.operator_error': { ko: '{operator} 오류: {reason}', en: '{operator}: {reason}' },
+  'rail.notify_not_set_up': {
+    ko: '설정하지 않은 알림 채널입니다: {channels}. 알림 채널을 지정하지 않으면 설정해 둔 채널로 알립니다.',
+    en: 'not set up: {channels}; leave notify out to use the channels you set up',
+  },
+  'rail.korail_app_only': {
+    ko: '코레일이 이 로그인을 거부했습니다: 코레일은 자체 앱에서 하는 로그인만 받습니다 (MACRO ERROR). yeyak은 앱을 흉내 내지 않으므로 이 계정으로 코레일에 로그인할 수 없습니다. 다른 감시는 계속됩니다.',
+    en: 'Korail refuses this login: it accepts logins from its own app only (MACRO ERROR). yeyak does not imitate the app, so it cannot sign in to Korail with this account; other watches go on.',
+  },
+  'rail.train_number': { ko: '열차 번호(숫자)를 입력하세요.', en: 'must be a train number (digits)' },
+  'rail.pick_train_type': {
+    ko: '열차 종류를 하나 이상 고르세요 (모두 고르면 전체).',
+    en: 'pick at least one train type, or leave it out for all',
+  },
+  'rail.unknown_train_type': { ko: '알 수 없는 열차 종류입니다.', en: 'must be one of {types}' },
+  'rail.id_uuid': { ko: '올바른 ID가 아닙니다.', en: 'must be an id (UUID)' },
+  'rail.iso_datetime_offset': { ko: '날짜와 시각을 입력하세요.', en: 'must be an ISO date-time with offset' },
+} as const satisfies Record<string, Texts>;
