@@ -34,7 +34,7 @@ const cases = [
     lang: 'ko',
     viewport: { width: 1280, height: 900 },
     title: '알림',
-    bell: '알림 (읽지 않은 알림 3개)',
+    bell: '알림 (읽지 않음 3)',
     unread: (n: number) => `읽지 않은 알림 ${n}개`,
     readAll: '모두 읽음으로 표시',
   },
