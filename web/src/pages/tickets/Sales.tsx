@@ -102,7 +102,7 @@ export function SalesPage({ id }: { id: string }) {
       </Suspense>
 
       <h2>{t('sales.totals')}</h2>
-      <div className="table-wrap" tabIndex={0} role="region" aria-label={t('sales.tableScroll')}>
+      <div className="table-wrap">
         <table className="table" data-testid="totals">
           <thead>
             <tr>
@@ -150,7 +150,7 @@ export function SalesPage({ id }: { id: string }) {
       {sales.days.length === 0 ? (
         <p className="empty">{t('sales.noSales')}</p>
       ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('sales.tableScroll')}>
+        <div className="table-wrap">
           <table className="table" data-testid="by-day">
             <thead>
               <tr>
@@ -195,7 +195,7 @@ export function SalesPage({ id }: { id: string }) {
       {reservations.length === 0 ? (
         <p className="empty">{t('sales.noSales')}</p>
       ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('sales.tableScroll')}>
+        <div className="table-wrap">
           <table className="table">
             <thead>
               <tr>
