@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidTimeZone, zonedParts, zonedToInstant } from './time.ts';
+import { isValidTimeZone, zonedIso, zonedParts, zonedToInstant } from './time.ts';
 
 describe('wall-clock time in a time zone', () => {
   it('reads an instant in Seoul and in New York, with one formatter per zone', () => {
@@ -78,5 +78,13 @@ describe('wall-clock time in a time zone', () => {
     expect(isValidTimeZone('Mars/Olympus')).toBe(false);
     expect(() => zonedParts(new Date(), 'Mars/Olympus')).toThrow(RangeError);
     expect(() => zonedParts(new Date(), 'Mars/Olympus')).toThrow(RangeError);
+  });
+
+  it('writes an instant as ISO 8601 on the clock of the zone, with its offset', () => {
+    const at = new Date('2026-12-24T10:30:05.123Z');
+    expect(zonedIso(at, 'Asia/Seoul')).toBe('2026-12-24T19:30:05+09:00');
+    expect(zonedIso(at, 'America/New_York')).toBe('2026-12-24T05:30:05-05:00');
+    expect(zonedIso(at, 'Asia/Kolkata')).toBe('2026-12-24T16:00:05+05:30');
+    expect(zonedIso(at, 'UTC')).toBe('2026-12-24T10:30:05+00:00');
   });
 });

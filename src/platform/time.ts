@@ -74,6 +74,14 @@ function offsetMs(instant: Date, timeZone: string): number {
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
+/** An instant as ISO 8601 on the wall clock of `timeZone`, with its offset: 2026-12-24T19:30:00+09:00. */
+export function zonedIso(instant: Date, timeZone: string): string {
+  const { date, time, second } = zonedParts(instant, timeZone);
+  const minutes = Math.round(offsetMs(instant, timeZone) / 60_000);
+  const abs = Math.abs(minutes);
+  return `${date}T${time}:${second}${minutes < 0 ? '-' : '+'}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
+}
+
 /** The instant at which the wall clock in `timeZone` shows `date` (YYYY-MM-DD) `time` (HH:mm). */
 export function zonedToInstant(date: string, time: string, timeZone: string): Date {
   const guess = Date.parse(`${date}T${time}:00Z`);

@@ -9,6 +9,7 @@ import { startGatherSim } from '../../sims/gather/index.ts';
 import { startKktixSim } from '../../sims/kktix/index.ts';
 import { contactOf } from '../../src/modules/registration/sources/kktix.ts';
 import { eventually, startApp, type TestApp } from '../helpers.ts';
+import { expectAccessible } from './axe.ts';
 import { launchBrowser } from './browser.ts';
 
 /**
@@ -31,6 +32,7 @@ async function shot(page: Page, name: string) {
   await page.waitForLoadState('networkidle').catch(() => undefined);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: resolve(shots, `${name}.png`), fullPage: true });
+  await expectAccessible(page, name);
 }
 
 beforeAll(async () => {

@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from '../helpers.ts';
+import { expectAccessible } from './axe.ts';
 import { launchBrowser } from './browser.ts';
 
 /**
@@ -93,6 +94,7 @@ async function shot(page: Page, name: string, fullPage = true) {
   // A full-page capture of a scrolled page draws the sticky header mid-page.
   if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: resolve(shots, `${name}.png`), fullPage });
+  await expectAccessible(page, name);
 }
 
 async function login(page: Page, email: string) {
@@ -121,6 +123,35 @@ async function qrFromPart(page: Page, path: string): Promise<string | undefined>
   expect(res.headers.get('content-type')).toContain('image/png');
   const png = PNG.sync.read(Buffer.from(await res.arrayBuffer()));
   return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
+}
+
+/**
+ * Presses Tab until the focused element matches `selector` (and `text`, when given), as someone
+ * without a mouse would; fails when it is not reached within `max` presses. The element reached
+ * must show that it has focus (an outline or a ring), or a keyboard user cannot see where they are.
+ */
+async function tabTo(page: Page, selector: string, text?: string, max = 80) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const hit = await page.evaluate(
+      ([sel, want]) => {
+        const el = document.activeElement;
+        if (!(el instanceof HTMLElement) || !el.matches(sel)) return null;
+        if (want && !(el.textContent ?? '').includes(want)) return null;
+        const st = getComputedStyle(el);
+        return {
+          outline: st.outlineStyle !== 'none' && st.outlineWidth !== '0px',
+          ring: st.boxShadow !== 'none',
+        };
+      },
+      [selector, text ?? ''] as const,
+    );
+    if (hit) {
+      expect(hit.outline || hit.ring, `${selector} ${text ?? ''} shows its focus`).toBe(true);
+      return;
+    }
+  }
+  throw new Error(`Tab never reached ${selector} ${text ?? ''}`);
 }
 
 beforeAll(async () => {
@@ -249,7 +280,19 @@ describe('web app', () => {
     await sp.getByRole('link', { name: '판매 현황' }).click();
     await sp.getByTestId('totals').waitFor();
     expect(await sp.getByTestId('checked-in-total').textContent()).toBe('2');
+    // The charts (Chart.js, loaded with this page only) draw today's sales and the check-in hour.
+    await sp.getByTestId('sales-chart').waitFor();
+    await sp.getByTestId('checkin-chart').waitFor();
+    expect(await sp.getByTestId('sales-chart').getAttribute('aria-label')).toMatch(/누적 \d+매/);
+    expect(await sp.getByTestId('checkin-chart').getAttribute('aria-label')).toContain('누적 2명');
+    const drawn = await sp
+      .getByTestId('sales-chart')
+      .evaluate((c: HTMLCanvasElement) => c.width > 0 && c.toDataURL().length > 5000);
+    expect(drawn).toBe(true);
     await shot(sp, 'ko-11-sales');
+    await sp.setViewportSize({ width: 390, height: 844 });
+    await sp.getByTestId('sales-chart').waitFor();
+    await shot(sp, 'ko-mobile-11-sales');
 
     // Only the forged code's refusal (422 from /api/checkin, logged by Chromium) may show up as an error.
     const unexpected = staff.errors.filter((e) => !/422/.test(e) || !/\/api\/checkin/.test(e));
@@ -322,6 +365,7 @@ describe('web app', () => {
       .getByRole('link', { name: 'Sales' })
       .click();
     await page.getByRole('heading', { name: 'Totals per ticket type' }).waitFor();
+    await page.getByText('Nobody has checked in yet.').waitFor();
     await shot(page, 'en-07-sales');
     await page.getByRole('link', { name: 'Check-in' }).first().click();
     await page.getByRole('button', { name: 'Start camera' }).waitFor();
@@ -419,6 +463,50 @@ describe('web app', () => {
     await fan.context.close();
   });
 
+  it('buys a ticket with the keyboard alone (Tab, Enter, Space), at phone size too', async () => {
+    for (const [size, viewport] of [
+      ['desktop', { width: 1280, height: 800 }],
+      ['mobile', { width: 390, height: 844 }],
+    ] as const) {
+      const w = await open('ko', viewport);
+      const { page } = w;
+      await page.goto(`${web}/login`);
+      await tabTo(page, 'input[name=email]');
+      await page.keyboard.type('user@yeyak.local');
+      await tabTo(page, 'input[name=password]');
+      await page.keyboard.type(PASSWORD);
+      await page.keyboard.press('Enter');
+      await page.getByTestId('user-name').waitFor();
+
+      await page.goto(`${web}/`);
+      await page.getByTestId('event-card').first().waitFor();
+      await tabTo(page, 'a.event-card', STARRY);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/events\/PF132236$/);
+      await page.getByTestId('ticket-row').first().waitFor();
+      // The first showtime's R석 (one seat: the quantity picker's first choice) is held with Space.
+      await tabTo(page, '[data-testid=ticket-row] button', '좌석 잡기', 120);
+      const row = await page.evaluate(
+        () => document.activeElement?.closest('[data-testid=ticket-row]')?.textContent ?? '',
+      );
+      expect(row).toContain('R석');
+      await page.keyboard.press('Space');
+      await page.waitForURL(/\/holds\/[0-9a-f-]{36}/);
+      await page.getByTestId('countdown').waitFor();
+      await tabTo(page, 'button', '예매 확정');
+      await shot(page, `ko-${size}-keyboard-hold`, false);
+      await page.keyboard.press('Enter');
+      await page.getByTestId('hold-confirmed').waitFor();
+      await tabTo(page, 'a', '내 티켓 보기');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/my\/tickets$/);
+      await page.getByTestId('ticket').filter({ hasText: STARRY }).first().waitFor();
+      await shot(page, `ko-${size}-keyboard-my-tickets`, false);
+      expect(w.errors).toEqual([]);
+      await w.context.close();
+    }
+  });
+
   it('organiser creates and edits an event with the form; field errors show next to the fields', async () => {
     const w = await open('en');
     const { page } = w;
@@ -449,6 +537,16 @@ describe('web app', () => {
     await page.locator('[name="showtimes.1.ticketTypes.0.price"]').fill('50000');
     await page.locator('[name="showtimes.1.ticketTypes.0.quota"]').fill('100');
     await shot(page, 'en-10-form-filled');
+    // A quota of 0 and a showtime in the past are refused at their fields.
+    await page.locator('[name="showtimes.0.ticketTypes.1.quota"]').fill('0');
+    await page.getByRole('button', { name: 'Create event' }).click();
+    await page.locator('.field-invalid [name="showtimes.0.ticketTypes.1.quota"]').waitFor();
+    await page.locator('[name="showtimes.0.ticketTypes.1.quota"]').fill('100');
+    await page.locator('[name="showtimes.1.startsAt"]').fill('2020-05-02T15:00');
+    await page.getByRole('button', { name: 'Create event' }).click();
+    await page.locator('.field-invalid [name="showtimes.1.startsAt"]').waitFor();
+    await shot(page, 'en-10b-form-past');
+    await page.locator('[name="showtimes.1.startsAt"]').fill('2030-05-02T15:00');
     await page.getByRole('button', { name: 'Create event' }).click();
     await page.waitForURL(/\/organizer$/);
     await page.getByTestId('org-event').filter({ hasText: 'E2E 콘서트' }).waitFor();

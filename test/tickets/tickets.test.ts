@@ -1,8 +1,12 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { showtimes } from '../../src/modules/tickets/schema.ts';
+import { zonedIso, zonedParts } from '../../src/platform/time.ts';
 import {
   backends,
   client,
   createEvent,
+  type EventData,
   eventually,
   inHours,
   login,
@@ -87,6 +91,50 @@ describe.each(backends)('tickets on %s', (backend) => {
     });
     expect(dup.status).toBe(409);
     expect(dup.body.description).toContain('already taken');
+  });
+
+  it('refuses a showtime in the past and a quota of 0, naming the field', async () => {
+    type Refusal = { errors: { path: string; message: string }[] };
+    const fields = (res: { body: { data?: Refusal } }) => res.body.data!.errors.map((e) => e.path);
+    const past = await org.api.post<Refusal>('/api/events', {
+      code: `PAST${Date.now().toString(36)}`,
+      title: '지난 공연',
+      showtimes: [
+        { startsAt: inHours(24), ticketTypes: [{ name: 'A', price: 1000, quota: 5 }] },
+        { startsAt: inHours(-1), ticketTypes: [{ name: 'A', price: 1000, quota: 5 }] },
+      ],
+    });
+    expect(past.status).toBe(400);
+    expect(fields(past)).toEqual(['body.showtimes.1.startsAt']);
+    const zero = await org.api.post<Refusal>('/api/events', {
+      code: `ZERO${Date.now().toString(36)}`,
+      title: '0석',
+      showtimes: [{ startsAt: inHours(24), ticketTypes: [{ name: 'A', price: 1000, quota: 0 }] }],
+    });
+    expect(zero.status).toBe(400);
+    expect(fields(zero)).toEqual(['body.showtimes.0.ticketTypes.0.quota']);
+
+    // Editing: a showtime that has taken place may stay as it is, but none is moved into the past.
+    const ev = await createEvent(org.api);
+    const [st] = ev.showtimes;
+    const tt = { id: st.ticketTypes[0].id, name: 'R석', price: 50_000, quota: 10 };
+    const edit = (startsAt: string, extra: object[] = []) =>
+      org.api.put<Refusal>(`/api/events/${ev.id}`, {
+        code: ev.code,
+        title: ev.title,
+        showtimes: [{ id: st.id, startsAt, ticketTypes: [tt] }, ...extra],
+      });
+    expect(fields(await edit(inHours(-2)))).toEqual(['body.showtimes.0.startsAt']);
+    const added = await edit(st.startsAt, [
+      { startsAt: inHours(-3), ticketTypes: [{ name: 'B', price: 1, quota: 1 }] },
+    ]);
+    expect(fields(added)).toEqual(['body.showtimes.1.startsAt']);
+    await t.y.ctx.database.db
+      .update(showtimes)
+      .set({ startsAt: new Date(Date.now() - 3_600_000) })
+      .where(eq(showtimes.id, st.id));
+    const passed = (await client(t.url).get<{ event: EventData }>(`/api/events/${ev.id}`)).body.data!.event;
+    expect((await edit(passed.showtimes[0].startsAt)).status).toBe(200);
   });
 
   it('holds, counts down, confirms, mails the ticket and cancels', async () => {
@@ -317,17 +365,28 @@ describe.each(backends)('tickets on %s', (backend) => {
     });
     const [rType, sType] = ev.showtimes[0].ticketTypes;
     const buyer = await login(t);
-    await buyer.api.post('/api/reservations', { ticketTypeId: rType.id, quantity: 2 });
+    const r = await buyer.api.post<{ reservation: Reservation }>('/api/reservations', {
+      ticketTypeId: rType.id,
+      quantity: 2,
+    });
     const s = await buyer.api.post<{ reservation: Reservation }>('/api/reservations', {
       ticketTypeId: sType.id,
       quantity: 3,
     });
     await buyer.api.post('/api/reservations', { ticketTypeId: sType.id, quantity: 1 });
     await buyer.api.del(`/api/reservations/${s.body.data!.reservation.id}`);
+    expect((await org.api.post('/api/checkin', { qr: r.body.data!.reservation.ticketCode })).status).toBe(
+      200,
+    );
 
     type Sales = {
+      code: string;
       days: { ticketTypeName: string; tickets: number; revenue: number; cancelled: number }[];
       ticketTypes: { name: string; sold: number; revenue: number }[];
+      series: {
+        sales: { days: string[]; ticketTypes: { name: string; perDay: number[] }[]; cumulative: number[] };
+        checkins: { hours: string[]; perHour: number[]; cumulative: number[] };
+      };
     };
     const sales = await org.api.get<Sales>(`/api/organizer/events/${ev.id}/sales`);
     expect(sales.status).toBe(200);
@@ -339,13 +398,39 @@ describe.each(backends)('tickets on %s', (backend) => {
       revenue: 50_000,
     });
 
+    // The chart series: today's sales per ticket type and the running total, on Seoul's calendar.
+    const today = zonedParts(new Date(), 'Asia/Seoul');
+    const series = sales.body.data!.series;
+    expect(series.sales.days).toEqual([today.date]);
+    expect(series.sales.ticketTypes.map((x) => [x.name, x.perDay])).toEqual([
+      ['R석', [2]],
+      ['S석', [1]],
+    ]);
+    expect(series.sales.cumulative).toEqual([3]);
+    expect(series.checkins.hours).toEqual([`${today.date}T${today.time.slice(0, 2)}`]);
+    expect(series.checkins.cumulative).toEqual([2]);
+
     const csv = await org.api.raw(`/api/organizer/events/${ev.id}/sales.csv`);
     expect(csv.headers.get('content-type')).toContain('text/csv');
+    // The file is named after the event code, the showtime's date and the day it was taken (Seoul's).
+    const show = zonedParts(new Date(ev.showtimes[0].startsAt), 'Asia/Seoul').date.replaceAll('-', '');
+    const asof = today.date.replaceAll('-', '');
+    expect(csv.headers.get('content-disposition')).toBe(
+      `attachment; filename="${ev.code}-sales-${show}-asof-${asof}.csv"`,
+    );
     const text = await csv.text();
     expect(text).toContain('day,showtime,ticket_type,tickets,revenue_krw,cancelled');
-    expect(text).toMatch(/R석,2,200000,0/);
-    const rcsv = await (await org.api.raw(`/api/organizer/events/${ev.id}/reservations.csv`)).text();
+    // Times are on the event's clock (Seoul, +09:00), as the organiser reads them on the page.
+    const showtime = zonedIso(new Date(ev.showtimes[0].startsAt), 'Asia/Seoul');
+    expect(showtime).toMatch(/\+09:00$/);
+    expect(text).toContain(`${today.date},${showtime},R석,2,200000,0`);
+    const rfile = await org.api.raw(`/api/organizer/events/${ev.id}/reservations.csv`);
+    expect(rfile.headers.get('content-disposition')).toContain(`filename="${ev.code}-reservations-${show}-`);
+    const rcsv = await rfile.text();
     expect(rcsv.trim().split('\r\n')).toHaveLength(4);
+    const rRow = rcsv.split('\r\n').find((l) => l.startsWith(`${r.body.data!.reservation.id},`))!;
+    // created_at and checked_in_at are Seoul times too.
+    expect(rRow.match(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00/g)).toHaveLength(3);
     expect((await buyer.api.get(`/api/organizer/events/${ev.id}/sales`)).status).toBe(403);
   });
 

@@ -87,7 +87,7 @@ function Header({ path }: { path: string }) {
   return (
     <header className="topbar">
       <div className="topbar-inner">
-        <Link to="/" className="brand" aria-label="yeyak">
+        <Link to="/" className="brand">
           <img src="/favicon.svg" alt="" width={28} height={28} />
           <span className="brand-name">yeyak</span>
           <span className="brand-ko">예약</span>

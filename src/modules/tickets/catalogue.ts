@@ -33,6 +33,7 @@ export async function createEvent(
   input: TicketEventInput,
 ): Promise<EventView> {
   validateEventInput(input);
+  for (const [i, s] of input.showtimes.entries()) refusePast(i, s.startsAt);
   try {
     const id = await d.ctx.tx(async (tx) => {
       const [e] = await tx
@@ -104,12 +105,16 @@ export async function updateEvent(
       const keepShowtimes = new Set(input.showtimes.filter((s) => s.id).map((s) => s.id));
       for (const [si, s] of input.showtimes.entries()) {
         if (!s.id) {
+          refusePast(si, s.startsAt);
           await insertShowtimes(tx, eventId, [s]);
           continue;
         }
-        if (!existing.some((e) => e.id === s.id)) {
+        const before = existing.find((e) => e.id === s.id);
+        if (!before) {
           throw invalidField(`body.showtimes.${si}.id`, 'no such showtime in this event');
         }
+        // A showtime that already took place may stay as it was, but none may be moved into the past.
+        if (before.startsAt.getTime() !== s.startsAt.getTime()) refusePast(si, s.startsAt);
         await tx.update(showtimes).set({ startsAt: s.startsAt }).where(eq(showtimes.id, s.id));
         const keepTypes = new Set(s.ticketTypes.filter((t) => t.id).map((t) => t.id));
         for (const [ti, t] of s.ticketTypes.entries()) {
@@ -290,6 +295,12 @@ function eventDetails(input: TicketEventInput) {
   };
 }
 
+/** New and moved showtimes must start in the future: nobody can buy a ticket for the past. */
+function refusePast(index: number, startsAt: Date) {
+  if (startsAt.getTime() <= Date.now())
+    throw invalidField(`body.showtimes.${index}.startsAt`, 'is in the past; pick a time still to come');
+}
+
 function validateEventInput(input: TicketEventInput) {
   if (input.showtimes.length === 0) throw invalidField('body.showtimes', 'add at least one showtime');
   const seen = new Set<number>();
@@ -305,6 +316,7 @@ function validateEventInput(input: TicketEventInput) {
       if (names.has(tt.name))
         throw invalidField(`body.showtimes.${i}.ticketTypes.${j}.name`, 'duplicate ticket type name');
       names.add(tt.name);
+      if (tt.quota < 1) throw invalidField(`body.showtimes.${i}.ticketTypes.${j}.quota`, 'at least 1');
     }
   }
   if (input.timezone && !isValidTimeZone(input.timezone))

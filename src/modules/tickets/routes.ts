@@ -1,9 +1,10 @@
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ownerFilter } from '../../platform/access.ts';
 import type { Auth } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
-import { csvTable } from '../../platform/csv.ts';
 import { type App, envelope, ok } from '../../platform/http/app.ts';
+import type { CsvDownload } from './exports.ts';
 import type { TicketReservationView, Tickets } from './service.ts';
 
 const uuid = z.uuid('must be an id (UUID)');
@@ -18,7 +19,7 @@ const ticketTypeInput = z
     id: uuid.optional(),
     name: z.string().trim().min(1).max(60),
     price: z.number().int().min(0).max(10_000_000),
-    quota: z.number().int().min(0).max(100_000),
+    quota: z.number().int().min(1, 'at least 1').max(100_000),
   })
   .strict();
 
@@ -49,6 +50,14 @@ const eventInput = z
     showtimes: z.array(showtimeInput).min(1).max(100),
   })
   .strict();
+
+/** A CSV download under the name the use case chose (event code and dates). */
+function sendCsv(reply: FastifyReply, file: CsvDownload) {
+  return reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${file.filename}"`)
+    .send(file.csv);
+}
 
 const idParam = z.object({ id: uuid }).strict();
 const reservationParam = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) }).strict();
@@ -149,17 +158,8 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
       onRequest: organizerOnly,
       schema: { tags: ['organiser'], summary: 'Sales per day and ticket type as CSV', params: idParam },
     },
-    async (req, reply) => {
-      const s = await tickets.sales(await auth.require(req, [...organizer]), req.params.id);
-      const csv = csvTable(
-        ['day', 'showtime', 'ticket_type', 'tickets', 'revenue_krw', 'cancelled'],
-        s.days.map((d) => [d.day, d.startsAt, d.ticketTypeName, d.tickets, d.revenue, d.cancelled]),
-      );
-      reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="sales-${req.params.id}.csv"`);
-      return reply.send(csv);
-    },
+    async (req, reply) =>
+      sendCsv(reply, await tickets.salesCsv(await auth.require(req, [...organizer]), req.params.id)),
   );
 
   app.get(
@@ -184,39 +184,8 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
       onRequest: organizerOnly,
       schema: { tags: ['organiser'], summary: 'Reservations as CSV', params: idParam },
     },
-    async (req, reply) => {
-      const list = await tickets.eventReservations(await auth.require(req, [...organizer]), req.params.id);
-      const csv = csvTable(
-        [
-          'reservation',
-          'email',
-          'showtime',
-          'ticket_type',
-          'quantity',
-          'total_krw',
-          'source',
-          'created_at',
-          'checked_in_at',
-          'cancelled_at',
-        ],
-        list.map((r) => [
-          r.id,
-          r.email,
-          r.startsAt,
-          r.ticketTypeName,
-          r.quantity,
-          r.totalPrice,
-          r.source,
-          r.createdAt,
-          r.checkedInAt,
-          r.cancelledAt,
-        ]),
-      );
-      reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="reservations-${req.params.id}.csv"`);
-      return reply.send(csv);
-    },
+    async (req, reply) =>
+      sendCsv(reply, await tickets.reservationsCsv(await auth.require(req, [...organizer]), req.params.id)),
   );
 
   // ---- holds (two-step web flow)

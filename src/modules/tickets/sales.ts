@@ -2,11 +2,15 @@ import { sql } from 'drizzle-orm';
 import type { User } from '../../platform/auth/service.ts';
 import { selectRows } from '../../platform/db.ts';
 import { ownedEvent } from './catalogue.ts';
+import { dailySales, hourlyCheckins } from './sales-series.ts';
 import { iso, reservationsOfEvent, type TicketReservationView, type TicketsDeps } from './views.ts';
 
 // The organiser's view of an event: what sold, and to whom.
 
-/** Tickets sold per day (in the event's time zone) per ticket type, net of cancellations, plus totals. */
+/**
+ * Tickets sold per day (in the event's time zone) per ticket type, net of cancellations, plus totals,
+ * and the same as chart series: sales per day per ticket type with the running total, check-ins per hour.
+ */
 export async function sales(d: TicketsDeps, actor: User, eventId: string) {
   const e = await ownedEvent(d, actor, eventId);
   const res = await selectRows(
@@ -58,7 +62,31 @@ export async function sales(d: TicketsDeps, actor: User, eventId: string) {
     revenue: Number(r.revenue),
     waiting: Number(r.waiting),
   }));
-  return { eventId, timezone: e.timezone, days, ticketTypes: ticketTypesTotals };
+  const checked = await selectRows(
+    d.ctx.database.db,
+    sql`
+      select to_char(r.checked_in_at at time zone ${e.timezone}, 'YYYY-MM-DD"T"HH24') as hour,
+             sum(r.quantity)::int as tickets
+        from ticket_reservations r
+        join ticket_types t on t.id = r.ticket_type_id
+        join ticket_showtimes s on s.id = t.showtime_id
+       where s.event_id = ${eventId} and r.checked_in_at is not null
+       group by 1
+       order by 1`,
+  );
+  return {
+    eventId,
+    code: e.code,
+    timezone: e.timezone,
+    days,
+    ticketTypes: ticketTypesTotals,
+    series: {
+      sales: dailySales(days, ticketTypesTotals),
+      checkins: hourlyCheckins(
+        checked.map((r) => ({ hour: String(r.hour), tickets: Number(r.tickets ?? 0) })),
+      ),
+    },
+  };
 }
 
 /** Every reservation of the event (cancelled ones flagged), for the organiser's list and CSV. */

@@ -3,6 +3,7 @@ import type { Context } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db.ts';
 import * as catalogue from './catalogue.ts';
 import * as door from './checkin.ts';
+import * as downloads from './exports.ts';
 import * as holds from './holds.ts';
 import { resolveOriginal } from './original.ts';
 import { freeCheckout, type PaymentProvider } from './payments.ts';
@@ -137,5 +138,11 @@ export class Tickets {
   }
   eventReservations(actor: User, eventId: string) {
     return organiser.eventReservations(this.deps, actor, eventId);
+  }
+  salesCsv(actor: User, eventId: string) {
+    return downloads.salesCsv(this.deps, actor, eventId);
+  }
+  reservationsCsv(actor: User, eventId: string) {
+    return downloads.reservationsCsv(this.deps, actor, eventId);
   }
 }

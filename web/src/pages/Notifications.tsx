@@ -11,7 +11,8 @@ import { Badge, ErrorBox, Loading, useAction } from '../ui.tsx';
 const words = {
   ko: {
     title: '알림',
-    bell: (n: number) => (n ? `알림 (읽지 않은 알림 ${n}개)` : '알림'),
+    // The count shown on the bell is a word of its name, outside brackets (voice control matches it).
+    bell: (n: number) => (n ? `알림: 읽지 않음 ${n}` : '알림'),
     empty: '알림이 없습니다.',
     unread: (n: number) => `읽지 않은 알림 ${n}개`,
     isNew: '새 알림',
@@ -21,7 +22,7 @@ const words = {
   },
   en: {
     title: 'Notifications',
-    bell: (n: number) => (n ? `Notifications (${n} unread)` : 'Notifications'),
+    bell: (n: number) => (n ? `Notifications: ${n} unread` : 'Notifications'),
     empty: 'No notifications.',
     unread: (n: number) => `${n} unread`,
     isNew: 'New',

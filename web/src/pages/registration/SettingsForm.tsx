@@ -74,6 +74,12 @@ function initial(ev?: RegEvent): FormState {
 }
 
 /** A registration's settings: new (no event) or changed; saving answers with the event page's data. */
+/** The showtime's date on the event's own calendar (YYYY-MM-DD), not UTC's. */
+const eventDate = (iso: string, timeZone: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(iso),
+  );
+
 export function SettingsForm({
   event,
   onSaved,
@@ -222,7 +228,7 @@ export function SettingsForm({
               {own.data?.events.map((e) => (
                 <option key={e.id} value={e.id}>
                   {e.title} · {e.code}
-                  {e.showtimes[0] ? ` · ${e.showtimes[0].startsAt.slice(0, 10)}` : ''}
+                  {e.showtimes[0] ? ` · ${eventDate(e.showtimes[0].startsAt, e.timezone)}` : ''}
                 </option>
               ))}
             </select>

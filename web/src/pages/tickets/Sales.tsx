@@ -1,9 +1,12 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { download, type EventView, get, type Reservation, type Sales } from '../../api.ts';
 import { shortDateTime, won } from '../../format.ts';
 import { type Key, useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
 import { Badge, ErrorBox, Loading, PageTitle, useLoad } from '../../ui.tsx';
+
+// Chart.js comes only with this page: the charts are their own chunk, fetched when the page shows.
+const SalesCharts = lazy(() => import('./SalesCharts.tsx'));
 
 export function SalesPage({ id }: { id: string }) {
   const { t, lang } = useI18n();
@@ -48,14 +51,16 @@ export function SalesPage({ id }: { id: string }) {
           <button
             type="button"
             className="btn"
-            onClick={() => get2(`/api/organizer/events/${id}/sales.csv`, `sales-${id}.csv`)}
+            onClick={() => get2(`/api/organizer/events/${id}/sales.csv`, `${event.code}-sales.csv`)}
           >
             ⬇ {t('sales.csvSales')}
           </button>
           <button
             type="button"
             className="btn"
-            onClick={() => get2(`/api/organizer/events/${id}/reservations.csv`, `reservations-${id}.csv`)}
+            onClick={() =>
+              get2(`/api/organizer/events/${id}/reservations.csv`, `${event.code}-reservations.csv`)
+            }
           >
             ⬇ {t('sales.csvReservations')}
           </button>
@@ -91,6 +96,10 @@ export function SalesPage({ id }: { id: string }) {
           <div className="stat-label">{t('sales.waiting')}</div>
         </div>
       </div>
+
+      <Suspense fallback={<p className="muted">{t('sales.chartLoading')}</p>}>
+        <SalesCharts sales={sales} />
+      </Suspense>
 
       <h2>{t('sales.totals')}</h2>
       <div className="table-wrap">
