@@ -17,6 +17,8 @@ export const RAIL_STANDBY_GRANTED = 'rail.standby_granted';
 export const RAIL_STANDBY_ENDED = 'rail.standby_ended';
 /** A watch had to stop before it got a seat. */
 export const RAIL_WATCH_FAILED = 'rail.watch_failed';
+/** The traveller cancelled a held reservation at the operator through yeyak. */
+export const RAIL_RESERVATION_CANCELLED = 'rail.reservation_cancelled';
 
 /** A standby's watch is null once the watch was deleted (the reservation outlives it). */
 const standbyPayload = z.object({
@@ -31,6 +33,7 @@ const payloads = {
   [RAIL_STANDBY_GRANTED]: standbyPayload,
   [RAIL_STANDBY_ENDED]: standbyPayload.extend({ resumed: z.boolean() }),
   [RAIL_WATCH_FAILED]: z.object({ watchId: z.string(), userId: z.string(), reason: z.string() }),
+  [RAIL_RESERVATION_CANCELLED]: z.object({ reservationId: z.string(), userId: z.string() }),
 };
 
 export type RailTopic = keyof typeof payloads;
