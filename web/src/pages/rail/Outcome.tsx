@@ -29,6 +29,8 @@ const words = {
     general: '일반실',
     special: '특실',
     pnr: '예약번호 {pnr}',
+    cancelled: '{train} 예약을 취소했습니다. 확인 메일을 보냈습니다.',
+    mailbox: '메일함 열기',
   },
   en: {
     searching: 'Asking {op} for trains…',
@@ -49,6 +51,8 @@ const words = {
     general: 'Standard',
     special: 'First',
     pnr: 'Reservation {pnr}',
+    cancelled: 'Cancelled {train}. A receipt was mailed to you.',
+    mailbox: 'Open the mailbox',
   },
 } as const;
 
@@ -99,6 +103,19 @@ export function RailProgress({ pending }: { pending: Pending }) {
           </div>
         )}
       </div>
+    </div>
+  );
+}
+
+/** After a cancellation: what was cancelled, and that its receipt is in the mailbox. */
+export function RailCancelledNote({ r }: { r: RailReservation }) {
+  const w = useWords();
+  return (
+    <div className="alert alert-success" role="status" data-testid="rail-cancelled">
+      <span>
+        {w('cancelled', { train: trainName(r.provider, r.trainType, r.trainNo) })}{' '}
+        <Link to="/mailbox">{w('mailbox')} →</Link>
+      </span>
     </div>
   );
 }
