@@ -97,7 +97,9 @@ describe('on a phone', () => {
     await progress.waitFor();
     expect(await progress.textContent()).toContain('SRT에 조회 중…');
     await expect.poll(() => progress.textContent(), { timeout: 5_000 }).toMatch(/\d+초 지남/);
-    await shot(page, 'phone-rail-searching-ko');
+    // While it waits (a full-page shot would wait for the answer).
+    await progress.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: resolve(shots, 'phone-rail-searching-ko.png') });
     const table = page.getByTestId('rail-trains');
     await table.waitFor();
     await progress.waitFor({ state: 'detached' });

@@ -13,6 +13,7 @@ import { Badge, useNow } from '../../ui.tsx';
 const words = {
   ko: {
     title: '확정을 기다리는 좌석',
+    titleGone: '확정하지 못한 좌석',
     hint: '시간 안에 확정하지 않으면 좌석이 다른 분께 돌아갑니다.',
     left: '남은 시간',
     confirm: '확정하러 가기',
@@ -26,6 +27,7 @@ const words = {
   },
   en: {
     title: 'Seats waiting for you to confirm',
+    titleGone: 'Seats not confirmed in time',
     hint: 'Seats not confirmed in time go back on sale.',
     left: 'Time left',
     confirm: 'Go and confirm',
@@ -64,10 +66,11 @@ export function MyHolds({ holds, onRunOut }: { holds: MyHold[]; onRunOut: () => 
     return () => clearTimeout(timer);
   }, [runOut, onRunOut]);
   if (holds.length === 0) return null;
+  const anyOpen = holds.some((h) => h.status === 'held' && Date.parse(h.expiresAt) > now);
   return (
     <section className="my-holds" data-testid="my-holds">
-      <h2>{w('title')}</h2>
-      <p className="muted small">{w('hint')}</p>
+      <h2>{w(anyOpen ? 'title' : 'titleGone')}</h2>
+      {anyOpen && <p className="muted small">{w('hint')}</p>}
       <div className="tickets">
         {holds.map((h) => {
           const left = Date.parse(h.expiresAt) - now;
