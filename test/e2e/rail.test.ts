@@ -126,8 +126,9 @@ describe('rail web', () => {
 
     // Reserve a train with seats.
     await table.locator(`tr[data-train="${open1.trainNo}"] button`).click();
+    // The page says what was won: train, seats, price and the payment deadline counting down.
     await page
-      .locator('.alert-success')
+      .getByTestId('rail-won')
       .waitFor()
       .catch(async (err) => {
         await shot(page, 'rail-debug');

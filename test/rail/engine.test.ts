@@ -414,6 +414,13 @@ describe.each(backends)('rail watches on %s', (backend) => {
     expect(cancelled.body.data?.reservation.status).toBe('cancelled');
     expect(env.s.world.reservations.get(res.pnr)?.status).toBe('cancelled');
     expect((await user.api.del(`/api/rail/reservations/${res.id}`)).status).toBe(409);
+    // The traveller gets a receipt: a mail naming the train once ("SRT 3xx", not "SRT SRT 3xx").
+    const mail = await eventually(async () => {
+      const rows = await env.t.y.ctx.database.db.select().from(mailboxMessages);
+      return rows.find((m) => m.to.includes(user.email) && /예약 취소/.test(m.subject));
+    });
+    expect(mail.subject).toBe(`[yeyak] SRT ${t.trainNo} 예약 취소 / reservation cancelled`);
+    expect(Buffer.from(mail.raw).toString('utf8')).toContain(res.pnr);
   });
 
   it('stops on an operator block and tells the user why', async () => {

@@ -147,8 +147,22 @@ describe.each(backends)('tickets on %s', (backend) => {
     expect(new Date(held.body.data!.hold.expiresAt).getTime()).toBeGreaterThan(Date.now());
     expect(await typeState(ev.id, typeId)).toMatchObject({ available: 1, held: 3, sold: 0 });
 
+    // "내 티켓" lists the open hold with what it is for; nobody else sees it.
+    const open = await buyer.api.get<{ holds: (Hold & { eventTitle: string; ticketTypeName: string })[] }>(
+      '/api/holds',
+    );
+    expect(open.body.data!.holds).toMatchObject([
+      {
+        id: held.body.data!.hold.id,
+        status: 'held',
+        quantity: 3,
+        eventTitle: ev.title,
+        ticketTypeName: 'S석',
+      },
+    ]);
     // Someone else cannot confirm my hold.
     const stranger = await login(t);
+    expect((await stranger.api.get<{ holds: Hold[] }>('/api/holds')).body.data!.holds).toEqual([]);
     expect((await stranger.api.post(`/api/holds/${held.body.data!.hold.id}/confirm`)).status).toBe(404);
 
     const confirmed = await buyer.api.post<{ reservation: Reservation }>(
@@ -181,11 +195,27 @@ describe.each(backends)('tickets on %s', (backend) => {
     expect(full.body.data!.message.attachments[0]).toMatchObject({ contentType: 'image/png' });
     expect(full.body.data!.message.attachments[0].cid).toBeTruthy();
     expect(full.body.data!.message.html).toContain(`/api/mailbox/${mail.id}/parts/0`);
+    // The QR comes before the price table (in sight when the mail opens), its code breaking at a dot.
+    const html = full.body.data!.message.html;
+    expect(html.indexOf(`/api/mailbox/${mail.id}/parts/0`)).toBeLessThan(html.indexOf('합계 Total'));
+    expect(html).toMatch(/YQ1\.\d+\.<wbr>[A-Za-z0-9_-]{22}</);
+    // A confirmed hold leaves the list.
+    expect((await buyer.api.get<{ holds: Hold[] }>('/api/holds')).body.data!.holds).toEqual([]);
 
     const cancelled = await buyer.api.del<{ reservation: Reservation }>(`/api/reservations/${r.id}`);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.data!.reservation).toMatchObject({ deleted: true, ticketCode: null });
     expect(await typeState(ev.id, typeId)).toMatchObject({ available: 4, sold: 0 });
+    // The buyer gets a cancellation receipt.
+    const receipt = await eventually(async () => {
+      const list = await buyer.api.get<{ messages: { id: number; to: string[]; subject: string }[] }>(
+        '/api/mailbox',
+      );
+      return list.body.data!.messages.find(
+        (m) => m.to.includes(buyer.email) && m.subject.includes('예매 취소'),
+      );
+    });
+    expect(receipt.subject).toContain(ev.title);
     // History keeps it.
     const mine = await buyer.api.get<{ reservations: Reservation[] }>('/api/reservations');
     expect(mine.body.data!.reservations.find((x) => x.id === r.id)).toMatchObject({ deleted: true });
@@ -204,6 +234,9 @@ describe.each(backends)('tickets on %s', (backend) => {
     await eventually(async () => (await typeState(ev.id, typeId)).available === 2, 20_000, 200);
     const hold = await buyer.api.get<{ hold: Hold }>(`/api/holds/${held.body.data!.hold.id}`);
     expect(hold.body.data!.hold.status).toBe('expired');
+    // "내 티켓" still tells the buyer the seats went back.
+    const listed = await buyer.api.get<{ holds: Hold[] }>('/api/holds');
+    expect(listed.body.data!.holds).toMatchObject([{ id: held.body.data!.hold.id, status: 'expired' }]);
     const late = await buyer.api.post(`/api/holds/${held.body.data!.hold.id}/confirm`);
     expect(late.status).toBe(409);
     expect(late.body.description).toContain('expired');

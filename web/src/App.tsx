@@ -29,6 +29,7 @@ import { useRegZh } from './pages/registration/i18n.ts';
 import { registrationPages } from './pages/registration/routes.tsx';
 import { ticketsPages } from './pages/tickets/routes.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
+import { useAutoTitle } from './title.ts';
 import { Welcome } from './welcome.tsx';
 
 /** Every module's pages (web/src/pages/<module>/routes.tsx); adding a module is one line here. */
@@ -169,8 +170,9 @@ function Header({ path }: { path: string }) {
 
 export function App() {
   const { path } = useLocation();
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { user, ready } = useAuth();
+  useAutoTitle(path, lang);
   // Inside the Flutter app: hand its FCM token to the server once someone is logged in.
   useEffect(() => (user ? startAppBridge() : undefined), [user?.id]);
   let page: ReactNode;

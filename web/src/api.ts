@@ -3,6 +3,7 @@
 import type {
   EventView,
   HoldView,
+  MyHoldView,
   ShowtimeView,
   TicketReservationView,
   Tickets,
@@ -19,6 +20,7 @@ export type { EventView, FieldError, Role, User };
 export type TicketType = TicketTypeView;
 export type Showtime = ShowtimeView;
 export type Hold = HoldView;
+export type MyHold = MyHoldView;
 /** Buyers see their ticket's QR content; null once cancelled. */
 export type Reservation = TicketReservationView & { ticketCode?: string | null };
 export type WaitlistEntry = WaitlistView;

@@ -10,6 +10,7 @@ import { FieldChecks } from '../../platform/field-checks.ts';
 import { msg } from '../../platform/messages/index.ts';
 import { accountProvider, accountRow } from './accounts.ts';
 import type { RailDeps } from './egress.ts';
+import { emitRail, RAIL_RESERVATION_CANCELLED } from './events.ts';
 import {
   classesToTry,
   type Passengers,
@@ -167,11 +168,16 @@ export async function cancelReservation(d: RailDeps, user: User, id: string): Pr
   } catch (err) {
     throw await refused(d, err, r.accountId);
   }
-  const [row] = await d.ctx.database.db
-    .update(railReservations)
-    .set({ status: 'cancelled', cancelledAt: new Date() })
-    .where(eq(railReservations.id, r.id))
-    .returning();
+  const row = await d.ctx.tx(async (tx) => {
+    const [x] = await tx
+      .update(railReservations)
+      .set({ status: 'cancelled', cancelledAt: new Date() })
+      .where(eq(railReservations.id, r.id))
+      .returning();
+    // The traveller gets a receipt of the cancellation (mail and in the app).
+    await emitRail(tx, RAIL_RESERVATION_CANCELLED, { reservationId: r.id, userId: user.id });
+    return x;
+  });
   return reservationView(row);
 }
 

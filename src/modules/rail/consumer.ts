@@ -7,6 +7,7 @@ import { deliveryError, type Message } from '../../platform/notify/index.ts';
 import {
   RAIL_HOLD_EXPIRED,
   RAIL_PAYMENT_DUE,
+  RAIL_RESERVATION_CANCELLED,
   RAIL_RESERVED,
   RAIL_STANDBY_ENDED,
   RAIL_STANDBY_GRANTED,
@@ -94,9 +95,11 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
       RAIL_WATCH_FAILED,
       RAIL_PAYMENT_DUE,
       RAIL_HOLD_EXPIRED,
+      RAIL_RESERVATION_CANCELLED,
     ],
     handle: async (incoming: DomainEvent) => {
       const event = readRailEvent(incoming);
+      if (event.topic === RAIL_RESERVATION_CANCELLED) return cancelled(ctx, rail, event.id, event.payload);
       if (event.topic === RAIL_PAYMENT_DUE || event.topic === RAIL_HOLD_EXPIRED) {
         const r = await rail.reservationRow(event.payload.reservationId);
         if (!r) return;
@@ -165,8 +168,7 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
               : '좌석을 잡았습니다 · Seat reserved',
         };
         message = {
-          // "SRT 329", not "SRT SRT 329": the operator is named only when the train type does not say it.
-          title: `[yeyak] ${data.train.startsWith(label[r.provider]) ? '' : `${label[r.provider]} `}${data.train} ${
+          title: `[yeyak] ${trainName(r.provider, r.trainType, r.trainNo)} ${
             r.standby
               ? '예약대기 신청 / standby requested'
               : event.topic === RAIL_STANDBY_GRANTED
@@ -212,4 +214,51 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
       if (failed) throw failed;
     },
   };
+}
+
+/** "SRT 335", not "SRT SRT 335": the operator is named only when the train type does not say it. */
+function trainName(provider: keyof typeof label, type: string, no: string): string {
+  return `${type.startsWith(label[provider]) ? '' : `${label[provider]} `}${type} ${no}`;
+}
+
+/**
+ * The receipt of a cancellation the traveller asked for: by mail (when their settings allow it)
+ * and in the app, whether or not a watch made the reservation.
+ */
+async function cancelled(
+  ctx: Context,
+  rail: Rail,
+  eventId: string,
+  p: { reservationId: string; userId: string },
+): Promise<void> {
+  const r = await rail.reservationRow(p.reservationId);
+  if (!r) return;
+  const train = trainName(r.provider, r.trainType, r.trainNo);
+  const data = {
+    route: `${r.fromStation} → ${r.toStation}`,
+    when: `${ymd(r.date)} ${hhmm(r.departure)}–${hhmm(r.arrival)}`,
+    pnr: r.pnr,
+    train,
+    seats: r.seats.map((s) => `${s.car}호차 ${s.seat}`).join(', ') || `${r.seatCount}석`,
+    price: won(r.totalPrice),
+    link: `${ctx.config.publicUrl}/rail/reservations`,
+  };
+  const title = `[yeyak] ${train} 예약 취소 / reservation cancelled`;
+  const message: Message = {
+    title,
+    lines: [
+      `${data.route} ${data.when}`,
+      `예약번호 / reservation: ${r.pnr}`,
+      `좌석 / seats: ${data.seats}`,
+      `운영사에서 취소했습니다 / cancelled at ${label[r.provider]}`,
+    ],
+    link: '/rail/reservations',
+    html: renderRailMail('cancelled', data, title),
+  };
+  const deliveries = await ctx.notify.deliver(eventId, { userId: p.userId }, ['inapp', 'email'], message, {
+    scope: 'rail-cancel',
+    kind: RAIL_RESERVATION_CANCELLED,
+  });
+  const failed = deliveryError(deliveries);
+  if (failed) throw failed;
 }

@@ -21,6 +21,8 @@ export const RAIL_PAYMENT_DUE = 'rail.payment_due';
 export const RAIL_HOLD_EXPIRED = 'rail.hold_expired';
 /** A watch had to stop before it got a seat. */
 export const RAIL_WATCH_FAILED = 'rail.watch_failed';
+/** The traveller cancelled a held reservation at the operator through yeyak. */
+export const RAIL_RESERVATION_CANCELLED = 'rail.reservation_cancelled';
 
 /** A standby's watch is null once the watch was deleted (the reservation outlives it). */
 const standbyPayload = z.object({
@@ -37,6 +39,7 @@ const payloads = {
   [RAIL_PAYMENT_DUE]: z.object({ reservationId: z.string(), userId: z.string() }),
   [RAIL_HOLD_EXPIRED]: z.object({ reservationId: z.string(), userId: z.string() }),
   [RAIL_WATCH_FAILED]: z.object({ watchId: z.string(), userId: z.string(), reason: z.string() }),
+  [RAIL_RESERVATION_CANCELLED]: z.object({ reservationId: z.string(), userId: z.string() }),
 };
 
 export type RailTopic = keyof typeof payloads;

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, or, sql } from 'drizzle-orm';
 import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import type { Executor, Tx } from '../../platform/db.ts';
@@ -9,7 +9,10 @@ import type { JobSpec } from '../../platform/module.ts';
 import { emitTicketEvent, payloadOf, TOPICS } from './events.ts';
 import { events, holds, showtimes, ticketTypes, waitlistEntries } from './schema.ts';
 import { holdMinutes, waitlistOfferMinutes } from './settings.ts';
-import { type HoldView, holdView, iso, type TicketsDeps } from './views.ts';
+import { type HoldView, holdView, iso, type MyHoldView, type TicketsDeps } from './views.ts';
+
+/** How long an expired hold stays in the buyer's list, so they learn the seats went back. */
+const EXPIRED_SHOWN_MS = 24 * 3_600_000;
 
 // Holding seats: taking them, giving them back (released, expired), handing freed ones to the
 // waiting list as new holds, and the expiry job, consumer and sweep that end holds on time.
@@ -83,6 +86,45 @@ export async function getHold({ ctx }: TicketsDeps, user: User, holdId: string):
   const [h] = await ctx.database.db.select().from(holds).where(eq(holds.id, holdId));
   if (!h || h.userId !== user.id) throw notFound('hold');
   return holdView(h);
+}
+
+/**
+ * The buyer's open holds (seats waiting to be confirmed) and those that ran out in the last day,
+ * newest first, each with its event, showtime and ticket type.
+ */
+export async function myHolds({ ctx }: TicketsDeps, user: User): Promise<MyHoldView[]> {
+  const rows = await ctx.database.db
+    .select({ h: holds, t: ticketTypes, s: showtimes, e: events, w: waitlistEntries.id })
+    .from(holds)
+    .innerJoin(ticketTypes, eq(ticketTypes.id, holds.ticketTypeId))
+    .innerJoin(showtimes, eq(showtimes.id, ticketTypes.showtimeId))
+    .innerJoin(events, eq(events.id, showtimes.eventId))
+    .leftJoin(waitlistEntries, eq(waitlistEntries.holdId, holds.id))
+    .where(
+      and(
+        eq(holds.userId, user.id),
+        or(
+          eq(holds.status, 'held'),
+          and(eq(holds.status, 'expired'), gt(holds.expiresAt, new Date(Date.now() - EXPIRED_SHOWN_MS))),
+        ),
+      ),
+    )
+    .orderBy(desc(holds.createdAt))
+    .limit(50);
+  return rows.map(({ h, t, s, e, w }) => ({
+    ...holdView(h),
+    // A hold past its time that the sweep has not ended yet is expired all the same.
+    status: h.status === 'held' && h.expiresAt.getTime() <= Date.now() ? 'expired' : h.status,
+    eventCode: e.code,
+    eventTitle: e.title,
+    posterUrl: e.posterUrl,
+    venue: e.venue,
+    timezone: e.timezone,
+    startsAt: iso(s.startsAt),
+    ticketTypeName: t.name,
+    unitPrice: t.price,
+    fromWaitlist: w !== null,
+  }));
 }
 
 /** The buyer gives the held seats back before the hold runs out. */

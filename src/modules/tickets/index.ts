@@ -18,6 +18,7 @@ import { TOPIC_ALIASES } from './events.ts';
 export type {
   EventView,
   HoldView,
+  MyHoldView,
   ShowtimeView,
   TicketEventInput,
   TicketReservationView,

@@ -16,12 +16,15 @@ const won = (n: number) => `${n.toLocaleString('ko-KR')}원`;
 export function ticketMailConsumer(ctx: Context, tickets: Tickets): Consumer {
   return {
     name: 'ticket-mail',
-    topics: [TOPICS.reservationConfirmed, TOPICS.waitlistOffered],
+    topics: [TOPICS.reservationConfirmed, TOPICS.waitlistOffered, TOPICS.reservationCancelled],
     handle: (event: DomainEvent) =>
       once(ctx.database, 'ticket-mail', event.id, async () => {
         if (event.topic === TOPICS.reservationConfirmed) {
           const { reservationId } = payloadOf(event, TOPICS.reservationConfirmed);
           await sendTicket(ctx, tickets, reservationId, `${event.id}.ticket`);
+        } else if (event.topic === TOPICS.reservationCancelled) {
+          const { reservationId } = payloadOf(event, TOPICS.reservationCancelled);
+          await sendCancelled(ctx, tickets, reservationId, `${event.id}.cancelled`);
         } else if (event.topic === TOPICS.waitlistOffered) {
           const { entryId } = payloadOf(event, TOPICS.waitlistOffered);
           await sendOffer(ctx, tickets, entryId, `${event.id}.offer`);
@@ -35,9 +38,13 @@ async function ticketMail(ctx: Context, tickets: Tickets, reservationId: number)
   if (!r || r.deleted) return undefined; // cancelled before the mail went out: nothing to send
   const code = tickets.ticketCode(r.id);
   const when = zonedParts(new Date(r.startsAt), r.timezone);
+  // The code breaks at its dots on a narrow screen, never one character alone on a line.
+  const dot = code.lastIndexOf('.') + 1;
   const data = {
     r,
     code,
+    codeHead: code.slice(0, dot),
+    codeTail: code.slice(dot),
     date: when.date,
     time: when.time,
     unitPrice: won(r.unitPrice),
@@ -72,6 +79,34 @@ async function ticketMail(ctx: Context, tickets: Tickets, reservationId: number)
 async function sendTicket(ctx: Context, tickets: Tickets, reservationId: number, key: string) {
   const mail = await ticketMail(ctx, tickets, reservationId);
   if (mail) await ctx.mailer.send({ ...mail, key });
+}
+
+/** The receipt of a cancelled reservation: what was given back, and that the code no longer opens the door. */
+async function sendCancelled(ctx: Context, tickets: Tickets, reservationId: number, key: string) {
+  const r = await tickets.reservationById(reservationId);
+  if (!r?.deleted) return;
+  const when = zonedParts(new Date(r.startsAt), r.timezone);
+  const at = r.cancelledAt ? zonedParts(new Date(r.cancelledAt), r.timezone) : undefined;
+  const data = {
+    r,
+    date: when.date,
+    time: when.time,
+    cancelledAt: at ? `${at.date} ${at.time}` : '',
+    totalPrice: won(r.totalPrice),
+    link: `${ctx.config.publicUrl}/my/tickets`,
+  };
+  await ctx.mailer.send({
+    key,
+    to: r.email,
+    subject: `[yeyak] 예매 취소 · ${r.eventTitle} ${when.date} ${when.time}`,
+    html: render('cancelled', data, r.eventTitle),
+    text: [
+      `${r.eventTitle} ${when.date} ${when.time}`,
+      `${r.ticketTypeName} × ${r.quantity} · ${won(r.totalPrice)}`,
+      `예매번호 / reservation no. ${r.id}: 취소되었습니다 / cancelled`,
+      '이 예매의 입장 코드는 더 이상 쓸 수 없습니다 / its entry code no longer opens the door',
+    ].join('\n'),
+  });
 }
 
 async function sendOffer(ctx: Context, tickets: Tickets, entryId: string, key: string) {

@@ -203,6 +203,15 @@ export function ticketRoutes(app: App, _ctx: Context, auth: Auth, tickets: Ticke
   );
 
   app.get(
+    '/api/holds',
+    {
+      onRequest: loggedIn,
+      schema: { tags: ['buying'], summary: 'My open holds, and those that ran out in the last day' },
+    },
+    async (req, reply) => ok(reply, { holds: await tickets.myHolds(await auth.require(req)) }),
+  );
+
+  app.get(
     '/api/holds/:id',
     { onRequest: loggedIn, schema: { tags: ['buying'], params: idParam } },
     async (req, reply) => ok(reply, { hold: await tickets.getHold(await auth.require(req), req.params.id) }),

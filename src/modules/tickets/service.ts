@@ -16,6 +16,7 @@ export type { TicketEventInput } from './catalogue.ts';
 export type {
   EventView,
   HoldView,
+  MyHoldView,
   ShowtimeView,
   TicketReservationView,
   TicketTypeView,
@@ -63,6 +64,9 @@ export class Tickets {
   }
   hold(user: User, input: { ticketTypeId: string; quantity: number }) {
     return holds.hold(this.deps, user, input);
+  }
+  myHolds(user: User) {
+    return holds.myHolds(this.deps, user);
   }
   getHold(user: User, holdId: string) {
     return holds.getHold(this.deps, user, holdId);

@@ -64,6 +64,20 @@ export type HoldView = {
   reservationId: number | null;
 };
 
+/** A hold as "내 티켓" lists it: with the event, showtime and ticket type it is for. */
+export type MyHoldView = HoldView & {
+  eventCode: string;
+  eventTitle: string;
+  posterUrl: string | null;
+  venue: string | null;
+  timezone: string;
+  startsAt: string;
+  ticketTypeName: string;
+  unitPrice: number;
+  /** Handed over from the waiting list (its seats were freed for this buyer). */
+  fromWaitlist: boolean;
+};
+
 export type WaitlistView = {
   id: string;
   ticketTypeId: string;

@@ -4,9 +4,10 @@ import { countdown, won } from '../../format.ts';
 import { useI18n } from '../../i18n.tsx';
 import { usePoll } from '../../poll.ts';
 import { Badge, ErrorBox, Loading, useConfirm, useLoad, useNow } from '../../ui.tsx';
-import { hhmm, label, type RailReservation, ymd } from './api.ts';
+import { hhmm, type RailReservation, ymd } from './api.ts';
 import { useRailT } from './i18n.ts';
 import { RailLayout } from './Layout.tsx';
+import { RailCancelledNote, trainName } from './Outcome.tsx';
 import { SeatClass, SeatNotes } from './WatchCard.tsx';
 
 const TONE = {
@@ -37,6 +38,7 @@ export function RailReservationsPage() {
     [],
   );
   const [actionError, setActionError] = useState<unknown>();
+  const [cancelled, setCancelled] = useState<RailReservation>();
   const confirm = useConfirm();
   // An open standby request turns into a seat (with a short deadline) when the operator grants one:
   // look again every few seconds so the countdown shows without a reload.
@@ -48,8 +50,10 @@ export function RailReservationsPage() {
   });
   const cancel = async (r: RailReservation) => {
     if (!(await confirm.ask(t(r.standby ? 'res.standbyCancelAsk' : 'res.cancelAsk')))) return;
+    setCancelled(undefined);
     try {
       await del(`/api/rail/reservations/${r.id}`);
+      setCancelled(r);
       await reload();
     } catch (err) {
       setActionError(err);
@@ -59,6 +63,7 @@ export function RailReservationsPage() {
     <RailLayout title="res.title">
       {confirm.element}
       <ErrorBox error={error ?? actionError} onRetry={reload} />
+      {cancelled && <RailCancelledNote r={cancelled} />}
       {loading && !data ? (
         <Loading />
       ) : data?.reservations.length === 0 ? (
@@ -81,8 +86,7 @@ export function RailReservationsPage() {
                     <Badge tone={TONE[status]}>{t(`res.status.${status}`)}</Badge>{' '}
                     <span className="muted small">{t('res.pnr', { pnr: r.pnr })}</span>
                     <h3 style={{ margin: '6px 0' }}>
-                      {r.trainType.startsWith(label(r.provider)) ? '' : `${label(r.provider)} `}
-                      {r.trainType} {r.trainNo} · {r.from} → {r.to}
+                      {trainName(r.provider, r.trainType, r.trainNo)} · {r.from} → {r.to}
                     </h3>
                     <div>
                       {ymd(r.date)} {hhmm(r.departure)}–{hhmm(r.arrival)}

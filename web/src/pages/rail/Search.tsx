@@ -7,6 +7,7 @@ import {
   chosenGroups,
   kstToday,
   type Provider,
+  type RailReservation,
   type RailTrain,
   type SeatPolicy,
   TRAIN_GROUPS_OF,
@@ -15,6 +16,7 @@ import {
 import { DIRECTIONS, POSITIONS } from './EditWatch.tsx';
 import { railMessage, useRailT } from './i18n.ts';
 import { PausedBanner, RailLayout, useRailProviders } from './Layout.tsx';
+import { type Pending, RailProgress, ReservedCard, trainName } from './Outcome.tsx';
 import { PassengerFields, type PassengerType } from './Passengers.tsx';
 import { PlannedWatch } from './PlannedWatch.tsx';
 import { TrainResults } from './TrainResults.tsx';
@@ -66,6 +68,10 @@ export function RailSearchPage() {
   const [searchedTypes, setSearchedTypes] = useState<TrainGroup[] | null>(null);
   const { busy, error, run } = useAction();
   const [notice, setNotice] = useState<{ text: string; link: string } | undefined>();
+  /** The slow call under way (what the page says while it waits). */
+  const [pending, setPending] = useState<Pending | undefined>();
+  /** The seat the last reservation won. */
+  const [reserved, setReserved] = useState<RailReservation | undefined>();
   const [windowTo, setWindowTo] = useState('23:59');
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
   const { providers, refresh: refreshProviders } = useRailProviders();
@@ -93,7 +99,11 @@ export function RailSearchPage() {
 
   async function search(e?: FormEvent) {
     e?.preventDefault();
-    if (e) setNotice(undefined);
+    if (e) {
+      setNotice(undefined);
+      setReserved(undefined);
+    }
+    setPending({ kind: 'search', provider: form.provider, since: Date.now() });
     await run(
       async () => {
         const d = await post<{ trains: RailTrain[] }>('/api/rail/search', {
@@ -111,20 +121,33 @@ export function RailSearchPage() {
         void refreshProviders();
       },
     );
+    setPending(undefined);
   }
 
   async function act(kind: 'reserve' | 'watch' | 'window', train?: RailTrain) {
     setNotice(undefined);
+    setReserved(undefined);
+    setPending(
+      kind === 'reserve' && train
+        ? {
+            kind: 'reserve',
+            provider: form.provider,
+            train: trainName(form.provider, train.type, train.trainNo),
+            since: Date.now(),
+          }
+        : { kind: 'watch', provider: form.provider, since: Date.now() },
+    );
     await run(
       async () => {
         if (kind === 'reserve' && train) {
-          await post('/api/rail/reserve', {
+          const d = await post<{ reservation: RailReservation }>('/api/rail/reserve', {
             ...trip,
             trainNo: train.trainNo,
             passengers,
             ...seats,
           });
-          setNotice({ text: t('search.reserved'), link: '/rail/reservations' });
+          setReserved(d.reservation);
+          setPending(undefined);
           await search();
         } else {
           await post('/api/rail/watches', {
@@ -142,6 +165,7 @@ export function RailSearchPage() {
       },
       () => void refreshProviders(),
     );
+    setPending(undefined);
   }
 
   const errs = Object.fromEntries(
@@ -322,7 +346,9 @@ export function RailSearchPage() {
           ))}
         </div>
       )}
+      {pending && <RailProgress pending={pending} />}
       <ErrorBox error={shownError} />
+      {reserved && <ReservedCard r={reserved} />}
       {notice && (
         <div className="alert alert-success" role="status">
           {notice.text} <Link to={notice.link}>→</Link>

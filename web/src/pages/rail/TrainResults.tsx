@@ -65,7 +65,7 @@ export function TrainResults({
             </button>
           </div>
           <div className="table-wrap">
-            <table className="table" data-testid="rail-trains">
+            <table className="table train-table" data-testid="rail-trains">
               <thead>
                 <tr>
                   <th>{t('search.train')}</th>
@@ -91,20 +91,28 @@ export function TrainResults({
                       data-train={tr.trainNo}
                       className={tr.departed ? 'row-muted' : undefined}
                     >
-                      <td>
+                      <td className="train-name">
                         <strong>{tr.type}</strong> {tr.trainNo}
                       </td>
-                      <td>{hhmm(tr.departure)}</td>
-                      <td>{hhmm(tr.arrival)}</td>
-                      <td>
+                      <td className="train-dep" data-label={t('search.dep')}>
+                        {hhmm(tr.departure)}
+                      </td>
+                      <td className="train-arr" data-label={t('search.arr')}>
+                        {hhmm(tr.arrival)}
+                      </td>
+                      <td className="train-general" data-label={t('search.general')}>
                         <AvailBadge v={tr.general} />{' '}
                         {tr.standby && <Badge tone="amber">{t('avail.standby')}</Badge>}
                       </td>
-                      <td>
+                      <td className="train-special" data-label={t('search.special')}>
                         <AvailBadge v={tr.special} />
                       </td>
-                      <td style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
-                        {tr.price ? <span className="muted small">{won(tr.price, lang)} </span> : null}
+                      <td className="train-act" style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>
+                        {tr.price ? (
+                          <span className="muted small train-price" data-testid="train-price">
+                            {won(tr.price, lang)}{' '}
+                          </span>
+                        ) : null}
                         {tr.departed ? (
                           <span className="muted">{t('search.departed')}</span>
                         ) : canReserve ? (

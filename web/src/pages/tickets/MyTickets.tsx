@@ -1,11 +1,24 @@
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
-import { del, type EventView, get, type Reservation, type WaitlistEntry } from '../../api.ts';
+import { del, type EventView, get, type MyHold, type Reservation, type WaitlistEntry } from '../../api.ts';
 import { dateTime, shortDateTime, won } from '../../format.ts';
 import { type Key, useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
 import { Badge, ErrorBox, Loading, PageTitle, useConfirm, useLoad } from '../../ui.tsx';
 import { Poster } from './Events.tsx';
+import { MailedNote, MyHolds } from './MyHolds.tsx';
+
+/** "YQ1.12.<wbr>signature": a narrow column breaks the code at its dots, never one character alone. */
+function TicketCode({ code }: { code: string }) {
+  const dot = code.lastIndexOf('.') + 1;
+  return (
+    <>
+      {code.slice(0, dot)}
+      <wbr />
+      {code.slice(dot)}
+    </>
+  );
+}
 
 export function QrImage({ text, size = 200 }: { text: string; size?: number }) {
   const [src, setSrc] = useState<string>();
@@ -68,7 +81,7 @@ function TicketCard({ r, onCancel }: { r: Reservation; onCancel: (r: Reservation
           <QrImage text={r.ticketCode} size={150} />
           <div className="muted small">{t('my.showQr')}</div>
           <div className="ticket-code" data-testid="ticket-code" title={t('my.code')}>
-            {r.ticketCode}
+            <TicketCode code={r.ticketCode} />
           </div>
         </div>
       )}
@@ -82,9 +95,10 @@ export function MyTicketsPage() {
   const [actionError, setActionError] = useState<unknown>();
   const [notice, setNotice] = useState('');
   const { data, error, loading, reload } = useLoad(async () => {
-    const [a, b] = await Promise.all([
+    const [a, b, c] = await Promise.all([
       get<{ reservations: Reservation[] }>('/api/reservations'),
       get<{ entries: WaitlistEntry[] }>('/api/waitlist'),
+      get<{ holds: MyHold[] }>('/api/holds'),
     ]);
     // Waiting list entries do not carry their event's time zone; the public list has it for events to come.
     const zones = new Map<string, string>();
@@ -92,7 +106,7 @@ export function MyTicketsPage() {
       const list = await get<{ events: EventView[] }>('/api/events').catch(() => ({ events: [] }));
       for (const e of list.events) zones.set(e.id, e.timezone);
     }
-    return { reservations: a.reservations, entries: b.entries, zones };
+    return { reservations: a.reservations, entries: b.entries, zones, holds: c.holds };
   }, []);
 
   const cancel = async (r: Reservation) => {
@@ -128,9 +142,14 @@ export function MyTicketsPage() {
       <PageTitle k="my.title" />
       {loading && <Loading />}
       <ErrorBox error={error ?? actionError} onRetry={reload} />
-      {notice && <div className="alert alert-success">{notice}</div>}
+      {notice && (
+        <div className="alert alert-success" role="status">
+          <span>{notice}</span> <MailedNote />
+        </div>
+      )}
       {data && (
         <>
+          <MyHolds holds={data.holds} onRunOut={reload} />
           <h2>{t('my.reservations')}</h2>
           {data.reservations.length === 0 && (
             <p className="empty">
