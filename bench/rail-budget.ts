@@ -55,7 +55,11 @@ async function one(backend: Backend, searches: number, windowMs: number, samples
     password: 'sim-password',
     name: `벤치${i}`,
   }));
-  const sim = await startRailSim({ blockThreshold: 100, users: [...DEFAULT_USERS, ...members] });
+  const sim = await startRailSim({
+    korailMacroCheck: false,
+    blockThreshold: 100,
+    users: [...DEFAULT_USERS, ...members],
+  });
   const rail = {
     ...loadConfig({}).rail,
     sandbox: false,

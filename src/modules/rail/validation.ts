@@ -10,7 +10,6 @@ import {
   type Passengers,
   type ProviderName,
   type Station,
-  type Train,
   type TrainGroup,
   totalPassengers,
 } from './providers/index.ts';
@@ -47,13 +46,20 @@ export async function findTrain(
   date: string,
   trainNo: string,
 ) {
-  let trains: Train[];
-  try {
-    trains = await d.egress.searcher(provider).search({ from, to, date, time: '000000' });
-  } catch (err) {
-    throw await refused(d, err);
-  }
-  const train = trains.find((t) => t.trainNo === trainNo.replace(/^0+/, ''));
+  const no = trainNo.replace(/^0+/, '');
+  // A user waits on this: the one page that holds the train when a search showed it before (a
+  // poll of the route, the user's own search), else pages up to it; never queued behind polls.
+  const lookup = async (time: string, until?: string) => {
+    try {
+      const trains = await d.egress.asker(provider).search({ from, to, date, time, until, stopAt: no });
+      d.egress.remember(from, to, date, trains);
+      return trains.find((t) => t.trainNo === no);
+    } catch (err) {
+      throw await refused(d, err);
+    }
+  };
+  const known = d.egress.departureOf(provider, from, to, date, no);
+  const train = (known ? await lookup(known, known) : undefined) ?? (await lookup('000000'));
   if (!train) throw invalidField('body.trainNo', `no train ${trainNo} from ${from} to ${to} on ${date}`);
   return train;
 }
