@@ -20,6 +20,12 @@ import {
 import { kstClock } from './time.ts';
 import { BOOKING_DAYS, iso, PROVIDER_LABEL } from './views.ts';
 
+/**
+ * How long a search's row stands for the train without asking again: a reserve right after the
+ * search that showed the seat goes straight to the hold (its answer says if the seat went meanwhile).
+ */
+export const FRESH_TRAIN_MS = 15_000;
+
 export type ProviderEndpoints = { baseUrl: string; netfunnelUrl: string };
 
 /** What every rail use case works with. */
@@ -118,7 +124,7 @@ export class Egress {
   /** Anonymous adapters for what a user waits on, one per operator (see asker). */
   private readonly askers = new Map<ProviderName, RailProvider>();
   /** Departure times searches showed, by operator, route, date and train number. */
-  private readonly departures = new Map<string, string>();
+  private readonly departures = new Map<string, { train: Train; at: number }>();
   /** Request slots in the database: the per-egress and per-account limits hold across processes. */
   readonly pacing: SharedPacing;
   /** The poll rounds the egress budget allows, and the count of requests each poll sends. */
@@ -278,16 +284,25 @@ export class Egress {
     return s;
   }
 
-  /** Remembers when trains leave (from any search's answer), to look one train up with one page. */
+  /** Remembers the trains any search showed (when they leave, and the row itself for a while). */
   remember(from: string, to: string, date: string, trains: Train[]) {
     if (this.departures.size > 50_000) this.departures.clear();
+    const at = Date.now();
     for (const t of trains)
-      this.departures.set(`${t.provider}|${from}|${to}|${date}|${t.trainNo}`, t.departure);
+      this.departures.set(`${t.provider}|${from}|${to}|${date}|${t.trainNo}`, { train: t, at });
   }
 
-  /** When a train left in the last search that showed it (HHmmss), if any did. */
-  departureOf(provider: ProviderName, from: string, to: string, date: string, trainNo: string) {
-    return this.departures.get(`${provider}|${from}|${to}|${date}|${trainNo}`);
+  /**
+   * What the last search that showed a train said of it: the row when it is younger than
+   * FRESH_TRAIN_MS (a user reserving what their search showed a moment ago), and when it leaves.
+   */
+  seen(provider: ProviderName, from: string, to: string, date: string, trainNo: string) {
+    const hit = this.departures.get(`${provider}|${from}|${to}|${date}|${trainNo}`);
+    if (!hit) return undefined;
+    return {
+      departure: hit.train.departure,
+      fresh: Date.now() - hit.at < FRESH_TRAIN_MS ? hit.train : undefined,
+    };
   }
 
   /** Refuses new work for an operator while its block pause lasts (nothing is scheduled). */

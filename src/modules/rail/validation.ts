@@ -58,8 +58,11 @@ export async function findTrain(
       throw await refused(d, err);
     }
   };
-  const known = d.egress.departureOf(provider, from, to, date, no);
-  const train = (known ? await lookup(known, known) : undefined) ?? (await lookup('000000'));
+  const seen = d.egress.seen(provider, from, to, date, no);
+  const train =
+    seen?.fresh ??
+    (seen ? await lookup(seen.departure, seen.departure) : undefined) ??
+    (await lookup('000000'));
   if (!train) throw invalidField('body.trainNo', `no train ${trainNo} from ${from} to ${to} on ${date}`);
   return train;
 }
