@@ -15,7 +15,8 @@
  *
  *   node --import tsx bench/rail.ts [--watches=1000] [--searches=50] [--rounds=4] [--holds=30] [--many=10000]
  *     [--soak-seconds=60] [--soak-trains=3] [--workers=2] [--busy-searches=20] [--busy-samples=5]
- *     [--only=shared,hold,busy,soak,memory,budget] [--budget-searches=1,10,50] [--budget-window=60]
+ *     [--only=shared,hold,busy,soak,memory,budget,direct] [--direct-load=10] [--direct-samples=5]
+ *     [--budget-searches=1,10,50] [--budget-window=60]
  *     [--budget-samples=3]
  *   DATABASE_URL=… node --import tsx bench/rail.ts --backends=postgres
  *
@@ -34,6 +35,7 @@ import type { User } from '../src/platform/auth/service.ts';
 import { type Backend, freshPostgres, login, startApp, type TestApp } from '../test/helpers.ts';
 import { fmt, numFlag, percentile, selectedBackends, strFlag, table } from './lib.ts';
 import { budgetFigures } from './rail-budget.ts';
+import { directFigures } from './rail-direct.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SEARCH_PATH = '/ara/selectListAra10007_n.do';
@@ -138,7 +140,7 @@ async function addWatches(t: TestApp, n: number, searches: number) {
 }
 
 async function sharedPolls(backend: Backend, watches: number, searches: number, rounds: number) {
-  const sim = await startRailSim({ blockThreshold: 100_000_000 });
+  const sim = await startRailSim({ korailMacroCheck: false, blockThreshold: 100_000_000 });
   const rail = railConfig({ srtUrl: sim.url, netfunnelUrl: sim.netfunnelUrl, egressPerMinute: 60_000 });
   const t = await startApp(backend, { rail }, { pollingIntervalSeconds: 0.5 });
   try {
@@ -174,7 +176,7 @@ function watchSoldOut(rail: Rail, sim: RailSim, user: User, date: string, trainN
 }
 
 async function pollToHold(backend: Backend, samples: number) {
-  const sim = await startRailSim({ blockThreshold: 100_000_000 });
+  const sim = await startRailSim({ korailMacroCheck: false, blockThreshold: 100_000_000 });
   const rail = railConfig({ srtUrl: sim.url, netfunnelUrl: sim.netfunnelUrl, egressPerMinute: 60_000 });
   // No workers: the bench drives each poll itself, right after a seat frees up.
   const t = await startApp(backend, { rail }, { workers: false });
@@ -223,7 +225,7 @@ async function pollToHold(backend: Backend, samples: number) {
  * each poll reports (the same figure as above).
  */
 async function holdUnderLoad(backend: Backend, load: number, samples: number) {
-  const sim = await startRailSim({ blockThreshold: 100 });
+  const sim = await startRailSim({ korailMacroCheck: false, blockThreshold: 100 });
   const rail = railConfig({
     srtUrl: sim.url,
     netfunnelUrl: sim.netfunnelUrl,
@@ -311,7 +313,7 @@ async function memory(backend: Backend, many: number, searches: number) {
  * The request rate is sampled every second; the highest count in any 60-second window is reported.
  */
 async function soak(backend: Backend, seconds: number, trainCount: number, workers: number) {
-  const sim = await startRailSim({ blockThreshold: 100 });
+  const sim = await startRailSim({ korailMacroCheck: false, blockThreshold: 100 });
   const rail = railConfig({
     srtUrl: sim.url,
     netfunnelUrl: sim.netfunnelUrl,
@@ -524,6 +526,10 @@ export async function runRail(): Promise<boolean> {
     }
     if (only.has('budget') && !(await budgetFigures(backend))) {
       console.log('FAIL: budget (a block, a seat not held, or above the budget)');
+      ok = false;
+    }
+    if (only.has('direct') && !(await directFigures(backend))) {
+      console.log('FAIL: direct (a reserve or edit p50 above 5 s, or a block)');
       ok = false;
     }
     if (only.has('memory')) {

@@ -471,7 +471,8 @@ export function fare(kind: TrainKind, km: number, special: boolean): number {
   return special ? Math.round((general * 1.4) / 100) * 100 : general;
 }
 
-export type PaxType = 'adult' | 'child' | 'senior' | 'disability1to3' | 'disability4to6';
+/** `toddler`: Korail's accompanied infant (동반유아, type 3 discount 321); SRT has no such row. */
+export type PaxType = 'adult' | 'child' | 'senior' | 'disability1to3' | 'disability4to6' | 'toddler';
 /** Discount share per passenger type (sim rule, roughly the operators' published discounts). */
 export const DISCOUNT: Record<PaxType, number> = {
   adult: 0,
@@ -479,4 +480,6 @@ export const DISCOUNT: Record<PaxType, number> = {
   senior: 0.3,
   disability1to3: 0.5,
   disability4to6: 0.3,
+  // Sim-only: the operator's toddler fare is not in any public source; 75 % off here.
+  toddler: 0.75,
 };

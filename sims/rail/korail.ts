@@ -39,6 +39,8 @@ const PSG: Record<string, keyof Pax> = {
   '1/131': 'senior',
   '1/111': 'disability1to3',
   '1/112': 'disability4to6',
+  // The accompanied infant (동반유아), as korail2 encodes it.
+  '3/321': 'toddler',
 };
 const PSG_NAME: Record<keyof Pax, string> = {
   adult: '어른',
@@ -46,6 +48,7 @@ const PSG_NAME: Record<keyof Pax, string> = {
   senior: '경로',
   disability1to3: '중증장애인',
   disability4to6: '경증장애인',
+  toddler: '유아',
 };
 
 export function handleKorail(service: string, c: Ctx): Answer {
@@ -143,9 +146,10 @@ export function handleKorail(service: string, c: Ctx): Answer {
                   h_seat_no: s.seat,
                   h_psrm_cl_nm: s.cls === 'special' ? '특실' : '일반실',
                   h_psg_tp_dv_nm: PSG_NAME[s.pax],
+                  // What is paid; the seat's standard price and the discount off it.
                   h_rcvd_amt: String(s.price),
-                  h_seat_prc: String(s.price),
-                  h_dcnt_amt: '0',
+                  h_seat_prc: String(s.standard),
+                  h_dcnt_amt: String(s.standard - s.price),
                 })),
               },
             },
@@ -195,6 +199,14 @@ function login(c: Ctx): Answer {
   });
 }
 
+/** Sim-only code and text (the operator's answer for a date it does not sell is not recorded). */
+function notOnSale(c: Ctx, date: string): Answer | undefined {
+  const why = c.world.onSale('korail', date);
+  if (why === 'past') return fail('WRD000001', '이미 지난 날짜입니다.');
+  if (why === 'not-yet') return fail('WRD000002', '예매 가능 기간이 아닙니다.');
+  return undefined;
+}
+
 function search(c: Ctx): Answer {
   const f = c.fields;
   const w = c.world;
@@ -203,6 +215,8 @@ function search(c: Ctx): Answer {
   if (!from || !to) return fail('WRG000000', '역명을 확인하여 주십시오.');
   if (!/^\d{8}$/.test(f.txtGoAbrdDt ?? '') || !/^\d{6}$/.test(f.txtGoHour ?? ''))
     return fail('WRT100002', '입력값이 올바르지 않습니다.');
+  const closed = notOnSale(c, f.txtGoAbrdDt);
+  if (closed) return closed;
   const group = f.selGoTrain || f.txtTrnGpCd || '109';
   const all = w.search(
     'korail',
@@ -256,6 +270,8 @@ function search(c: Ctx): Answer {
           h_fst_rest_seat_cnt: String(v.special.free),
           h_rsv_wait_ps_cnt: String(v.standbyCount),
           h_expct_dlay_hr: '0',
+          // The adult fare of the general class, as the app's search rows carry it.
+          h_rcvd_amt: String(v.fare),
           h_stnd_rsv_cd: '00',
           h_free_rsv_cd: '00',
         };
@@ -274,7 +290,13 @@ function passengers(f: Record<string, string>): Pax | undefined {
     pax[t] = (pax[t] ?? 0) + count;
   }
   const total = paxCount(pax);
-  if (total < 1 || total > 9 || total !== Number(f.txtTotPsgCnt) || total === (pax.child ?? 0))
+  // Children and toddlers do not travel without an adult, senior or disabled passenger.
+  if (
+    total < 1 ||
+    total > 9 ||
+    total !== Number(f.txtTotPsgCnt) ||
+    total === (pax.child ?? 0) + (pax.toddler ?? 0)
+  )
     return undefined;
   return pax;
 }
@@ -287,6 +309,8 @@ function reserve(c: Ctx, user: SimUser): Answer {
   const t = w.findTrain('korail', Number(f.txtTrnNo1), f.txtDptRsStnCd1, f.txtArvRsStnCd1);
   const runDt = f.txtRunDt1 || f.txtDptDt1;
   if (!t || !/^\d{8}$/.test(runDt ?? '')) return fail('EAZ000039', '해당열차없음');
+  const closed = notOnSale(c, runDt);
+  if (closed) return closed;
   const cls = f.txtPsrmClCd1 === '2' ? 'special' : 'general';
   if (f.txtJobId === '1102') {
     if (cls !== 'general') return fail('WRG000000', '예약대기는 일반실만 신청할 수 있습니다.');

@@ -1,4 +1,4 @@
-/** Runs the rail stand-in alone: `node --import tsx sims/rail/main.ts [--port 8790] [--seed N]`. */
+/** Runs the rail stand-in alone: `node --import tsx sims/rail/main.ts [--port 8790] [--seed N] [--korail-macro-check off]`. */
 import { DEFAULT_USERS, startRailSim } from './server.ts';
 
 const arg = (name: string) => {
@@ -12,6 +12,8 @@ const sim = await startRailSim({
   seed: arg('seed') ? Number(arg('seed')) : undefined,
   cancellationRate: arg('cancellation-rate') ? Number(arg('cancellation-rate')) : undefined,
   blockThreshold: arg('block-threshold') ? Number(arg('block-threshold')) : undefined,
+  // On by default, as today's Korail: `--korail-macro-check off` lets Korail logins without the token in.
+  korailMacroCheck: arg('korail-macro-check') !== 'off',
 });
 console.log(sim.url);
 console.error(

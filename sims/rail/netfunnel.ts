@@ -22,6 +22,9 @@ type Ticket = {
 
 export type NetFunnelNode = { ip: string; port: number };
 
+/** The SRT app's Android package, which its WebView names in `X-Requested-With`. */
+export const SRT_APP_PACKAGE = 'kr.co.srail.newapp';
+
 export class NetFunnelSim {
   private readonly tickets = new Map<string, Ticket>();
   /** The next n polls (5002) answer 503 as if the queue server forgot the key. */
@@ -29,7 +32,7 @@ export class NetFunnelSim {
   /** A take (5101) answers this pass code (300 or 303) instead of a ticket; 0 for tickets. */
   passCode = 0;
   private nextNode = 0;
-  readonly counts = { take: 0, poll: 0, complete: 0, wrongNode: 0 };
+  readonly counts = { take: 0, poll: 0, complete: 0, wrongNode: 0, badHeaders: 0 };
 
   constructor(
     private readonly now: () => number,
@@ -66,8 +69,11 @@ export class NetFunnelSim {
     return key;
   }
 
-  /** Answers one `/ts.wseq` request that arrived at `node` (0: the main host). */
-  handle(q: URLSearchParams, node = 0): string {
+  /**
+   * Answers one `/ts.wseq` request that arrived at `node` (0: the main host). `headers`: the
+   * request's, lower-case names.
+   */
+  handle(q: URLSearchParams, node = 0, headers: Record<string, string | undefined> = {}): string {
     const op = q.get('opcode') ?? '';
     const js = q.get('js') === 'true';
     const nodes = this.nodes();
@@ -75,10 +81,20 @@ export class NetFunnelSim {
       const kv = Object.entries(params)
         .map(([k, v]) => `${k}=${v}`)
         .join('&');
+      // The SDK's form: the `prefix` the caller sent (`NetFunnel.gRtype=<opcode>;`) echoed first,
+      // then the result and the call that shows it.
+      const prefix = q.get('prefix') || `NetFunnel.gRtype=${op};`;
       return js
-        ? `NetFunnel.gRtype=${op}; NetFunnel.gControl.result='${next}:${status}:${kv}'; NetFunnel.gControl._showResult();`
+        ? `${prefix} NetFunnel.gControl.result='${next}:${status}:${kv}'; NetFunnel.gControl._showResult();`
         : `${status}:${kv}`;
     };
+    // The SRT app calls the queue from its WebView: the page's Referer and the app's package in
+    // X-Requested-With come with every call. Without them the sim refuses (sim-only answer: the
+    // real queue's reaction is not recorded).
+    if (js && (!headers.referer || headers['x-requested-with'] !== SRT_APP_PACKAGE)) {
+      this.counts.badHeaders++;
+      return reply(op || '0', 500, { msg: 'not from the app' });
+    }
     const at = (n: number) => ({ ip: nodes[n].ip, port: nodes[n].port });
     if (op === '5101') {
       this.counts.take++;

@@ -60,7 +60,14 @@ export type RailSim = {
     /** Search pages by the party size they asked seats for. */
     searchesByParty: Record<number, number>;
     /** `wrongNode`: polls and releases sent to a node that does not hold the ticket (503). */
-    netfunnel: { take: number; poll: number; complete: number; wrongNode: number; open: number };
+    netfunnel: {
+      take: number;
+      poll: number;
+      complete: number;
+      wrongNode: number;
+      badHeaders: number;
+      open: number;
+    };
   };
 };
 
@@ -139,7 +146,11 @@ export async function startRailSim(options: RailSimOptions = {}): Promise<RailSi
       }
       if (path === '/ts.wseq') {
         world.counts.byPath[path] = (world.counts.byPath[path] ?? 0) + 1;
-        answer = { status: 200, body: nf.handle(url.searchParams), type: 'text/javascript;charset=UTF-8' };
+        answer = {
+          status: 200,
+          body: nf.handle(url.searchParams, 0, req.headers as Record<string, string | undefined>),
+          type: 'text/javascript;charset=UTF-8',
+        };
       } else if (SRT_PATHS.has(path)) {
         // Each operator counts (and blocks) an address on its own: they are separate hosts.
         answer = world.hit(`srt ${addr}`, path) ? text(SRT_BLOCKED_TEXT) : handleSrt(path, ctx);
@@ -190,7 +201,7 @@ export async function startRailSim(options: RailSimOptions = {}): Promise<RailSi
       }
       world.counts.byPath[url.pathname] = (world.counts.byPath[url.pathname] ?? 0) + 1;
       res.writeHead(200, { 'content-type': 'text/javascript;charset=UTF-8' });
-      res.end(nf.handle(url.searchParams, index));
+      res.end(nf.handle(url.searchParams, index, req.headers as Record<string, string | undefined>));
     });
     await new Promise<void>((resolve, reject) => {
       node.once('error', reject);

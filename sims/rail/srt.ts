@@ -49,6 +49,8 @@ const DCNT: Record<keyof Pax, string> = {
   senior: '204',
   disability1to3: '205',
   disability4to6: '206',
+  // Never sent by SRT's reserve form here (the app counts infants in `infantCnt`); the label is 동반유아.
+  toddler: '202',
 };
 
 export function handleSrt(path: string, c: Ctx): Answer {
@@ -105,9 +107,10 @@ export function handleSrt(path: string, c: Ctx): Answer {
           psrmClCd: s.cls === 'special' ? '2' : '1',
           psgTpCd: Object.entries(PSG).find(([, v]) => v === s.pax)?.[0] ?? '1',
           dcntKndCd: DCNT[s.pax],
+          // As the operator's ticket rows: the standard fare, the discount off it, what is paid.
           rcvdAmt: String(s.price),
-          stdrPrc: String(s.price),
-          dcntPrc: '0',
+          stdrPrc: String(s.standard),
+          dcntPrc: String(s.standard - s.price),
         })),
       });
     }
@@ -154,11 +157,21 @@ function checkKey(c: Ctx): Answer | undefined {
   return undefined;
 }
 
+/** Sim-only code and text (the operator's answer for a date it does not sell is not recorded). */
+function notOnSale(c: Ctx, date: string): Answer | undefined {
+  const why = c.world.onSale('srt', date);
+  if (why === 'past') return fail('WRD000001', '이미 지난 날짜입니다.');
+  if (why === 'not-yet') return fail('WRD000002', '예매 가능 기간이 아닙니다.');
+  return undefined;
+}
+
 function search(c: Ctx): Answer {
   const f = c.fields;
   const bad = checkKey(c);
   if (bad) return bad;
   if (!/^\d{8}$/.test(f.dptDt ?? '') || !/^\d{6}$/.test(f.dptTm ?? '')) return fail('WZZ000001', '입력오류');
+  const closed = notOnSale(c, f.dptDt);
+  if (closed) return closed;
   const all = c.world.search('srt', f.dptRsStnCd, f.arvRsStnCd, f.dptDt, f.dptTm);
   if (!all.length) return fail('WRG000000', '조회된 내역이 없습니다.');
   const wanted = Math.max(1, Number(f.psgNum) || 1);
@@ -223,6 +236,8 @@ function reserve(c: Ctx, user: SimUser): Answer {
   const t = w.findTrain('srt', Number(f.trnNo1), f.dptRsStnCd1, f.arvRsStnCd1);
   const runDt = f.runDt1 || f.dptDt1;
   if (!t || !/^\d{8}$/.test(runDt ?? '')) return fail('', '해당열차없음');
+  const closed = notOnSale(c, runDt);
+  if (closed) return closed;
   const cls = f.psrmClCd1 === '2' ? 'special' : 'general';
   if (f.jobId === '1102') {
     const r = w.requestStandby('srt', user, t, runDt, cls, pax);

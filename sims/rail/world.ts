@@ -43,7 +43,10 @@ export type RailSimOptions = {
   standbyCloseDays?: number;
   /** People allowed on one train's standby list (default 20). */
   standbyLimit?: number;
-  /** Korail: refuse logins that lack the app's anti-macro header (default false). */
+  /**
+   * Korail: refuse logins that lack the app's anti-macro header, as today's Korail does (default
+   * true; tests and demos that need a Korail login turn it off).
+   */
   korailMacroCheck?: boolean;
   /** Korail: lowest accepted `Version` (default 240531001). */
   korailMinVersion?: string;
@@ -85,6 +88,8 @@ export const hhmmss = (minutes: number) => {
   const m = ((minutes % 1440) + 1440) % 1440;
   return `${String(Math.floor(m / 60)).padStart(2, '0')}${String(m % 60).padStart(2, '0')}00`;
 };
+/** Days ahead each operator sells (the day D+N opens at 07:00 KST). */
+export const BOOKING_DAYS: Record<Operator, number> = { srt: 30, korail: 31 };
 export const addDays = (date: string, days: number) => kstDate(kstEpoch(date, 0) + days * 86_400_000);
 
 export type SeatClass = 'general' | 'special';
@@ -98,7 +103,16 @@ type Inventory = { general: ClassInv; special: ClassInv; lastTick: number };
 
 export type Pax = Partial<Record<PaxType, number>>;
 
-export type SimSeat = { idx: number; car: string; seat: string; cls: SeatClass; pax: PaxType; price: number };
+/** `standard`: the class's adult fare; `price`: what this passenger pays after the discount. */
+export type SimSeat = {
+  idx: number;
+  car: string;
+  seat: string;
+  cls: SeatClass;
+  pax: PaxType;
+  standard: number;
+  price: number;
+};
 
 export type SimReservation = {
   pnr: string;
@@ -181,7 +195,7 @@ export class RailWorld {
       netfunnelNodes: options.netfunnelNodes ?? 2,
       standbyCloseDays: options.standbyCloseDays ?? 2,
       standbyLimit: options.standbyLimit ?? 20,
-      korailMacroCheck: options.korailMacroCheck ?? false,
+      korailMacroCheck: options.korailMacroCheck ?? true,
       korailMinVersion: options.korailMinVersion ?? '240531001',
     };
     this.users = options.users ?? DEFAULT_USERS;
@@ -395,7 +409,7 @@ export class RailWorld {
     const specialCars = Math.ceil(train.kind.specialSeats / PER_CAR.special);
     const km = Math.abs(arr.km - dep.km);
     const out: SimSeat[] = [];
-    const types: PaxType[] = ['adult', 'child', 'senior', 'disability1to3', 'disability4to6'];
+    const types: PaxType[] = ['adult', 'child', 'senior', 'disability1to3', 'disability4to6', 'toddler'];
     let k = 0;
     for (const t of types) {
       for (let n = 0; n < (pax[t] ?? 0); n++) {
@@ -413,6 +427,7 @@ export class RailWorld {
           seat,
           cls,
           pax: t,
+          standard: base,
           price: Math.round((base * (1 - DISCOUNT[t])) / 100) * 100,
         });
       }
@@ -462,9 +477,24 @@ export class RailWorld {
       const dep = train.stops.find((s) => s.code === depCode);
       const arr = train.stops.find((s) => s.code === arvCode);
       if (!dep || !arr || arr.order <= dep.order || dep.dep < from || dep.dep >= 1440) continue;
+      // A train that has left is no longer sold (nor shown).
+      if (kstEpoch(date, dep.dep) <= this.now()) continue;
       out.push(this.view(train, date, dep, arr));
     }
     return out.sort((a, b) => a.dep.dep - b.dep.dep || a.train.trainNo - b.train.trainNo);
+  }
+
+  /**
+   * Whether `date` is on sale now: not before today (KST), and not past the booking window, which
+   * opens a new day each morning at 07:00 KST (SRT D-30, Korail D-31, as public tools encode it).
+   */
+  onSale(operator: Operator, date: string): 'past' | 'not-yet' | undefined {
+    const now = this.now();
+    const today = kstDate(now);
+    if (date < today) return 'past';
+    const opened = kstTime(now) >= '070000' ? 0 : 1;
+    if (date > addDays(today, BOOKING_DAYS[operator] - opened)) return 'not-yet';
+    return undefined;
   }
 
   view(train: ScheduledTrain, runDt: string, dep: TimetableStop, arr: TimetableStop): SegmentView {

@@ -35,7 +35,8 @@ export async function railApp(
   simOptions: RailSimOptions = {},
   notify: Partial<NotifyConfig> = {},
 ): Promise<RailTestEnv> {
-  const s = await sim({ blockThreshold: 100_000, ...simOptions });
+  // These tests log in to Korail: the stand-in's anti-macro check (on by default) is turned off.
+  const s = await sim({ blockThreshold: 100_000, korailMacroCheck: false, ...simOptions });
   const n = await startNotifySim();
   const t = await startApp(
     backend,

@@ -17,7 +17,8 @@ afterAll(async () => {
 
 describe('rail engine durability and politeness', () => {
   it('resumes a watch after a restart and still gets the seat', async () => {
-    const s: RailSim = await sim({ blockThreshold: 100_000 });
+    // Korail logins: the stand-in's anti-macro check (on by default) is off.
+    const s: RailSim = await sim({ blockThreshold: 100_000, korailMacroCheck: false });
     const n: NotifySim = await startNotifySim();
     const dir = mkdtempSync(join(tmpdir(), 'yeyak-rail-'));
     cleanups.push(

@@ -59,7 +59,8 @@ describe('Korail NetFunnel on several nodes', () => {
   });
 
   it('a reserve goes through the queue on its node too, and leaves no slot', async () => {
-    s = await sim({ blockThreshold: 100_000, netfunnelWaitPolls: 1 });
+    // Logs in to Korail: the anti-macro check is off.
+    s = await sim({ blockThreshold: 100_000, netfunnelWaitPolls: 1, korailMacroCheck: false });
     const p = provider(s, 'korail');
     await p.login({ id: '1234567890', password: 'sim-password' });
     const date = dayAhead(s);

@@ -73,7 +73,8 @@ describe('blocking', () => {
   it.each(['srt', 'korail'] as const)(
     '%s: above the rate threshold the operator blocks and the adapter stops',
     async (name) => {
-      s = await sim({ blockThreshold: 6 });
+      // Logs in to Korail: the anti-macro check is off.
+      s = await sim({ blockThreshold: 6, korailMacroCheck: false });
       const p = provider(s, name);
       await p.login(name === 'srt' ? MEMBER : { id: 'sim@yeyak.local', password: 'sim-password' });
       const date = dayAhead(s);

@@ -1,6 +1,7 @@
 /** Both real adapters against the stand-in operator over real HTTP on loopback. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RailSim } from '../../sims/rail/server.ts';
+import { addDays, BOOKING_DAYS, kstEpoch, kstTime } from '../../sims/rail/world.ts';
 import type { ProviderName, RailProvider, Train } from '../../src/modules/rail/providers/index.ts';
 import { dayAhead, MEMBER, provider, ROUTES, railError, sim } from './setup.ts';
 
@@ -17,7 +18,8 @@ describe.each(['srt', 'korail'] as const)('%s adapter against the sim', (name) =
 
   beforeAll(async () => {
     // Pacing is off in tests, so the block threshold is raised here; blocking has its own tests.
-    s = await sim({ blockThreshold: 100_000 });
+    // Logs in to Korail: the stand-in's anti-macro check (on by default) is off.
+    s = await sim({ blockThreshold: 100_000, korailMacroCheck: false });
     p = provider(s, name);
     date = dayAhead(s, 5);
     await p.login(CREDENTIALS[name]);
@@ -89,6 +91,14 @@ describe.each(['srt', 'korail'] as const)('%s adapter against the sim', (name) =
     // Discounts: the adult pays the most.
     const prices = r.seats.map((x) => x.price ?? 0);
     expect(Math.max(...prices)).toBe(r.seats.find((x) => /adult|어른/.test(x.passengerType ?? ''))?.price);
+    // Every seat carries the class's standard fare and the discount off it, as the operator's rows do.
+    const standard = r.seats[0].standardPrice ?? 0;
+    expect(standard).toBe(train.price);
+    for (const x of r.seats) {
+      expect(x.standardPrice).toBe(standard);
+      expect((x.standardPrice ?? 0) - (x.discount ?? 0)).toBe(x.price);
+    }
+    expect(r.seats.filter((x) => x.discount === 0)).toHaveLength(1);
     expect(r.standby).toBe(false);
     expect(r.paid).toBe(false);
     const deadline = Date.parse(r.paymentDeadline ?? '');
@@ -228,5 +238,40 @@ describe('train type filter', () => {
     const mokpo = await srt.search({ from: '수서', to: '목포', date, trainTypes: ['SRT'] });
     expect(mokpo.length).toBeGreaterThan(5);
     expect(mokpo.every((t) => t.type === 'SRT')).toBe(true);
+  });
+});
+
+describe('what the stand-in sells', () => {
+  let s: RailSim;
+  beforeAll(async () => {
+    s = await sim({ blockThreshold: 100_000 });
+  });
+  afterAll(() => s.close());
+
+  it('no date before today or past the booking window (D-30 SRT, D-31 Korail from 07:00), no train that has left', async () => {
+    // Korean noon today, so some of today's trains have left (the clock only moves forward).
+    const noon = kstEpoch(s.today(), 12 * 60) - s.world.now();
+    if (noon > 0) s.advance(noon);
+    const today = s.today();
+    const opened = kstTime(s.world.now()) >= '070000';
+    for (const name of ['srt', 'korail'] as const) {
+      const p = provider(s, name);
+      const route = name === 'srt' ? { from: '수서', to: '부산' } : { from: '서울', to: '부산' };
+      const past = await railError(p.search({ ...route, date: addDays(today, -1) }), 'operator');
+      expect(past.message).toContain('지난 날짜');
+      const days = BOOKING_DAYS[name];
+      const late = await railError(p.search({ ...route, date: addDays(today, days + 1) }), 'operator');
+      expect(late.message).toContain('예매 가능 기간');
+      // The last day of the window opens at 07:00 KST.
+      if (opened)
+        expect((await p.search({ ...route, date: addDays(today, days) })).length).toBeGreaterThan(0);
+      else await railError(p.search({ ...route, date: addDays(today, days) }), 'operator');
+      const now = kstTime(s.world.now());
+      const left = await p.search({ ...route, date: today });
+      expect(left.length).toBeGreaterThan(0);
+      expect(left.every((t) => t.departure > now)).toBe(true);
+      // Korail rows carry the adult general fare, as SRT's do.
+      expect(left.every((t) => (t.price ?? 0) > 0)).toBe(true);
+    }
   });
 });

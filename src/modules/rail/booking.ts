@@ -45,7 +45,7 @@ export async function search(
   if (!from || !to) throw new Error('unreachable: a station check failed without an error');
   if (from.name === to.name) throw invalidField('body.to', 'must differ from body.from');
   try {
-    const trains = await d.egress.searcher(q.provider).search({
+    const trains = await d.egress.asker(q.provider).search({
       from: from.name,
       to: to.name,
       date: q.date,
@@ -53,6 +53,7 @@ export async function search(
       passengers: q.passengers,
       trainTypes: q.trainTypes,
     });
+    d.egress.remember(from.name, to.name, q.date, trains);
     const now = Date.now();
     return { from: from.name, to: to.name, trains: trains.map((t) => trainView(t, now)) };
   } catch (err) {

@@ -17,15 +17,17 @@ import { railWatches } from './schema.ts';
 export const POLL_SHARE = 0.9;
 
 /**
- * Requests one poll costs before this process has seen one: SRT one search page (its NetFunnel key
- * is reused for ~48 s); Korail one page behind NetFunnel (take, search, release).
+ * API requests one poll costs before this process has seen one: one search page on either
+ * operator. NetFunnel calls (SRT's key every ~48 s, Korail's take and release around each page)
+ * go to the queue's own host in a line of their own and are not API slots.
  */
-const FIRST_GUESS: Record<ProviderName, number> = { srt: 1, korail: 3 };
+const FIRST_GUESS: Record<ProviderName, number> = { srt: 1, korail: 1 };
 
 /** How long the count of live searches is reused before it is read again. */
 const KEYS_TTL_MS = 2000;
 
-export type Counter = { requests: number };
+/** Requests to the operator's API (each one egress slot), and NetFunnel calls (their own line). */
+export type Counter = { requests: number; netfunnel?: number };
 
 export class PollBudget {
   /** What recent polls of each search cost in requests (a moving average), as this process saw them. */
@@ -44,6 +46,12 @@ export class PollBudget {
   sent(): void {
     const c = this.counting.getStore();
     if (c) c.requests++;
+  }
+
+  /** Called by the NetFunnel line for each queue call (not an API slot). */
+  sentToQueue(): void {
+    const c = this.counting.getStore();
+    if (c) c.netfunnel = (c.netfunnel ?? 0) + 1;
   }
 
   /** Remembers what a poll of `key` cost. */

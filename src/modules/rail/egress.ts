@@ -10,9 +10,21 @@ import type { Sealer } from '../../platform/crypto.ts';
 import { type Db, selectRows } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { POLL_SHARE, PollBudget } from './budget.ts';
-import { createRailProvider, type ProviderName, RailError, type RailProvider } from './providers/index.ts';
+import {
+  createRailProvider,
+  type ProviderName,
+  RailError,
+  type RailProvider,
+  type Train,
+} from './providers/index.ts';
 import { kstClock } from './time.ts';
 import { BOOKING_DAYS, iso, PROVIDER_LABEL } from './views.ts';
+
+/**
+ * How long a search's row stands for the train without asking again: a reserve right after the
+ * search that showed the seat goes straight to the hold (its answer says if the seat went meanwhile).
+ */
+export const FRESH_TRAIN_MS = 15_000;
 
 export type ProviderEndpoints = { baseUrl: string; netfunnelUrl: string };
 
@@ -109,6 +121,10 @@ export class Egress {
   readonly accountProviders = new Map<string, { provider: RailProvider; ready: Promise<void> }>();
   /** Anonymous adapters for searches (no login needed), one per operator. */
   private readonly searchers = new Map<ProviderName, RailProvider>();
+  /** Anonymous adapters for what a user waits on, one per operator (see asker). */
+  private readonly askers = new Map<ProviderName, RailProvider>();
+  /** Departure times searches showed, by operator, route, date and train number. */
+  private readonly departures = new Map<string, { train: Train; at: number }>();
   /** Request slots in the database: the per-egress and per-account limits hold across processes. */
   readonly pacing: SharedPacing;
   /** The poll rounds the egress budget allows, and the count of requests each poll sends. */
@@ -134,6 +150,7 @@ export class Egress {
     this.endpoints = e;
     this.sandbox = sandbox;
     this.searchers.clear();
+    this.askers.clear();
     this.accountProviders.clear();
   }
 
@@ -205,11 +222,30 @@ export class Egress {
   }
 
   /**
+   * The NetFunnel calls' line (Korail takes and releases a ticket around each gated API call; SRT
+   * a key every ~48 s). The queue is its own host (`nf.letskorail.com`), holds no session and is
+   * not the API whose rate operators watch, so its calls take neither the account's 1 s nor an API
+   * slot: charging them there made a Korail poll cost three API slots and a Korail reserve seven
+   * account seconds. They are still paced, at two per API slot (a take and a release).
+   */
+  netfunnelKey(name: ProviderName) {
+    return `${this.key(name)}:netfunnel`;
+  }
+
+  private queueGate(name: ProviderName) {
+    return async () => {
+      await this.slot(name, this.netfunnelKey(name), 60_000 / (2 * this.config.egressPerMinute));
+      if (this.stopping) throw this.stoppingError(name);
+      this.budget.sentToQueue();
+    };
+  }
+
+  /**
    * A fresh adapter with the configured endpoints, pacing and egress gate. The anonymous searcher
    * (`searcher`) is spaced by the egress slots alone: a second, per-adapter 1 s would keep every
    * search below the budget. Adapters that log in keep the account's spacing.
    */
-  newProvider(name: ProviderName, accountId?: string, searcher = false): RailProvider {
+  newProvider(name: ProviderName, accountId?: string, searcher = false, searchLine = searcher): RailProvider {
     const e = this.endpoints[name];
     const spacing = searcher ? 0 : this.config.accountIntervalMs;
     return createRailProvider(name, {
@@ -219,7 +255,8 @@ export class Egress {
       jitterMs: Math.min(250, spacing / 4),
       netfunnelPollMs: this.sandbox ? 50 : undefined,
       timeoutMs: 15_000,
-      gate: this.gate(name, accountId, searcher),
+      gate: this.gate(name, accountId, searchLine),
+      netfunnelGate: this.queueGate(name),
     });
   }
 
@@ -231,6 +268,41 @@ export class Egress {
       this.searchers.set(name, s);
     }
     return s;
+  }
+
+  /**
+   * The anonymous adapter for what a user waits on (a search, the train of a reserve or a watch):
+   * it takes egress slots like a hold, without queueing in the polls' own line, so a user's one or
+   * two pages go within a slot or two instead of behind every queued poll.
+   */
+  asker(name: ProviderName): RailProvider {
+    let s = this.askers.get(name);
+    if (!s || s.stoppedBy) {
+      s = this.newProvider(name, undefined, true, false);
+      this.askers.set(name, s);
+    }
+    return s;
+  }
+
+  /** Remembers the trains any search showed (when they leave, and the row itself for a while). */
+  remember(from: string, to: string, date: string, trains: Train[]) {
+    if (this.departures.size > 50_000) this.departures.clear();
+    const at = Date.now();
+    for (const t of trains)
+      this.departures.set(`${t.provider}|${from}|${to}|${date}|${t.trainNo}`, { train: t, at });
+  }
+
+  /**
+   * What the last search that showed a train said of it: the row when it is younger than
+   * FRESH_TRAIN_MS (a user reserving what their search showed a moment ago), and when it leaves.
+   */
+  seen(provider: ProviderName, from: string, to: string, date: string, trainNo: string) {
+    const hit = this.departures.get(`${provider}|${from}|${to}|${date}|${trainNo}`);
+    if (!hit) return undefined;
+    return {
+      departure: hit.train.departure,
+      fresh: Date.now() - hit.at < FRESH_TRAIN_MS ? hit.train : undefined,
+    };
   }
 
   /** Refuses new work for an operator while its block pause lasts (nothing is scheduled). */

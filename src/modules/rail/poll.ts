@@ -80,8 +80,10 @@ export type PollOutcome = {
   reserved: string[];
   /** Milliseconds from the search answer to each hold committed here (poll-to-hold latency). */
   holdMs: number[];
-  /** Requests the shared search sent (search pages and their NetFunnel calls; each one egress slot). */
+  /** API requests the shared search sent (search pages; each one egress slot). */
   requests: number;
+  /** NetFunnel calls around them (their own line, not API slots). */
+  netfunnel?: number;
   error?: string;
 };
 
@@ -216,6 +218,7 @@ export async function poll(
     );
     outcome.searched = true;
     searchedAt = performance.now();
+    d.egress.remember(first.fromStation, first.toStation, first.date, trains);
   } catch (err) {
     outcome.error = (err as Error).message;
     outcome.requests = counter.requests;
@@ -247,6 +250,7 @@ export async function poll(
   }
 
   outcome.requests = counter.requests;
+  outcome.netfunnel = counter.netfunnel ?? 0;
   d.egress.budget.record(key, counter.requests);
   const soldOutNow = new Set<string>();
   /** Party-size searches of this poll, one per party (SRT gives no seat counts; see partyFit). */

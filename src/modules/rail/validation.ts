@@ -53,13 +53,23 @@ export async function findTrain(
   date: string,
   trainNo: string,
 ) {
-  let trains: Train[];
-  try {
-    trains = await d.egress.searcher(provider).search({ from, to, date, time: '000000' });
-  } catch (err) {
-    throw await refused(d, err);
-  }
-  const train = trains.find((t) => t.trainNo === trainNo.replace(/^0+/, ''));
+  const no = trainNo.replace(/^0+/, '');
+  // A user waits on this: the one page that holds the train when a search showed it before (a
+  // poll of the route, the user's own search), else pages up to it; never queued behind polls.
+  const lookup = async (time: string, until?: string) => {
+    try {
+      const trains = await d.egress.asker(provider).search({ from, to, date, time, until, stopAt: no });
+      d.egress.remember(from, to, date, trains);
+      return trains.find((t) => t.trainNo === no);
+    } catch (err) {
+      throw await refused(d, err);
+    }
+  };
+  const seen = d.egress.seen(provider, from, to, date, no);
+  const train =
+    seen?.fresh ??
+    (seen ? await lookup(seen.departure, seen.departure) : undefined) ??
+    (await lookup('000000'));
   if (!train) throw invalidField('body.trainNo', msg('rail.no_train', { trainNo, from, to, date }));
   return train;
 }
@@ -74,16 +84,27 @@ export async function findTrains(
   nos: string[],
   path: string,
 ): Promise<Train[]> {
-  let trains: Train[];
-  try {
-    trains = await d.egress.searcher(provider).search({ from, to, date, time: '000000' });
-  } catch (err) {
-    throw await refused(d, err);
+  // As findTrain: trains a search showed in the last seconds need no request; otherwise one search
+  // from the earliest departure seen (or the day's start), asked outside the polls' line.
+  const seen = nos.map((n) => d.egress.seen(provider, from, to, date, n));
+  let trains: Train[] = seen.flatMap((s) => (s?.fresh ? [s.fresh] : []));
+  if (trains.length < nos.length) {
+    const known = seen.every((s) => s);
+    const time = known ? seen.reduce((m, s) => (s && s.departure < m ? s.departure : m), '235959') : '000000';
+    const until = known
+      ? seen.reduce((m, s) => (s && s.departure > m ? s.departure : m), '000000')
+      : undefined;
+    try {
+      trains = await d.egress.asker(provider).search({ from, to, date, time, until });
+      d.egress.remember(from, to, date, trains);
+    } catch (err) {
+      throw await refused(d, err);
+    }
   }
   const found = nos.map((n) => trains.find((t) => t.trainNo === n));
   const missing = nos.filter((_, i) => !found[i]);
   if (missing.length)
-    throw invalidField(path, `no train ${missing.join(', ')} from ${from} to ${to} on ${date}`);
+    throw invalidField(path, msg('rail.no_train', { trainNo: missing.join(', '), from, to, date }));
   return found as Train[];
 }
 

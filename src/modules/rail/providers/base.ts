@@ -33,6 +33,12 @@ export type CommonOptions = {
   now?: () => number;
   /** Awaited before every request after the adapter's own pacing: a limit shared by adapters (per egress). */
   gate?: () => Promise<void>;
+  /**
+   * Awaited before every NetFunnel call instead of `gate`. The queue is its own host
+   * (`nf.letskorail.com`), not the operator's API, and carries no session: its calls are neither
+   * the account's requests nor the API's, so they wait in a line of their own. Default: `gate`.
+   */
+  netfunnelGate?: () => Promise<void>;
 };
 
 export type HttpAnswer = { status: number; text: string; headers: Headers };
@@ -42,6 +48,8 @@ export abstract class BaseAdapter {
   protected readonly jar = new CookieJar();
   /** The platform client: this adapter's pacing, the egress gate, the timeout, the request count. */
   private readonly client: Http;
+  /** The NetFunnel calls' own client: no session, no account spacing, the queue's own gate. */
+  private readonly queueClient: Http;
   protected readonly netfunnel: NetFunnel;
   protected readonly sleep: Sleep;
   protected credentials: Credentials | undefined;
@@ -68,10 +76,24 @@ export abstract class BaseAdapter {
       attempts: 1,
       rateLimitWaits: 0,
     });
+    this.queueClient = common.netfunnelGate
+      ? new Http(provider, {
+          fetch: (input, init) => fetch(input, init),
+          timeoutMs: common.timeoutMs ?? 30_000,
+          // The queue paces its own waits (`ttl`); take and release go back to back, as in the app.
+          minIntervalMs: 0,
+          jitterMs: 0,
+          sleep: this.sleep,
+          gate: common.netfunnelGate,
+          attempts: 1,
+          rateLimitWaits: 0,
+        })
+      : this.client;
     this.netfunnel = new NetFunnel({
       provider,
       url: netfunnelUrl,
-      get: async (url) => (await this.http('GET', url, { cookies: false })).text,
+      get: async (url) =>
+        (await this.http('GET', url, { cookies: false, headers: this.netfunnelHeaders(), queue: true })).text,
       sleep: this.sleep,
       pollMs: common.netfunnelPollMs,
       maxWaitMs: common.netfunnelMaxWaitMs,
@@ -81,7 +103,12 @@ export abstract class BaseAdapter {
 
   /** Requests sent to the operator, NetFunnel included. */
   get requestCount(): number {
-    return this.client.requests;
+    return this.client.requests + (this.queueClient === this.client ? 0 : this.queueClient.requests);
+  }
+
+  /** Headers the app's NetFunnel calls carry besides the User-Agent. */
+  protected netfunnelHeaders(): Record<string, string> {
+    return {};
   }
 
   get stoppedBy(): RailError | undefined {
@@ -107,17 +134,17 @@ export abstract class BaseAdapter {
   protected async http(
     method: 'GET' | 'POST',
     url: string,
-    opts: { form?: string; headers?: Record<string, string>; cookies?: boolean } = {},
+    opts: { form?: string; headers?: Record<string, string>; cookies?: boolean; queue?: boolean } = {},
   ): Promise<HttpAnswer> {
     if (this.stopped) throw this.stopped;
     const useCookies = opts.cookies !== false;
     let result: HttpResult;
     try {
-      result = await this.client.request(url, {
+      result = await (opts.queue ? this.queueClient : this.client).request(url, {
         method,
         headers: {
           'User-Agent': this.userAgent(),
-          ...this.extraHeaders(),
+          ...(opts.queue ? {} : this.extraHeaders()),
           ...(opts.form !== undefined
             ? { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8' }
             : {}),

@@ -341,6 +341,7 @@ export class KorailProvider extends BaseAdapter implements RailProvider {
       if (!added || !last || str(r.data.h_next_pg_flg) === 'N' || last.h_dpt_dt !== q.date) break;
       // The next page starts at this row's departure: nothing the caller wants lies there.
       if (q.until && last.h_dpt_tm > q.until) break;
+      if (q.stopAt && rows.some((x) => String(Number(x.h_trn_no) || x.h_trn_no) === q.stopAt)) break;
       time = last.h_dpt_tm;
     }
     return trains;
@@ -544,6 +545,9 @@ export class KorailProvider extends BaseAdapter implements RailProvider {
         seatClass: s.h_psrm_cl_nm?.includes('특') ? ('special' as const) : ('general' as const),
         passengerType: s.h_psg_tp_dv_nm || undefined,
         price: num(s.h_rcvd_amt),
+        // The app adds `h_seat_prc` and `h_seat_fare` for the seat's whole price; the discount is apart.
+        standardPrice: s.h_seat_prc ? num(s.h_seat_prc) + num(s.h_seat_fare) : undefined,
+        discount: s.h_dcnt_amt ? num(s.h_dcnt_amt) : undefined,
       }));
     });
   }

@@ -92,6 +92,21 @@ export class SrtProvider extends BaseAdapter implements RailProvider {
     return { Accept: 'application/json' };
   }
 
+  /**
+   * The app loads NetFunnel's script from its WebView: the page is the referer and Android's
+   * WebView names the app package in `X-Requested-With`; the fetch is a cross-site script.
+   */
+  protected override netfunnelHeaders(): Record<string, string> {
+    return {
+      Accept: '*/*',
+      Referer: `${this.base}/`,
+      'X-Requested-With': 'kr.co.srail.newapp',
+      'Sec-Fetch-Site': 'cross-site',
+      'Sec-Fetch-Mode': 'no-cors',
+      'Sec-Fetch-Dest': 'script',
+    };
+  }
+
   protected blockSignal(a: HttpAnswer): RailError | undefined {
     if (/IP Address Blocked/i.test(a.text) || a.status === 403 || a.status === 429)
       return new RailError(
@@ -272,6 +287,7 @@ export class SrtProvider extends BaseAdapter implements RailProvider {
       if (!added || !last || more === 'N' || last.dptDt !== q.date) break;
       // The next page starts at this row's departure: nothing the caller wants lies there.
       if (q.until && last.dptTm > q.until) break;
+      if (q.stopAt && rows.some((x) => String(Number(x.trnNo) || x.trnNo) === q.stopAt)) break;
       time = last.dptTm;
     }
     return trains;
@@ -449,7 +465,10 @@ export class SrtProvider extends BaseAdapter implements RailProvider {
           seat: t.seatNo,
           seatClass: t.psrmClCd === '2' ? ('special' as const) : ('general' as const),
           passengerType: PSG_FROM_DCNT[t.dcntKndCd] ?? t.dcntKndCd,
-          price: num(t.rcvdAmt),
+          // `stdrPrc` is the standard fare and `dcntPrc` the discount off it; `rcvdAmt` is paid.
+          price: num(t.rcvdAmt) || Math.max(0, num(t.stdrPrc) - num(t.dcntPrc)),
+          standardPrice: t.stdrPrc ? num(t.stdrPrc) : undefined,
+          discount: t.dcntPrc ? num(t.dcntPrc) : undefined,
         }));
     });
   }

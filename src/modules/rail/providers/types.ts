@@ -88,6 +88,8 @@ export type SearchQuery = {
    * ends there). Default: every page to the end of the day.
    */
   until?: string;
+  /** Stop paging once this train number is among the rows (a lookup of one train). */
+  stopAt?: string;
   passengers?: Passengers;
   /** Keep only these families. Default: every family the provider sells. */
   trainTypes?: TrainGroup[];
@@ -114,7 +116,11 @@ export type ReservedSeat = {
   seat: string;
   seatClass: SeatClass;
   passengerType?: string;
+  /** What this passenger pays (after the discount). */
   price?: number;
+  /** The seat's standard fare before the discount, and the discount, where the operator says. */
+  standardPrice?: number;
+  discount?: number;
 };
 
 export type Reservation = {
