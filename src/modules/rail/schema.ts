@@ -186,6 +186,42 @@ export const railKakaoCodes = pgTable('rail_kakao_codes', {
   expiresAt: ts('expires_at').notNull(),
 });
 
+/** Telegram chats linked to yeyak users (`/link K7QM-2XPA` with a code from the web), as KakaoTalk is. */
+export const railTelegramLinks = pgTable(
+  'rail_telegram_links',
+  {
+    chatId: text('chat_id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    linkedAt: ts('linked_at').notNull().defaultNow(),
+  },
+  (t) => [index('rail_telegram_links_user_idx').on(t.userId)],
+);
+
+/** One-time Telegram link codes; only a hash is kept. */
+export const railTelegramCodes = pgTable('rail_telegram_codes', {
+  codeHash: text('code_hash').primaryKey(),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  expiresAt: ts('expires_at').notNull(),
+});
+
+/**
+ * The last answer of each route and date's search (a watch's shared poll or a direct search):
+ * `조회` in KakaoTalk answers from it while it is young, and a watch on a named train finds the
+ * train here instead of asking the operator again. `time`/`until` are the window the search asked
+ * for (`until` null: to the end of the day); `trains` are the operator's rows as the adapter gave them.
+ */
+export const railSeenSearches = pgTable('rail_seen_searches', {
+  key: text('key').primaryKey(),
+  time: text('time').notNull(),
+  until: text('until'),
+  trains: jsonb('trains').notNull().$type<unknown[]>(),
+  seenAt: ts('seen_at').notNull(),
+});
+
 /**
  * Request slots shared by every yeyak process on one database: `egress:<id>:<provider>` paces all
  * requests leaving one address for one operator, `account:<uuid>` one operator login. `next_at` is

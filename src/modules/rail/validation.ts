@@ -15,6 +15,7 @@ import {
   totalPassengers,
 } from './providers/index.ts';
 import { refused } from './refusals.ts';
+import { knownTrain, remember } from './seen.ts';
 import { addDays, kstDate } from './time.ts';
 import { BOOKING_DAYS, PROVIDER_LABEL } from './views.ts';
 
@@ -38,7 +39,10 @@ export async function station(
   }
 }
 
-/** The train `trainNo` of that day, or a 400 on `body.trainNo`. */
+/**
+ * The train `trainNo` of that day, or a 400 on `body.trainNo`. With `timetable` (only its number and
+ * departure matter, as for a watch) a search kept from the last hours answers without a request.
+ */
 export async function findTrain(
   d: RailDeps,
   provider: ProviderName,
@@ -46,13 +50,21 @@ export async function findTrain(
   to: string,
   date: string,
   trainNo: string,
+  timetable = false,
 ) {
+  if (timetable) {
+    const kept = await knownTrain(d, { provider, from, to, date, trainNo });
+    if (kept === 'absent')
+      throw invalidField('body.trainNo', `no train ${trainNo} from ${from} to ${to} on ${date}`);
+    if (kept) return kept;
+  }
   let trains: Train[];
   try {
     trains = await d.egress.searcher(provider).search({ from, to, date, time: '000000' });
   } catch (err) {
     throw await refused(d, err);
   }
+  await remember(d, { provider, from, to, date }, trains);
   const train = trains.find((t) => t.trainNo === trainNo.replace(/^0+/, ''));
   if (!train) throw invalidField('body.trainNo', `no train ${trainNo} from ${from} to ${to} on ${date}`);
   return train;

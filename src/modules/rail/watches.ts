@@ -32,7 +32,7 @@ async function resolveWatch(d: RailDeps, input: WatchInput) {
   const stopBefore = input.stopBeforeMinutes ?? d.ctx.config.rail.stopBeforeMinutes;
   let trainNo: string | null = null;
   if (input.trainNo) {
-    const train = await findTrain(d, input.provider, from.name, to.name, input.date, input.trainNo);
+    const train = await findTrain(d, input.provider, from.name, to.name, input.date, input.trainNo, true);
     if (kstEpoch(train.date, train.departure) - stopBefore * 60_000 <= Date.now())
       throw invalidField(
         'body.trainNo',
