@@ -186,28 +186,6 @@ export const railKakaoCodes = pgTable('rail_kakao_codes', {
   expiresAt: ts('expires_at').notNull(),
 });
 
-/** Telegram chats linked to yeyak users (`/link K7QM-2XPA` with a code from the web), as KakaoTalk is. */
-export const railTelegramLinks = pgTable(
-  'rail_telegram_links',
-  {
-    chatId: text('chat_id').primaryKey(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    linkedAt: ts('linked_at').notNull().defaultNow(),
-  },
-  (t) => [index('rail_telegram_links_user_idx').on(t.userId)],
-);
-
-/** One-time Telegram link codes; only a hash is kept. */
-export const railTelegramCodes = pgTable('rail_telegram_codes', {
-  codeHash: text('code_hash').primaryKey(),
-  userId: uuid('user_id')
-    .notNull()
-    .references(() => users.id, { onDelete: 'cascade' }),
-  expiresAt: ts('expires_at').notNull(),
-});
-
 /**
  * The last answer of each route and date's search (a watch's shared poll or a direct search):
  * `조회` in KakaoTalk answers from it while it is young, and a watch on a named train finds the
