@@ -40,6 +40,17 @@ const kstDay = (days: number) =>
   new Date(Date.now() + 9 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
 const word = (p: 'srt' | 'korail') => (p === 'srt' ? 'srt' : 'ktx');
 
+/** The setup's searches wait in the polite line like any other; on a loaded machine one may time out. */
+async function searchTrying<T>(f: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await f();
+    } catch (err) {
+      if (i >= 4) throw err;
+    }
+  }
+}
+
 type Sample = { ms: number; inline: boolean; eventMs?: number };
 
 async function run(backend: 'pglite' | 'postgres') {
@@ -83,9 +94,9 @@ async function run(backend: 'pglite' | 'postgres') {
       for (let i = 0; i < searches; i++) {
         const [from, to] = ROUTES[p][i % ROUTES[p].length];
         const date = kstDay(3 + Math.floor(i / ROUTES[p].length));
-        const trains = (await t.y.rail.search({ provider: p, from, to, date })).trains.filter(
-          (x) => !x.departed,
-        );
+        const trains = (
+          await searchTrying(() => t.y.rail.search({ provider: p, from, to, date }))
+        ).trains.filter((x) => !x.departed);
         for (const x of trains) s.seedSoldOut(p, date, Number(x.trainNo));
         routeDays.push({ p, from, to, date, trains });
         if (operators.includes(p))
