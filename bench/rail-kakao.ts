@@ -33,7 +33,7 @@ const ROUTES: Record<'srt' | 'korail', [string, string][]> = {
     ['서울', '동대구'],
     ['서울', '대전'],
     ['용산', '광주송정'],
-    ['서울', '울산'],
+    ['서울', '울산(통도사)'],
   ],
 };
 const kstDay = (days: number) =>
