@@ -287,7 +287,8 @@ export async function startKakaoSim(o: { botId?: string; restApiKey?: string } =
     });
     const body = (await res.json()) as Record<string, unknown>;
     const ms = performance.now() - started;
-    if (res.status === 200) {
+    // Kakao reads every answer of a skill as a SkillResponse, a refusal too.
+    {
       const problems = skillResponseProblems(body, { callback: !!so.callbackUrl });
       if (problems.length)
         throw new Error(

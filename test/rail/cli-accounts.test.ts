@@ -48,7 +48,7 @@ describe.each(backends)('yeyak rail account (%s)', (backend) => {
 
     const list = await yeyak(cliEnv, ['rail', 'account', 'list']);
     expect(list.code).toBe(0);
-    expect(list.stdout).toContain('no operator accounts yet');
+    expect(list.stdout).toContain('운영사 계정이 아직 없습니다');
   });
 
   it('saves a login whose password comes from stdin, lists it masked, and removes it', async () => {
@@ -57,7 +57,7 @@ describe.each(backends)('yeyak rail account (%s)', (backend) => {
     });
     expect(add.stderr).toBe('');
     expect(add.code).toBe(0);
-    expect(add.stdout).toContain('saved SRT account 123*****90 (홍길동)');
+    expect(add.stdout).toContain('SRT 계정 123*****90 (홍길동)을(를) 저장했습니다');
     expect(add.stdout + add.stderr).not.toContain(MEMBER.password);
     expect(await stored()).toMatchObject([{ provider: 'srt', loginHint: '123*****90', status: 'ok' }]);
 
@@ -69,15 +69,15 @@ describe.each(backends)('yeyak rail account (%s)', (backend) => {
 
     const remove = await yeyak(cliEnv, ['rail', 'account', 'remove', 'srt']);
     expect(remove.code).toBe(0);
-    expect(remove.stdout).toContain('removed the SRT account');
+    expect(remove.stdout).toContain('SRT 계정을 지웠습니다');
     expect(await stored()).toEqual([]);
     const again = await yeyak(cliEnv, ['rail', 'account', 'remove', 'srt']);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/SRT account.*not found|not found.*SRT account/i);
   });
 
-  it('asks for the id and, without echoing it, the password on a terminal', async () => {
-    const run = await yeyak(cliEnv, ['rail', 'account', 'add', 'korail'], {
+  it('asks for the id and, without echoing it, the password on a terminal (in English with LANG=en)', async () => {
+    const run = await yeyak({ ...cliEnv, LANG: 'en' }, ['rail', 'account', 'add', 'korail'], {
       tty: [
         { prompt: /Korail login \(membership no\., e-mail or phone\): $/, answer: MEMBER.id },
         { prompt: /Korail password: $/, answer: MEMBER.password },
@@ -100,13 +100,19 @@ describe.each(backends)('yeyak rail account (%s)', (backend) => {
     expect(provider.stderr).toContain('Allowed choices are srt, korail');
     const noId = await yeyak(cliEnv, ['rail', 'account', 'add', 'srt'], { input: `${MEMBER.password}\n` });
     expect(noId.code).toBe(1);
-    expect(noId.stderr).toContain('--id is required when stdin is not a terminal');
+    expect(noId.stderr).toContain('표준 입력이 터미널이 아니면 --id가 필요합니다');
     const noPassword = await yeyak(cliEnv, ['rail', 'account', 'add', 'srt', '--id', MEMBER.id]);
     expect(noPassword.code).toBe(1);
-    expect(noPassword.stderr).toContain('password: required');
+    expect(noPassword.stderr).toContain('password: 필요합니다');
     const noLogin = await yeyak({ ...cliEnv, YEYAK_TOKEN: '' }, ['rail', 'account', 'list']);
     expect(noLogin.code).toBe(1);
-    expect(noLogin.stderr).toContain('log in with --email and --password');
+    expect(noLogin.stderr).toContain('--email과 --password');
+    const english = await yeyak({ ...cliEnv, YEYAK_TOKEN: '', LANG: 'en_US.UTF-8' }, [
+      'rail',
+      'account',
+      'list',
+    ]);
+    expect(english.stderr).toContain('log in with --email and --password');
     expect(operatorRequests(env)).toBe(before);
   });
 });

@@ -59,8 +59,15 @@ export function yeyak(
   return start(env, args, opts).done;
 }
 
-/** The CLI's environment: the server and the login token from the environment, as a script passes them (not argv). */
-export function cliEnv(url: string, token: string): Record<string, string> {
-  const { YEYAK_EMAIL: _e, YEYAK_PASSWORD: _p, ...rest } = process.env;
-  return { ...(rest as Record<string, string>), YEYAK_URL: url, YEYAK_TOKEN: token, NO_COLOR: '1' };
+/** The CLI's environment: the server and the login token from the environment, as a script passes them (not argv); `en`: LANG=en. */
+export function cliEnv(url: string, token: string, lang?: 'en'): Record<string, string> {
+  // The machine's locale stays out: the CLI speaks Korean unless LANG says English.
+  const { YEYAK_EMAIL: _e, YEYAK_PASSWORD: _p, LANG: _l, LC_ALL: _a, LC_MESSAGES: _m, ...rest } = process.env;
+  return {
+    ...(rest as Record<string, string>),
+    YEYAK_URL: url,
+    YEYAK_TOKEN: token,
+    NO_COLOR: '1',
+    ...(lang ? { LANG: 'en' } : {}),
+  };
 }

@@ -53,11 +53,17 @@ describe.each(backends)('yeyak rail search/watch --types (%s)', (backend) => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const [title, header, , ...rows] = run.stdout.trimEnd().split('\n');
-    expect(title).toContain('(KTX, ITX only)');
-    expect(header).toMatch(/^train\s+type\s+dep/);
+    expect(title).toContain('(KTX, ITX만)');
+    expect(header).toMatch(/^열차\s+종류\s+출발\s+도착\s+일반실/);
     // Exactly the KTX and ITX trains of the day, each with its operator type (KTX-산천, ITX-새마을…).
     expect(rows.map((r) => r.split(/\s{2,}/)[0])).toEqual(wanted.map((t) => t.trainNo));
     for (const [i, r] of rows.entries()) expect(r.split(/\s{2,}/)[1]).toBe(wanted[i].type);
+    // LANG=en: the same table in English.
+    const en = await yeyak({ ...cliEnv, LANG: 'en' }, ['rail', 'search', ...korail(date), '--types', 'KTX']);
+    expect(en.code).toBe(0);
+    const [enTitle, enHeader] = en.stdout.split('\n');
+    expect(enTitle).toContain('(KTX only)');
+    expect(enHeader).toMatch(/^train\s+type\s+dep/);
   });
 
   it('refuses an unknown type before asking anyone, and a type the operator does not run', async () => {
@@ -65,7 +71,7 @@ describe.each(backends)('yeyak rail search/watch --types (%s)', (backend) => {
     const before = env.s.counts().total;
     const unknown = await yeyak(cliEnv, ['rail', 'search', ...korail(date), '--types', 'KTX,TGV']);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('--types: "TGV" is not a train type (KTX, SRT, ITX');
+    expect(unknown.stderr).toContain('--types: "TGV"는 열차 종류가 아닙니다 (KTX, SRT, ITX');
     const withTrain = await yeyak(cliEnv, [
       'rail',
       'watch',
@@ -76,7 +82,7 @@ describe.each(backends)('yeyak rail search/watch --types (%s)', (backend) => {
       'KTX',
     ]);
     expect(withTrain.code).toBe(1);
-    expect(withTrain.stderr).toContain('--types: filters a time window');
+    expect(withTrain.stderr).toContain('--types: 시간대(--after/--before)를 거르는 옵션입니다');
     expect(env.s.counts().total).toBe(before);
     expect(
       (await user.api.get<{ watches: WatchView[] }>('/api/rail/watches')).body.data?.watches ?? [],
@@ -133,13 +139,13 @@ describe.each(backends)('yeyak rail search/watch --types (%s)', (backend) => {
     expect(watch.trainTypes).toEqual(['KTX']);
     expect(watch.status).toBe('trying');
     // The CLI prints what it sees on its own refresh, which may come after the third attempt.
-    await eventually(async () => /trying · attempts \d+ · sold out/.test(cli.out().stdout), 30_000);
+    await eventually(async () => /시도 중 · 시도 \d+회 · sold out/.test(cli.out().stdout), 30_000);
 
     env.s.releaseSeats('korail', date, Number(ktx.trainNo), 'general', 1);
     const run = await cli.done;
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`reserved KTX\\S* ${ktx.trainNo} 서울 → 부산`));
+    expect(run.stdout).toMatch(new RegExp(`예약됨 KTX\\S* ${ktx.trainNo} 서울 → 부산`));
     const done = (await user.api.get<{ watch: WatchView }>(`/api/rail/watches/${watch.id}`)).body.data
       ?.watch as WatchView;
     expect(done.reservation?.trainNo).toBe(ktx.trainNo);

@@ -87,23 +87,27 @@ describe.each(backends)('yeyak rail watch (%s)', (backend) => {
     const run = await yeyak(cliEnv, ['rail', 'watch', ...srt(date), '--train', t.trainNo, '--standby']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`standby request (예약대기) placed for SRT ${t.trainNo}`);
-    expect(run.stdout).toContain('NOT a seat yet');
-    expect(run.stdout).not.toMatch(/^reserved /m);
-    expect(run.stdout).not.toMatch(/seats 1 seat/);
+    expect(run.stdout).toContain(`예약대기 신청됨: SRT ${t.trainNo}`);
+    expect(run.stdout).toContain('아직 좌석이 아닙니다');
+    expect(run.stdout).not.toMatch(/^예약됨 /m);
+    expect(run.stdout).not.toMatch(/좌석 1석/);
     const w = (await watches()).find((x) => x.trainNo === t.trainNo) as WatchView;
     expect(w.reservation?.standby).toBe(true);
     expect(w.lastResult).toBe(`standby requested ${w.reservation?.pnr}`);
   });
 
-  it('says on the progress line when seats are left but fewer than the party', {
+  it('says on the progress line when seats are left but fewer than the party (LANG=en: in English)', {
     timeout: 180_000,
   }, async () => {
     const t = soldOut();
     env.s.releaseSeats('srt', date, Number(t.trainNo), 'general', 1);
-    const cli = start(cliEnv, ['rail', 'watch', ...srt(date), '--train', t.trainNo, '--adults', '2'], {
-      timeoutMs: 150_000,
-    });
+    const cli = start(
+      { ...cliEnv, LANG: 'en' },
+      ['rail', 'watch', ...srt(date), '--train', t.trainNo, '--adults', '2'],
+      {
+        timeoutMs: 150_000,
+      },
+    );
     await eventually(
       async () => cli.out().stdout.includes(`train ${t.trainNo}: fewer seats left than the 2 asked`),
       30_000,

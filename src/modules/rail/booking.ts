@@ -26,6 +26,7 @@ import {
 } from './providers/index.ts';
 import { refused } from './refusals.ts';
 import { railReservations, railWatches } from './schema.ts';
+import { remember } from './seen.ts';
 import { kstEpoch } from './time.ts';
 import { checkDate, checkPassengers, checkTrainTypes, findTrain, station } from './validation.ts';
 import { type RailReservationView, reservationView, shortText, type TrainView, trainView } from './views.ts';
@@ -54,6 +55,12 @@ export async function search(
       trainTypes: q.trainTypes,
     });
     d.egress.remember(from.name, to.name, q.date, trains);
+    if (!q.trainTypes && (!q.passengers || totalPassengers(q.passengers) === 1))
+      await remember(
+        d,
+        { provider: q.provider, from: from.name, to: to.name, date: q.date, time: q.time },
+        trains,
+      );
     const now = Date.now();
     return { from: from.name, to: to.name, trains: trains.map((t) => trainView(t, now)) };
   } catch (err) {

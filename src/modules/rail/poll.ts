@@ -24,6 +24,7 @@ import {
 import { finishWatch, noteRefusal } from './refusals.ts';
 import type { PollRuns } from './runs.ts';
 import { railWatches, type SeatShortage } from './schema.ts';
+import { remember } from './seen.ts';
 import type { Rail } from './service.ts';
 import { kstDate, kstEpoch, kstTime } from './time.ts';
 import { shortText, trainsOf, type WatchRow, watchEnd } from './views.ts';
@@ -207,18 +208,25 @@ export async function poll(
   let trains: Train[];
   let searchedAt = 0;
   const counter: Counter = { requests: 0 };
+  const window = pages(watches, now);
   try {
     trains = await d.egress.budget.count(counter, () =>
       d.egress.searcher(first.provider).search({
         from: first.fromStation,
         to: first.toStation,
         date: first.date,
-        ...pages(watches, now),
+        ...window,
       }),
     );
     outcome.searched = true;
     searchedAt = performance.now();
     d.egress.remember(first.fromStation, first.toStation, first.date, trains);
+    // Kept for `조회` and watch checks; not awaited, so no hold waits for it.
+    void remember(
+      d,
+      { provider: first.provider, from: first.fromStation, to: first.toStation, date: first.date, ...window },
+      trains,
+    );
   } catch (err) {
     outcome.error = (err as Error).message;
     outcome.requests = counter.requests;

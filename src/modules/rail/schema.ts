@@ -205,6 +205,20 @@ export const railKakaoCodes = pgTable('rail_kakao_codes', {
 });
 
 /**
+ * The last answer of each route and date's search (a watch's shared poll or a direct search):
+ * `조회` in KakaoTalk answers from it while it is young, and a watch on a named train finds the
+ * train here instead of asking the operator again. `time`/`until` are the window the search asked
+ * for (`until` null: to the end of the day); `trains` are the operator's rows as the adapter gave them.
+ */
+export const railSeenSearches = pgTable('rail_seen_searches', {
+  key: text('key').primaryKey(),
+  time: text('time').notNull(),
+  until: text('until'),
+  trains: jsonb('trains').notNull().$type<unknown[]>(),
+  seenAt: ts('seen_at').notNull(),
+});
+
+/**
  * Request slots shared by every yeyak process on one database: `egress:<id>:<provider>` paces all
  * requests leaving one address for one operator, `account:<uuid>` one operator login. `next_at` is
  * the earliest time the next request may go; a block pauses the key until `blocked_until`.

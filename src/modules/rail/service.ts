@@ -12,6 +12,7 @@ import { followPayments } from './payments.ts';
 import { poll, schedule, sweep } from './poll.ts';
 import type { Passengers, ProviderName, RailProvider, Train, TrainGroup } from './providers/index.ts';
 import { operatorError } from './refusals.ts';
+import { knownTrain, recall } from './seen.ts';
 import { followStandby } from './standby.ts';
 import { checkDate, checkPassengers, checkTrainTypes, station } from './validation.ts';
 import { reservationRow, type WatchInput, type WatchPatch, type WatchRow, watchRow } from './views.ts';
@@ -41,6 +42,14 @@ export class Rail {
   sandboxSim: RailSim | undefined;
   /** How long the Kakao skill works before answering with useCallback (Kakao allows 5 s). */
   kakaoBudgetMs = 3500;
+  /**
+   * Without a callback URL Kakao shows nothing once its 5 s pass: the skill answers by then with what
+   * it has and sends the rest through the Event API. Below the callback budget, so the answer time
+   * stays under 3.5 s with the network and Kakao's own overhead.
+   */
+  kakaoQuickMs = 3000;
+  /** How old a kept search may be for `조회` to answer from it (the answer says how old). */
+  freshSearchMs = 90_000;
   /** The clock of the party-size back-off (a test moves it forward). */
   now: () => number = () => Date.now();
   private readonly d: RailDeps;
@@ -150,6 +159,16 @@ export class Rail {
 
   cancelReservation(user: User, id: string) {
     return booking.cancelReservation(this.d, user, id);
+  }
+
+  /** What the last search of this route and date saw (seen.ts). */
+  seen(provider: ProviderName, from: string, to: string, date: string) {
+    return recall(this.d, provider, from, to, date);
+  }
+
+  /** A train number against the kept timetable: the train, 'absent', or undefined (cannot tell). */
+  knownTrain(q: { provider: ProviderName; from: string; to: string; date: string; trainNo: string }) {
+    return knownTrain(this.d, q);
   }
 
   // notification settings

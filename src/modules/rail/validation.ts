@@ -16,6 +16,7 @@ import {
   totalPassengers,
 } from './providers/index.ts';
 import { refused } from './refusals.ts';
+import { knownTrain, remember } from './seen.ts';
 import { addDays, kstDate } from './time.ts';
 import { BOOKING_DAYS, PROVIDER_LABEL } from './views.ts';
 
@@ -44,7 +45,10 @@ export async function station(
   }
 }
 
-/** The train `trainNo` of that day, or a 400 on `body.trainNo`. */
+/**
+ * The train `trainNo` of that day, or a 400 on `body.trainNo`. With `timetable` (only its number and
+ * departure matter, as for a watch) a search kept from the last hours answers without a request.
+ */
 export async function findTrain(
   d: RailDeps,
   provider: ProviderName,
@@ -52,7 +56,14 @@ export async function findTrain(
   to: string,
   date: string,
   trainNo: string,
+  timetable = false,
 ) {
+  if (timetable) {
+    const kept = await knownTrain(d, { provider, from, to, date, trainNo });
+    if (kept === 'absent')
+      throw invalidField('body.trainNo', msg('rail.no_train', { trainNo, from, to, date }));
+    if (kept) return kept;
+  }
   const no = trainNo.replace(/^0+/, '');
   // A user waits on this: the one page that holds the train when a search showed it before (a
   // poll of the route, the user's own search), else pages up to it; never queued behind polls.
@@ -97,6 +108,7 @@ export async function findTrains(
     try {
       trains = await d.egress.asker(provider).search({ from, to, date, time, until });
       d.egress.remember(from, to, date, trains);
+      if (!known) await remember(d, { provider, from, to, date }, trains); // the whole day: a timetable
     } catch (err) {
       throw await refused(d, err);
     }

@@ -15,7 +15,7 @@ import { schedule } from './poll.ts';
 import type { ProviderName, Station } from './providers/index.ts';
 import { railReservations, railWatches } from './schema.ts';
 import { kstEpoch } from './time.ts';
-import { checkPassengers, checkTrainTypes, findTrains, station } from './validation.ts';
+import { checkPassengers, checkTrainTypes, findTrain, findTrains, station } from './validation.ts';
 import { type WatchInput, type WatchPatch, type WatchView, watchView } from './views.ts';
 
 const searchKeyOf = (provider: ProviderName, from: Station, to: Station, date: string) =>
@@ -43,7 +43,11 @@ async function resolveWatch(d: RailDeps, input: WatchInput) {
   if (wanted.length) {
     const nos = [...new Set(wanted.map((n) => n.replace(/^0+/, '') || '0'))];
     if (onSale) {
-      const found = await findTrains(d, input.provider, from.name, to.name, input.date, nos, path);
+      // One named train may come from the kept timetable (no request); several are looked up together.
+      const found =
+        path === 'body.trainNo' && nos.length === 1
+          ? [await findTrain(d, input.provider, from.name, to.name, input.date, nos[0] as string, true)]
+          : await findTrains(d, input.provider, from.name, to.name, input.date, nos, path);
       for (const train of found)
         if (kstEpoch(train.date, train.departure) - stopBefore * 60_000 <= Date.now())
           throw invalidField(

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { TRAIN_GROUPS, type TrainGroup } from '../providers/types.ts';
 import { normalizeDate, normalizeTime } from '../time.ts';
+import { cliLang, t } from './lang.ts';
 
 type Envelope<T> = { code: number; description: string; data?: T };
 
@@ -24,12 +25,17 @@ export class Api {
         headers: {
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+          // The server words its answers in the CLI's language where it can.
+          'accept-language': cliLang(),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
       throw new Error(
-        `cannot reach yeyak at ${this.base} (${(err as Error).message}); is \`yeyak serve\` running?`,
+        t(
+          `yeyak(${this.base})에 연결할 수 없습니다 (${(err as Error).message}). \`yeyak serve\`가 실행 중인가요?`,
+          `cannot reach yeyak at ${this.base} (${(err as Error).message}); is \`yeyak serve\` running?`,
+        ),
       );
     }
     const env = (await res
@@ -51,7 +57,13 @@ export class Api {
     if (this.token) return;
     const email = o.email ?? process.env.YEYAK_EMAIL;
     const password = o.password ?? process.env.YEYAK_PASSWORD;
-    if (!email || !password) throw new Error('log in with --email and --password (or YEYAK_TOKEN)');
+    if (!email || !password)
+      throw new Error(
+        t(
+          '--email과 --password(또는 YEYAK_TOKEN)로 로그인해 주세요',
+          'log in with --email and --password (or YEYAK_TOKEN)',
+        ),
+      );
     this.token = (await this.call<{ token: string }>('POST', '/api/auth/login', { email, password })).token;
   }
 }
@@ -82,13 +94,19 @@ export function table(header: string[], rows: string[][]): string {
 
 export const dateArg = (v: string) => {
   const d = normalizeDate(v);
-  if (!d) throw new Error(`--date: "${v}" is not a date (YYYY-MM-DD)`);
+  if (!d)
+    throw new Error(
+      t(`--date: "${v}"는 날짜가 아닙니다 (YYYY-MM-DD)`, `--date: "${v}" is not a date (YYYY-MM-DD)`),
+    );
   return d;
 };
 export const timeArg = (name: string, v: string) => {
-  const t = normalizeTime(v);
-  if (!t) throw new Error(`--${name}: "${v}" is not a time (HH:mm)`);
-  return t;
+  const time = normalizeTime(v);
+  if (!time)
+    throw new Error(
+      t(`--${name}: "${v}"는 시각이 아닙니다 (HH:mm)`, `--${name}: "${v}" is not a time (HH:mm)`),
+    );
+  return time;
 };
 
 /** The families in the user's words too (Korean names, any case): `ktx,새마을` → KTX, saemaeul. */
@@ -105,11 +123,23 @@ export function typesArg(v: string): TrainGroup[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (!names.length) throw new Error(`--types: name at least one of ${TRAIN_GROUPS.join(', ')}`);
+  if (!names.length)
+    throw new Error(
+      t(
+        `--types: ${TRAIN_GROUPS.join(', ')} 중 하나 이상을 써 주세요`,
+        `--types: name at least one of ${TRAIN_GROUPS.join(', ')}`,
+      ),
+    );
   const out: TrainGroup[] = [];
   for (const n of names) {
     const g = GROUP_NAMES[n.toLowerCase()];
-    if (!g) throw new Error(`--types: "${n}" is not a train type (${TRAIN_GROUPS.join(', ')})`);
+    if (!g)
+      throw new Error(
+        t(
+          `--types: "${n}"는 열차 종류가 아닙니다 (${TRAIN_GROUPS.join(', ')})`,
+          `--types: "${n}" is not a train type (${TRAIN_GROUPS.join(', ')})`,
+        ),
+      );
     if (!out.includes(g)) out.push(g);
   }
   return out;
@@ -117,23 +147,38 @@ export function typesArg(v: string): TrainGroup[] {
 
 export const withServer = (c: Command) =>
   c
-    .option('--server <url>', 'yeyak address (YEYAK_URL; default http://localhost:$PORT)')
-    .option('--token <token>', 'login token (YEYAK_TOKEN)')
-    .option('--email <email>', 'log in to yeyak with this account (YEYAK_EMAIL)')
-    .option('--password <password>', 'your yeyak password (YEYAK_PASSWORD)');
+    .option(
+      '--server <url>',
+      t(
+        'yeyak 주소 (YEYAK_URL; 기본 http://localhost:$PORT)',
+        'yeyak address (YEYAK_URL; default http://localhost:$PORT)',
+      ),
+    )
+    .option('--token <token>', t('로그인 토큰 (YEYAK_TOKEN)', 'login token (YEYAK_TOKEN)'))
+    .option(
+      '--email <email>',
+      t('이 계정으로 yeyak에 로그인 (YEYAK_EMAIL)', 'log in to yeyak with this account (YEYAK_EMAIL)'),
+    )
+    .option(
+      '--password <password>',
+      t('yeyak 비밀번호 (YEYAK_PASSWORD)', 'your yeyak password (YEYAK_PASSWORD)'),
+    );
 
 export const withTrip = (c: Command) =>
   c
-    .requiredOption('--from <station>', 'departure station, e.g. 수서')
-    .requiredOption('--to <station>', 'arrival station, e.g. 부산')
+    .requiredOption('--from <station>', t('출발역, 예: 수서', 'departure station, e.g. 수서'))
+    .requiredOption('--to <station>', t('도착역, 예: 부산', 'arrival station, e.g. 부산'))
     .requiredOption('--date <date>', 'YYYY-MM-DD')
-    .option('--provider <srt|korail>', 'operator', 'srt')
-    .option('--adults <n>', 'adults', '1')
-    .option('--children <n>', 'children', '0')
-    .option('--seniors <n>', 'seniors', '0')
+    .option('--provider <srt|korail>', t('운영사', 'operator'), 'srt')
+    .option('--adults <n>', t('어른', 'adults'), '1')
+    .option('--children <n>', t('어린이', 'children'), '0')
+    .option('--seniors <n>', t('경로', 'seniors'), '0')
     .option(
       '--types <list>',
-      `train types, comma-separated (${TRAIN_GROUPS.join(', ')}; SRT runs only SRT); default all`,
+      t(
+        `열차 종류, 쉼표로 (${TRAIN_GROUPS.join(', ')}; SRT는 SRT만); 기본 전부`,
+        `train types, comma-separated (${TRAIN_GROUPS.join(', ')}; SRT runs only SRT); default all`,
+      ),
     );
 
 export const passengers = (o: { adults: string; children: string; seniors: string }) => ({

@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import { registerAccounts } from './accounts.ts';
+import { t } from './lang.ts';
 import { registerSearch } from './search.ts';
 import { registerWatch } from './watch.ts';
 
@@ -50,7 +51,14 @@ export function registerRailCommands(program: Command, fail: (err: unknown) => n
       },
     );
 
-  const rail = program.command('rail').description('KTX/SRT search and watches (talks to a running yeyak)');
+  const rail = program
+    .command('rail')
+    .description(
+      t(
+        'KTX/SRT 조회와 감시 (실행 중인 yeyak에 연결)',
+        'KTX/SRT search and watches (talks to a running yeyak)',
+      ),
+    );
 
   registerSearch(rail, fail);
   registerWatch(rail, fail);

@@ -6,6 +6,7 @@
 import type { User } from '../../../platform/auth/service.ts';
 import type { Rail, TrainView, WatchView } from '../service.ts';
 import { hhmm, kstClock, kstDate, normalizeTime, ymd } from '../time.ts';
+import { ageText, dateProblem, keptTrains, stations, trainProblem } from './local.ts';
 import {
   type Action,
   type Command,
@@ -45,6 +46,33 @@ export const text = (t: string, quickReplies?: QuickReply[]): SkillResponse => (
     ...(quickReplies?.length ? { quickReplies: quickReplies.slice(0, 10) } : {}),
   },
 });
+
+/**
+ * A SkillResponse as plain text, for channels that show only text (the Event API's block, Telegram):
+ * list items with the words that act on them, then the quick replies' words.
+ */
+export function plainText(r: SkillResponse): string {
+  const lines: string[] = [];
+  for (const o of r.template?.outputs ?? []) {
+    const simple = o.simpleText as { text?: string } | undefined;
+    if (simple?.text) lines.push(simple.text);
+    const list = o.listCard as
+      | {
+          header?: { title?: string };
+          items?: { title?: string; description?: string; messageText?: string }[];
+        }
+      | undefined;
+    if (list) {
+      if (list.header?.title) lines.push(list.header.title);
+      for (const i of list.items ?? [])
+        lines.push(
+          `• ${i.title ?? ''}${i.description ? ` · ${i.description}` : ''}${i.messageText ? `\n  → ${i.messageText}` : ''}`,
+        );
+    }
+  }
+  if (!lines.length && typeof r.data?.text === 'string') lines.push(r.data.text);
+  return lines.join('\n');
+}
 
 const stateLabel: Record<KakaoLang, Record<WatchView['status'], string>> = {
   ko: { waiting: '대기', trying: '시도 중', reserved: '예약됨', failed: '실패', stopped: '중지' },
@@ -113,21 +141,25 @@ export async function answerSearch({ rail, c, a }: Turn): Promise<SkillResponse>
     return text(
       tr(lang, `시각을 알 수 없습니다: ${t.last} (예: 18:00)`, `Unknown time: ${t.last} (e.g. 18:00)`),
     );
-  const r = await rail.search({
-    provider: t.provider,
-    from: t.from,
-    to: t.to,
-    date,
-    time,
-    passengers: o.passengers,
-  });
+  const bad = dateProblem(t.provider, date, lang);
+  if (bad) return text(bad);
+  const st = await stations(rail, t.provider, t.from, t.to, lang);
+  if (typeof st === 'string') return text(st);
+  // A young kept search answers at once; otherwise the operator is asked (the skill sends it later
+  // through the Event API when that takes longer than Kakao waits).
+  const q = { provider: t.provider, from: st.from.name, to: st.to.name, date, time };
+  const kept = await keptTrains(rail, q, o.passengers);
+  const r = kept
+    ? { from: q.from, to: q.to, trains: kept.trains }
+    : await rail.search({ ...q, passengers: o.passengers });
   const trains = r.trains.filter((x) => !x.departed).slice(0, 5);
+  const age = kept ? ` · ${ageText(kept.ageMs, lang)}` : '';
   if (!trains.length)
     return text(
       tr(
         lang,
-        `${r.from}→${r.to} ${ymd(date)} ${hhmm(time)} 이후 열차가 없습니다.`,
-        `No trains from ${r.from} to ${r.to} on ${ymd(date)} after ${hhmm(time)}.`,
+        `${r.from}→${r.to} ${ymd(date)} ${hhmm(time)} 이후 열차가 없습니다${age ? ` (${age.slice(3)})` : ''}.`,
+        `No trains from ${r.from} to ${r.to} on ${ymd(date)} after ${hhmm(time)}${age ? ` (${age.slice(3)})` : ''}.`,
       ),
     );
   const policy = o.seatPolicy ?? 'general-first';
@@ -151,7 +183,7 @@ export async function answerSearch({ rail, c, a }: Turn): Promise<SkillResponse>
         {
           listCard: {
             header: {
-              title: `${r.from}→${r.to} ${ymd(date)}${who}${rail.sandbox ? tr(lang, ' (샌드박스)', ' (sandbox)') : ''}`,
+              title: `${r.from}→${r.to} ${ymd(date)}${who}${age}${rail.sandbox ? tr(lang, ' (샌드박스)', ' (sandbox)') : ''}`,
             },
             items: trains.map((x) => ({
               title: `${x.type} ${x.trainNo} ${hhmm(x.departure)}→${hhmm(x.arrival)}`,
@@ -199,8 +231,23 @@ export async function answerStart({ rail, user, c, a, blockId }: Turn): Promise<
   if (!date) return text(badDate(lang, t.dateWord));
   if (!/^\d{1,5}$/.test(t.last))
     return text(tr(lang, `열차 번호를 알 수 없습니다: ${t.last}`, `Unknown train number: ${t.last}`));
+  // Everything that can be refused without the operator is, at once.
+  const bad = dateProblem(t.provider, date, lang);
+  if (bad) return text(bad);
+  const st = await stations(rail, t.provider, t.from, t.to, lang);
+  if (typeof st === 'string') return text(st);
   const passengers = o.passengers ?? { adult: 1 };
-  const trip = { provider: t.provider, from: t.from, to: t.to, date, trainNo: t.last, passengers };
+  const trip = {
+    provider: t.provider,
+    from: st.from.name,
+    to: st.to.name,
+    date,
+    trainNo: t.last,
+    passengers,
+  };
+  const stopBefore = c.verb === 'watch' ? rail.config.stopBeforeMinutes : 0;
+  const noTrain = await trainProblem(rail, trip, stopBefore, lang);
+  if (noTrain) return text(noTrain);
   if (c.verb === 'reserve') {
     const r = await rail.reserve(user, { ...trip, seatPolicy: o.seatPolicy });
     const deadline = r.paymentDeadline

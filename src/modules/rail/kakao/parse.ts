@@ -15,30 +15,58 @@ import {
 } from '../providers/index.ts';
 import { addDays, kstDate, normalizeDate } from '../time.ts';
 
+/**
+ * A map Kakao may send as an object, as null, or as a JSON string: Kakao's own guides show
+ * `"clientExtra": null`, `{}` and the string `"null"` in payloads of blocks without extras.
+ * Anything else that is not an object reads as no map at all.
+ */
+const looseMap = <T extends z.ZodTypeAny>(inner: T) =>
+  z.preprocess((v) => {
+    if (typeof v === 'string') {
+      try {
+        v = JSON.parse(v);
+      } catch {
+        return null;
+      }
+    }
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : null;
+  }, z.record(z.string(), inner).nullable());
+
 /** The parts of Kakao's SkillPayload we read; everything else is accepted and ignored. */
 export const skillPayload = z
   .object({
     userRequest: z
       .object({
-        utterance: z.string().max(1000).default(''),
-        callbackUrl: z.string().url().optional(),
+        utterance: z
+          .string()
+          .max(1000)
+          .nullish()
+          .transform((u) => u ?? ''),
+        // No callback for the block: Kakao leaves it out; an empty or null one means the same.
+        callbackUrl: z.preprocess(
+          (v) => (v === '' || v === null ? undefined : v),
+          z.string().url().optional(),
+        ),
         block: z
           .object({ id: z.string().min(1).max(100) })
           .passthrough()
-          .optional(),
+          .nullish(),
         user: z.object({ id: z.string().min(1).max(100) }).passthrough(),
       })
       .passthrough(),
     action: z
       .object({
-        params: z.record(z.string(), z.unknown()).nullish(),
-        detailParams: z
-          .record(z.string(), z.object({ origin: z.unknown(), value: z.unknown() }).partial().passthrough())
-          .nullish(),
-        clientExtra: z.record(z.string(), z.unknown()).nullish(),
+        params: looseMap(z.unknown()).optional(),
+        detailParams: looseMap(
+          z.preprocess(
+            (v) => (typeof v === 'object' && v !== null ? v : {}),
+            z.object({ origin: z.unknown(), value: z.unknown() }).partial().passthrough(),
+          ),
+        ).optional(),
+        clientExtra: looseMap(z.unknown()).optional(),
       })
       .passthrough()
-      .optional(),
+      .nullish(),
   })
   .passthrough();
 

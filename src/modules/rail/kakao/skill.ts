@@ -13,7 +13,7 @@ import type { Context } from '../../../platform/context.ts';
 import { sha256 } from '../../../platform/crypto.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { guardedFetch } from '../../../platform/net/outbound.ts';
-import type { KakaoEventUser } from '../../../platform/notify/senders.ts';
+import { type KakaoEventUser, sendKakaoEvent } from '../../../platform/notify/senders.ts';
 import { RULES, rateLimiter } from '../../../platform/ratelimit.ts';
 import { users } from '../../../platform/schema.ts';
 import { railKakaoCodes, railKakaoLinks } from '../schema.ts';
@@ -24,6 +24,7 @@ import {
   answerStart,
   answerStop,
   answerWatches,
+  plainText,
   type SkillResponse,
   text,
 } from './answers.ts';
@@ -83,6 +84,36 @@ const HELP: Record<KakaoLang, string> = {
   ].join('\n'),
 };
 
+/** What the first answer says while the result is on its way through the Event API. */
+function underWay(verb: Command['verb'], lang: KakaoLang): string {
+  switch (verb) {
+    case 'search':
+      return tr(
+        lang,
+        '열차를 조회하고 있어요. 결과는 곧 카카오톡 메시지로 보내 드릴게요.',
+        'Looking up the trains. The result follows in a KakaoTalk message shortly.',
+      );
+    case 'watch':
+      return tr(
+        lang,
+        '감시를 등록하고 있어요. 끝나면 카카오톡 메시지로 알려 드릴게요.',
+        'Setting up the watch. A KakaoTalk message follows when it is done.',
+      );
+    case 'reserve':
+      return tr(
+        lang,
+        '예약을 시도하고 있어요. 결과는 곧 카카오톡 메시지로 보내 드릴게요.',
+        'Trying to reserve. The result follows in a KakaoTalk message shortly.',
+      );
+    default:
+      return tr(
+        lang,
+        '처리하고 있어요. 결과는 곧 카카오톡 메시지로 보내 드릴게요.',
+        'Working on it. The result follows in a KakaoTalk message shortly.',
+      );
+  }
+}
+
 export class KakaoSkill {
   constructor(
     private readonly ctx: Context,
@@ -124,22 +155,33 @@ export class KakaoSkill {
     return row?.k;
   }
 
-  /** Answers one skill request; long work continues and is posted to the callback URL. */
+  /**
+   * Answers one skill request. With a callback URL, work past `kakaoBudgetMs` answers useCallback and
+   * posts the result there. Without one (Kakao grants callbacks per bot, on request), the answer goes
+   * out by `kakaoQuickMs` saying what is under way, and the result follows through the Event API.
+   */
   async handle(payload: Payload): Promise<SkillResponse> {
     const started = Date.now();
     const command = commandOf(payload);
     const lang = command.lang;
     const work = this.answer(payload, command).catch((err: unknown) => text(this.explain(err, lang)));
+    const callbackUrl = payload.userRequest.callbackUrl;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((r) => {
-      timer = setTimeout(() => r('late'), this.rail.kakaoBudgetMs);
+      timer = setTimeout(() => r('late'), callbackUrl ? this.rail.kakaoBudgetMs : this.rail.kakaoQuickMs);
     });
     const first = await Promise.race([work, late]);
     clearTimeout(timer);
     if (first !== 'late') return first;
-    const callbackUrl = payload.userRequest.callbackUrl;
     if (!callbackUrl) {
-      // The block has no callback: the work still finishes; the user checks the lists later.
+      const k = this.ctx.config.notify.kakao;
+      if (k.botId && k.restApiKey) {
+        const pushed = this.push(payload.userRequest.user.id, work);
+        this.pending.add(pushed);
+        void pushed.finally(() => this.pending.delete(pushed));
+        return text(underWay(command.verb, lang));
+      }
+      // No Event API either: the work still finishes; the user checks the lists later.
       return text(
         tr(
           lang,
@@ -156,6 +198,23 @@ export class KakaoSkill {
         text: tr(lang, '처리하고 있어요. 잠시만 기다려 주세요.', 'Working on it, one moment please.'),
       },
     };
+  }
+
+  /** Results still on their way through the Event API (tests and shutdown wait for them). */
+  readonly pending = new Set<Promise<void>>();
+
+  /** Sends the finished answer to the KakaoTalk user through the Event API, as plain text. */
+  private async push(botUserKey: string, work: Promise<SkillResponse>) {
+    const [title, ...lines] = plainText(await work).split('\n');
+    try {
+      await sendKakaoEvent(this.ctx.config.notify.kakao, [{ type: 'botUserKey', id: botUserKey }], {
+        title: title ?? '',
+        lines,
+      });
+    } catch (err) {
+      // The user key is a per-bot pseudonym, the message may name trains: neither is logged.
+      this.ctx.log.warn({ err: (err as Error).message }, 'kakao event after a slow answer failed');
+    }
   }
 
   /** Posts the final answer to the one-time callback URL before it expires. */
