@@ -6,7 +6,10 @@
  * broker (pg-boss jobs), on each backend.
  *
  *   node --import tsx bench/mail.ts [--mails=500] [--local-mails=100] [--backends=pglite,postgres]
- *        [--brokers=amqp,in-process]
+ *        [--brokers=amqp,in-process] [--no-ceiling]
+ *
+ * The ceiling, in the same run: the same number of mails composed beforehand and sent by nodemailer
+ * to a local SMTP sink of the same kind, pooled (yeyak's pool settings) and a connection per mail.
  *
  * The in-process broker delivers one job per pg-boss poll (0.5 s), about 2 mails/s, so it gets
  * fewer mails (--local-mails) to stay within minutes.
@@ -15,6 +18,9 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { simpleParser } from 'mailparser';
+import nodemailer from 'nodemailer';
+import { MailComposer } from '../src/platform/mail/composer.ts';
+import { SMTP_POOL } from '../src/platform/mail/mailer.ts';
 import {
   type Backend,
   decodeQr,
@@ -23,7 +29,18 @@ import {
   startApp,
   startSmtp,
 } from '../test/helpers.ts';
-import { fmt, header, isMain, numFlag, percentile, selectedBackends, sleep, strFlag, table } from './lib.ts';
+import {
+  boolFlag,
+  fmt,
+  header,
+  isMain,
+  numFlag,
+  percentile,
+  selectedBackends,
+  sleep,
+  strFlag,
+  table,
+} from './lib.ts';
 
 type Broker = 'amqp' | 'in-process';
 
@@ -168,6 +185,63 @@ export async function mailRun(backend: Backend, broker: Broker, n: number): Prom
   }
 }
 
+export type Ceiling = { name: string; mails: number; seconds: number; perSecond: number; received: number };
+
+/**
+ * The ceiling: N mails composed beforehand (the same composer, template-like HTML and an inline
+ * QR PNG), then sent by nodemailer to a fresh local SMTP sink of the same kind, all at once: through
+ * a pool (yeyak's pool settings) and one connection per mail. Only the sending is timed.
+ */
+export async function mailCeiling(n: number, pooled: boolean): Promise<Ceiling> {
+  const smtp = await startSmtp();
+  const composer = new MailComposer();
+  const transport = nodemailer.createTransport({ url: smtp.url, ...(pooled ? SMTP_POOL : {}) } as Parameters<
+    typeof nodemailer.createTransport
+  >[0]);
+  try {
+    const composed = [];
+    for (let i = 0; i < n; i++) {
+      composed.push(
+        await composer.compose(
+          {
+            messageId: `<ceiling-${i}@bench.yeyak>`,
+            from: 'yeyak <no-reply@bench.yeyak>',
+            to: `buyer${i}@bench.yeyak`,
+            subject: `[yeyak] 예매 확인 · 메일 벤치 공연 ${i}`,
+            html: `<p>예매번호 ${i}</p><img src="cid:qr-${i}@yeyak" width="240" height="240">`,
+            text: `예매번호 ${i}`,
+            attachments: [
+              {
+                filename: 'ticket-qr.png',
+                qr: { text: `BENCH-${i}`, scale: 8, margin: 2, errorCorrectionLevel: 'M' },
+                contentType: 'image/png',
+                cid: `qr-${i}@yeyak`,
+              },
+            ],
+          },
+          'windows',
+        ),
+      );
+    }
+    const t0 = performance.now();
+    await Promise.all(composed.map((c) => transport.sendMail({ envelope: c.envelope, raw: c.raw })));
+    const seconds = (performance.now() - t0) / 1000;
+    return {
+      name: pooled
+        ? 'nodemailer pooled (5 connections), pre-composed'
+        : 'nodemailer, a connection per mail, pre-composed',
+      mails: n,
+      seconds,
+      perSecond: n / seconds,
+      received: smtp.messages.length,
+    };
+  } finally {
+    transport.close();
+    await composer.close();
+    await smtp.close();
+  }
+}
+
 export async function runMail(): Promise<boolean> {
   header('ticket mails per second, broker → SMTP, QR inline');
   const n = numFlag('mails', 500);
@@ -178,6 +252,11 @@ export async function runMail(): Promise<boolean> {
       'wait for as many mails at a local SMTP server (same process)',
   );
   const runs: MailRun[] = [];
+  const ceilings: Ceiling[] = [];
+  if (!boolFlag('no-ceiling')) {
+    console.log('… ceiling: nodemailer pooled, pre-composed');
+    ceilings.push(await mailCeiling(n, true));
+  }
   for (const backend of selectedBackends()) {
     for (const broker of brokers) {
       console.log(`… ${backend}, ${broker}`);
@@ -216,6 +295,28 @@ export async function runMail(): Promise<boolean> {
     ),
   );
   console.log('\nmails/s (end to end) = N ÷ time from the first reserve call to the N-th accepted mail.');
+  if (!boolFlag('no-ceiling')) {
+    console.log('… ceiling: nodemailer, a connection per mail, pre-composed');
+    ceilings.push(await mailCeiling(n, false));
+    const pooled = ceilings[0];
+    console.log();
+    console.log(
+      table(
+        ['ceiling (same SMTP sink kind, same machine, this run)', 'mails', 'send s', 'mails/s'],
+        ceilings.map((c) => [c.name, `${c.received}/${c.mails}`, fmt(c.seconds, 2), fmt(c.perSecond, 1)]),
+      ),
+    );
+    for (const r of runs)
+      console.log(
+        `${r.backend}/${r.broker}: ${fmt(r.perSecond, 1)} mails/s end to end = ${fmt((100 * r.perSecond) / pooled.perSecond, 1)} % ` +
+          `of the pooled ceiling (steady p10–p90: ${fmt((100 * r.steadyPerSecond) / pooled.perSecond, 1)} %)`,
+      );
+    for (const c of ceilings)
+      if (c.received < c.mails) {
+        console.log(`FAIL ceiling ${c.name}: ${c.received} of ${c.mails} arrived`);
+        return false;
+      }
+  }
   let ok = true;
   for (const r of runs) {
     if (r.problems.length) {

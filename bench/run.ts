@@ -17,6 +17,7 @@ import { runMail } from './mail.ts';
 import { runMailLatency } from './mail-latency.ts';
 import { runPush } from './push.ts';
 import { runRail } from './rail.ts';
+import { runRead } from './read.ts';
 import { runReserve } from './reserve.ts';
 import { runServerLog } from './serverlog.ts';
 import { runSettings } from './settings.ts';
@@ -25,6 +26,7 @@ import { runUploads } from './uploads.ts';
 
 const started = Date.now();
 const results: [string, boolean][] = [];
+results.push(['read', await runRead()]);
 results.push(['reserve', await runReserve()]);
 results.push(['mail', await runMail()]);
 results.push(['mail-latency', await runMailLatency()]);

@@ -69,8 +69,16 @@ export type Tx = PgTransaction<PgQueryResultHKT, NoSchema, ExtractTablesWithRela
 /** Anything that runs queries: the database or an open transaction. */
 export type Executor = Db | Tx;
 
-/** The raw SQL door pg-boss and benchmarks use: text with $n params, rows back. */
-type RawSql = (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+/**
+ * The raw SQL door pg-boss, benchmarks and hot reads use: text with $n params, rows back. With a
+ * `name`, PostgreSQL prepares the statement once per connection and reuses its plan (the text must
+ * never change under one name); PGlite ignores the name.
+ */
+type RawSql = (
+  text: string,
+  values?: unknown[],
+  name?: string,
+) => Promise<{ rows: Record<string, unknown>[] }>;
 
 export type Database = {
   kind: 'pglite' | 'postgres';
@@ -139,15 +147,17 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     // A broken connection must not crash the process; queries report it.
     pool.on('error', () => {});
     const db = drizzlePg(pool) as unknown as Db;
-    const raw: RawSql = async (text, values) => {
-      const r = await pool.query(text, values as unknown[] | undefined);
+    const raw: RawSql = async (text, values, name) => {
+      const r = name
+        ? await pool.query({ name, text, values: values as unknown[] | undefined })
+        : await pool.query(text, values as unknown[] | undefined);
       return { rows: r.rows };
     };
     return {
       kind: 'postgres',
       db,
       raw,
-      exec: raw,
+      exec: (text) => raw(text),
       migrate: async () => {
         for (const set of migrationSets) {
           await adopt(raw, set);

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
-import { OAuth2Client } from 'google-auth-library';
+import type { BigQueryOptions } from '@google-cloud/bigquery';
 import { columnsOf, type Row, toNdjson } from '../../platform/csv.ts';
 import { checkOutboundUrl } from '../../platform/net/outbound.ts';
 
@@ -79,6 +78,11 @@ function renameForBigQuery(rows: readonly Row[]): { rows: Row[]; columns: Column
 }
 
 export async function loadToBigQuery(rows: readonly Row[], target: BigQueryTarget): Promise<LoadResult> {
+  // The Google clients are large (tens of MiB once loaded): only a server that exports loads them.
+  const [{ BigQuery }, { OAuth2Client }] = await Promise.all([
+    import('@google-cloud/bigquery'),
+    import('google-auth-library'),
+  ]);
   const opts: BigQueryOptions = { projectId: target.projectId, location: target.location };
   if (target.apiEndpoint) {
     // The Google client makes its own connections: the endpoint is checked here, not at connect time.

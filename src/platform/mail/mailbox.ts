@@ -1,8 +1,13 @@
 import { desc, eq, sql } from 'drizzle-orm';
-import { simpleParser } from 'mailparser';
 import type { Database } from '../db.ts';
 import { notFound } from '../errors.ts';
 import { mailboxMessages } from '../schema.ts';
+
+/** mailparser is loaded when someone first opens a mail in the built-in mailbox, not at start. */
+async function simpleParser(...args: Parameters<typeof import('mailparser').simpleParser>) {
+  const { simpleParser: parse } = await import('mailparser');
+  return parse(...args);
+}
 
 export type MailboxSummary = { id: number; from: string; to: string[]; subject: string; createdAt: string };
 export type MailboxMessage = MailboxSummary & {

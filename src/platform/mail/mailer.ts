@@ -64,6 +64,13 @@ function stableMessageId(key: string, from: string): string {
 const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
 /**
+ * A few SMTP connections kept open and reused: a new connection (greeting, EHLO, maybe TLS and AUTH)
+ * per mail costs more than the mail. nodemailer's pool sends up to 100 mails per connection, then
+ * opens a fresh one.
+ */
+export const SMTP_POOL = { pool: true, maxConnections: 5, maxMessages: 100 } as const;
+
+/**
  * Sends mail over SMTP_URL, or keeps it in the built-in mailbox (a table the web UI reads).
  * send() resolves only once the SMTP server accepted the message (or the row is stored).
  */
@@ -79,7 +86,7 @@ export class Mailer {
   ) {
     this.kind = smtpUrl ? 'smtp' : 'mailbox';
     this.transport = smtpUrl
-      ? nodemailer.createTransport({ url: smtpUrl, ...SMTP_TIMEOUTS } as Parameters<
+      ? nodemailer.createTransport({ url: smtpUrl, ...SMTP_POOL, ...SMTP_TIMEOUTS } as Parameters<
           typeof nodemailer.createTransport
         >[0])
       : undefined;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import { AppError } from '../errors.ts';
 import { VARIANTS, type Variant } from './schema.ts';
 
@@ -61,6 +61,8 @@ export async function detectType(data: Buffer): Promise<string> {
  */
 export async function processImage(data: Buffer, gate: Semaphore): Promise<Processed> {
   const mime = await detectType(data);
+  // sharp (libvips) is loaded with the first upload, not when the server starts.
+  const { default: sharp } = await import('sharp');
   const options = { limitInputPixels: LIMITS.pixels, failOn: 'warning' as const, pages: 1 };
   let meta: Metadata;
   try {
