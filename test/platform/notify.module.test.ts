@@ -177,6 +177,13 @@ describe('platform notify on the module harness', () => {
       discordWebhook: 'https://evil.example/discord/1/x',
       slackWebhook: `${base}/slack/T/ok`,
     });
-    expect(problems).toEqual([{ path: 'body.discordWebhook', message: `must start with ${base}/discord/` }]);
+    expect(problems).toEqual([
+      {
+        path: 'body.discordWebhook',
+        message: `must start with ${base}/discord/`,
+        key: 'notify.webhook_prefix',
+        params: { prefix: `${base}/discord/` },
+      },
+    ]);
   });
 });
