@@ -260,3 +260,39 @@ export function useNow(everyMs = 1000): number {
   }, [everyMs]);
   return now;
 }
+
+/**
+ * A table's frame, scrolling sideways when the table is wider than the screen. While it scrolls it
+ * is a named region in the tab order, so a keyboard user can reach and scroll it (WCAG 2.1.1); a
+ * table that fits stays out of the tab order.
+ */
+export function TableWrap({ label, children }: { label?: string; children: ReactNode }) {
+  const { t } = useI18n();
+  const ref = useRef<HTMLDivElement>(null);
+  const name = label ?? t('common.table');
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const mark = () => {
+      if (el.scrollWidth > el.clientWidth + 1) {
+        el.tabIndex = 0;
+        el.setAttribute('role', 'region');
+        el.setAttribute('aria-label', name);
+      } else {
+        el.removeAttribute('tabindex');
+        el.removeAttribute('role');
+        el.removeAttribute('aria-label');
+      }
+    };
+    mark();
+    const seen = new ResizeObserver(mark);
+    seen.observe(el);
+    if (el.firstElementChild) seen.observe(el.firstElementChild);
+    return () => seen.disconnect();
+  }, [name]);
+  return (
+    <div className="table-wrap" ref={ref}>
+      {children}
+    </div>
+  );
+}

@@ -3,7 +3,17 @@ import type { AdminOrderView, OrderState } from '../../../../src/platform/paymen
 import { get, post } from '../../api.ts';
 import { shortDateTime, won } from '../../format.ts';
 import { useI18n } from '../../i18n.tsx';
-import { Badge, ErrorBox, Field, fieldErrors, Loading, PageTitle, useAction, useConfirm } from '../../ui.tsx';
+import {
+  Badge,
+  ErrorBox,
+  Field,
+  fieldErrors,
+  Loading,
+  PageTitle,
+  TableWrap,
+  useAction,
+  useConfirm,
+} from '../../ui.tsx';
 import { AdminTabs } from './AdminTabs.tsx';
 
 type Page = { orders: AdminOrderView[]; nextBefore: string | null; purposes: string[] };
@@ -165,7 +175,7 @@ export function AdminPaymentsPage() {
       {page === undefined && action.busy && <Loading />}
       {page?.orders.length === 0 && <p className="empty">{t('pay.admin.empty')}</p>}
       {page && page.orders.length > 0 && (
-        <div className="table-wrap">
+        <TableWrap>
           <table className="table" data-testid="payments-table">
             <thead>
               <tr>
@@ -183,7 +193,7 @@ export function AdminPaymentsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {page?.nextBefore && (
         <button

@@ -10,6 +10,7 @@ import {
   fieldErrors,
   Loading,
   PageTitle,
+  TableWrap,
   useAction,
   useConfirm,
   useLoad,
@@ -245,7 +246,7 @@ export function AdminUsersPage() {
       {loading && <Loading />}
       {data && data.users.length === 0 && <p className="empty">{t('admin.users.empty')}</p>}
       {data && data.users.length > 0 && (
-        <div className="table-wrap">
+        <TableWrap>
           <table className="table" data-testid="users-table">
             <thead>
               <tr>
@@ -262,7 +263,7 @@ export function AdminUsersPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       {data && (
         <div className="row pager">

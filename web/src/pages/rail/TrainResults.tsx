@@ -1,7 +1,7 @@
 /** The trains a search found: availability per class, and reserve or watch each (or a window). */
 import { won } from '../../format.ts';
 import { useI18n } from '../../i18n.tsx';
-import { Badge } from '../../ui.tsx';
+import { Badge, TableWrap } from '../../ui.tsx';
 import { hhmm, type RailTrain, type SeatPolicy, type TrainGroup } from './api.ts';
 import { useRailT } from './i18n.ts';
 
@@ -64,7 +64,7 @@ export function TrainResults({
               {t('search.watchWindow')}
             </button>
           </div>
-          <div className="table-wrap">
+          <TableWrap>
             <table className="table train-table" data-testid="rail-trains">
               <thead>
                 <tr>
@@ -140,7 +140,7 @@ export function TrainResults({
                 })}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         </>
       )}
     </section>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { get, post } from '../../api.ts';
-import { ErrorBox, useAction, useLoad } from '../../ui.tsx';
+import { ErrorBox, TableWrap, useAction, useLoad } from '../../ui.tsx';
 import { useRegI18n } from './i18n.ts';
 import type { BigQueryLoad, BigQueryTarget, ExportColumns } from './types.ts';
 
@@ -52,7 +52,7 @@ export function BigQueryCard({ eventId, target }: { eventId: string; target?: Bi
           {cols.data && cols.data.columns.length > 0 && (
             <details data-testid="reg-bq-columns">
               <summary className="small">{t('bqColumns')}</summary>
-              <div className="table-wrap">
+              <TableWrap>
                 <table className="table small">
                   <thead>
                     <tr>
@@ -71,7 +71,7 @@ export function BigQueryCard({ eventId, target }: { eventId: string; target?: Bi
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
             </details>
           )}
         </>

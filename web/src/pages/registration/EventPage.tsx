@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { download, get, post } from '../../api.ts';
 import { Link } from '../../router.tsx';
-import { Badge, ErrorBox, Loading, useLoad } from '../../ui.tsx';
+import { Badge, ErrorBox, Loading, TableWrap, useLoad } from '../../ui.tsx';
 import { BigQueryCard } from './BigQueryCard.tsx';
 import { type RegKey, useRegI18n, when } from './i18n.ts';
 import { SettingsForm } from './SettingsForm.tsx';
@@ -128,7 +128,7 @@ export function EventPage({ id }: { id: string }) {
           </p>
         )}
         {event.runs && event.runs.length > 0 && (
-          <div className="table-wrap">
+          <TableWrap>
             <table className="table small">
               <thead>
                 <tr>
@@ -157,7 +157,7 @@ export function EventPage({ id }: { id: string }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
       </div>
 
@@ -177,7 +177,7 @@ export function EventPage({ id }: { id: string }) {
         {sales.rows.length === 0 ? (
           <p className="empty">{t('noSales')}</p>
         ) : (
-          <div className="table-wrap">
+          <TableWrap>
             <table className="table">
               <thead>
                 <tr>
@@ -206,7 +206,7 @@ export function EventPage({ id }: { id: string }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
         <div className="actions">
           <span className="muted small">{t('export')}:</span>
@@ -238,7 +238,7 @@ export function EventPage({ id }: { id: string }) {
 
       <div className="card" data-testid="reg-attendees">
         <h2>{t('attendees')}</h2>
-        <div className="table-wrap">
+        <TableWrap>
           <table className="table small">
             <thead>
               <tr>
@@ -316,7 +316,7 @@ export function EventPage({ id }: { id: string }) {
               })}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       </div>
 
       <h2>{t('settings')}</h2>

@@ -1,6 +1,6 @@
 import { get } from '../../api.ts';
 import { Link, navigate } from '../../router.tsx';
-import { ErrorBox, Loading, useLoad } from '../../ui.tsx';
+import { ErrorBox, Loading, TableWrap, useLoad } from '../../ui.tsx';
 import { type RegKey, useRegI18n, when } from './i18n.ts';
 import { SettingsForm } from './SettingsForm.tsx';
 import type { RegEvent } from './types.ts';
@@ -24,7 +24,7 @@ export function RegistrationListPage() {
       {error ? <ErrorBox error={error} onRetry={reload} /> : null}
       {data && data.events.length === 0 && <p className="empty">{t('empty')}</p>}
       {data && data.events.length > 0 && (
-        <div className="table-wrap">
+        <TableWrap>
           <table className="table" data-testid="reg-list">
             <thead>
               <tr>
@@ -55,7 +55,7 @@ export function RegistrationListPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       <h2>{t('new')}</h2>
       <SettingsForm onSaved={(ev) => navigate(`/registration/${ev.id}`)} />

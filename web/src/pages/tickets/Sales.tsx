@@ -3,7 +3,7 @@ import { download, type EventView, get, type Reservation, type Sales } from '../
 import { shortDateTime, won } from '../../format.ts';
 import { type Key, useI18n } from '../../i18n.tsx';
 import { Link } from '../../router.tsx';
-import { Badge, ErrorBox, Loading, PageTitle, useLoad } from '../../ui.tsx';
+import { Badge, ErrorBox, Loading, PageTitle, TableWrap, useLoad } from '../../ui.tsx';
 
 // Chart.js comes only with this page: the charts are their own chunk, fetched when the page shows.
 const SalesCharts = lazy(() => import('./SalesCharts.tsx'));
@@ -102,7 +102,7 @@ export function SalesPage({ id }: { id: string }) {
       </Suspense>
 
       <h2>{t('sales.totals')}</h2>
-      <div className="table-wrap">
+      <TableWrap>
         <table className="table" data-testid="totals">
           <thead>
             <tr>
@@ -144,13 +144,13 @@ export function SalesPage({ id }: { id: string }) {
             </tr>
           </tfoot>
         </table>
-      </div>
+      </TableWrap>
 
       <h2>{t('sales.byDay')}</h2>
       {sales.days.length === 0 ? (
         <p className="empty">{t('sales.noSales')}</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap>
           <table className="table" data-testid="by-day">
             <thead>
               <tr>
@@ -188,14 +188,14 @@ export function SalesPage({ id }: { id: string }) {
               </tr>
             </tfoot>
           </table>
-        </div>
+        </TableWrap>
       )}
 
       <h2>{t('sales.reservations')}</h2>
       {reservations.length === 0 ? (
         <p className="empty">{t('sales.noSales')}</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap>
           <table className="table">
             <thead>
               <tr>
@@ -231,7 +231,7 @@ export function SalesPage({ id }: { id: string }) {
               })}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

@@ -3,7 +3,16 @@ import type { AdminPurchaseView, PurchaseState } from '../../../../../src/module
 import { get, post } from '../../../api.ts';
 import { shortDateTime, won } from '../../../format.ts';
 import { useI18n } from '../../../i18n.tsx';
-import { Badge, ErrorBox, Field, fieldErrors, Loading, useAction, useConfirm } from '../../../ui.tsx';
+import {
+  Badge,
+  ErrorBox,
+  Field,
+  fieldErrors,
+  Loading,
+  TableWrap,
+  useAction,
+  useConfirm,
+} from '../../../ui.tsx';
 import { ConsultLayout } from '../Layout.tsx';
 import { PointsAdminNav } from './AdminItems.tsx';
 import { purchaseTone } from './Purchases.tsx';
@@ -139,7 +148,7 @@ export function AdminPurchasesPage() {
         {page === undefined && action.busy && <Loading />}
         {page?.purchases.length === 0 && <p className="empty">{t('consult.points.noPurchases')}</p>}
         {page && page.purchases.length > 0 && (
-          <div className="table-wrap">
+          <TableWrap>
             <table className="table">
               <thead>
                 <tr>
@@ -158,7 +167,7 @@ export function AdminPurchasesPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
         {page?.nextBefore && (
           <button

@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import type { SettlementReport } from '../../../../../src/modules/consult/settlement.ts';
 import { download, get } from '../../../api.ts';
 import { useI18n } from '../../../i18n.tsx';
-import { ErrorBox, Field, fieldErrors, Loading, useAction } from '../../../ui.tsx';
+import { ErrorBox, Field, fieldErrors, Loading, TableWrap, useAction } from '../../../ui.tsx';
 import { ConsultLayout } from '../Layout.tsx';
 import { PointsAdminNav } from './AdminItems.tsx';
 import { pts } from './Shop.tsx';
@@ -84,7 +84,7 @@ export function AdminSettlementPage() {
           <p className="empty">{t('consult.points.admin.noCounselors')}</p>
         )}
         {report && report.rows.length > 0 && (
-          <div className="table-wrap">
+          <TableWrap>
             <table className="table" data-testid="settlement-table">
               <thead>
                 <tr>
@@ -111,7 +111,7 @@ export function AdminSettlementPage() {
               </tbody>
             </table>
             <p className="muted">{t('consult.points.admin.total', { n: pts(report.total) })}</p>
-          </div>
+          </TableWrap>
         )}
       </div>
     </ConsultLayout>
