@@ -24,7 +24,9 @@ export function kakaoRoutes(app: App, ctx: Context, auth: Auth, skill: KakaoSkil
         body: skillPayload,
       },
       errorHandler: (err, _req, reply) => {
-        const status = (err as { statusCode?: number }).statusCode ?? 500;
+        // Fastify's own errors carry statusCode; the schema check's AppError carries status.
+        const e = err as { statusCode?: number; status?: number };
+        const status = e.statusCode ?? e.status ?? 500;
         if (status >= 500) ctx.log.error({ err }, 'kakao skill failed');
         else ctx.log.warn({ status, err: err.message }, 'kakao skill: unreadable request');
         // 200: Kakao shows the user what went wrong instead of its own failure notice.
