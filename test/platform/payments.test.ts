@@ -311,7 +311,7 @@ describe.each(backends)('payments through the Payletter stand-in (%s)', (backend
     expect(part.body.data?.order).toMatchObject({ state: 'refunded', refundedAmount: 2000 });
     const over = await admin.api.post(`/api/admin/payments/${orderId}/cancel`, { amount: 4000 });
     expect(over.status).toBe(400);
-    expect(over.body.data).toMatchObject({ errors: [{ path: 'amount', message: 'at most 3000' }] });
+    expect(over.body.data).toMatchObject({ errors: [{ path: 'amount', message: 'at most 3,000' }] });
     expect((await order(orderId)).refundedAmount).toBe(2000);
     expect((await logRows('refused')).some((r) => (r.data as { orderId?: string }).orderId === orderId)).toBe(
       true,

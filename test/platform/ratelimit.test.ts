@@ -212,7 +212,7 @@ describe.each(backends)('rate limits on %s', (backend) => {
       t.y.ctx.config.rail.sandbox = false;
       const refused = await say('someone', '도움말', null);
       expect(refused.status).toBe(403);
-      expect(refused.body.description).toMatch(/KAKAO_SKILL_KEY/);
+      expect(textOf(refused.body)).toMatch(/KAKAO_SKILL_KEY/);
       t.y.ctx.config.rail.sandbox = true;
       expect((await say('someone', '도움말', null)).status).toBe(200);
     } finally {

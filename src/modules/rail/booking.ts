@@ -13,6 +13,7 @@ import type { RailDeps } from './egress.ts';
 import { emitRail, RAIL_RESERVATION_CANCELLED } from './events.ts';
 import {
   classesToTry,
+  isRailError,
   type Passengers,
   type ProviderName,
   type Reservation,
@@ -113,6 +114,9 @@ export async function reserve(
       seatDirection: input.seatDirection ?? 'any',
     });
   } catch (err) {
+    // The row looked free (a search's answer of a few seconds ago) but the seat went: say what to do.
+    if (isRailError(err) && err.kind === 'sold-out')
+      throw conflict(msg('rail.sold_out_policy', { trainNo: train.trainNo, policy }));
     throw await refused(d, err, account.id);
   }
   const row = await d.ctx.tx(async (tx) => {
