@@ -125,7 +125,9 @@ describe.each(backends)('Kakao answers without a callback on %s', (backend) => {
       body: JSON.stringify(body),
     });
     // (The watch may have taken a seat already: then the answer names that watch's state.)
-    expect(textOf((await res.json()) as Record<string, unknown>)).toMatch(/감시를 중지했습니다|이 감시는 이미/);
+    expect(textOf((await res.json()) as Record<string, unknown>)).toMatch(
+      /감시를 중지했습니다|이 감시는 이미/,
+    );
   });
 
   it('answers a SkillResponse, never its own error body: unreadable requests and a wrong key', async () => {
