@@ -272,6 +272,6 @@ describe('parseKktixWebhook', () => {
     }
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).status).toBe(400);
-    expect((err as AppError).data).toEqual({ errors: [{ path, message: expect.any(String) }] });
+    expect((err as AppError).data).toMatchObject({ errors: [{ path, message: expect.any(String) }] });
   });
 });
