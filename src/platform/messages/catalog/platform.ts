@@ -108,6 +108,11 @@ export const platform = {
   'settings.at_least_days': { ko: '{n}일 이상이어야 합니다.', en: 'at least {n} days' },
   'settings.at_most_days': { ko: '{n}일 이하여야 합니다.', en: 'at most {n} days' },
   'settings.whole_days': { ko: '일 단위 정수로 입력하세요.', en: 'whole days' },
+  // The settings' own schema messages, matched by their exact English text.
+  'settings.at_least_one_minute': { ko: '1분 이상이어야 합니다.', en: 'at least 1 minute' },
+  'settings.at_most_a_day': { ko: '1,440분(하루) 이하여야 합니다.', en: 'at most 1,440 minutes (a day)' },
+  'settings.at_least_one_day': { ko: '1일 이상이어야 합니다.', en: 'at least 1 day' },
+  'settings.at_most_3650_days': { ko: '3,650일 이하여야 합니다.', en: 'at most 3,650 days' },
   'serverlog.to_before_from': { ko: '시작 시각보다 앞설 수 없습니다.', en: 'must not be before from' },
   'mail.smtp_only': {
     ko: '메일은 SMTP로 나갑니다. 내장 메일함이 없습니다.',
