@@ -18,10 +18,13 @@ import { PasswordField } from '../account-fields.tsx';
 type Me = { user: User; signInMethods: string[] };
 
 function ProfileForm({ me }: { me: User }) {
-  const { t, setLang } = useI18n();
+  const { t, lang: pageLang, setLang } = useI18n();
   const { update } = useAuth();
   const [nickname, setNickname] = useState(me.nickname ?? '');
-  const [lang, setUserLang] = useState<'ko' | 'en'>(me.lang ?? 'ko');
+  // The language the page is in is the one the reader chose last: saving keeps it, not an older one.
+  const [lang, setUserLang] = useState<'ko' | 'en'>(
+    pageLang === 'en' || pageLang === 'ko' ? pageLang : (me.lang ?? 'ko'),
+  );
   const [intro, setIntro] = useState(me.intro);
   const [saved, setSaved] = useState(false);
   const { busy, error, run } = useAction();
