@@ -192,7 +192,7 @@ describe('rail web', () => {
     await card.and(page.locator('[data-status=trying]')).waitFor();
     await card.getByRole('button', { name: '수정' }).click();
     const form = card.getByTestId('rail-watch-edit');
-    await expect(form.locator('input[name=trainNo]').inputValue()).resolves.toBe(String(trainNo));
+    await expect(form.locator('input[name=trainNos]').inputValue()).resolves.toBe(String(trainNo));
 
     // Refused by the schema: the error sits under its own field.
     await form.locator('input[name=stopBeforeMinutes]').fill('-5');
@@ -286,11 +286,11 @@ describe('rail web', () => {
     await card.getByRole('button', { name: 'Edit' }).click();
     const form = card.getByTestId('rail-watch-edit');
     await expect(form.textContent()).resolves.toContain('Passengers');
-    await form.locator('input[name=trainNo]').fill('99999');
+    await form.locator('input[name=trainNos]').fill('99999');
     await form.locator('select[name=seatPolicy]').selectOption('special-first');
     await form.getByRole('button', { name: 'Save' }).click();
     await expect(
-      form.locator('.field-invalid:has(input[name=trainNo]) .field-error').textContent(),
+      form.locator('.field-invalid:has(input[name=trainNos]) .field-error').textContent(),
     ).resolves.toContain('no train 99999');
     await shot(page, 'rail-watch-edit-en');
     // Switching to a time window clears the single train.
