@@ -288,10 +288,10 @@ export class Calls {
    * call, the service down) leaves the seconds on the call row; the minute sweep asks again with the
    * same ref, so 060 takes them back once however often it is asked.
    */
-  private async returnUnused(call: CallRow, seconds: number) {
-    if (seconds <= 0) return;
+  private async returnUnused(call: CallRow, seconds: number): Promise<boolean> {
+    if (seconds <= 0) return true;
     const link = this.phone();
-    if (!link) return;
+    if (!link) return false;
     try {
       await link.client.returnTime(call.phone, seconds, `call:${call.id}:return`);
       if (call.returnSeconds > 0)
@@ -299,8 +299,9 @@ export class Calls {
           .update(consultCalls)
           .set({ returnSeconds: 0 })
           .where(eq(consultCalls.id, call.id));
+      return true;
     } catch (err) {
-      if (call.returnSeconds > 0) return; // already recorded and logged; the next sweep tries again
+      if (call.returnSeconds > 0) return false; // already recorded and logged; the next sweep tries again
       await this.ctx.database.db
         .update(consultCalls)
         .set({ returnSeconds: seconds })
@@ -312,6 +313,7 @@ export class Calls {
         message: `unused 060 time (${seconds} s) of call ${call.id} not returned yet (tried again every minute): ${(err as Error).message}`,
         data: { callId: call.id, seconds },
       });
+      return false;
     }
   }
 
@@ -323,14 +325,7 @@ export class Calls {
       .where(sql`${consultCalls.returnSeconds} > 0`)
       .limit(200);
     let returned = 0;
-    for (const call of owed) {
-      await this.returnUnused(call, call.returnSeconds);
-      const [after] = await this.ctx.database.db
-        .select({ left: consultCalls.returnSeconds })
-        .from(consultCalls)
-        .where(eq(consultCalls.id, call.id));
-      if (after?.left === 0) returned++;
-    }
+    for (const call of owed) if (await this.returnUnused(call, call.returnSeconds)) returned++;
     return returned;
   }
 
