@@ -126,10 +126,14 @@ describe('on a phone', () => {
       .getAttribute('data-train')) as string;
     sim.setSearchDelay(1_500);
     await table.locator(`tr[data-train="${trainNo}"] button`).click();
-    await expect
-      .poll(() => page.getByTestId('rail-progress').textContent(), { timeout: 5_000 })
-      .toContain(`SRT ${trainNo} 열차 좌석을 예약하는 중…`);
+    // The wait line, unless the page already moved on; then say what it shows instead.
     const won = page.getByTestId('rail-won');
+    const next = page.locator('[data-testid=rail-progress], [data-testid=rail-won], [role=alert]');
+    await next.first().waitFor({ timeout: 20_000 });
+    const seen = (await next.first().textContent()) ?? '';
+    if (!seen.includes(`SRT ${trainNo} 열차 좌석을 예약하는 중…`) && !(await won.isVisible())) {
+      throw new Error(`after 예약 the page shows: ${seen}`);
+    }
     await won.waitFor({ timeout: 30_000 });
     sim.setSearchDelay(0);
     const text = (await won.textContent()) ?? '';
