@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login as apiLogin, client, eventually, startApp, type TestApp } from '../helpers.ts';
 import { launchBrowser } from './browser.ts';
+import { shooter } from './shots.ts';
 
 /**
  * The owner's account pages in a real Chromium (PGlite, demo data, built web/dist): forgotten
@@ -29,11 +29,7 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function shot(page: Page, name: string) {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: resolve(shots, `${name}.png`), fullPage: true });
-}
+const shot = shooter(shots);
 
 /** The code in the newest mail to `email` whose subject matches (read as the admin). */
 async function codeFor(email: string, subject: RegExp): Promise<string> {

@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login as apiLogin, client, eventually, startApp, type TestApp } from '../helpers.ts';
 import { launchBrowser } from './browser.ts';
+import { shooter } from './shots.ts';
 
 /**
  * Accounts in a real Chromium (PGlite, demo data, built web/dist): the demo banner, the one-click demo
@@ -49,12 +50,7 @@ async function open(lang: 'ko' | 'en', viewport: { width: number; height: number
   return { page, context, errors };
 }
 
-async function shot(page: Page, name: string) {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  // From the top, so the sticky top bar is drawn where it belongs in a full-page picture.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: resolve(shots, `${name}.png`), fullPage: true });
-}
+const shot = shooter(shots);
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });

@@ -7,6 +7,7 @@ import { createLogger, createYeyak } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { client, eventually, login, TEST_OUTBOUND_ALLOW, type TestApp } from '../helpers.ts';
 import { launchBrowser } from './browser.ts';
+import { shooter } from './shots.ts';
 
 /**
  * The marketplace's counselor side and admin pages in a real Chromium, in demo mode (the 060 and push
@@ -54,11 +55,7 @@ async function open(lang: 'ko' | 'en', viewport: { width: number; height: number
   return { page, context, errors } satisfies Watched;
 }
 
-async function shot(page: Page, name: string) {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-}
+const shot = shooter(shots);
 
 /** The expected refusals a step provoked, taken out of the page's error list (the rest must be none). */
 function expectOnly(w: Watched, expected: RegExp[]) {

@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedBrowseDemo } from '../../src/modules/consult/browse-demo.ts';
@@ -8,6 +7,7 @@ import { consultItems } from '../../src/modules/consult/schema.ts';
 import { makeCounselor, makeRequest } from '../consult/discovery-fixtures.ts';
 import { login, startApp, type TestApp } from '../helpers.ts';
 import { launchBrowser } from './browser.ts';
+import { shooter } from './shots.ts';
 
 /**
  * Browsing the marketplace in Chromium: home → counselors → filter → profile → bookmark and like;
@@ -49,11 +49,7 @@ async function open(
   return { page, context, errors };
 }
 
-async function shot(page: Page, name: string) {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: resolve(shots, `${name}.png`), fullPage: true });
-}
+const shot = shooter(shots);
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });

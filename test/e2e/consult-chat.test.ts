@@ -9,7 +9,9 @@ import { PG_CLEARING } from '../../src/modules/consult/wallet.ts';
 import { modules } from '../../src/modules.ts';
 import { selectRows } from '../../src/platform/db.ts';
 import { login, TEST_OUTBOUND_ALLOW, type TestApp } from '../helpers.ts';
+import { expectAccessible } from './axe.ts';
 import { launchBrowser } from './browser.ts';
+import { shooter } from './shots.ts';
 
 /**
  * The chat story in Chromium: the user opens a chat from a counselor, the counselor answers and sends
@@ -46,11 +48,7 @@ async function open(lang: 'ko' | 'en', viewport: { width: number; height: number
 }
 
 /** What the reader sees: the viewport, scrolled to the end (the composer and tab bar are sticky). */
-async function shot(page: Page, name: string) {
-  await page.waitForTimeout(300);
-  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
-  await page.screenshot({ path: `${shots}/${name}.png` });
-}
+const shot = shooter(shots, { at: 'bottom', fullPage: false, settleMs: 300 });
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
@@ -227,6 +225,7 @@ describe.each(cases)('consult chat story ($name)', (c) => {
     await shot(k2.page, `${c.name}-7-counselor-items`);
     await k2.page.evaluate(() => window.scrollTo(0, 0));
     await k2.page.screenshot({ path: `${shots}/${c.name}-7-counselor-items-top.png` });
+    await expectAccessible(k2.page, `${c.name}-7-counselor-items-top`);
     const [room] = await selectRows<{ id: string }>(
       y.ctx.database.db,
       sql`select id from consult_rooms where counselor_id = ${counselorId}`,

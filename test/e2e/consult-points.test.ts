@@ -7,6 +7,7 @@ import { createLogger, createYeyak } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { login, TEST_OUTBOUND_ALLOW, type TestApp } from '../helpers.ts';
 import { launchBrowser } from './browser.ts';
+import { shooter } from './shots.ts';
 
 /**
  * Buying points in a real Chromium, in demo mode (the Payletter stand-in runs inside yeyak, the demo
@@ -52,11 +53,7 @@ async function open(lang: 'ko' | 'en', viewport: { width: number; height: number
   return { page, context, errors } satisfies Watched;
 }
 
-async function shot(page: Page, name: string) {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-}
+const shot = shooter(shots);
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.ts';
 import { selectRows } from '../../src/platform/db.ts';
 import { client } from '../helpers.ts';
 import { launchBrowser } from './browser.ts';
+import { shooter } from './shots.ts';
 
 /**
  * The issue's story in Chromium against a demo yeyak (every outside service is its stand-in inside
@@ -76,11 +77,7 @@ async function open(
 }
 
 /** What the reader sees, top to bottom. */
-async function shot(page: Page, name: string) {
-  await page.waitForTimeout(250);
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-}
+const shot = shooter(shots, { settleMs: 250 });
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });

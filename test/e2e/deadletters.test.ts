@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, eventually, login, startApp, startSmtp, type TestApp } from '../helpers.ts';
+import { expectAccessible } from './axe.ts';
 import { launchBrowser } from './browser.ts';
 
 /** The admin dead-letter page in a real Chromium, ko at desktop width and en at phone width. */
@@ -93,6 +94,7 @@ describe('dead letters page', () => {
         path: resolve(shots, `dead-letters-${lang}-${viewport.width}.png`),
         fullPage: true,
       });
+      await expectAccessible(page, `dead-letters-${lang}-${viewport.width}`);
 
       smtp.setRefuse(false);
       await page.getByRole('button', { name: texts.again, exact: true }).click();
@@ -103,6 +105,7 @@ describe('dead letters page', () => {
         path: resolve(shots, `dead-letters-${lang}-${viewport.width}-after.png`),
         fullPage: true,
       });
+      await expectAccessible(page, `dead-letters-${lang}-${viewport.width}-after`);
       expect(errors).toEqual([]);
       await context.close();
     }, 180_000);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, startApp, type TestApp } from '../helpers.ts';
+import { expectAccessible } from './axe.ts';
 import { launchBrowser } from './browser.ts';
 
 /**
@@ -105,6 +106,7 @@ describe.each(cases)('notifications in the web ($name)', (c) => {
       .toBe('3');
     expect(await bell.getAttribute('aria-label')).toBe(c.bell);
     await page.screenshot({ path: resolve(shots, `notifications-${c.name}-01-bell.png`) });
+    await expectAccessible(page, `notifications-${c.name}-01-bell`);
 
     await bell.click();
     await page.waitForURL(/\/notifications$/);
@@ -120,6 +122,7 @@ describe.each(cases)('notifications in the web ($name)', (c) => {
     expect(await page.locator('.notification img').count()).toBe(0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await page.screenshot({ path: resolve(shots, `notifications-${c.name}-02-list.png`), fullPage: true });
+    await expectAccessible(page, `notifications-${c.name}-02-list`);
 
     // A click marks it read and opens its link; the bell counts one less.
     await rows.first().click();
@@ -146,6 +149,7 @@ describe.each(cases)('notifications in the web ($name)', (c) => {
       path: resolve(shots, `notifications-${c.name}-03-all-read.png`),
       fullPage: true,
     });
+    await expectAccessible(page, `notifications-${c.name}-03-all-read`);
 
     expect(errors).toEqual([]);
     await context.close();

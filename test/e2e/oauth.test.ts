@@ -6,6 +6,7 @@ import { SIM_ACCOUNTS } from '../../sims/oauth/accounts.ts';
 import { createLogger, createYeyak, type Yeyak } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { launchBrowser } from './browser.ts';
+import { shooter } from './shots.ts';
 
 /**
  * Social sign-in in a real Chromium against a demo yeyak with nothing configured: the buttons lead
@@ -104,10 +105,7 @@ async function open(lang: 'ko' | 'en', viewport: { width: number; height: number
   return { page, context, errors };
 }
 
-async function shot(page: Page, name: string) {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-}
+const shot = shooter(shots, { at: 'here' });
 
 /** /login?next=… → the provider's button → the stand-in's consent page. */
 async function toConsent(page: Page, button: string, next = '/mailbox') {

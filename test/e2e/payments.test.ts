@@ -8,6 +8,7 @@ import { modules } from '../../src/modules.ts';
 import { defineModule } from '../../src/platform/module.ts';
 import { login, TEST_OUTBOUND_ALLOW, type TestApp } from '../helpers.ts';
 import { launchBrowser } from './browser.ts';
+import { shooter } from './shots.ts';
 
 /**
  * Paying in a real Chromium, in demo mode: the adapter finds the Payletter stand-in inside yeyak
@@ -67,12 +68,7 @@ async function open(lang: 'ko' | 'en', viewport: { width: number; height: number
   return { page, context, errors } satisfies Watched;
 }
 
-async function shot(page: Page, name: string) {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  // From the top, so the sticky top bar is drawn where it belongs in a full-page picture.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-}
+const shot = shooter(shots);
 
 /** Starts an order as the logged-in buyer (what a module's page would do) and opens the gateway page. */
 async function startPaying(page: Page, amount: number, device: 'pc' | 'mobile') {

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RailSim } from '../../sims/rail/server.ts';
 import { client, type TestApp } from '../helpers.ts';
+import { expectAccessible } from './axe.ts';
 import {
   demoApi,
   kst,
@@ -100,6 +101,7 @@ describe('on a phone', () => {
     // While it waits (a full-page shot would wait for the answer).
     await progress.scrollIntoViewIfNeeded();
     await page.screenshot({ path: resolve(shots, 'phone-rail-searching-ko.png') });
+    await expectAccessible(page, `phone-rail-searching-ko`);
     const table = page.getByTestId('rail-trains');
     await table.waitFor();
     await progress.waitFor({ state: 'detached' });
@@ -148,6 +150,7 @@ describe('on a phone', () => {
     await expect.poll(() => clock.textContent(), { timeout: 4_000 }).not.toBe(first);
     await won.scrollIntoViewIfNeeded();
     await page.screenshot({ path: resolve(shots, 'phone-rail-won-ko.png') });
+    await expectAccessible(page, `phone-rail-won-ko`);
 
     // Cancel: the page says a receipt was mailed, and the mailbox has it.
     await page.locator('a.section-tab[href="/rail/reservations"]').click();
@@ -192,6 +195,7 @@ describe('on a phone', () => {
     expect(await won.textContent()).toMatch(/Seat reserved.*Pay by.*Time left/s);
     await won.scrollIntoViewIfNeeded();
     await page.screenshot({ path: resolve(shots, 'phone-rail-won-en.png') });
+    await expectAccessible(page, `phone-rail-won-en`);
     expect(errors).toEqual([]);
     await context.close();
   });

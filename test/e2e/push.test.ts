@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandIn } from '../../sims/standins.ts';
 import { loadConfig } from '../../src/config.ts';
 import { login, startApp, type TestApp } from '../helpers.ts';
+import { expectAccessible } from './axe.ts';
 import { launchBrowser } from './browser.ts';
 
 /**
@@ -99,6 +100,7 @@ describe.each(cases)('notification settings in the web ($name)', (c) => {
     // Night needs marketing first.
     expect(await page.locator('[data-testid=consent-night] input').isDisabled()).toBe(true);
     await page.screenshot({ path: `${shots}/push-${c.name}-01-start.png`, fullPage: true });
+    await expectAccessible(page, `push-${c.name}-01-start`);
 
     await page.locator('[data-testid=consent-push] input').check();
     await expect.poll(() => page.getByTestId('consent-push-time').textContent()).toMatch(c.given);
@@ -140,6 +142,7 @@ describe.each(cases)('notification settings in the web ($name)', (c) => {
     else expect(text).toMatch(c.lang === 'ko' ? /구독하지 못했습니다/ : /Could not subscribe/);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await page.screenshot({ path: `${shots}/push-${c.name}-02-after.png`, fullPage: true });
+    await expectAccessible(page, `push-${c.name}-02-after`);
     expect(errors).toEqual([]);
     await context.close();
   }, 180_000);

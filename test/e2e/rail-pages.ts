@@ -3,6 +3,7 @@
  * in-process, built web/dist) with a real Chromium, the demo user's login in the page and over the
  * API, and full-page screenshots under test-results/screenshots. `npm run build:web` must have run.
  */
+
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import type { RailSim } from '../../sims/rail/server.ts';
 import { loadConfig } from '../../src/config.ts';
 import { client, startApp, type TestApp } from '../helpers.ts';
 import { launchBrowser } from './browser.ts';
+import { shooter } from './shots.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const shots = resolve(root, 'test-results/screenshots');
@@ -73,11 +75,7 @@ export async function openPage(browser: Browser, lang: 'ko' | 'en', viewport = D
   return { page, context, errors };
 }
 
-export async function shot(page: Page, name: string) {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: resolve(shots, `${name}.png`), fullPage: true });
-}
+export const shot = shooter(shots);
 
 /** Logs the demo user in through the login form. */
 export async function logIn(page: Page, url: string) {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, createEvent, startApp, type TestApp } from '../helpers.ts';
+import { expectAccessible } from './axe.ts';
 import { launchBrowser } from './browser.ts';
 
 /**
@@ -90,6 +91,7 @@ describe('welcome-mail template on the registration page', () => {
       await form.getByText(/eventName, slug, ticketName, quantity, venueLink, date/).waitFor();
       await notice.scrollIntoViewIfNeeded();
       await page.screenshot({ path: resolve(shots, `reg-template-${label}-01-flagged.png`) });
+      await expectAccessible(page, `reg-template-${label}-01-flagged`);
 
       await form.locator('[name=mailTemplate]').fill('<p>Hello {{ name }}</p>\n<p>{{ secret }}</p>');
       await form.locator('button[type=submit]').click();
@@ -97,6 +99,7 @@ describe('welcome-mail template on the registration page', () => {
       await invalid.getByText("line 2, column 7: unknown variable 'secret'").waitFor();
       await invalid.scrollIntoViewIfNeeded();
       await page.screenshot({ path: resolve(shots, `reg-template-${label}-02-refused.png`) });
+      await expectAccessible(page, `reg-template-${label}-02-refused`);
 
       await form
         .locator('[name=mailTemplate]')

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBigQuerySim } from '../../sims/bigquery/index.ts';
 import { startDiscordSim } from '../../sims/discord/index.ts';
@@ -11,6 +11,7 @@ import { contactOf } from '../../src/modules/registration/sources/kktix.ts';
 import { eventually, startApp, type TestApp } from '../helpers.ts';
 import { expectAccessible } from './axe.ts';
 import { launchBrowser } from './browser.ts';
+import { shooter } from './shots.ts';
 
 /**
  * The registration pages in a real Chromium against a whole yeyak (PGlite, demo accounts, built
@@ -28,12 +29,7 @@ let gather: Awaited<ReturnType<typeof startGatherSim>>;
 let discord: Awaited<ReturnType<typeof startDiscordSim>>;
 let bq: Awaited<ReturnType<typeof startBigQuerySim>>;
 
-async function shot(page: Page, name: string) {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: resolve(shots, `${name}.png`), fullPage: true });
-  await expectAccessible(page, name);
-}
+const shot = shooter(shots);
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
@@ -200,6 +196,7 @@ describe('registration pages', () => {
     });
     await bqCard.scrollIntoViewIfNeeded();
     await page.screenshot({ path: resolve(shots, 'reg-ko-03-bigquery.png') });
+    await expectAccessible(page, `reg-ko-03-bigquery`);
     // A load that fails shows why, in place.
     await bq.close();
     await bqCard.getByRole('button', { name: /BigQuery로 적재/ }).click();

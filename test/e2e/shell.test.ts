@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, login, startApp, type TestApp } from '../helpers.ts';
 import { launchBrowser } from './browser.ts';
+import { shooter } from './shots.ts';
 
 /**
  * The web shell in a real Chromium: a section's tabs (chips on a desktop, a bottom bar on a phone),
@@ -76,8 +77,8 @@ async function open(c: (typeof cases)[number], role: 'user' | 'organizer' | 'vis
   return { page, context, errors };
 }
 
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: resolve(shots, `shell-${name}.png`), fullPage: false });
+const shot = shooter(shots, { fullPage: false });
+const shellShot = (page: Page, name: string) => shot(page, `shell-${name}`);
 
 /** Pretends the tab went to the background (or came back): what the browser does on a tab switch. */
 const setVisible = (page: Page, visible: boolean) =>
@@ -98,7 +99,7 @@ describe.each(cases)('web shell ($name)', (c) => {
     await visitor.page.getByTestId('welcome').getByText(c.welcome).waitFor();
     expect(await visitor.page.locator('.door').count()).toBe(3);
     await visitor.page.getByTestId('event-card').first().waitFor();
-    await shot(visitor.page, `${c.name}-00-welcome`);
+    await shellShot(visitor.page, `${c.name}-00-welcome`);
     await visitor.page.getByRole('link', { name: c.trainsDoor }).click();
     await visitor.page.waitForURL(/\/rail$/);
     expect(visitor.errors).toEqual([]);
@@ -128,7 +129,7 @@ describe.each(cases)('web shell ($name)', (c) => {
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(c.no);
-    await shot(page, `${c.name}-03-confirm`);
+    await shellShot(page, `${c.name}-03-confirm`);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     const mine = await fetch(`${app.url}/api/reservations`, { headers: { authorization: `Bearer ${me}` } });
@@ -156,7 +157,7 @@ describe.each(cases)('web shell ($name)', (c) => {
     } else {
       expect(box.y).toBeLessThan(300);
     }
-    await shot(page, `${c.name}-01-rail-tabs`);
+    await shellShot(page, `${c.name}-01-rail-tabs`);
     await tabs.getByRole('link', { name: c.watches }).click();
     await page.waitForURL(/\/rail\/watches$/);
     await expect
@@ -225,7 +226,7 @@ describe.each(cases)('web shell ($name)', (c) => {
       await page.locator('img.poster-preview').evaluate((img: HTMLImageElement) => img.naturalWidth),
     ).toBeGreaterThan(0);
     await page.locator('img.poster-preview').scrollIntoViewIfNeeded();
-    await shot(page, `${c.name}-02-poster`);
+    await shellShot(page, `${c.name}-02-poster`);
     expect(errors).toEqual([]);
     await context.close();
   });

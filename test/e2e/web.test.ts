@@ -8,8 +8,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from '../helpers.ts';
-import { expectAccessible } from './axe.ts';
 import { launchBrowser } from './browser.ts';
+import { shooter } from './shots.ts';
 
 /**
  * The web app driven in a real Chromium against a whole yeyak (PGlite, demo data, built web/dist).
@@ -89,13 +89,7 @@ function watch(page: Page, errors: string[]) {
   });
 }
 
-async function shot(page: Page, name: string, fullPage = true) {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
-  // A full-page capture of a scrolled page draws the sticky header mid-page.
-  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: resolve(shots, `${name}.png`), fullPage });
-  await expectAccessible(page, name);
-}
+const shot = shooter(shots);
 
 async function login(page: Page, email: string) {
   await page.goto(`${web}/login`);
