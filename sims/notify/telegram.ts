@@ -33,6 +33,8 @@ export type TelegramSim = {
   /** Every webhook delivery: the update id and the status the server answered. */
   deliveries: { updateId: number; status: number }[];
   webhook: () => { url: string; secret?: string } | undefined;
+  /** Sends webhook deliveries to another URL, keeping the secret (a test server instead of the public URL). */
+  moveWebhook: (url: string) => void;
   /**
    * A text from a user in a chat: queued for getUpdates, or POSTed to the webhook when one is set
    * (the answer's status comes back; Telegram would retry a non-2xx).
@@ -88,7 +90,11 @@ export function telegramSim(): TelegramSim {
     username,
     polls,
     deliveries,
-    webhook: () => hook,
+    webhook: () => (hook ? { ...hook } : undefined),
+    moveWebhook: (url) => {
+      if (!hook) throw new Error('no webhook set');
+      hook = { ...hook, url };
+    },
     async userSays(chatId, text, o = {}) {
       const type = o.chatType ?? 'private';
       const u: TelegramSimUpdate = {
