@@ -118,8 +118,8 @@ export class Rail {
     checkDate(provider, date, path);
   }
 
-  checkPassengers(p: Passengers, path?: string) {
-    checkPassengers(p, path);
+  checkPassengers(p: Passengers, path?: string, provider?: ProviderName) {
+    checkPassengers(p, path, provider);
   }
 
   checkTrainTypes(provider: ProviderName, types: TrainGroup[] | null | undefined, path?: string) {

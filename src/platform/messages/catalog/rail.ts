@@ -119,6 +119,10 @@ export const rail = {
   'rail.id_uuid': { ko: '올바른 ID가 아닙니다.', en: 'must be an id (UUID)' },
   'rail.iso_datetime_offset': { ko: '날짜와 시각을 입력하세요.', en: 'must be an ISO date-time with offset' },
   // Telegram chat (src/modules/rail/telegram): what the bot answers, in the linked user's language.
+  'rail.no_toddler_srt': {
+    ko: 'SRT는 유아(동반유아) 승차권을 팔지 않습니다. 코레일을 이용하세요.',
+    en: 'SRT sells no toddler (accompanied infant) tickets; use Korail',
+  },
   'rail.telegram.no_bot': {
     ko: '이 서버에는 Telegram 봇이 없습니다 (TELEGRAM_BOT_TOKEN).',
     en: 'this server has no Telegram bot (TELEGRAM_BOT_TOKEN)',
