@@ -133,7 +133,8 @@ export class TelegramBot {
     try {
       reply = await this.answer(chatId, m.chat.type, m.text, m.from?.language_code);
     } catch (err) {
-      this.ctx.log.error({ err }, 'telegram command failed');
+      // Linking or finding the account failed: the chat's language is not known yet.
+      this.ctx.log.error({ err }, 'telegram update failed');
       reply = sayer('ko')('rail.telegram.try_later');
     }
     try {
@@ -172,6 +173,13 @@ export class TelegramBot {
     if (chatType !== 'private') return say('rail.telegram.private_only');
     if (verb === 'start' && args.length) return this.link(chatId, args[0], say);
     if (!user) return say('rail.telegram.not_linked');
+    return this.command(user, verb, args, say).catch((err: unknown) => {
+      this.ctx.log.error({ err }, 'telegram command failed');
+      return say('rail.telegram.try_later');
+    });
+  }
+
+  private async command(user: User, verb: string, args: string[], say: Said): Promise<string> {
     switch (verb) {
       case 'start':
       case 'help':
