@@ -184,6 +184,7 @@ export async function createYeyak(config: Config, opts: YeyakOptions = {}) {
   const ctx: Context = {
     config,
     log,
+    workers: opts.workers !== false,
     database,
     jobs,
     broker,

@@ -229,7 +229,7 @@ function search(c: Ctx): Answer {
   if (!all.length) return fail('P100', '조회 결과가 없습니다.');
   const wanted = Math.max(
     1,
-    [1, 2, 3, 4, 5].reduce((s, i) => s + (Number(f[`txtPsgFlg_${i}`]) || 0), 0),
+    [1, 2, 3, 4, 5, 8].reduce((s, i) => s + (Number(f[`txtPsgFlg_${i}`]) || 0), 0),
   );
   c.world.countSearch(wanted);
   const page = all.slice(0, 10);

@@ -18,6 +18,8 @@ import type { Uploads } from './uploads/index.ts';
 export type Context = {
   config: Config;
   log: Logger;
+  /** Whether this process runs jobs and consumers (`serve` by default, `worker`); loops that take work from outside start only here. */
+  workers: boolean;
   database: Database;
   jobs: Jobs;
   broker: Broker;

@@ -39,7 +39,10 @@ export async function search(
   // Every bad field at once, so the form shows them together.
   const checks = new FieldChecks();
   await checks.run(() => checkDate(q.provider, q.date));
-  if (q.passengers) await checks.run(() => checkPassengers(q.passengers as NonNullable<typeof q.passengers>));
+  if (q.passengers)
+    await checks.run(() =>
+      checkPassengers(q.passengers as NonNullable<typeof q.passengers>, undefined, q.provider),
+    );
   await checks.run(() => checkTrainTypes(q.provider, q.trainTypes));
   const from = await checks.run(() => station(d, q.provider, q.from, 'body.from'));
   const to = await checks.run(() => station(d, q.provider, q.to, 'body.to'));
@@ -88,7 +91,7 @@ export async function reserve(
   if (input.seatDirection && input.seatDirection !== 'any' && input.provider !== 'korail')
     throw invalidField('body.seatDirection', 'SRT takes no seat direction: leave it at any');
   checkDate(input.provider, input.date);
-  checkPassengers(input.passengers);
+  checkPassengers(input.passengers, undefined, input.provider);
   await d.egress.assertNotPaused(input.provider);
   const account = await accountRow(d, user, input.provider);
   const from = await station(d, input.provider, input.from, 'body.from');

@@ -24,6 +24,12 @@ export type RailConfig = {
   netfunnelUrl?: string;
   /** Kakao skill server: `?key=` the skill URL must carry (the Event API is config.notify.kakao). */
   kakao: { skillKey?: string };
+  /**
+   * The Telegram bot's incoming side (the token and API URL are config.notify's): with `webhookUrl`
+   * Telegram posts updates there (setWebhook, checked by `webhookSecret`); without it the worker
+   * long-polls getUpdates, waiting up to `pollSeconds` per request.
+   */
+  telegram: { webhookUrl?: string; webhookSecret?: string; pollSeconds: number; botUsername?: string };
 };
 
 declare module '../../platform/config.ts' {
@@ -68,6 +74,17 @@ export const railConfig = configSlice(
     RAIL_NETFUNNEL_URL: url(['http:', 'https:']).optional(),
     // The notification channels' variables (webhook bases, Telegram, the Kakao Event API) are the platform's.
     KAKAO_SKILL_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+    TELEGRAM_WEBHOOK_URL: url(['https:', 'http:']).optional(),
+    // Telegram allows 1-256 of A-Z, a-z, 0-9, _ and - in secret_token.
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, '16 to 256 letters, digits, "_" or "-"')
+      .optional(),
+    TELEGRAM_POLL_SECONDS: z.coerce.number().int().min(1).max(50).default(30),
+    TELEGRAM_BOT_USERNAME: z
+      .string()
+      .regex(/^@?[A-Za-z0-9_]{5,32}$/, 'the bot\'s username (5 to 32 letters, digits or "_")')
+      .optional(),
   }),
   (e, platform): { rail: RailConfig } => ({
     rail: {
@@ -85,6 +102,12 @@ export const railConfig = configSlice(
       korailUrl: e.RAIL_KORAIL_URL,
       netfunnelUrl: e.RAIL_NETFUNNEL_URL,
       kakao: { skillKey: e.KAKAO_SKILL_KEY },
+      telegram: {
+        webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+        webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+        pollSeconds: e.TELEGRAM_POLL_SECONDS,
+        botUsername: e.TELEGRAM_BOT_USERNAME?.replace(/^@/, ''),
+      },
     },
   }),
 );

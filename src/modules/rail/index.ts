@@ -14,6 +14,9 @@ import { railRoutes } from './routes.ts';
 import { PollRuns, resumePolls, sweepJob } from './runs.ts';
 import { type ProviderEndpoints, Rail } from './service.ts';
 import { standbyJob } from './standby.ts';
+import { TelegramBot } from './telegram/bot.ts';
+import { telegramRoutes } from './telegram/routes.ts';
+import { TelegramUpdates } from './telegram/updates.ts';
 
 export type { TrainGroup } from './providers/types.ts';
 export type { AccountView, RailReservationView, TrainView, WatchView } from './service.ts';
@@ -29,7 +32,7 @@ type Sandbox = { url: string; netfunnelUrl: string; close: () => Promise<void> }
 
 /**
  * The rail module: the service, the shared-poll job, its safety sweep, the standby follow-up,
- * notifications, the Kakao skill and routes.
+ * notifications, the Kakao skill, the Telegram bot and routes.
  * With `config.rail.sandbox` (demo mode by default) the stand-in operator runs in this process and
  * every answer is labelled "sandbox".
  */
@@ -54,6 +57,10 @@ function railInstance(ctx: Context): ModuleInstance<Rail> {
   ];
 
   const kakao = new KakaoSkill(ctx, rail);
+  const telegram = new TelegramBot(ctx, rail);
+  const telegramUpdates = new TelegramUpdates(ctx, telegram);
+  rail.telegram = telegram;
+  rail.telegramUpdates = telegramUpdates;
   return {
     api: rail,
     jobs,
@@ -61,6 +68,7 @@ function railInstance(ctx: Context): ModuleInstance<Rail> {
     routes(app: App, auth: Auth) {
       railRoutes(app, ctx, auth, rail);
       kakaoRoutes(app, ctx, auth, kakao);
+      telegramRoutes(app, ctx, auth, telegram);
     },
     /** Points the adapters at the operators, or at the in-process sandbox. */
     async start() {
@@ -96,13 +104,16 @@ function railInstance(ctx: Context): ModuleInstance<Rail> {
       await resumePolls(ctx, runs, rail).catch((err) =>
         ctx.log.warn({ err }, 'rail: could not resume watches'),
       );
+      await telegramUpdates.start();
     },
     /** Ends polls early; call before the job workers stop. */
     halt() {
       rail.halt();
+      void telegramUpdates.stop();
     },
     async stop() {
       rail.halt();
+      await telegramUpdates.stop();
       await runs.stop();
       await sandbox?.close();
       rail.sandboxSim = undefined;

@@ -27,6 +27,8 @@ const passengers = z
     senior: count.optional(),
     disability1to3: count.optional(),
     disability4to6: count.optional(),
+    /** 동반유아: Korail only. */
+    toddler: count.optional(),
   })
   .strict();
 const seatPolicy = z.enum(['general-only', 'special-only', 'general-first', 'special-first']);

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   check,
   index,
@@ -203,6 +204,38 @@ export const railKakaoCodes = pgTable('rail_kakao_codes', {
     .references(() => users.id, { onDelete: 'cascade' }),
   expiresAt: ts('expires_at').notNull(),
 });
+
+/** Telegram private chats linked to yeyak accounts through `/start <code>` (one chat per account). */
+export const railTelegramLinks = pgTable('rail_telegram_links', {
+  chatId: text('chat_id').primaryKey(),
+  userId: uuid('user_id')
+    .notNull()
+    .unique()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  linkedAt: ts('linked_at').notNull().defaultNow(),
+});
+
+/** Telegram link codes (the deep link's `start` parameter); only a hash is kept. */
+export const railTelegramCodes = pgTable('rail_telegram_codes', {
+  codeHash: text('code_hash').primaryKey(),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  expiresAt: ts('expires_at').notNull(),
+});
+
+/**
+ * Telegram updates already taken (webhook retries, a long poll answered twice, two workers): an
+ * update is handled by whoever inserts its id first. Rows older than a day are dropped.
+ */
+export const railTelegramUpdates = pgTable(
+  'rail_telegram_updates',
+  {
+    updateId: bigint('update_id', { mode: 'number' }).primaryKey(),
+    takenAt: ts('taken_at').notNull().defaultNow(),
+  },
+  (t) => [index('rail_telegram_updates_taken_idx').on(t.takenAt)],
+);
 
 /**
  * The last answer of each route and date's search (a watch's shared poll or a direct search):

@@ -14,6 +14,8 @@ import type { Passengers, ProviderName, RailProvider, Train, TrainGroup } from '
 import { operatorError } from './refusals.ts';
 import { knownTrain, recall } from './seen.ts';
 import { followStandby } from './standby.ts';
+import type { TelegramBot } from './telegram/bot.ts';
+import type { TelegramUpdates } from './telegram/updates.ts';
 import { checkDate, checkPassengers, checkTrainTypes, station } from './validation.ts';
 import { reservationRow, type WatchInput, type WatchPatch, type WatchRow, watchRow } from './views.ts';
 import * as watches from './watches.ts';
@@ -50,6 +52,9 @@ export class Rail {
   kakaoQuickMs = 3000;
   /** How old a kept search may be for `조회` to answer from it (the answer says how old). */
   freshSearchMs = 90_000;
+  /** The Telegram chat and how its updates arrive (set by the module; tests read the poll's offset). */
+  telegram: TelegramBot | undefined;
+  telegramUpdates: TelegramUpdates | undefined;
   /** The clock of the party-size back-off (a test moves it forward). */
   now: () => number = () => Date.now();
   private readonly d: RailDeps;
@@ -113,8 +118,8 @@ export class Rail {
     checkDate(provider, date, path);
   }
 
-  checkPassengers(p: Passengers, path?: string) {
-    checkPassengers(p, path);
+  checkPassengers(p: Passengers, path?: string, provider?: ProviderName) {
+    checkPassengers(p, path, provider);
   }
 
   checkTrainTypes(provider: ProviderName, types: TrainGroup[] | null | undefined, path?: string) {

@@ -131,7 +131,7 @@ export function checkDate(provider: ProviderName, date: string, path = 'body.dat
     );
 }
 
-export function checkPassengers(p: Passengers, path = 'body.passengers') {
+export function checkPassengers(p: Passengers, path = 'body.passengers', provider?: ProviderName) {
   for (const t of PASSENGER_TYPES) {
     const n = p[t] ?? 0;
     if (!Number.isInteger(n) || n < 0) throw invalidField(`${path}.${t}`, 'must be a whole number ≥ 0');
@@ -139,7 +139,8 @@ export function checkPassengers(p: Passengers, path = 'body.passengers') {
   const total = totalPassengers(p);
   if (total < 1) throw invalidField(path, 'at least 1 passenger');
   if (total > 9) throw invalidField(path, msg('rail.at_most_nine', { total }));
-  if (total === (p.child ?? 0))
+  if (provider === 'srt' && p.toddler) throw invalidField(`${path}.toddler`, msg('rail.no_toddler_srt'));
+  if (total === (p.child ?? 0) + (p.toddler ?? 0))
     throw invalidField(path, 'children need an accompanying adult, senior or disabled passenger');
 }
 

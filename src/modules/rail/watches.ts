@@ -26,7 +26,7 @@ async function resolveWatch(d: RailDeps, input: WatchInput) {
   // A date past the booking window is fine: the watch waits for the opening (opening.ts).
   const start = watchStart(input.provider, input.date, input.startAt);
   const onSale = !start.opensAt;
-  checkPassengers(input.passengers);
+  checkPassengers(input.passengers, undefined, input.provider);
   if (input.seatDirection && input.seatDirection !== 'any' && input.provider !== 'korail')
     throw invalidField('body.seatDirection', 'SRT takes no seat direction: leave it at any');
   checkTrainTypes(input.provider, input.trainTypes);

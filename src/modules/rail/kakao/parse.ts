@@ -188,6 +188,7 @@ const PASSENGER_WORDS: { type: PassengerType; re: string }[] = [
   { type: 'adult', re: '어른|성인|adults?' },
   { type: 'child', re: '어린이|아동|child(?:ren)?|kids?' },
   { type: 'senior', re: '경로|노인|seniors?' },
+  { type: 'toddler', re: '유아|toddlers?|infants?' },
 ];
 const PASSENGER_RE = new RegExp(
   String.raw`(?<![\p{L}\p{N}])(?:${PASSENGER_WORDS.map((w) => `(${w.re})`).join('|')})(?:\s*(\d{1,3})(?:\s*(?:명|people|persons?))?)?(?![\p{L}\p{N}])`,
@@ -211,6 +212,7 @@ const PASSENGER_LABEL: Record<KakaoLang, Record<PassengerType, string>> = {
     senior: '경로',
     disability1to3: '장애1-3',
     disability4to6: '장애4-6',
+    toddler: '유아',
   },
   en: {
     adult: 'adult',
@@ -218,6 +220,7 @@ const PASSENGER_LABEL: Record<KakaoLang, Record<PassengerType, string>> = {
     senior: 'senior',
     disability1to3: 'disability1-3',
     disability4to6: 'disability4-6',
+    toddler: 'toddler',
   },
 };
 export const SEAT_LABEL: Record<KakaoLang, Record<SeatPolicy, string>> = {
@@ -288,6 +291,7 @@ function optionsFromParams(a: Action, lang: KakaoLang): Options {
     senior: ['senior', 'seniors', '경로'],
     disability1to3: ['disability1to3', 'disability1-3', '장애1-3'],
     disability4to6: ['disability4to6', 'disability4-6', '장애4-6'],
+    toddler: ['toddler', 'toddlers', '유아'],
   };
   const passengers: Passengers = {};
   let problem: string | undefined;

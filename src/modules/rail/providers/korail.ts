@@ -67,8 +67,17 @@ const PSG: Record<PassengerType, { tp: string; disc: string }> = {
   senior: { tp: '1', disc: '131' },
   disability1to3: { tp: '1', disc: '111' },
   disability4to6: { tp: '1', disc: '112' },
+  // 동반유아, as korail2 sends it (its ToddlerPassenger).
+  toddler: { tp: '3', disc: '321' },
 };
-const PSG_ORDER: PassengerType[] = ['adult', 'child', 'senior', 'disability1to3', 'disability4to6'];
+const PSG_ORDER: PassengerType[] = [
+  'adult',
+  'child',
+  'toddler',
+  'senior',
+  'disability1to3',
+  'disability4to6',
+];
 
 const SOLD_OUT_CODES = new Set(['ERR211161', 'IRT010110', 'WRI411345', 'ERR911081', 'WRT800176']);
 const NO_RESULT_CODES = new Set(['P100', 'WRG000000', 'WRD000061', 'WRT300005', 'P114']);
@@ -310,6 +319,9 @@ export class KorailProvider extends BaseAdapter implements RailProvider {
           txtPsgFlg_3: p.senior ?? 0,
           txtPsgFlg_4: p.disability1to3 ?? 0,
           txtPsgFlg_5: p.disability4to6 ?? 0,
+          // Public clients send flag 8 between the child and senior ones (letskorail's order 1, 2, 8,
+          // 3, 4, 5); we read it as the toddler count, which no public source states outright.
+          txtPsgFlg_8: p.toddler ?? 0,
           txtSeatAttCd_2: '000',
           txtSeatAttCd_3: '000',
           txtSeatAttCd_4: '015',

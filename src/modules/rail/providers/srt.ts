@@ -52,7 +52,7 @@ const PATHS = {
 };
 
 /** SRT passenger type codes (psgTpCd). */
-const PSG_CODE: Record<PassengerType, string> = {
+const PSG_CODE: Record<Exclude<PassengerType, 'toddler'>, string> = {
   adult: '1',
   disability1to3: '2',
   disability4to6: '3',
@@ -321,7 +321,8 @@ export class SrtProvider extends BaseAdapter implements RailProvider {
     let i = 0;
     for (const t of PASSENGER_TYPES) {
       const n = p[t] ?? 0;
-      if (!n) continue;
+      // validatePassengers refused a toddler already: SRT has no such ticket.
+      if (!n || t === 'toddler') continue;
       i++;
       fields[`psgTpCd${i}`] = PSG_CODE[t];
       fields[`psgInfoPerPrnb${i}`] = String(n);

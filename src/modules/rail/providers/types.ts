@@ -15,6 +15,8 @@ export type Passengers = {
   disability1to3?: number;
   /** 장애 4~6급 (mild). */
   disability4to6?: number;
+  /** 동반유아 (a toddler with a seat of their own, at a discount): Korail only; SRT sells no such ticket. */
+  toddler?: number;
 };
 export type PassengerType = keyof Passengers;
 export const PASSENGER_TYPES: readonly PassengerType[] = [
@@ -23,6 +25,7 @@ export const PASSENGER_TYPES: readonly PassengerType[] = [
   'senior',
   'disability1to3',
   'disability4to6',
+  'toddler',
 ];
 
 export type SeatClass = 'general' | 'special';
@@ -265,7 +268,9 @@ export function validatePassengers(provider: ProviderName, p: Passengers): void 
   const total = totalPassengers(p);
   if (total < 1 || total > 9)
     throw new RailError('invalid-request', provider, 'between 1 and 9 passengers per reservation');
-  if (total === (p.child ?? 0))
+  if (provider === 'srt' && p.toddler)
+    throw new RailError('invalid-request', provider, 'SRT sells no toddler (동반유아) tickets: use Korail');
+  if (total === (p.child ?? 0) + (p.toddler ?? 0))
     throw new RailError(
       'invalid-request',
       provider,

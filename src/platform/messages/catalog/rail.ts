@@ -118,4 +118,82 @@ export const rail = {
   'rail.unknown_train_type': { ko: '알 수 없는 열차 종류입니다.', en: 'must be one of {types}' },
   'rail.id_uuid': { ko: '올바른 ID가 아닙니다.', en: 'must be an id (UUID)' },
   'rail.iso_datetime_offset': { ko: '날짜와 시각을 입력하세요.', en: 'must be an ISO date-time with offset' },
+  // Telegram chat (src/modules/rail/telegram): what the bot answers, in the linked user's language.
+  'rail.no_toddler_srt': {
+    ko: 'SRT는 유아(동반유아) 승차권을 팔지 않습니다. 코레일을 이용하세요.',
+    en: 'SRT sells no toddler (accompanied infant) tickets; use Korail',
+  },
+  'rail.telegram.no_bot': {
+    ko: '이 서버에는 Telegram 봇이 없습니다 (TELEGRAM_BOT_TOKEN).',
+    en: 'this server has no Telegram bot (TELEGRAM_BOT_TOKEN)',
+  },
+  'rail.telegram.help': {
+    ko: 'yeyak 기차 알림 봇\n/watches — 내 감시 목록 (번호와 상태)\n/stop 2 — 목록의 2번 감시 중지\n/reservations — 결제 대기·결제한 열차 예약과 결제 기한\n/help — 이 안내\n감시는 yeyak 웹의 기차 화면에서 만듭니다. 자리가 나면 이 채팅으로 알려 드려요.',
+    en: 'yeyak rail alerts bot\n/watches — your watches (numbered, with their state)\n/stop 2 — stop watch 2 of that list\n/reservations — held and paid rail reservations, with the payment deadline\n/help — this text\nWatches are made on the yeyak web (Trains). When a seat comes up, you hear it here.',
+  },
+  'rail.telegram.unknown': {
+    ko: '알 수 없는 명령입니다. /watches · /stop 번호 · /reservations · /help 중에서 보내 주세요.',
+    en: 'Unknown command. Send /watches, /stop <number>, /reservations or /help.',
+  },
+  'rail.telegram.not_linked': {
+    ko: '이 채팅은 아직 yeyak 계정과 연결되지 않았습니다. yeyak 웹의 기차 › 계정·알림에서 "Telegram 연결"의 링크를 열어 주세요.',
+    en: 'This chat is not linked to a yeyak account yet. On the yeyak web, open Trains › Accounts & alerts and follow the "Connect Telegram" link.',
+  },
+  'rail.telegram.private_only': {
+    ko: 'yeyak 봇은 1:1 채팅에서만 답합니다. 봇과 개인 채팅을 열어 주세요.',
+    en: 'The yeyak bot answers in private chats only. Open a private chat with the bot.',
+  },
+  'rail.telegram.linked': {
+    ko: 'yeyak 계정과 연결했습니다. 감시 소식이 이 채팅으로 옵니다. /watches 로 감시 목록을 볼 수 있어요.',
+    en: 'Linked to your yeyak account. News about your watches comes to this chat. Send /watches to see them.',
+  },
+  'rail.telegram.bad_code': {
+    ko: '연결 코드가 틀렸거나 만료되었습니다. yeyak 웹에서 새 연결 링크를 받아 주세요.',
+    en: 'That link code is wrong or has expired. Get a new link on the yeyak web.',
+  },
+  'rail.telegram.too_many': {
+    ko: '연결 시도가 너무 많습니다. {minutes}분 후에 다시 해 주세요.',
+    en: 'Too many link attempts. Try again in {minutes} min.',
+  },
+  'rail.telegram.try_later': {
+    ko: '지금은 처리하지 못했습니다. 잠시 후 다시 보내 주세요.',
+    en: 'That did not work just now. Please send it again in a moment.',
+  },
+  'rail.telegram.no_watches': { ko: '감시가 없습니다.', en: 'You have no watches.' },
+  'rail.telegram.no_running': { ko: '진행 중인 감시가 없습니다.', en: 'No running watches.' },
+  'rail.telegram.running_head': {
+    ko: '진행 중인 감시 (중지: /stop 번호)',
+    en: 'Running watches (to stop one: /stop <number>)',
+  },
+  'rail.telegram.ended_head': { ko: '지난 감시', en: 'Earlier watches' },
+  'rail.telegram.trains': { ko: '{trains}번', en: 'train {trains}' },
+  'rail.telegram.tries': { ko: '시도 {count}회', en: '{count} tries' },
+  'rail.telegram.pnr': { ko: '예약번호 {pnr}', en: 'reservation {pnr}' },
+  'rail.telegram.state.waiting': { ko: '대기', en: 'waiting' },
+  'rail.telegram.state.trying': { ko: '시도 중', en: 'trying' },
+  'rail.telegram.state.reserved': { ko: '예약됨', en: 'reserved' },
+  'rail.telegram.state.failed': { ko: '실패', en: 'failed' },
+  'rail.telegram.state.stopped': { ko: '중지', en: 'stopped' },
+  'rail.telegram.stop_usage': {
+    ko: '중지할 감시의 번호를 "/stop 2"처럼 보내 주세요. 번호는 /watches 에 있습니다.',
+    en: 'Send the number of the watch, like "/stop 2". /watches shows the numbers.',
+  },
+  'rail.telegram.stop_missing': {
+    ko: '{n}번 감시가 없습니다. /watches 로 번호를 확인해 주세요.',
+    en: 'There is no watch {n}. See /watches for the numbers.',
+  },
+  'rail.telegram.stopped': { ko: '감시를 중지했습니다: {watch}', en: 'Stopped watching: {watch}' },
+  'rail.telegram.stop_changed': {
+    ko: '중지하기 전에 상태가 바뀌었습니다 ({state}): {watch}',
+    en: 'It changed before I could stop it ({state}): {watch}',
+  },
+  'rail.telegram.no_reservations': {
+    ko: '결제를 기다리거나 결제한 열차 예약이 없습니다.',
+    en: 'No held or paid rail reservations.',
+  },
+  'rail.telegram.reservations_head': { ko: '열차 예약', en: 'Rail reservations' },
+  'rail.telegram.held': { ko: '결제 대기', en: 'awaiting payment' },
+  'rail.telegram.pay_by': { ko: '결제 기한 {deadline} (한국 시간)', en: 'pay by {deadline} KST' },
+  'rail.telegram.paid': { ko: '결제 완료', en: 'paid' },
+  'rail.telegram.standby': { ko: '예약대기 신청 (아직 좌석 아님)', en: 'standby request (not a seat yet)' },
 } as const satisfies Record<string, Texts>;

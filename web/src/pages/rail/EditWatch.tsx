@@ -226,6 +226,7 @@ export function EditWatch({
         />
       )}
       <PassengerFields
+        provider={w.provider}
         legend={t('watches.passengers')}
         values={passengers}
         onChange={(k, v) => setPassengers((p) => ({ ...p, [k]: v }))}

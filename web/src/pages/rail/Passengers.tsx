@@ -1,8 +1,18 @@
 import { Field } from '../../ui.tsx';
 import { useRailT } from './i18n.ts';
 
-export const PASSENGER_TYPES = ['adult', 'child', 'senior', 'disability1to3', 'disability4to6'] as const;
+export const PASSENGER_TYPES = [
+  'adult',
+  'child',
+  'senior',
+  'disability1to3',
+  'disability4to6',
+  'toddler',
+] as const;
 export type PassengerType = (typeof PASSENGER_TYPES)[number];
+/** The types an operator sells: a toddler (동반유아) ticket only Korail. */
+export const passengerTypesOf = (provider: 'srt' | 'korail') =>
+  PASSENGER_TYPES.filter((k) => k !== 'toddler' || provider === 'korail');
 
 /**
  * One count per passenger type, with each count's error under it and the errors about the whole
@@ -16,7 +26,10 @@ export function PassengerFields({
   groupError,
   testId,
   inputWidth,
+  provider,
 }: {
+  /** Which operator's passenger types to offer. */
+  provider: 'srt' | 'korail';
   legend: string;
   values: Record<PassengerType, string | number>;
   onChange: (type: PassengerType, value: string) => void;
@@ -44,7 +57,7 @@ export function PassengerFields({
             : { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(130px, 1fr))', gap: 14 }
         }
       >
-        {PASSENGER_TYPES.map((k) => (
+        {passengerTypesOf(provider).map((k) => (
           <Field key={k} label={t(`pax.${k}`)} error={errors[`body.passengers.${k}`]}>
             <input
               type="number"

@@ -54,7 +54,7 @@ export function RailSearchPage() {
     ...DEFAULTS.srt,
     date: kstToday(1),
     time: '06:00',
-    passengers: { adult: 1, child: 0, senior: 0, disability1to3: 0, disability4to6: 0 },
+    passengers: { adult: 1, child: 0, senior: 0, disability1to3: 0, disability4to6: 0, toddler: 0 },
     types: [...TRAIN_GROUPS_OF.srt],
     seatPolicy: 'general-first',
     seatPosition: 'any',
@@ -82,7 +82,8 @@ export function RailSearchPage() {
       .catch(() => setStations([]));
   }, [form.provider]);
 
-  const passengers = form.passengers;
+  // A toddler typed for Korail does not follow a switch to SRT, which has no such ticket.
+  const passengers = form.provider === 'korail' ? form.passengers : { ...form.passengers, toddler: 0 };
   const trip = { provider: form.provider, from: form.from, to: form.to, date: form.date };
   // SRT runs one family only, so it gets no filter; every family ticked is no filter either.
   const offered = TRAIN_GROUPS_OF[form.provider];
@@ -284,6 +285,7 @@ export function RailSearchPage() {
           )}
         </div>
         <PassengerFields
+          provider={form.provider}
           legend={t('search.passengers')}
           values={form.passengers}
           onChange={(k, v) => set('passengers', { ...form.passengers, [k]: Number(v) })}

@@ -6,6 +6,7 @@ import { Badge, ErrorBox, Field, fieldErrors, Loading, useAction, useLoad } from
 import { label, type NotifySettings, type Provider, type RailAccount } from './api.ts';
 import { railMessage, useRailT } from './i18n.ts';
 import { RailLayout, useSandbox } from './Layout.tsx';
+import { TelegramLink } from './TelegramLink.tsx';
 
 function AccountForm({
   provider,
@@ -230,7 +231,9 @@ export function RailSettingsPage() {
                 onSaved={reload}
               />
             ))}
-            <NotifyForm settings={data.settings} onSaved={reload} />
+            {/* Linking Telegram fills the chat id: the form starts again from the saved settings. */}
+            <NotifyForm key={data.settings.telegramChatId ?? ''} settings={data.settings} onSaved={reload} />
+            <TelegramLink onLinked={reload} />
             <KakaoLink />
           </div>
         )

@@ -77,6 +77,7 @@ const ko = {
   'pax.senior': '경로',
   'pax.disability1to3': '장애 1~3급',
   'pax.disability4to6': '장애 4~6급',
+  'pax.toddler': '유아 (동반유아)',
   'position.any': '상관없음',
   'position.window': '창가',
   'position.aisle': '통로',
@@ -179,6 +180,17 @@ const ko = {
   'set.kakaoHint':
     '코드를 받아 yeyak 카카오톡 채널에 그대로 보내면 연결됩니다 (10분 유효). 이후 채팅으로 조회·감시하고 알림을 받습니다.',
   'set.kakaoCode': '연결 코드 받기',
+  'set.tg': 'Telegram 연결',
+  'set.tgHint':
+    '링크를 열어 Telegram에서 시작을 누르면 이 계정과 연결됩니다 (10분 유효). 연결한 채팅으로 감시 알림이 오고, /watches · /stop 번호 · /reservations 로 감시와 예약을 봅니다.',
+  'set.tgLinked': '연결됨',
+  'set.tgNotLinked': '연결 안 됨',
+  'set.tgGet': '연결 링크 받기',
+  'set.tgOpen': 'Telegram에서 열기',
+  'set.tgOr': '링크가 열리지 않으면 봇 @{bot}에게 이렇게 보내세요:',
+  'set.tgNoBot': '이 서버의 봇 이름을 알 수 없습니다. 봇에게 이렇게 보내세요:',
+  'set.tgWaiting': 'Telegram에서 시작을 누르면 여기에 연결됨으로 바뀝니다.',
+  'set.tgUnlink': '연결 해제',
 } as const;
 
 type Key = keyof typeof ko;
@@ -259,6 +271,7 @@ const en: Record<Key, string> = {
   'pax.senior': 'Seniors',
   'pax.disability1to3': 'Disability 1–3',
   'pax.disability4to6': 'Disability 4–6',
+  'pax.toddler': 'Toddlers',
   'position.any': 'Any seat',
   'position.window': 'Window',
   'position.aisle': 'Aisle',
@@ -362,6 +375,17 @@ const en: Record<Key, string> = {
   'set.kakaoHint':
     "Get a code and send it to yeyak's KakaoTalk channel as shown (valid 10 minutes); then search, watch and get alerts in the chat.",
   'set.kakaoCode': 'Get a link code',
+  'set.tg': 'Connect Telegram',
+  'set.tgHint':
+    'Open the link and press Start in Telegram to link that chat to this account (valid 10 minutes). Watch alerts come to the chat; /watches, /stop <number> and /reservations show your watches and reservations.',
+  'set.tgLinked': 'Linked',
+  'set.tgNotLinked': 'Not linked',
+  'set.tgGet': 'Get a link',
+  'set.tgOpen': 'Open in Telegram',
+  'set.tgOr': 'If the link does not open, send this to @{bot}:',
+  'set.tgNoBot': 'The bot of this server is unknown. Send this to it:',
+  'set.tgWaiting': 'Once you press Start in Telegram, this turns to Linked.',
+  'set.tgUnlink': 'Unlink',
 };
 
 export type RailKey = Key;
