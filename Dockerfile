@@ -24,5 +24,6 @@ EXPOSE 8080
 # /health answers 200 while the database answers (503 otherwise).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["node", "bin/yeyak"]
+# A young generation of 2 × 8 MiB (V8 default 2 × 16 MiB) keeps an idle server ≈ 16 MiB smaller; see bin/yeyak.
+ENTRYPOINT ["node", "--max-semi-space-size=8", "bin/yeyak"]
 CMD ["serve"]

@@ -13,12 +13,15 @@ const adminTags = ['admin', 'consult'];
 const idParams = z.object({ id: z.uuid('not an id') });
 const orderParams = z.object({ orderId: z.uuid('not an order id') });
 
+/** 10000000 → "10,000,000" (toLocaleString would load ICU's number data at start). */
+const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+
 const whole = (what: string, min: number, max: number) =>
   z
     .number()
     .int(`whole ${what}`)
-    .min(min, `at least ${min.toLocaleString('en')}`)
-    .max(max, `at most ${max.toLocaleString('en')}`);
+    .min(min, `at least ${grouped(min)}`)
+    .max(max, `at most ${grouped(max)}`);
 
 const itemFields = {
   name: z.string().trim().min(1, 'required').max(40, 'at most 40 characters'),

@@ -59,8 +59,12 @@ export function pseudonym(
   return createHmac('sha256', secret).update(`${kind}\u0000${normal}`).digest('hex');
 }
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-const graphemes = (s: string) => Array.from(segmenter.segment(s), (x) => x.segment);
+// Made at first use: ICU's break data is not loaded at start.
+let segmenter: Intl.Segmenter | undefined;
+const graphemes = (s: string) => {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return Array.from(segmenter.segment(s), (x) => x.segment);
+};
 
 /** Scripts written without spaces between family and given name. */
 const EAST_ASIAN = /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]/u;

@@ -1,4 +1,14 @@
-import { type FS, Liquid, LiquidError } from 'liquidjs';
+import { createRequire } from 'node:module';
+import type { FS, Liquid, LiquidError } from 'liquidjs';
+
+// liquidjs is loaded when an organiser's template is first checked or rendered, not at start; its
+// CommonJS build is required, so rendering stays synchronous.
+type LiquidJs = typeof import('liquidjs');
+let liquidjs: LiquidJs | undefined;
+const loadLiquid = (): LiquidJs => {
+  liquidjs ??= createRequire(import.meta.url)('liquidjs') as LiquidJs;
+  return liquidjs;
+};
 
 /**
  * The welcome mail an organiser writes is data, never code: it is a LiquidJS template in strict mode
@@ -65,7 +75,7 @@ const ALLOWED_FILTERS = new Set([
 const MAX_TEMPLATE = 50_000;
 
 function engine(html: boolean): Liquid {
-  const liquid = new Liquid({
+  const liquid = new (loadLiquid().Liquid)({
     strictVariables: true,
     strictFilters: true,
     ownPropertyOnly: true,
@@ -103,14 +113,15 @@ const noFiles: FS = {
   sep: '/',
 };
 
-const htmlLiquid = engine(true);
-const textLiquid = engine(false);
+let engines: { html: Liquid; text: Liquid } | undefined;
 
 /** A template that cannot be parsed or rendered; the message names the line and column, never a value. */
 export class TemplateError extends Error {}
 
 function describe(err: unknown): TemplateError {
-  if (!(err instanceof LiquidError) && !LiquidError.is(err)) return new TemplateError('cannot be rendered');
+  const { LiquidError: LiquidErrorClass } = loadLiquid();
+  if (!(err instanceof LiquidErrorClass) && !LiquidErrorClass.is(err))
+    return new TemplateError('cannot be rendered');
   const e = err as LiquidError;
   // The library's message ends with its own ", line:3, col:5"; the cause comes first.
   const raw = (e.originalError?.message ?? e.message).replace(/, line:\d+, col:\d+$/, '').split('\n')[0];
@@ -143,7 +154,8 @@ function scope(data: MailData): Record<string, string | number> {
 }
 
 export function renderMailTemplate(source: string, data: MailData, kind: 'html' | 'text'): string {
-  const liquid = kind === 'html' ? htmlLiquid : textLiquid;
+  engines ??= { html: engine(true), text: engine(false) };
+  const liquid = engines[kind];
   try {
     if (source.length > MAX_TEMPLATE) throw new TemplateError('the template is too large');
     return liquid.parseAndRenderSync(source, scope(data));

@@ -1,4 +1,4 @@
-import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { errorText } from '../db.ts';
 import { oldTopic } from './topics.ts';
@@ -72,6 +72,8 @@ export class AmqpBroker implements Broker {
     if (this.channel) return this.channel;
     if (this.connecting) return this.connecting;
     this.connecting = (async () => {
+      // amqplib is loaded only when RabbitMQ is the broker.
+      const { default: amqp } = await import('amqplib');
       const connection = await amqp.connect(this.opts.url, { timeout: 5000 });
       connection.on('error', (err) => this.log.warn({ err: err.message }, 'amqp connection error'));
       connection.on('close', () => this.dropped());

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { Eta } from 'eta';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Database } from '../db.ts';
 import { mailsSent } from '../metrics.ts';
 import { mailboxMessages } from '../schema.ts';
@@ -75,21 +75,26 @@ export const SMTP_POOL = { pool: true, maxConnections: 5, maxMessages: 100 } as 
  * send() resolves only once the SMTP server accepted the message (or the row is stored).
  */
 export class Mailer {
-  private readonly transport: Transporter | undefined;
+  /** The SMTP pool, made at the first mail (nodemailer is loaded then, not at start). */
+  private transport: Promise<Transporter> | undefined;
   private readonly composer = new MailComposer();
   readonly kind: 'smtp' | 'mailbox';
 
   constructor(
     private readonly database: Database,
     private readonly from: string,
-    smtpUrl?: string,
+    private readonly smtpUrl?: string,
   ) {
     this.kind = smtpUrl ? 'smtp' : 'mailbox';
-    this.transport = smtpUrl
-      ? nodemailer.createTransport({ url: smtpUrl, ...SMTP_POOL, ...SMTP_TIMEOUTS } as Parameters<
-          typeof nodemailer.createTransport
-        >[0])
-      : undefined;
+  }
+
+  private smtp(url: string): Promise<Transporter> {
+    this.transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({ url, ...SMTP_POOL, ...SMTP_TIMEOUTS } as Parameters<
+        typeof nodemailer.createTransport
+      >[0]),
+    );
+    return this.transport;
   }
 
   async send(mail: Mail): Promise<{ messageId: string }> {
@@ -120,10 +125,11 @@ export class Mailer {
         text: mail.text,
         attachments: mail.attachments,
       },
-      this.transport ? 'windows' : 'unix',
+      this.smtpUrl ? 'windows' : 'unix',
     );
-    if (this.transport) {
-      await this.transport.sendMail({ envelope: composed.envelope, raw: composed.raw });
+    if (this.smtpUrl) {
+      const transport = await this.smtp(this.smtpUrl);
+      await transport.sendMail({ envelope: composed.envelope, raw: composed.raw });
     } else {
       await this.database.db.insert(mailboxMessages).values({
         messageId: composed.messageId,
@@ -137,7 +143,9 @@ export class Mailer {
   }
 
   async close() {
-    this.transport?.close();
+    const transport = this.transport;
+    this.transport = undefined;
+    if (transport) (await transport).close();
     await this.composer.close();
   }
 }

@@ -11,7 +11,7 @@
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
-import { Agent, fetch as undiciFetch } from 'undici';
+import type { Agent } from 'undici';
 import { badRequest, type FieldError } from '../errors.ts';
 
 export const MAX_REDIRECTS = 5;
@@ -221,7 +221,7 @@ export async function checkOutboundUrl(raw: string, policy: OutboundPolicy = cur
 type LookupCallback = (err: Error | null, address: string | LookupAddress[], family?: number) => void;
 
 /** A connection pool whose every connection is made to an address checked just before. */
-function guardedAgent(policy: OutboundPolicy, trusted: boolean): Agent {
+function guardedAgent(Agent: Undici['Agent'], policy: OutboundPolicy, trusted: boolean): Agent {
   return new Agent({
     connect: {
       lookup: (hostname: string, options: { all?: boolean }, cb: LookupCallback) => {
@@ -238,11 +238,16 @@ function guardedAgent(policy: OutboundPolicy, trusted: boolean): Agent {
   });
 }
 
+// The undici package (its fetch takes a dispatcher per call) is loaded at the first guarded fetch.
+type Undici = { Agent: typeof Agent; fetch: typeof import('undici').fetch };
+let undici: Promise<Undici> | undefined;
+const loadUndici = () => (undici ??= import('undici').then(({ Agent, fetch }) => ({ Agent, fetch })));
+
 const agents = new WeakMap<OutboundPolicy, { open: Agent; guarded: Agent }>();
-function agentsFor(policy: OutboundPolicy) {
+function agentsFor({ Agent }: Undici, policy: OutboundPolicy) {
   let a = agents.get(policy);
   if (!a) {
-    a = { open: guardedAgent(policy, true), guarded: guardedAgent(policy, false) };
+    a = { open: guardedAgent(Agent, policy, true), guarded: guardedAgent(Agent, policy, false) };
     agents.set(policy, a);
   }
   return a;
@@ -275,11 +280,12 @@ export async function guardedFetch(
   }
   for (let hop = 0; ; hop++) {
     const trusted = precheck(url, policy);
-    const a = agentsFor(policy);
+    const u = await loadUndici();
+    const a = agentsFor(u, policy);
     let res: Response;
     try {
-      res = (await undiciFetch(url, {
-        ...(init as Parameters<typeof undiciFetch>[1]),
+      res = (await u.fetch(url, {
+        ...(init as Parameters<typeof u.fetch>[1]),
         method,
         headers: headers as unknown as HeadersInit as never,
         body: body as never,

@@ -6,10 +6,10 @@
  * flight in this process; a device the service calls gone is deleted, one it asks to wait for is
  * tried again in a later job (after its Retry-After).
  */
+import { createECDH } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, asc, eq, inArray, type SQL } from 'drizzle-orm';
-import webpush from 'web-push';
 import type { Context } from '../context.ts';
 import { sha256 } from '../crypto.ts';
 import { once } from '../events/outbox.ts';
@@ -157,7 +157,7 @@ export class Push {
       let keys: { publicKey: string; privateKey: string } | undefined;
       if (file && existsSync(file)) keys = JSON.parse(readFileSync(file, 'utf8'));
       if (!keys) {
-        keys = webpush.generateVAPIDKeys();
+        keys = newVapidKeys();
         if (file) {
           mkdirSync(dir, { recursive: true });
           // Only this demo's stand-in trusts these keys; still, nobody else should read them.
@@ -331,4 +331,18 @@ export class Push {
     }
     return tally;
   }
+}
+
+/**
+ * A VAPID key pair as `web-push generate-vapid-keys` makes it (P-256, uncompressed public key,
+ * base64url), made here so web-push itself is loaded only when a push is sent.
+ */
+function newVapidKeys(): { publicKey: string; privateKey: string } {
+  const curve = createECDH('prime256v1');
+  curve.generateKeys();
+  const pad = (b: Buffer, n: number) => (b.length < n ? Buffer.concat([Buffer.alloc(n - b.length), b]) : b);
+  return {
+    publicKey: pad(curve.getPublicKey(), 65).toString('base64url'),
+    privateKey: pad(curve.getPrivateKey(), 32).toString('base64url'),
+  };
 }

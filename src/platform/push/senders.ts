@@ -14,8 +14,11 @@
  * with our VAPID key (RFC 8292) by web-push's generateRequestDetails; we POST it ourselves through
  * the platform HTTP client. 404 or 410 from the push service: the subscription is gone.
  */
-import webpush from 'web-push';
 import { type Fetch, Http, joinUrl, retryAfterMs, safeJson, UpstreamError } from '../net/http.ts';
+
+// web-push (and the crypto libraries under it) is loaded at the first Web Push, not at start.
+let webPush: Promise<typeof import('web-push').default> | undefined;
+const loadWebPush = () => (webPush ??= import('web-push').then((m) => m.default));
 
 export type PushPayload = {
   title: string;
@@ -147,6 +150,7 @@ export class WebPushSender {
   }
 
   async send(sub: Subscription, p: PushPayload, ttlSeconds = 24 * 3600): Promise<SendOutcome> {
+    const webpush = await loadWebPush();
     const details = webpush.generateRequestDetails(sub, JSON.stringify(p), {
       vapidDetails: this.vapid,
       TTL: ttlSeconds,

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { fileTypeFromBuffer } from 'file-type';
 import type { Metadata } from 'sharp';
 import { AppError } from '../errors.ts';
 import { VARIANTS, type Variant } from './schema.ts';
@@ -44,6 +43,8 @@ export class Semaphore {
 
 /** The type by magic bytes; anything not accepted (SVG, HEIC, text …) is a 415 naming `file`. */
 export async function detectType(data: Buffer): Promise<string> {
+  // file-type is loaded at the first upload, not at start.
+  const { fileTypeFromBuffer } = await import('file-type');
   const found = await fileTypeFromBuffer(data);
   if (!found || !ACCEPTED.has(found.mime)) {
     throw fileError(

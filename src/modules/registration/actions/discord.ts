@@ -151,7 +151,8 @@ export const pong = () => ({ type: ResponseType.PONG }) as const;
 
 export const MAX_CONTENT = 2000;
 const ELLIPSIS = '…';
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Made at first use: ICU's break data is not loaded at start.
+let segmenter: Intl.Segmenter | undefined;
 
 /**
  * `text` in at most `max` UTF-16 units (never more than Discord counts), cut between graphemes and
@@ -161,6 +162,7 @@ const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   let out = '';
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const { segment } of segmenter.segment(text)) {
     if (out.length + segment.length > max - ELLIPSIS.length) break;
     out += segment;
