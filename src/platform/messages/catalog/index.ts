@@ -3,10 +3,19 @@ import { platform } from './platform.ts';
 import { rail } from './rail.ts';
 import { registration } from './registration.ts';
 import { tickets } from './tickets.ts';
+import { ticketsMail } from './tickets-mail.ts';
 import { validation } from './validation.ts';
 
 /** Every code's texts, one part per module (a code's prefix is its module). */
-export const catalog = { ...validation, ...platform, ...tickets, ...rail, ...registration, ...consult };
+export const catalog = {
+  ...validation,
+  ...platform,
+  ...tickets,
+  ...ticketsMail,
+  ...rail,
+  ...registration,
+  ...consult,
+};
 
 /** The parts, so a test can see that no code is defined twice. */
-export const parts = { validation, platform, tickets, rail, registration, consult };
+export const parts = { validation, platform, tickets, ticketsMail, rail, registration, consult };

@@ -114,6 +114,7 @@ export const platform = {
   'settings.at_least_one_day': { ko: '1일 이상이어야 합니다.', en: 'at least 1 day' },
   'settings.at_most_3650_days': { ko: '3,650일 이하여야 합니다.', en: 'at most 3,650 days' },
   'serverlog.to_before_from': { ko: '시작 시각보다 앞설 수 없습니다.', en: 'must not be before from' },
+  'mail.automated': { ko: '이 메일은 발신 전용입니다.', en: 'This is an automated message.' },
   'mail.smtp_only': {
     ko: '메일은 SMTP로 나갑니다. 내장 메일함이 없습니다.',
     en: 'mail goes out over SMTP; there is no built-in mailbox',
