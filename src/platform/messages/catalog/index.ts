@@ -1,6 +1,7 @@
 import { consult } from './consult.ts';
 import { platform } from './platform.ts';
 import { rail } from './rail.ts';
+import { railMail } from './rail-mail.ts';
 import { registration } from './registration.ts';
 import { tickets } from './tickets.ts';
 import { ticketsMail } from './tickets-mail.ts';
@@ -13,9 +14,10 @@ export const catalog = {
   ...tickets,
   ...ticketsMail,
   ...rail,
+  ...railMail,
   ...registration,
   ...consult,
 };
 
 /** The parts, so a test can see that no code is defined twice. */
-export const parts = { validation, platform, tickets, ticketsMail, rail, registration, consult };
+export const parts = { validation, platform, tickets, ticketsMail, rail, railMail, registration, consult };
