@@ -4,7 +4,7 @@ import type { Context } from '../../platform/context.ts';
 import { conflict, notFound } from '../../platform/errors.ts';
 import { emit, once } from '../../platform/events/outbox.ts';
 import type { Consumer } from '../../platform/events/types.ts';
-import { adminIds, tell } from './notices.ts';
+import { adminIds, tell, wordsIn } from './notices.ts';
 import { type APPLICATION_STATES, consultApplications, SERVICES } from './schema.ts';
 import { adminEmails } from './settings.ts';
 
@@ -125,12 +125,12 @@ export class Applications {
             });
           }
           for (const adminId of await adminIds(this.ctx)) {
-            await tell(this.ctx, adminId, {
+            await tell(this.ctx, adminId, (lang) => ({
               kind: 'consult.application',
-              title: '새 상담사 지원서',
+              title: wordsIn(lang)('consult.notice_application_title'),
               body: `${a.name} (${a.email})`,
               link: '/consult/admin/applications',
-            });
+            }));
           }
         }),
     };

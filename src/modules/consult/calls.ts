@@ -4,7 +4,7 @@ import { AppError, conflict, invalidField, notFound } from '../../platform/error
 import { msg } from '../../platform/messages/index.ts';
 import type { JobSpec } from '../../platform/module.ts';
 import type { Counselors } from './counselors.ts';
-import { tell } from './notices.ts';
+import { tell, wordsIn } from './notices.ts';
 import { isPhone060Error, normalizePhone, type Phone060CallEvent } from './phone060/index.ts';
 import { consultCalls, consultCounselors, consultProfiles } from './schema.ts';
 import { callHoldMax, callMinimumMinutes } from './settings.ts';
@@ -251,20 +251,20 @@ export class Calls {
     await this.returnUnused(ended, call.secondsBought - Math.min(call.secondsBought, units * 30));
     const minutes = Math.floor(event.billedSeconds / 60);
     const seconds = event.billedSeconds % 60;
-    await tell(this.ctx, call.userId, {
+    await tell(this.ctx, call.userId, (lang) => ({
       kind: 'consult.call',
-      title: '전화 상담이 끝났습니다',
-      body: `${minutes}분 ${seconds}초 · ${charge.toLocaleString('ko-KR')}P 사용`,
+      title: wordsIn(lang)('consult.notice_call_ended_title'),
+      body: wordsIn(lang)('consult.notice_call_used', { minutes, seconds, points: charge }),
       link: `/consult/calls/${call.id}`,
-    });
+    }));
     const counselor = await this.counselors.byId(call.counselorId);
     if (counselor?.userId) {
-      await tell(this.ctx, counselor.userId, {
+      await tell(this.ctx, counselor.userId, (lang) => ({
         kind: 'consult.call',
-        title: '전화 상담 정산',
-        body: `${minutes}분 ${seconds}초 · ${charge.toLocaleString('ko-KR')}P 적립`,
+        title: wordsIn(lang)('consult.notice_call_settled_title'),
+        body: wordsIn(lang)('consult.notice_call_earned', { minutes, seconds, points: charge }),
         link: '/consult/me/counselor',
-      });
+      }));
     }
     return { outcome: 'ended', callId: event.callId };
   }

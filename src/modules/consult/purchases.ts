@@ -3,6 +3,7 @@ import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { AppError, conflict, invalidField, notFound } from '../../platform/errors.ts';
 import type { Consumer, DomainEvent } from '../../platform/events/types.ts';
+import { render } from '../../platform/messages/index.ts';
 import {
   type Device,
   PAYMENT_PAID,
@@ -268,13 +269,15 @@ export class Purchases {
       `consult:points-credited:${p.id}`,
       p.userId,
       ['inapp', 'push'],
-      {
-        title: '포인트가 충전되었습니다 · Points credited',
+      (lang) => ({
+        title: render('consult.notice_points_title', undefined, lang),
         lines: [
-          `${p.name}: ${p.points.toLocaleString('ko-KR')}P${p.bonus ? ` + 보너스 bonus ${p.bonus.toLocaleString('ko-KR')}P` : ''}`,
+          p.bonus
+            ? render('consult.notice_points_bonus', { name: p.name, points: p.points, bonus: p.bonus }, lang)
+            : render('consult.notice_points', { name: p.name, points: p.points }, lang),
         ],
         link: '/consult/profile',
-      },
+      }),
       { scope: 'consult-points-credited', kind: 'consult.points' },
     );
     return p.state === 'credited' ? 'already' : 'credited';

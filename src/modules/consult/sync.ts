@@ -5,9 +5,11 @@ import { selectRows } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { emit, once } from '../../platform/events/outbox.ts';
 import type { Consumer } from '../../platform/events/types.ts';
+import { langOf } from '../../platform/messages/index.ts';
 import type { JobSpec } from '../../platform/module.ts';
 import { type Applications, escapeHtml } from './applications.ts';
 import type { Counselors, SyncResult } from './counselors.ts';
+import { wordsIn } from './notices.ts';
 import type { Phone060Link } from './phone060/config.ts';
 import { consultCounselors } from './schema.ts';
 import { syncMinutes } from './settings.ts';
@@ -111,23 +113,22 @@ export class CounselorSync {
       topics: [COUNSELOR_INVITED],
       handle: (event) =>
         once(this.ctx.database, 'consult-invitations', event.id, async () => {
-          const [u] = await selectRows<{ email: string; name: string }>(
+          const [u] = await selectRows<{ email: string; name: string; lang: string | null }>(
             this.ctx.database.db,
-            sql`select email, name from users where id = ${String(event.payload.userId)} and state = 'active'`,
+            sql`select email, name, lang from users where id = ${String(event.payload.userId)} and state = 'active'`,
           );
           if (!u) return;
           const url = `${this.ctx.config.publicUrl}/forgot-password`;
+          // In the counselor's language (Korean unless their account says English).
+          const t = wordsIn(langOf(u.lang));
           const text = [
-            `${u.name}님, yeyak 상담 마켓의 상담사로 등록되었습니다.`,
-            `비밀번호를 정하려면 따로 보내 드린 코드와 함께 ${url} 에서 비밀번호를 설정하세요.`,
-            '',
-            `${u.name}, you are now a counselor on the yeyak consultation marketplace.`,
-            `To log in, set a password at ${url} with the code we mailed you separately.`,
+            t('consult.mail_invite_welcome', { name: u.name }),
+            t('consult.mail_invite_password', { url }),
           ].join('\n');
           await this.ctx.mailer.send({
             key: `consult.invite.${event.id}`,
             to: u.email,
-            subject: '상담사 초대 / You are invited as a counselor',
+            subject: t('consult.mail_invite_subject'),
             text,
             html: text
               .split('\n')

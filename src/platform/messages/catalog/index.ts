@@ -1,4 +1,5 @@
 import { consult } from './consult.ts';
+import { consultNotices } from './consult-notices.ts';
 import { platform } from './platform.ts';
 import { rail } from './rail.ts';
 import { railMail } from './rail-mail.ts';
@@ -17,7 +18,18 @@ export const catalog = {
   ...railMail,
   ...registration,
   ...consult,
+  ...consultNotices,
 };
 
 /** The parts, so a test can see that no code is defined twice. */
-export const parts = { validation, platform, tickets, ticketsMail, rail, railMail, registration, consult };
+export const parts = {
+  validation,
+  platform,
+  tickets,
+  ticketsMail,
+  rail,
+  railMail,
+  registration,
+  consult,
+  consultNotices,
+};
