@@ -110,6 +110,9 @@ describe.each(backends)('push devices, consents and delivery (%s)', (backend) =>
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(JSON.stringify(r.body), path).toContain(path);
     }
+    // Each refusal carries its message code, so the app words it in the reader's language.
+    const fcm = await api.post('/api/push/devices', { kind: 'fcm', token: 'short' });
+    expect(fcm.body).toMatchObject({ key: 'push.fcm_token', data: { errors: [{ key: 'push.fcm_token' }] } });
     expect(await deviceCount()).toBe(before);
     expect((await api.get<{ devices: Device[] }>('/api/push/devices')).body.data?.devices).toEqual([]);
     expect(

@@ -1,6 +1,7 @@
 import { consult } from './consult.ts';
 import { consultNotices } from './consult-notices.ts';
 import { platform } from './platform.ts';
+import { platformRefusals } from './platform-refusals.ts';
 import { rail } from './rail.ts';
 import { railMail } from './rail-mail.ts';
 import { registration } from './registration.ts';
@@ -12,6 +13,7 @@ import { validation } from './validation.ts';
 export const catalog = {
   ...validation,
   ...platform,
+  ...platformRefusals,
   ...tickets,
   ...ticketsMail,
   ...rail,

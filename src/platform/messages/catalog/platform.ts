@@ -162,4 +162,10 @@ export const platform = {
     ko: '포인트가 부족합니다.',
     en: 'not enough points: the balance less its holds cannot go below zero',
   },
+  // An order's state inside a message ({state} of payments.nothing_to_cancel).
+  'payments.state.created': { ko: '결제 전', en: 'created' },
+  'payments.state.paid': { ko: '결제 완료', en: 'paid' },
+  'payments.state.failed': { ko: '결제 실패', en: 'failed' },
+  'payments.state.cancelled': { ko: '취소됨', en: 'cancelled' },
+  'payments.state.refunded': { ko: '환불됨', en: 'refunded' },
 } as const satisfies Record<string, Texts>;

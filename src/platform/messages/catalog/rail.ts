@@ -118,4 +118,14 @@ export const rail = {
   'rail.unknown_train_type': { ko: '알 수 없는 열차 종류입니다.', en: 'must be one of {types}' },
   'rail.id_uuid': { ko: '올바른 ID가 아닙니다.', en: 'must be an id (UUID)' },
   'rail.iso_datetime_offset': { ko: '날짜와 시각을 입력하세요.', en: 'must be an ISO date-time with offset' },
+  // A watch's or a reservation's state inside a message ({status} of rail.watch_state and rail.reservation_state).
+  'rail.status.waiting': { ko: '대기', en: 'waiting' },
+  'rail.status.trying': { ko: '시도 중', en: 'trying' },
+  'rail.status.reserved': { ko: '예약 완료', en: 'reserved' },
+  'rail.status.failed': { ko: '실패', en: 'failed' },
+  'rail.status.stopped': { ko: '중지', en: 'stopped' },
+  'rail.status.held': { ko: '결제 대기', en: 'held' },
+  'rail.status.cancelled': { ko: '취소', en: 'cancelled' },
+  'rail.status.paid': { ko: '결제 완료', en: 'paid' },
+  'rail.status.expired': { ko: '만료', en: 'expired' },
 } as const satisfies Record<string, Texts>;
