@@ -689,6 +689,7 @@ describe.each(backends)('registration pipeline on %s', (backend) => {
     const res = await org.api.post(`/api/registration/events/${ev.id}/sync`);
     expect(res.status).toBe(502);
     expect(res.body.description).toMatch(/KKTIX refused the token/);
+    expect(res.body).toMatchObject({ key: 'registration.kktix_token', params: { status: 401 } });
     const e = (await org.api.get<{ event: EventView }>(`/api/registration/events/${ev.id}`)).body.data!.event;
     expect(e.sync.lastError).toMatch(/KKTIX refused the token/);
     expect(e.runs[0]).toMatchObject({ ok: false });
