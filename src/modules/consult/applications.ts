@@ -4,6 +4,7 @@ import type { Context } from '../../platform/context.ts';
 import { conflict, notFound } from '../../platform/errors.ts';
 import { emit, once } from '../../platform/events/outbox.ts';
 import type { Consumer } from '../../platform/events/types.ts';
+import { msg } from '../../platform/messages/index.ts';
 import { adminIds, tell, wordsIn } from './notices.ts';
 import { type APPLICATION_STATES, consultApplications, SERVICES } from './schema.ts';
 import { adminEmails } from './settings.ts';
@@ -69,7 +70,7 @@ export class Applications {
       .from(consultApplications)
       .where(eq(consultApplications.id, id));
     if (!exists) throw notFound('application');
-    throw conflict(`this application was ${exists.state} already`);
+    throw conflict(msg('consult.application_decided', { state: exists.state }));
   }
 
   /** The newest application not rejected with this e-mail (sync links by it). */

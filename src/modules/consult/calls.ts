@@ -103,7 +103,7 @@ export class Calls {
   /** Starts a consultation: hold, charge the line at 060, buy the consultation; answers the number to dial. */
   async start(userId: string, input: { counselorId: string; phone: string }): Promise<CallView> {
     const phone = normalizePhone(input.phone) ?? '';
-    if (!MOBILE.test(phone)) throw invalidField('body.phone', 'a mobile number such as 010-1234-5678');
+    if (!MOBILE.test(phone)) throw invalidField('body.phone', msg('consult.mobile_number'));
     const link = await phoneOr409(this.phone, this.ctx.selfUrl);
     const c = await this.bookable(input.counselorId);
     if (c.lineStatus !== 'online')
@@ -224,7 +224,7 @@ export class Calls {
     }
     if (call.state === 'ended' || call.state === 'voided')
       return { outcome: 'duplicate', callId: event.callId };
-    if (call.callId && call.callId !== event.callId) throw conflict('another call used this consultation');
+    if (call.callId && call.callId !== event.callId) throw conflict(msg('consult.call_used_elsewhere'));
     const units = Math.ceil(event.billedSeconds / 30);
     const charge = Math.min(units * call.ratePer30s, call.held);
     const holds = await this.wallet.holds(call.holdIds);

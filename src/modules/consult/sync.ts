@@ -2,10 +2,10 @@ import { and, eq, isNotNull, isNull, max, sql } from 'drizzle-orm';
 import type { Context } from '../../platform/context.ts';
 import { hashPassword, randomToken } from '../../platform/crypto.ts';
 import { selectRows } from '../../platform/db.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, fieldError } from '../../platform/errors.ts';
 import { emit, once } from '../../platform/events/outbox.ts';
 import type { Consumer } from '../../platform/events/types.ts';
-import { langOf } from '../../platform/messages/index.ts';
+import { langOf, msg } from '../../platform/messages/index.ts';
 import type { JobSpec } from '../../platform/module.ts';
 import { type Applications, escapeHtml } from './applications.ts';
 import type { Counselors, SyncResult } from './counselors.ts';
@@ -35,7 +35,7 @@ const told = new WeakSet<Phone060Link>();
  */
 export async function phoneOr409(phone: Phone, selfUrl: () => string): Promise<Phone060Link> {
   const link = phone();
-  if (!link) throw new AppError(409, 'no 060 phone service is configured on this server');
+  if (!link) throw new AppError(409, msg('consult.no_060'));
   if (link.standIn && !told.has(link)) {
     await link.client.registerWebhook(`${selfUrl()}/api/consult/phone060/webhook`);
     told.add(link);
@@ -82,8 +82,8 @@ export class CounselorSync {
       sql`select id, state from users where lower(email) = ${address}`,
     );
     if (existing && existing.state !== 'active') {
-      throw new AppError(409, `the account ${address} is ${existing.state}`, {
-        errors: [{ path: 'body.email', message: `that account is ${existing.state}` }],
+      throw new AppError(409, msg('consult.account_state', { address, state: existing.state }), {
+        errors: [fieldError('body.email', msg('consult.account_state_field', { state: existing.state }))],
       });
     }
     if (existing) return this.counselors.link(counselorId, existing.id);

@@ -1,5 +1,6 @@
 import { consult } from './consult.ts';
 import { consultNotices } from './consult-notices.ts';
+import { consultRefusals } from './consult-refusals.ts';
 import { platform } from './platform.ts';
 import { platformRefusals } from './platform-refusals.ts';
 import { rail } from './rail.ts';
@@ -21,12 +22,14 @@ export const catalog = {
   ...registration,
   ...consult,
   ...consultNotices,
+  ...consultRefusals,
 };
 
 /** The parts, so a test can see that no code is defined twice. */
 export const parts = {
   validation,
   platform,
+  platformRefusals,
   tickets,
   ticketsMail,
   rail,
@@ -34,4 +37,5 @@ export const parts = {
   registration,
   consult,
   consultNotices,
+  consultRefusals,
 };
