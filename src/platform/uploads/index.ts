@@ -149,7 +149,7 @@ export class Uploads {
       .from(files)
       .where(eq(files.id, id));
     if (!row) throw notFound('file');
-    if (row.ownerId !== actor.id && actor.role !== 'admin') throw forbidden(msg('uploads.owner_only'));
+    if (row.ownerId !== actor.id && actor.role !== 'admin') throw forbidden(msg('uploads.owner_deletes'));
     await this.database.db.delete(files).where(eq(files.id, id));
     if (this.dir) await rm(join(this.dir, id), { recursive: true, force: true });
   }

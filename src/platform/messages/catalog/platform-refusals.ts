@@ -2,13 +2,6 @@ import type { Texts } from '../index.ts';
 
 /** Refusals of the platform's uploads, push devices and social sign-in (OAuth). */
 export const platformRefusals = {
-  'uploads.owner_only': { ko: '파일은 올린 사람만 지울 수 있습니다.', en: 'only its owner deletes a file' },
-  'uploads.multipart': {
-    ko: '파일 하나를 multipart/form-data로 보내세요.',
-    en: 'send multipart/form-data with one file',
-  },
-  'uploads.one_file': { ko: '한 번에 파일 하나만 올릴 수 있습니다.', en: 'one file per upload' },
-  'uploads.too_large': { ko: '{mb}MB 이하만 올릴 수 있습니다.', en: 'at most {mb} MB' },
   'uploads.purpose': { ko: '용도는 {values} 중 하나여야 합니다.', en: 'one of {values}' },
   'uploads.not_image': {
     ko: '지원하지 않는 파일입니다 ({type}). JPEG, PNG, WebP, AVIF, GIF 이미지를 올리세요.',
