@@ -1,6 +1,9 @@
 import type { Texts } from '../index.ts';
 
-/** Refusals of the platform's uploads, push devices and social sign-in (OAuth). */
+/**
+ * Refusals of the platform's uploads, push devices and social sign-in (OAuth), and the words of the
+ * account code mails (the templates only fill them in).
+ */
 export const platformRefusals = {
   'uploads.purpose': { ko: '용도는 {values} 중 하나여야 합니다.', en: 'one of {values}' },
   'uploads.not_image': {
@@ -97,5 +100,20 @@ export const platformRefusals = {
   'oauth.id_token_subject': {
     ko: '{provider}의 신원 토큰이 프로필과 다른 사용자를 가리킵니다.',
     en: '{provider} id_token names another user than its profile',
+  },
+  'auth.mail_hello': { ko: '{name}님, 안녕하세요.', en: 'Hello {name},' },
+  'auth.mail_verify_line': { ko: 'yeyak 가입 인증 코드입니다.', en: 'Your yeyak verification code:' },
+  'auth.mail_reset_line': {
+    ko: '비밀번호 재설정 코드입니다. 새 비밀번호와 함께 입력하세요.',
+    en: 'Your password reset code; enter it with your new password:',
+  },
+  'auth.mail_withdraw_line': {
+    ko: '회원 탈퇴를 확인하는 코드입니다. 입력하면 계정이 삭제됩니다.',
+    en: 'The code that confirms deleting your account; entering it deletes the account:',
+  },
+  'auth.mail_within': { ko: '{minutes}분 안에 입력해 주세요.', en: 'Enter it within {minutes} minutes.' },
+  'auth.mail_ignore': {
+    ko: '직접 요청하지 않으셨다면 이 메일은 무시하셔도 됩니다.',
+    en: 'If you did not ask for it, you can ignore this mail.',
   },
 } as const satisfies Record<string, Texts>;
