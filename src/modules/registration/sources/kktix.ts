@@ -84,7 +84,7 @@ export function createKktixClient(opts: KktixClientOptions) {
   const http = new Http('kktix', { ...opts, minIntervalMs: opts.minIntervalMs ?? 100 });
   const concurrency = Math.max(1, opts.concurrency ?? 1);
 
-  async function get(path: string, what: string): Promise<unknown> {
+  async function get(path: string): Promise<unknown> {
     const { res, text } = await http.request(joinUrl(opts.baseUrl, path), {
       headers: { authorization: `bearer ${opts.token}`, accept: 'application/json' },
     });
@@ -125,7 +125,7 @@ export function createKktixClient(opts: KktixClientOptions) {
 
     /** `GET /hosting_events?only_not_ended_event=true` → `{data: [...]}` */
     async listEvents(onlyNotEnded = true): Promise<KktixEvent[]> {
-      const body = await get(`/hosting_events${onlyNotEnded ? '?only_not_ended_event=true' : ''}`, 'events');
+      const body = await get(`/hosting_events${onlyNotEnded ? '?only_not_ended_event=true' : ''}`);
       const data = (body as { data?: unknown })?.data;
       if (!Array.isArray(data)) throw bad('event list', '`data` is not an array');
       return data.map((e, i) => {
@@ -136,7 +136,7 @@ export function createKktixClient(opts: KktixClientOptions) {
 
     /** `GET /hosting_events/{id}/attendance_books` → a JSON array */
     async listAttendanceBooks(eventId: number | string): Promise<KktixAttendanceBook[]> {
-      const body = await get(`/hosting_events/${seg(eventId)}/attendance_books`, `event ${eventId}`);
+      const body = await get(`/hosting_events/${seg(eventId)}/attendance_books`);
       if (!Array.isArray(body)) throw bad('attendance books', 'not an array');
       return body.map((b, i) => {
         if (typeof b?.id !== 'number') throw bad('attendance books', `[${i}].id is not a number`);
@@ -146,10 +146,7 @@ export function createKktixClient(opts: KktixClientOptions) {
 
     /** `GET /hosting_events/{id}/attendance_books/{book}` → attendee ids from `signin_status[n][0]` */
     async attendanceBookIds(eventId: number | string, bookId: number): Promise<number[]> {
-      const body = await get(
-        `/hosting_events/${seg(eventId)}/attendance_books/${seg(bookId)}`,
-        `attendance book ${bookId} of event ${eventId}`,
-      );
+      const body = await get(`/hosting_events/${seg(eventId)}/attendance_books/${seg(bookId)}`);
       const rows = (body as { signin_status?: unknown })?.signin_status;
       if (!Array.isArray(rows)) throw bad('attendance book', '`signin_status` is not an array');
       return rows.map((row, i) => {
@@ -162,10 +159,7 @@ export function createKktixClient(opts: KktixClientOptions) {
 
     /** `GET /hosting_events/{id}/attendees/{attendee}` */
     async getAttendee(eventId: number | string, attendeeId: number): Promise<KktixAttendee> {
-      const body = await get(
-        `/hosting_events/${seg(eventId)}/attendees/${seg(attendeeId)}`,
-        `attendee ${attendeeId} in event ${eventId}`,
-      );
+      const body = await get(`/hosting_events/${seg(eventId)}/attendees/${seg(attendeeId)}`);
       return checkAttendee(body, `attendee ${attendeeId}`);
     },
 
