@@ -53,9 +53,9 @@ describe.each(backends)('consult chat over HTTP (%s)', (backend) => {
     expect(market.status).toBe(400);
     expect(market.body.description).toContain('body.kind');
     expect(market.body.description).toContain('fortune market');
-    expect(
-      (await user.api.post('/api/consult/me/items', { kind: 'chat', title: 'x', price: 1 })).status,
-    ).toBe(403);
+    const notCounselor = await user.api.post('/api/consult/me/items', { kind: 'chat', title: 'x', price: 1 });
+    expect(notCounselor.status).toBe(403);
+    expect(notCounselor.body).toMatchObject({ key: 'consult.counselor_only_items' });
     const made = await coun.api.post<{ item: { id: string } }>('/api/consult/me/items', {
       kind: 'phone',
       title: '전화 상담',
@@ -91,7 +91,12 @@ describe.each(backends)('consult chat over HTTP (%s)', (backend) => {
     expect(a.status).toBe(200);
     roomId = a.body.data?.room.id as string;
     expect(b.body.data?.room.id).toBe(roomId);
-    expect((await coun.api.post('/api/consult/chat/rooms', { counselorId })).status).toBe(400);
+    const self = await coun.api.post('/api/consult/chat/rooms', { counselorId });
+    expect(self.status).toBe(400);
+    expect(self.body).toMatchObject({
+      key: 'consult.chat_self',
+      data: { errors: [{ key: 'consult.chat_self' }] },
+    });
 
     // The counselor starts polling: the cursor, then a 304 while nothing happens.
     const first = await coun.api.raw('/api/consult/chat/updates');
@@ -164,6 +169,7 @@ describe.each(backends)('consult chat over HTTP (%s)', (backend) => {
     const stolen = await user.api.post(`/api/consult/chat/rooms/${roomId}/messages`, { fileId: theirs });
     expect(stolen.status).toBe(400);
     expect(stolen.body.description).toContain('body.fileId');
+    expect(stolen.body).toMatchObject({ key: 'consult.not_your_image' });
     const own = await user.api.raw('/api/files', { method: 'POST', body: form('chat') });
     const fileId = ((await own.json()) as { data: { file: { id: string } } }).data.file.id;
     const image = await user.api.post<{ message: Message & { image: { small: string } } }>(

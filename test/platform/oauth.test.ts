@@ -153,6 +153,7 @@ describe.each(backends)('social sign-in (%s)', (backend) => {
     const reused = await callBack(t.url, c.callback);
     expect(reused.status).toBe(400);
     expect(reused.body!.data).toMatchObject({ reason: 'state' });
+    expect(reused.body).toMatchObject({ key: 'oauth.state' });
     // A state started for Kakao does not serve Naver's callback either.
     const other = await consent(t.url, 'kakao', { account: ACCOUNT.kakao.id });
     const swapped = other.callback.url.replace('/kakao/callback', '/naver/callback');
@@ -171,6 +172,7 @@ describe.each(backends)('social sign-in (%s)', (backend) => {
     const r = await callBack(t.url, { method: 'GET', url: replay.href });
     expect(r.status).toBe(400);
     expect(r.body!.data).toMatchObject({ reason: 'invalid_grant' });
+    expect(r.body).toMatchObject({ key: 'oauth.invalid_grant', params: { provider: 'naver' } });
     expect((await oauthLog()).some((m) => m.includes('(invalid_grant)'))).toBe(true);
   });
 

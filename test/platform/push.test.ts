@@ -110,6 +110,9 @@ describe.each(backends)('push devices, consents and delivery (%s)', (backend) =>
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(JSON.stringify(r.body), path).toContain(path);
     }
+    // Each refusal carries its message code, so the app words it in the reader's language.
+    const fcm = await api.post('/api/push/devices', { kind: 'fcm', token: 'short' });
+    expect(fcm.body).toMatchObject({ key: 'push.fcm_token', data: { errors: [{ key: 'push.fcm_token' }] } });
     expect(await deviceCount()).toBe(before);
     expect((await api.get<{ devices: Device[] }>('/api/push/devices')).body.data?.devices).toEqual([]);
     expect(
@@ -157,7 +160,7 @@ describe.each(backends)('push devices, consents and delivery (%s)', (backend) =>
     });
   });
 
-  it('records each consent with its time and confirms a change by mail in Korean and English', async () => {
+  it('records each consent with its time and confirms a change by mail in the user language', async () => {
     const u = await login(t);
     const none = await u.api.get<{ consents: Consents }>('/api/me/consents');
     expect(none.body.data?.consents).toEqual({
@@ -174,11 +177,12 @@ describe.each(backends)('push devices, consents and delivery (%s)', (backend) =>
       const m = await t.y.ctx.mailbox.list({ onlyTo: u.email });
       return m.length ? m : undefined;
     });
-    expect(mails[0].subject).toContain('수신 동의');
-    expect(mails[0].subject).toContain('consent');
+    expect(mails[0].subject).toBe('[yeyak] 수신 동의 변경 안내');
     // The same value again changes nothing: no new time, no new mail.
     const again = await u.api.put<{ consents: Consents }>('/api/me/consents', { push: true });
     expect(again.body.data?.consents.push.at).toBe(c.push.at);
+    // An English reader gets the next confirmation in English only.
+    expect((await u.api.patch('/api/auth/profile', { lang: 'en' })).status).toBe(200);
     const withdrawn = await u.api.put<{ consents: Consents }>('/api/me/consents', { marketing: false });
     expect(withdrawn.body.data?.consents.marketing).toMatchObject({ given: false });
     await until(
@@ -189,6 +193,7 @@ describe.each(backends)('push devices, consents and delivery (%s)', (backend) =>
       await t.y.ctx.mailbox.raw((await t.y.ctx.mailbox.list({ onlyTo: u.email }))[0].id)
     ).toString();
     expect(raw).toMatch(/withdrawn/);
+    expect(raw).toMatch(/Subject: \[yeyak\] Your consent changed/);
     expect((await u.api.put('/api/me/consents', {})).status).toBe(400);
     expect((await u.api.put('/api/me/consents', { push: 'yes' })).status).toBe(400);
   });

@@ -155,7 +155,8 @@ describe.each(backends)('image uploads (%s)', (backend) => {
     for (const bytes of [svg, text, heic]) {
       const res = await upload(t.url, owner.token, bytes, { name: 'photo.jpg', type: 'image/jpeg' });
       expect(res.status).toBe(415);
-      expect(res.body.data?.errors?.[0].path).toBe('file');
+      expect(res.body.data?.errors?.[0]).toMatchObject({ path: 'file', key: 'uploads.not_image' });
+      expect(res.body).toMatchObject({ key: 'uploads.not_image' });
     }
   });
 
@@ -163,13 +164,18 @@ describe.each(backends)('image uploads (%s)', (backend) => {
     const huge = Buffer.concat([await solid(10, 10).jpeg().toBuffer(), Buffer.alloc(11 * 1024 * 1024)]);
     const tooBig = await upload(t.url, owner.token, huge);
     expect(tooBig.status).toBe(413);
-    expect(tooBig.body.data?.errors?.[0].path).toBe('file');
+    expect(tooBig.body.data?.errors?.[0]).toMatchObject({
+      path: 'file',
+      key: 'uploads.too_large',
+      params: { mb: 10 },
+    });
 
     const bomb = await pixelBomb();
     expect(bomb.length).toBeLessThan(1000);
     const b = await upload(t.url, owner.token, bomb, { name: 'bomb.png' });
     expect(b.status).toBe(422);
     expect(b.body.description).toMatch(/pixels/);
+    expect(b.body).toMatchObject({ key: 'uploads.too_many_pixels' });
 
     const jpeg = await solid(800, 600).jpeg().toBuffer();
     const cut = await upload(t.url, owner.token, jpeg.subarray(0, Math.floor(jpeg.length / 2)));
@@ -179,7 +185,7 @@ describe.each(backends)('image uploads (%s)', (backend) => {
     const png = await solid(10, 10).png().toBuffer();
     const bad = await upload(t.url, owner.token, png, { purpose: 'wallpaper' });
     expect(bad.status).toBe(400);
-    expect(bad.body.data?.errors?.[0].path).toBe('purpose');
+    expect(bad.body.data?.errors?.[0]).toMatchObject({ path: 'purpose', key: 'uploads.purpose' });
     expect((await upload(t.url, owner.token, png, { purpose: null })).status).toBe(400);
     expect((await upload(t.url, undefined, png)).status).toBe(401);
     const two = new FormData();

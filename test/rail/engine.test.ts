@@ -220,8 +220,10 @@ describe.each(backends)('rail watches on %s', (backend) => {
       );
       return res.body.data?.notifications.find((n) => n.body.includes(r.pnr));
     });
-    expect(inApp.title).toMatch(/좌석 확보 \/ seat reserved/);
-    expect(inApp.body).toMatch(/결제 기한 \/ pay by: \d{4}-\d{2}-\d{2} \d{2}:\d{2} KST/);
+    // In the traveller's language (Korean unless they chose English).
+    expect(inApp.title).toMatch(/좌석 확보$/);
+    expect(inApp.body).toMatch(/결제 기한: \d{4}-\d{2}-\d{2} \d{2}:\d{2} KST/);
+    expect(inApp.body).not.toMatch(/pay by/i);
     expect(inApp.link).toBe('/rail/reservations');
     // Stays at one hold: more seats later do not make a second one.
     env.s.releaseSeats('srt', date, Number(t.trainNo), 'general', 2);
@@ -419,12 +421,16 @@ describe.each(backends)('rail watches on %s', (backend) => {
       const rows = await env.t.y.ctx.database.db.select().from(mailboxMessages);
       return rows.find((m) => m.to.includes(user.email) && /예약 취소/.test(m.subject));
     });
-    expect(mail.subject).toBe(`[yeyak] SRT ${t.trainNo} 예약 취소 / reservation cancelled`);
-    expect(Buffer.from(mail.raw).toString('utf8')).toContain(res.pnr);
+    expect(mail.subject).toBe(`[yeyak] SRT ${t.trainNo} 예약 취소`);
+    const read = await env.t.y.ctx.mailbox.get(mail.id, { partUrl: (i) => `part-${i}` });
+    expect(read.html).toContain('예약을 취소했습니다');
+    expect(read.html).not.toContain('Reservation cancelled');
+    expect(read.html).toContain(res.pnr);
   });
 
-  it('stops on an operator block and tells the user why', async () => {
+  it('stops on an operator block and tells the user why, in their language', async () => {
     const u = await railUser(env);
+    expect((await u.api.patch('/api/auth/profile', { lang: 'en' })).status).toBe(200);
     await u.api.put('/api/rail/notifications', { discordWebhook: `${env.n.url}/discord/9/blocked` });
     const t = soldOutTrain();
     const created = await watchTrain(u.api, { date, trainNo: t.trainNo, notify: ['email', 'discord'] });
@@ -438,9 +444,19 @@ describe.each(backends)('rail watches on %s', (backend) => {
       expect(failed.failReason).toMatch(/blocked/i);
       await eventually(async () =>
         env.n.messages.some(
-          (m) => m.path === '/discord/9/blocked' && JSON.stringify(m.body).includes('blocked'),
+          (m) => m.path === '/discord/9/blocked' && JSON.stringify(m.body).includes('SRT watch stopped'),
         ),
       );
+      // An English reader gets the mail in English: the coded reason, none of the Korean words.
+      const mail = await eventually(async () => {
+        const rows = await env.t.y.ctx.database.db.select().from(mailboxMessages);
+        return rows.find((m) => m.to.includes(u.email) && /watch stopped/.test(m.subject));
+      });
+      expect(mail.subject).toBe('[yeyak] SRT watch stopped');
+      const read = await env.t.y.ctx.mailbox.get(mail.id, { partUrl: (i) => `part-${i}` });
+      expect(read.html).toContain('Every SRT watch stopped');
+      expect(read.html).toContain('<html lang="en">');
+      expect(read.html).not.toContain('감시');
     } finally {
       env.s.unblock();
       env.s.setBlockThreshold(100_000);

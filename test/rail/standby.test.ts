@@ -89,7 +89,7 @@ describe.each(['srt', 'korail'] as const)('%s standby follow-up', (provider) => 
     // Once granted, a second follow-up changes nothing and sends nothing more.
     expect((await env.t.y.rail.followStandby()).granted).toEqual([]);
     await new Promise((r) => setTimeout(r, 300));
-    expect((await mails()).filter((m) => /standby seat granted/.test(m.subject))).toHaveLength(1);
+    expect((await mails()).filter((m) => /예약대기 좌석 배정/.test(m.subject))).toHaveLength(1);
   });
 
   it('sends the watch back to trying for a seat when the request ends without one', async () => {

@@ -178,7 +178,7 @@ describe.each(backends)('traveller features, on %s', (backend) => {
     const n = await eventually(async () =>
       (await notices()).find((x) => x.body.includes(done.reservation?.pnr as string)),
     );
-    expect(n.body).toMatch(/등급 \/ class: 특실 \(first class\)/);
+    expect(n.body).toMatch(/등급: 특실/);
     expect(n.body).toMatch(/일반실이 없어 특실로 예약했습니다/);
   });
 
@@ -213,7 +213,7 @@ describe.each(backends)('traveller features, on %s', (backend) => {
     const reminder = await eventually(async () =>
       (await notices()).find((x) => x.body.includes(unpaid.pnr) && /결제 기한 5분 전/.test(x.title)),
     );
-    expect(reminder.title).toMatch(/pay within 5 min/);
+    expect(reminder.title).toMatch(/결제 기한 5분 전/);
     expect(reminder.link).toBe('/rail/reservations');
     // Past the deadline: expired, told once.
     const after = await rail.followPayments(deadline + 1000);
@@ -223,7 +223,7 @@ describe.each(backends)('traveller features, on %s', (backend) => {
     const expired = await eventually(async () =>
       (await notices()).find((x) => x.body.includes(unpaid.pnr) && /만료/.test(x.title)),
     );
-    expect(expired.title).toMatch(/hold expired unpaid/);
+    expect(expired.title).toMatch(/결제 기한 만료/);
     const rows = await env.t.y.ctx.database.db
       .select({ id: railReservations.id, status: railReservations.status })
       .from(railReservations)

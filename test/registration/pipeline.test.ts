@@ -689,6 +689,7 @@ describe.each(backends)('registration pipeline on %s', (backend) => {
     const res = await org.api.post(`/api/registration/events/${ev.id}/sync`);
     expect(res.status).toBe(502);
     expect(res.body.description).toMatch(/KKTIX refused the token/);
+    expect(res.body).toMatchObject({ key: 'registration.kktix_token', params: { status: 401 } });
     const e = (await org.api.get<{ event: EventView }>(`/api/registration/events/${ev.id}`)).body.data!.event;
     expect(e.sync.lastError).toMatch(/KKTIX refused the token/);
     expect(e.runs[0]).toMatchObject({ ok: false });
@@ -725,7 +726,10 @@ describe.each(backends)('registration pipeline on %s', (backend) => {
     expect(r.status).toBe(201);
     await eventually(async () => announcements().length === before + 1);
     expect(announcements().at(-1)).toMatch(/\(R석 ×2\)\. Total: \d+$/);
-    await eventually(async () => mailsTo(buyer.email).some((m) => /Welcome/.test(m.parsed.subject ?? '')));
+    // The shipped welcome mail, in the (Korean) organiser's language: attendees have no account.
+    await eventually(async () =>
+      mailsTo(buyer.email).some((m) => /님, 환영합니다/.test(m.parsed.subject ?? '')),
+    );
     const cancel = await buyer.api.del(`/api/reservations/${r.body.data!.reservation.id}`);
     expect(cancel.status).toBe(200);
     const removal = await eventually(async () => {

@@ -69,6 +69,11 @@ describe('saving a KKTIX connection that cannot be tested now', () => {
       kktix: { ...body.kktix, token: 'wrong-token-123' },
     });
     expect(wrong.status).toBe(422);
+    // The refusal names the token field and carries its code, so the page says it in Korean too.
+    expect(wrong.body).toMatchObject({
+      key: 'registration.kktix_token',
+      data: { errors: [{ path: 'body.kktix.token', key: 'registration.kktix_token' }] },
+    });
     const other = await login(t, 'organizer');
     expect((await other.api.post(`/api/registration/events/${ev.id}/test`)).status).toBe(404);
   }, 60_000);

@@ -4,7 +4,8 @@ import type { Context } from '../../platform/context.ts';
 import { conflict, notFound } from '../../platform/errors.ts';
 import { emit, once } from '../../platform/events/outbox.ts';
 import type { Consumer } from '../../platform/events/types.ts';
-import { adminIds, tell } from './notices.ts';
+import { msg } from '../../platform/messages/index.ts';
+import { adminIds, tell, wordsIn } from './notices.ts';
 import { type APPLICATION_STATES, consultApplications, SERVICES } from './schema.ts';
 import { adminEmails } from './settings.ts';
 
@@ -69,7 +70,7 @@ export class Applications {
       .from(consultApplications)
       .where(eq(consultApplications.id, id));
     if (!exists) throw notFound('application');
-    throw conflict(`this application was ${exists.state} already`);
+    throw conflict(msg('consult.application_decided', { state: exists.state }));
   }
 
   /** The newest application not rejected with this e-mail (sync links by it). */
@@ -125,12 +126,12 @@ export class Applications {
             });
           }
           for (const adminId of await adminIds(this.ctx)) {
-            await tell(this.ctx, adminId, {
+            await tell(this.ctx, adminId, (lang) => ({
               kind: 'consult.application',
-              title: '새 상담사 지원서',
+              title: wordsIn(lang)('consult.notice_application_title'),
               body: `${a.name} (${a.email})`,
               link: '/consult/admin/applications',
-            });
+            }));
           }
         }),
     };

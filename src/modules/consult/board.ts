@@ -2,6 +2,7 @@ import { and, asc, desc, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { AppError, forbidden, invalidField, notFound } from '../../platform/errors.ts';
+import { msg } from '../../platform/messages/index.ts';
 import { users } from '../../platform/schema.ts';
 import { fileUrl } from '../../platform/uploads/index.ts';
 import { likePattern } from './discovery.ts';
@@ -152,14 +153,14 @@ export class Board {
   private async checkImages(user: User, ids: string[]) {
     if (!ids.length) return;
     const unique = [...new Set(ids)];
-    if (unique.length !== ids.length) throw invalidField('body.imageFileIds', 'an image is listed twice');
+    if (unique.length !== ids.length) throw invalidField('body.imageFileIds', msg('consult.image_twice'));
     const ok = await this.ctx.uploads.ownedBy(user.id, unique, 'post');
     const i = ids.findIndex((id) => !ok.has(id));
-    if (i >= 0) throw invalidField(`body.imageFileIds.${i}`, 'not an image you uploaded for a post');
+    if (i >= 0) throw invalidField(`body.imageFileIds.${i}`, msg('consult.not_post_image'));
   }
 
   async create(user: User, input: PostInput): Promise<PostView> {
-    if (input.notice && !isAdmin(user)) throw forbidden('only admins write notices');
+    if (input.notice && !isAdmin(user)) throw forbidden(msg('consult.admin_notices'));
     await this.checkImages(user, input.imageFileIds);
     const [row] = await this.ctx.database.db
       .insert(p)
@@ -179,11 +180,10 @@ export class Board {
     const found = await this.row(id);
     if (!found || (found.post.hiddenAt && !isAdmin(user))) throw notFound('post');
     if (found.post.authorId !== user.id) {
-      if (isAdmin(user))
-        throw forbidden('admins hide or delete other people’s posts, they do not rewrite them');
+      if (isAdmin(user)) throw forbidden(msg('consult.admin_no_rewrite'));
       throw notFound('post');
     }
-    if (input.notice && !isAdmin(user)) throw forbidden('only admins write notices');
+    if (input.notice && !isAdmin(user)) throw forbidden(msg('consult.admin_notices'));
     await this.checkImages(user, input.imageFileIds);
     await this.ctx.database.db
       .update(p)

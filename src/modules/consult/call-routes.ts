@@ -4,6 +4,7 @@ import type { Auth } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type App, envelope, ok } from '../../platform/http/app.ts';
+import { msg } from '../../platform/messages/index.ts';
 import type { Rule } from '../../platform/ratelimit.ts';
 import type { Calls } from './calls.ts';
 import { verifyPhone060Webhook } from './phone060/index.ts';
@@ -90,7 +91,7 @@ export function callRoutes(app: App, ctx: Context, auth: Auth, calls: Calls, pho
       { schema: { tags, summary: '060 call events (call.started, call.ended), HMAC-signed' } },
       async (req, reply) => {
         const link = phone();
-        if (!link) throw new AppError(404, 'no 060 phone service is configured');
+        if (!link) throw new AppError(404, msg('consult.no_060'));
         const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const checked = verifyPhone060Webhook(raw, req.headers, link.webhookSecret);
         if (!checked.ok) {

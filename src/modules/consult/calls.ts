@@ -4,7 +4,7 @@ import { AppError, conflict, invalidField, notFound } from '../../platform/error
 import { msg } from '../../platform/messages/index.ts';
 import type { JobSpec } from '../../platform/module.ts';
 import type { Counselors } from './counselors.ts';
-import { tell } from './notices.ts';
+import { tell, wordsIn } from './notices.ts';
 import { isPhone060Error, normalizePhone, type Phone060CallEvent } from './phone060/index.ts';
 import { consultCalls, consultCounselors, consultProfiles } from './schema.ts';
 import { callHoldMax, callMinimumMinutes } from './settings.ts';
@@ -103,7 +103,7 @@ export class Calls {
   /** Starts a consultation: hold, charge the line at 060, buy the consultation; answers the number to dial. */
   async start(userId: string, input: { counselorId: string; phone: string }): Promise<CallView> {
     const phone = normalizePhone(input.phone) ?? '';
-    if (!MOBILE.test(phone)) throw invalidField('body.phone', 'a mobile number such as 010-1234-5678');
+    if (!MOBILE.test(phone)) throw invalidField('body.phone', msg('consult.mobile_number'));
     const link = await phoneOr409(this.phone, this.ctx.selfUrl);
     const c = await this.bookable(input.counselorId);
     if (c.lineStatus !== 'online')
@@ -224,7 +224,7 @@ export class Calls {
     }
     if (call.state === 'ended' || call.state === 'voided')
       return { outcome: 'duplicate', callId: event.callId };
-    if (call.callId && call.callId !== event.callId) throw conflict('another call used this consultation');
+    if (call.callId && call.callId !== event.callId) throw conflict(msg('consult.call_used_elsewhere'));
     const units = Math.ceil(event.billedSeconds / 30);
     const charge = Math.min(units * call.ratePer30s, call.held);
     const holds = await this.wallet.holds(call.holdIds);
@@ -251,20 +251,20 @@ export class Calls {
     await this.returnUnused(ended, call.secondsBought - Math.min(call.secondsBought, units * 30));
     const minutes = Math.floor(event.billedSeconds / 60);
     const seconds = event.billedSeconds % 60;
-    await tell(this.ctx, call.userId, {
+    await tell(this.ctx, call.userId, (lang) => ({
       kind: 'consult.call',
-      title: '전화 상담이 끝났습니다',
-      body: `${minutes}분 ${seconds}초 · ${charge.toLocaleString('ko-KR')}P 사용`,
+      title: wordsIn(lang)('consult.notice_call_ended_title'),
+      body: wordsIn(lang)('consult.notice_call_used', { minutes, seconds, points: charge }),
       link: `/consult/calls/${call.id}`,
-    });
+    }));
     const counselor = await this.counselors.byId(call.counselorId);
     if (counselor?.userId) {
-      await tell(this.ctx, counselor.userId, {
+      await tell(this.ctx, counselor.userId, (lang) => ({
         kind: 'consult.call',
-        title: '전화 상담 정산',
-        body: `${minutes}분 ${seconds}초 · ${charge.toLocaleString('ko-KR')}P 적립`,
+        title: wordsIn(lang)('consult.notice_call_settled_title'),
+        body: wordsIn(lang)('consult.notice_call_earned', { minutes, seconds, points: charge }),
         link: '/consult/me/counselor',
-      });
+      }));
     }
     return { outcome: 'ended', callId: event.callId };
   }

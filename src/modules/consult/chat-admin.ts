@@ -3,6 +3,7 @@ import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { selectRows } from '../../platform/db.ts';
 import { conflict, invalidField } from '../../platform/errors.ts';
+import { msg } from '../../platform/messages/index.ts';
 import { bump, type Chat, membersOf } from './chat.ts';
 import { consultMessages, consultReports, consultRooms } from './schema.ts';
 
@@ -38,7 +39,7 @@ export class ChatAdmin {
   async block(actor: User, roomId: string, on: boolean): Promise<{ blocked: boolean }> {
     const { room, side } = await this.chat.roomFor(actor, roomId);
     if (side === 'admin' || room.kind !== 'counselor')
-      throw invalidField('params.id', 'only a counselor chat can be blocked');
+      throw invalidField('params.id', msg('consult.block_counselor_only'));
     await this.ctx.tx(async (tx) => {
       const changed = await tx
         .update(consultRooms)
@@ -51,8 +52,8 @@ export class ChatAdmin {
         )
         .returning({ id: consultRooms.id });
       if (!changed.length) {
-        if (on) throw conflict('this chat is blocked already');
-        throw conflict('only who blocked this chat may unblock it');
+        if (on) throw conflict(msg('consult.already_blocked'));
+        throw conflict(msg('consult.unblock_by_blocker'));
       }
       await bump(tx, membersOf(room));
     });
@@ -62,16 +63,16 @@ export class ChatAdmin {
   /** A member reports the room (or one message in it); admins see reported rooms first. */
   async report(actor: User, roomId: string, input: { reason: string; messageId?: number }) {
     const { room, side } = await this.chat.roomFor(actor, roomId);
-    if (side === 'admin') throw invalidField('params.id', 'admins do not report rooms');
+    if (side === 'admin') throw invalidField('params.id', msg('consult.admin_no_report'));
     const reason = input.reason.trim();
     if (!reason) throw invalidField('body.reason', 'required');
-    if (reason.length > 1000) throw invalidField('body.reason', 'at most 1,000 characters');
+    if (reason.length > 1000) throw invalidField('body.reason', msg('validation.max_length', { max: 1000 }));
     if (input.messageId !== undefined) {
       const [m] = await this.ctx.database.db
         .select({ id: consultMessages.id })
         .from(consultMessages)
         .where(and(eq(consultMessages.id, input.messageId), eq(consultMessages.roomId, room.id)));
-      if (!m) throw invalidField('body.messageId', 'not a message of this room');
+      if (!m) throw invalidField('body.messageId', msg('consult.not_in_room'));
     }
     const [row] = await this.ctx.database.db
       .insert(consultReports)

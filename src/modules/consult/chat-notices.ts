@@ -2,9 +2,11 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Context } from '../../platform/context.ts';
 import { selectRows } from '../../platform/db.ts';
 import type { Consumer, DomainEvent } from '../../platform/events/types.ts';
+import type { Lang } from '../../platform/messages/index.ts';
 import type { JobSpec } from '../../platform/module.ts';
 import { deliveryError } from '../../platform/notify/index.ts';
 import { CHAT_MESSAGE_TOPIC } from './chat.ts';
+import { wordsIn } from './notices.ts';
 import { REQUEST_TOPICS, type Requests } from './requests.ts';
 import { consultCounselors, consultMessages, consultReads } from './schema.ts';
 
@@ -19,14 +21,15 @@ export const OPEN_SECONDS = 10;
 
 type ChatNotice = { messageId: number; roomId: string; recipientId: string };
 
-const won = (n: number) => `${n.toLocaleString('ko-KR')}P`;
+type Notice = { title: string; lines: string[]; link: string };
 
 export function chatNotices(ctx: Context, requests: Requests) {
   const send = async (
     eventId: string,
     userId: string,
     scope: string,
-    message: { title: string; lines: string[]; link: string },
+    // Written once the recipient's language is known.
+    message: (lang: Lang) => Notice,
   ) => {
     const out = await ctx.notify.deliver(eventId, userId, ['inapp', 'push'], message, { scope });
     const err = deliveryError(out);
@@ -56,43 +59,52 @@ export function chatNotices(ctx: Context, requests: Requests) {
         .where(eq(consultCounselors.id, r.counselorId));
       const chatLink = `/consult/chats/${r.roomId}`;
       const payLink = `/consult/counselors/${r.counselorId}/pay/${r.id}`;
-      const what = `${r.title} · ${won(r.price)}`;
+      const what = (lang: Lang) =>
+        `${r.title} · ${wordsIn(lang)('consult.notice_points_amount', { points: r.price })}`;
       switch (event.topic) {
         case REQUEST_TOPICS.sent:
-          return send(event.id, r.userId, 'consult-request-sent', {
-            title: `${c?.name ?? '상담사'}님의 결제 요청`,
-            lines: [what],
+          return send(event.id, r.userId, 'consult-request-sent', (lang) => ({
+            title: c?.name
+              ? wordsIn(lang)('consult.notice_request_sent', { counselor: c.name })
+              : wordsIn(lang)('consult.notice_request_sent_unnamed'),
+            lines: [what(lang)],
             link: payLink,
-          });
+          }));
         case REQUEST_TOPICS.paid:
           if (c?.userId)
-            await send(event.id, c.userId, 'consult-request-paid', {
-              title: '결제가 완료되었습니다',
-              lines: [what],
+            await send(event.id, c.userId, 'consult-request-paid', (lang) => ({
+              title: wordsIn(lang)('consult.notice_request_paid'),
+              lines: [what(lang)],
               link: chatLink,
-            });
+            }));
           return;
         case REQUEST_TOPICS.completed:
-          return send(event.id, r.userId, 'consult-request-completed', {
-            title: '상담이 완료되었습니다',
-            lines: [what, '후기를 남겨 주세요.'],
+          return send(event.id, r.userId, 'consult-request-completed', (lang) => ({
+            title: wordsIn(lang)('consult.notice_request_completed'),
+            lines: [what(lang), wordsIn(lang)('consult.notice_leave_review')],
             link: chatLink,
-          });
+          }));
         case REQUEST_TOPICS.refunded:
-          return send(event.id, r.userId, 'consult-request-refunded', {
-            title: '결제가 환불되었습니다',
-            lines: [what],
+          return send(event.id, r.userId, 'consult-request-refunded', (lang) => ({
+            title: wordsIn(lang)('consult.notice_request_refunded'),
+            lines: [what(lang)],
             link: chatLink,
-          });
+          }));
         case REQUEST_TOPICS.reminder: {
+          // The appointment on the clock in Korea, where the marketplace runs.
           const at = r.appointmentAt
             ? r.appointmentAt.toLocaleTimeString('ko-KR', {
                 timeZone: 'Asia/Seoul',
                 hour: '2-digit',
                 minute: '2-digit',
+                hour12: false,
               })
             : '';
-          const message = { title: `곧 상담 시간입니다 (${at})`, lines: [what], link: chatLink };
+          const message = (lang: Lang): Notice => ({
+            title: wordsIn(lang)('consult.notice_reminder', { at }),
+            lines: [what(lang)],
+            link: chatLink,
+          });
           await send(event.id, r.userId, 'consult-request-reminder', message);
           if (c?.userId) await send(event.id, c.userId, 'consult-request-reminder-counselor', message);
           return;
@@ -125,16 +137,21 @@ export function chatNotices(ctx: Context, requests: Requests) {
           )
           .limit(1);
         if (later) return;
-        const [who] = await selectRows<{ name: string }>(
+        const [who] = await selectRows<{ name: string | null }>(
           db,
-          sql`select coalesce(c.name, u.nickname, nullif(u.name, ''), '회원') as name
+          sql`select coalesce(c.name, u.nickname, nullif(u.name, '')) as name
               from users u left join consult_counselors c on c.user_id = u.id where u.id = ${m.senderId}`,
         );
-        await send(`consult-chat:${m.id}:${n.recipientId}`, n.recipientId, 'consult-chat-message', {
-          title: `${who?.name ?? '새 메시지'}`,
-          lines: [m.kind === 'image' ? '사진을 보냈습니다.' : m.body.slice(0, 120)],
-          link: `/consult/chats/${n.roomId}`,
-        });
+        await send(
+          `consult-chat:${m.id}:${n.recipientId}`,
+          n.recipientId,
+          'consult-chat-message',
+          (lang) => ({
+            title: who?.name ?? wordsIn(lang)('consult.notice_new_message'),
+            lines: [m.kind === 'image' ? wordsIn(lang)('consult.notice_photo') : m.body.slice(0, 120)],
+            link: `/consult/chats/${n.roomId}`,
+          }),
+        );
       }) as JobSpec<never>['handler'],
       options: { retryLimit: 3 },
     },

@@ -4,6 +4,7 @@ import type { Context } from '../../platform/context.ts';
 import { type Executor, selectRows, type Tx } from '../../platform/db.ts';
 import { conflict, forbidden, invalidField, notFound } from '../../platform/errors.ts';
 import { emit } from '../../platform/events/outbox.ts';
+import { msg } from '../../platform/messages/index.ts';
 import {
   type ChatUpdates,
   type MessageKind,
@@ -89,7 +90,7 @@ export class Chat {
   async openWithCounselor(actor: User, counselorId: string): Promise<RoomRow> {
     const c = await this.counselors.byIdOr404(counselorId);
     if (c.state !== 'active' || c.goneAt || !c.userId) throw notFound('counselor');
-    if (c.userId === actor.id) throw invalidField('params.id', 'this is you: open a chat with someone else');
+    if (c.userId === actor.id) throw invalidField('params.id', msg('consult.chat_self'));
     await this.ctx.database.db
       .insert(consultRooms)
       .values({ kind: 'counselor', userId: actor.id, counselorId: c.id })
@@ -117,19 +118,20 @@ export class Chat {
   /** One text or image message from the actor. Admins write only in inquiry rooms. */
   async send(actor: User, roomId: string, input: { text?: string; fileId?: string }): Promise<MessageView> {
     const { room, side } = await this.roomFor(actor, roomId);
-    if (side === 'admin' && room.kind !== 'inquiry')
-      throw forbidden('admins read counselor chats; they write only in inquiries');
+    if (side === 'admin' && room.kind !== 'inquiry') throw forbidden(msg('consult.admin_read_only'));
     if (room.blockedBy) throw conflict('this chat is blocked', { code: 'consult.room_blocked' });
     const hasText = input.text !== undefined;
-    if (hasText === (input.fileId !== undefined)) throw invalidField('body.text', 'send text or an image');
+    if (hasText === (input.fileId !== undefined))
+      throw invalidField('body.text', msg('consult.text_or_image'));
     if (hasText) {
       const text = input.text as string;
       if (!text.trim()) throw invalidField('body.text', 'required');
-      if (text.length > MAX_TEXT) throw invalidField('body.text', `at most ${MAX_TEXT} characters`);
+      if (text.length > MAX_TEXT)
+        throw invalidField('body.text', msg('validation.max_length', { max: MAX_TEXT }));
     } else {
       const id = input.fileId as string;
       if (!(await this.ctx.uploads.ownedBy(actor.id, [id])).has(id))
-        throw invalidField('body.fileId', 'not an image you uploaded');
+        throw invalidField('body.fileId', msg('consult.not_your_image'));
     }
     const row = await this.ctx.tx((tx) =>
       this.append(tx, room, {

@@ -2,8 +2,9 @@ import { desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Auth } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
-import { AppError, invalidField, notFound } from '../../platform/errors.ts';
+import { AppError, fieldError, invalidField, notFound } from '../../platform/errors.ts';
 import { type App, envelope, ok } from '../../platform/http/app.ts';
+import { msg } from '../../platform/messages/index.ts';
 import type { Rule } from '../../platform/ratelimit.ts';
 import { users } from '../../platform/schema.ts';
 import { type Applications, applicationInput } from './applications.ts';
@@ -101,7 +102,11 @@ export function counselorRoutes(
       const user = await auth.optional(req).catch(() => undefined);
       const allowed = new Set(ctx.settings.get(categories));
       req.body.categories.forEach((c, i) => {
-        if (!allowed.has(c)) throw invalidField(`body.categories.${i}`, `one of ${[...allowed].join(', ')}`);
+        if (!allowed.has(c))
+          throw invalidField(
+            `body.categories.${i}`,
+            msg('validation.one_of', { values: [...allowed].join(', ') }),
+          );
       });
       const a = await d.applications.apply(req.body, user?.id);
       return envelope(reply, 201, 'application received', { id: a.id, state: a.state });
@@ -238,11 +243,15 @@ export function counselorRoutes(
       const c = await mine(user.id);
       const allowed = new Set(ctx.settings.get(categories));
       req.body.categories?.forEach((x, i) => {
-        if (!allowed.has(x)) throw invalidField(`body.categories.${i}`, `one of ${[...allowed].join(', ')}`);
+        if (!allowed.has(x))
+          throw invalidField(
+            `body.categories.${i}`,
+            msg('validation.one_of', { values: [...allowed].join(', ') }),
+          );
       });
       if (req.body.imageFileId) {
         if (!(await ctx.uploads.ownedBy(user.id, [req.body.imageFileId])).has(req.body.imageFileId))
-          throw invalidField('body.imageFileId', 'one of your own uploaded pictures');
+          throw invalidField('body.imageFileId', msg('consult.own_picture'));
       }
       const [row] = await ctx.database.db
         .update(consultCounselors)
@@ -269,7 +278,7 @@ export function counselorRoutes(
       const c = await mine(user.id);
       if (c.autoOnline)
         throw new AppError(409, 'auto-online decides your status; turn it off to set it by hand', {
-          errors: [{ path: 'body.online', message: 'auto-online is on' }],
+          errors: [fieldError('body.online', msg('consult.auto_online'))],
         });
       if (c.lineStatus === 'busy') throw new AppError(409, 'you are in a call');
       const status = await d.sync.setStatus(c.id, c.code, req.body.online ? 'online' : 'offline');

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { forbidden, invalidField, notFound } from '../../platform/errors.ts';
+import { msg } from '../../platform/messages/index.ts';
 import type { Counselors } from './counselors.ts';
 import { consultItems, SERVICES, type Service } from './schema.ts';
 
@@ -65,7 +66,7 @@ export class Items {
   /** The counselor the signed-in account acts as; 403 for anyone else. */
   async counselorOf(user: User) {
     const c = await this.counselors.byUser(user.id);
-    if (!c) throw forbidden('only a counselor has service items');
+    if (!c) throw forbidden(msg('consult.counselor_only_items'));
     return c;
   }
 

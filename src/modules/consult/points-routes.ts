@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Auth } from '../../platform/auth/service.ts';
 import { invalidField } from '../../platform/errors.ts';
 import { type App, envelope, ok } from '../../platform/http/app.ts';
+import { msg } from '../../platform/messages/index.ts';
 import { RULES } from '../../platform/ratelimit.ts';
 import type { PointItems } from './points.ts';
 import type { Purchases } from './purchases.ts';
@@ -45,7 +46,7 @@ const itemPatch = z.object(itemFields).partial().strict();
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const kstDay = (d: string, field: string, plusDays = 0): Date => {
   const at = new Date(`${d}T00:00:00+09:00`);
-  if (!DAY.test(d) || Number.isNaN(at.getTime())) throw invalidField(field, 'a date YYYY-MM-DD');
+  if (!DAY.test(d) || Number.isNaN(at.getTime())) throw invalidField(field, msg('consult.date_format'));
   return new Date(at.getTime() + plusDays * 86_400_000);
 };
 const day = z.string().regex(DAY, 'a date YYYY-MM-DD');
@@ -185,7 +186,7 @@ export function pointsRoutes(
       const q = req.query;
       const from = q.from ? kstDay(q.from, 'querystring.from') : undefined;
       const to = q.to ? kstDay(q.to, 'querystring.to', 1) : undefined;
-      if (from && to && to <= from) throw invalidField('querystring.to', 'on or after from');
+      if (from && to && to <= from) throw invalidField('querystring.to', msg('consult.to_after_from'));
       const page = await d.purchases.list({
         state: q.state,
         email: q.email,
@@ -231,9 +232,9 @@ export function pointsRoutes(
       const q = req.query;
       const from = kstDay(q.from, 'querystring.from');
       const to = kstDay(q.to, 'querystring.to', 1);
-      if (to <= from) throw invalidField('querystring.to', 'on or after from');
+      if (to <= from) throw invalidField('querystring.to', msg('consult.to_after_from'));
       if (to.getTime() - from.getTime() > 366 * 86_400_000)
-        throw invalidField('querystring.to', 'at most a year after from');
+        throw invalidField('querystring.to', msg('consult.range_year'));
       const report = await d.settlement.report(from, to);
       if (q.format === 'json') return ok(reply, report);
       reply.header('content-disposition', `attachment; filename="settlement-${q.from}-${q.to}.csv"`);

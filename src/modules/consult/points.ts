@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Context } from '../../platform/context.ts';
 import { invalidField, notFound } from '../../platform/errors.ts';
+import { msg } from '../../platform/messages/index.ts';
 import { consultPointItems } from './schema.ts';
 
 // Point items: the packages the shop sells (pay `price` won, get `points` paid points and `bonus`
@@ -57,8 +58,8 @@ export class PointItems {
     const [row] = UUID.test(id)
       ? await this.ctx.database.db.select().from(consultPointItems).where(eq(consultPointItems.id, id))
       : [];
-    if (!row) throw invalidField(field, 'no such point item');
-    if (!row.active) throw invalidField(field, 'this point item is not on sale');
+    if (!row) throw invalidField(field, msg('consult.no_point_item'));
+    if (!row.active) throw invalidField(field, msg('consult.point_item_off'));
     return view(row);
   }
 

@@ -4,6 +4,7 @@ import type { Auth } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { invalidField } from '../../platform/errors.ts';
 import { type App, ok } from '../../platform/http/app.ts';
+import { msg } from '../../platform/messages/index.ts';
 import { RULES } from '../../platform/ratelimit.ts';
 import { fileUrl } from '../../platform/uploads/index.ts';
 import { consultProfiles } from './schema.ts';
@@ -78,7 +79,7 @@ export function profileRoutes(app: App, ctx: Context, auth: Auth, wallet: Wallet
       const b = req.body;
       if (b.imageFileId) {
         if (!(await ctx.uploads.ownedBy(user.id, [b.imageFileId])).has(b.imageFileId))
-          throw invalidField('body.imageFileId', 'not an image you uploaded');
+          throw invalidField('body.imageFileId', msg('consult.not_your_image'));
       }
       await wallet.profile(user.id);
       const set: Partial<typeof consultProfiles.$inferInsert> = {};

@@ -3,6 +3,7 @@ import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { AppError, conflict, invalidField, notFound } from '../../platform/errors.ts';
 import type { Consumer, DomainEvent } from '../../platform/events/types.ts';
+import { msg, render } from '../../platform/messages/index.ts';
 import {
   type Device,
   PAYMENT_PAID,
@@ -97,7 +98,7 @@ export class Purchases {
       name: POINTS_PURPOSE,
       // Orders for points are made by the shop's checkout (with a purchase row), never directly.
       check: async () => {
-        throw invalidField('purpose', 'points are bought at /consult/points');
+        throw invalidField('purpose', msg('consult.points_elsewhere'));
       },
       resultPath: (orderId) => `/consult/points/result/${orderId}`,
     });
@@ -268,13 +269,15 @@ export class Purchases {
       `consult:points-credited:${p.id}`,
       p.userId,
       ['inapp', 'push'],
-      {
-        title: '포인트가 충전되었습니다 · Points credited',
+      (lang) => ({
+        title: render('consult.notice_points_title', undefined, lang),
         lines: [
-          `${p.name}: ${p.points.toLocaleString('ko-KR')}P${p.bonus ? ` + 보너스 bonus ${p.bonus.toLocaleString('ko-KR')}P` : ''}`,
+          p.bonus
+            ? render('consult.notice_points_bonus', { name: p.name, points: p.points, bonus: p.bonus }, lang)
+            : render('consult.notice_points', { name: p.name, points: p.points }, lang),
         ],
         link: '/consult/profile',
-      },
+      }),
       { scope: 'consult-points-credited', kind: 'consult.points' },
     );
     return p.state === 'credited' ? 'already' : 'credited';
@@ -288,9 +291,9 @@ export class Purchases {
     const p = await this.row(id);
     if (!p) throw notFound('purchase');
     if (p.state !== 'credited')
-      throw conflict(`only a credited purchase can be refunded; this one is ${p.state}`, { state: p.state });
+      throw conflict(msg('consult.refund_credited_only', { state: p.state }), { state: p.state });
     const order = p.orderId ? await this.ctx.payments.get(p.orderId) : undefined;
-    if (!order) throw conflict('this purchase has no payment order', { state: p.state });
+    if (!order) throw conflict(msg('consult.no_order'), { state: p.state });
     // A cancel that went through before a crash left the order refunded: only the points are left to do.
     const cancelledBefore = order.state === 'refunded' && order.refundedAmount === order.amount;
     if (!cancelledBefore) await this.ctx.payments.cancel(admin, order.id, undefined, requestId);

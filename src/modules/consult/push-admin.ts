@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Context } from '../../platform/context.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, fieldError } from '../../platform/errors.ts';
+import { msg } from '../../platform/messages/index.ts';
 import type { JobSpec } from '../../platform/module.ts';
 import { eventUuid } from '../../platform/notify/index.ts';
 import { AD_PREFIX, BATCH, next8Kst, type PushPayload, quietHours } from '../../platform/push/index.ts';
@@ -98,8 +99,8 @@ export class PushAdmin {
   async send(input: PushInput, adminId: string, now = new Date()): Promise<PushSendRow> {
     const devices = await this.targets(input.segment, input.test ? adminId : undefined);
     if (input.test && devices.length === 0)
-      throw new AppError(409, 'none of your devices takes push: turn on push notifications first', {
-        errors: [{ path: 'body.test', message: 'no device of yours takes push' }],
+      throw new AppError(409, msg('consult.no_push_device'), {
+        errors: [fieldError('body.test', msg('consult.no_push_device'))],
       });
     const payload = this.payload(input);
     const [row] = await this.ctx.database.db

@@ -5,6 +5,7 @@ import { selectRows, type Tx } from '../../platform/db.ts';
 import { AppError, conflict, forbidden, invalidField, notFound } from '../../platform/errors.ts';
 import { emit } from '../../platform/events/outbox.ts';
 import type { Transfer } from '../../platform/ledger/index.ts';
+import { msg } from '../../platform/messages/index.ts';
 import type { Chat, RoomRow } from './chat.ts';
 import type { Counselors } from './counselors.ts';
 import type { Items } from './items.ts';
@@ -108,15 +109,17 @@ export class Requests {
     if (room.blockedBy) throw conflict('this chat is blocked', { code: 'consult.room_blocked' });
     const item = await this.deps.items.byId(input.itemId);
     if (!item || item.counselorId !== room.counselorId)
-      throw invalidField('body.itemId', 'not one of your items');
+      throw invalidField('body.itemId', msg('consult.not_your_item'));
     if (!item.active) throw invalidField('body.itemId', 'this item is not offered now');
     const note = input.note ?? '';
-    if (note.length > 500) throw invalidField('body.note', 'at most 500 characters');
+    if (note.length > 500) throw invalidField('body.note', msg('validation.max_length', { max: 500 }));
     let appointmentAt: Date | null = null;
     if (input.appointmentAt !== undefined) {
       appointmentAt = new Date(input.appointmentAt);
-      if (Number.isNaN(appointmentAt.getTime())) throw invalidField('body.appointmentAt', 'an ISO time');
-      if (appointmentAt.getTime() <= Date.now()) throw invalidField('body.appointmentAt', 'in the future');
+      if (Number.isNaN(appointmentAt.getTime()))
+        throw invalidField('body.appointmentAt', msg('consult.iso_time'));
+      if (appointmentAt.getTime() <= Date.now())
+        throw invalidField('body.appointmentAt', msg('consult.in_future'));
     }
     const hours = this.ctx.settings.get(requestExpiryHours);
     const row = await this.ctx.tx(async (tx) => {
@@ -152,11 +155,11 @@ export class Requests {
   async pay(actor: User, id: string): Promise<RequestView> {
     const { row, me } = await this.forActor(actor, id);
     if (me === 'counselor') throw forbidden('you cannot pay your own request');
-    if (me !== 'user') throw forbidden('only the user asked pays a request');
+    if (me !== 'user') throw forbidden(msg('consult.only_user_pays'));
     if (row.state !== 'pending' || row.expiresAt.getTime() <= Date.now())
       throw stateRefusal(row.state, row.expiresAt.getTime() <= Date.now());
     const counselor = await this.deps.counselors.byIdOr404(row.counselorId);
-    if (!counselor.userId) throw conflict('this counselor cannot be paid now');
+    if (!counselor.userId) throw conflict(msg('consult.counselor_unpayable'));
     const payable = await this.deps.wallet.payable(counselor.userId);
     const holds = await this.deps.wallet.hold({
       id: holdId(row.id),
@@ -207,7 +210,7 @@ export class Requests {
   /** The counselor marks a paid request done: the hold is posted to them. */
   async complete(actor: User, id: string): Promise<RequestView> {
     const { row, me } = await this.forActor(actor, id);
-    if (me !== 'counselor') throw forbidden('only the counselor marks a request done');
+    if (me !== 'counselor') throw forbidden(msg('consult.only_counselor_completes'));
     await this.completeRow(row.id);
     const [v] = await this.views([row.id], actor.id);
     return v as RequestView;
@@ -216,7 +219,7 @@ export class Requests {
   /** The counselor or an admin gives the points back before completion: the hold is voided. */
   async refund(actor: User, id: string): Promise<RequestView> {
     const { row, me } = await this.forActor(actor, id);
-    if (me === 'user') throw forbidden('the counselor or an admin refunds a request');
+    if (me === 'user') throw forbidden(msg('consult.refund_by_counselor'));
     const done = await this.ctx.tx(async (tx) => {
       const [r] = await this.move(tx, row.id, 'paid', 'refunded');
       if (!r) return undefined;
@@ -271,7 +274,7 @@ export class Requests {
     line: string,
   ): Promise<RequestView> {
     const { row, me } = await this.forActor(actor, id);
-    if (me !== who) throw forbidden(`only the ${who} may do this`);
+    if (me !== who) throw forbidden(msg('consult.only_side', { who }));
     const done = await this.ctx.tx(async (tx) => {
       const [r] = await this.move(tx, row.id, from, to);
       if (r) await this.line(tx, r, line);

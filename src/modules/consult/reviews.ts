@@ -46,9 +46,11 @@ export type ReviewInput = { requestId: string; stars: number; body: string };
 
 /** A refusal that names the field it is about, like a schema error does. */
 const refused = (status: number, path: string, message: Message) =>
-  new AppError(status, `${path}: ${fieldError(path, message).message}`, {
-    errors: [fieldError(path, message)],
-  });
+  new AppError(
+    status,
+    typeof message === 'string' ? `${path}: ${message}` : { ...message, text: `${path}: ${message.text}` },
+    { errors: [fieldError(path, message)] },
+  );
 
 const r = consultReviews;
 const columns = {

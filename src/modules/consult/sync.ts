@@ -2,12 +2,14 @@ import { and, eq, isNotNull, isNull, max, sql } from 'drizzle-orm';
 import type { Context } from '../../platform/context.ts';
 import { hashPassword, randomToken } from '../../platform/crypto.ts';
 import { selectRows } from '../../platform/db.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, fieldError } from '../../platform/errors.ts';
 import { emit, once } from '../../platform/events/outbox.ts';
 import type { Consumer } from '../../platform/events/types.ts';
+import { langOf, msg } from '../../platform/messages/index.ts';
 import type { JobSpec } from '../../platform/module.ts';
 import { type Applications, escapeHtml } from './applications.ts';
 import type { Counselors, SyncResult } from './counselors.ts';
+import { wordsIn } from './notices.ts';
 import type { Phone060Link } from './phone060/config.ts';
 import { consultCounselors } from './schema.ts';
 import { syncMinutes } from './settings.ts';
@@ -33,7 +35,7 @@ const told = new WeakSet<Phone060Link>();
  */
 export async function phoneOr409(phone: Phone, selfUrl: () => string): Promise<Phone060Link> {
   const link = phone();
-  if (!link) throw new AppError(409, 'no 060 phone service is configured on this server');
+  if (!link) throw new AppError(409, msg('consult.no_060'));
   if (link.standIn && !told.has(link)) {
     await link.client.registerWebhook(`${selfUrl()}/api/consult/phone060/webhook`);
     told.add(link);
@@ -80,8 +82,8 @@ export class CounselorSync {
       sql`select id, state from users where lower(email) = ${address}`,
     );
     if (existing && existing.state !== 'active') {
-      throw new AppError(409, `the account ${address} is ${existing.state}`, {
-        errors: [{ path: 'body.email', message: `that account is ${existing.state}` }],
+      throw new AppError(409, msg('consult.account_state', { address, state: existing.state }), {
+        errors: [fieldError('body.email', msg('consult.account_state_field', { state: existing.state }))],
       });
     }
     if (existing) return this.counselors.link(counselorId, existing.id);
@@ -111,23 +113,22 @@ export class CounselorSync {
       topics: [COUNSELOR_INVITED],
       handle: (event) =>
         once(this.ctx.database, 'consult-invitations', event.id, async () => {
-          const [u] = await selectRows<{ email: string; name: string }>(
+          const [u] = await selectRows<{ email: string; name: string; lang: string | null }>(
             this.ctx.database.db,
-            sql`select email, name from users where id = ${String(event.payload.userId)} and state = 'active'`,
+            sql`select email, name, lang from users where id = ${String(event.payload.userId)} and state = 'active'`,
           );
           if (!u) return;
           const url = `${this.ctx.config.publicUrl}/forgot-password`;
+          // In the counselor's language (Korean unless their account says English).
+          const t = wordsIn(langOf(u.lang));
           const text = [
-            `${u.name}님, yeyak 상담 마켓의 상담사로 등록되었습니다.`,
-            `비밀번호를 정하려면 따로 보내 드린 코드와 함께 ${url} 에서 비밀번호를 설정하세요.`,
-            '',
-            `${u.name}, you are now a counselor on the yeyak consultation marketplace.`,
-            `To log in, set a password at ${url} with the code we mailed you separately.`,
+            t('consult.mail_invite_welcome', { name: u.name }),
+            t('consult.mail_invite_password', { url }),
           ].join('\n');
           await this.ctx.mailer.send({
             key: `consult.invite.${event.id}`,
             to: u.email,
-            subject: '상담사 초대 / You are invited as a counselor',
+            subject: t('consult.mail_invite_subject'),
             text,
             html: text
               .split('\n')

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Context } from '../../platform/context.ts';
 import type { Consumer, DomainEvent } from '../../platform/events/types.ts';
 import { mailTemplates } from '../../platform/mail/mailer.ts';
+import { type Code, isCode, type Lang, type ParamValue, render } from '../../platform/messages/index.ts';
 import { deliveryError, type Message } from '../../platform/notify/index.ts';
 import {
   RAIL_HOLD_EXPIRED,
@@ -22,8 +23,14 @@ import type { ReservationRow } from './views.ts';
 
 const renderRailMail = mailTemplates(resolve(dirname(fileURLToPath(import.meta.url)), 'templates'));
 
-const won = (n: number) => `${n.toLocaleString('ko-KR')}원`;
 const label = { srt: 'SRT', korail: 'Korail' } as const;
+
+/** The catalog's words in one language. */
+type Words = (key: Code, params?: Record<string, ParamValue>) => string;
+const wordsIn =
+  (lang: Lang): Words =>
+  (key, params) =>
+    render(key, params, lang);
 
 function deadlineText(d: Date | null): string {
   if (!d) return '—';
@@ -31,51 +38,62 @@ function deadlineText(d: Date | null): string {
   return `${k.slice(0, 10)} ${k.slice(11, 16)} KST`;
 }
 
-const CLASS_TEXT: Record<string, string> = { general: '일반실 (standard)', special: '특실 (first class)' };
 /** The seat class as every notice shows it; "—" when the operator named none (standby). */
-export const classText = (c: string | null) => (c ? (CLASS_TEXT[c] ?? c) : '—');
+export function classText(c: string | null, lang: Lang = 'ko'): string {
+  if (!c) return '—';
+  if (c === 'general') return render('rail.mail_general', undefined, lang);
+  if (c === 'special') return render('rail.mail_special', undefined, lang);
+  return c;
+}
 
 /** What a traveller must not miss about their seats: a class other than the first choice, a split party. */
 export function seatNotes(
   r: Pick<ReservationRow, 'seatClass' | 'together' | 'standby'>,
   policy: string,
+  lang: Lang = 'ko',
 ): string[] {
   const notes: string[] = [];
   if (!r.standby && policy === 'general-first' && r.seatClass === 'special')
-    notes.push(
-      '일반실이 없어 특실로 예약했습니다 (요금이 더 높습니다) / No standard seat: reserved in first class (higher fare)',
-    );
+    notes.push(render('rail.mail_special_instead', undefined, lang));
   if (!r.standby && policy === 'special-first' && r.seatClass === 'general')
-    notes.push('특실이 없어 일반실로 예약했습니다 / No first-class seat: reserved in standard class');
-  if (r.together === false) notes.push('좌석이 나란히 붙어 있지 않습니다 / The seats are not together');
+    notes.push(render('rail.mail_general_instead', undefined, lang));
+  if (r.together === false) notes.push(render('rail.mail_not_together', undefined, lang));
   return notes;
 }
 
+/** The seats as a notice lists them ("3호차 5A, 3호차 5B" / "car 3 seat 5A, car 3 seat 5B"). */
+function seatsText(t: Words, r: ReservationRow): string {
+  if (r.standby) return t('rail.mail_standby');
+  return (
+    r.seats.map((s) => t('rail.mail_seat', { car: s.car, seat: s.seat })).join(', ') ||
+    t('rail.mail_seat_count', { count: r.seatCount })
+  );
+}
+
 /** The reminder before a hold's payment deadline, or the notice that it expired unpaid. */
-function paymentNotice(topic: string, r: ReservationRow, minutes: number): Message {
-  const train = `${label[r.provider]} ${r.trainType.startsWith(label[r.provider]) ? r.trainNo : `${r.trainType} ${r.trainNo}`}`;
+function paymentNotice(topic: string, r: ReservationRow, minutes: number, lang: Lang): Message {
+  const t = wordsIn(lang);
+  const operator = label[r.provider];
+  const train = `${operator} ${r.trainType.startsWith(operator) ? r.trainNo : `${r.trainType} ${r.trainNo}`}`;
   const lines = [
     `${r.fromStation} → ${r.toStation} ${ymd(r.date)} ${hhmm(r.departure)}–${hhmm(r.arrival)}`,
-    `예약번호 / reservation: ${r.pnr}`,
-    `등급 / class: ${classText(r.seatClass)}`,
-    `금액 / price: ${won(r.totalPrice)}`,
+    `${t('rail.mail_reservation')}: ${r.pnr}`,
+    `${t('rail.mail_class')}: ${classText(r.seatClass, lang)}`,
+    `${t('rail.mail_price')}: ${t('rail.mail_won', { amount: r.totalPrice })}`,
   ];
   if (topic === RAIL_PAYMENT_DUE)
     return {
-      title: `[yeyak] ${train} 결제 기한 ${minutes}분 전 / pay within ${minutes} min`,
+      title: t('rail.mail_payment_due_title', { train, minutes }),
       lines: [
         ...lines,
-        `결제 기한 / pay by: ${deadlineText(r.paymentDeadline)}`,
-        `${label[r.provider]} 앱에서 결제하지 않으면 예약이 취소됩니다 / Pay in the ${label[r.provider]} app or the hold is cancelled`,
+        `${t('rail.mail_pay_by')}: ${deadlineText(r.paymentDeadline)}`,
+        t('rail.mail_pay_or_cancelled', { operator }),
       ],
       link: '/rail/reservations',
     };
   return {
-    title: `[yeyak] ${train} 결제 기한 만료 / hold expired unpaid`,
-    lines: [
-      ...lines,
-      `결제 기한(${deadlineText(r.paymentDeadline)})이 지나 예약이 취소되었습니다 / The payment deadline passed: the operator cancelled the hold`,
-    ],
+    title: t('rail.mail_hold_expired_title', { train }),
+    lines: [...lines, t('rail.mail_hold_expired', { deadline: deadlineText(r.paymentDeadline) })],
     link: '/rail/reservations',
   };
 }
@@ -83,7 +101,8 @@ function paymentNotice(topic: string, r: ReservationRow, minutes: number): Messa
 /**
  * Tells the user about their watches on the channels the watch asks for: a reservation (number,
  * seats, price, payment deadline from the operator's answer) or a watch that had to stop. The
- * platform sends each channel once per event; a failing channel is retried with the event.
+ * platform sends each channel once per event; a failing channel is retried with the event. Every
+ * notice is written in the user's language (users.lang).
  */
 export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill): Consumer {
   return {
@@ -105,14 +124,14 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
         if (!r) return;
         const w = r.watchId ? await rail.watchRow(r.watchId) : undefined;
         const channels = w ? w.notify : await rail.defaultChannels(r.userId);
-        const message = paymentNotice(event.topic, r, ctx.config.rail.payReminderMinutes);
+        const minutes = ctx.config.rail.payReminderMinutes;
         const kakaoUsers = channels.includes('kakao') ? await kakao?.eventUsers(r.userId) : undefined;
         const failed = deliveryError(
           await ctx.notify.deliver(
             event.id,
             { userId: r.userId, kakao: kakaoUsers },
             ['inapp', ...channels],
-            message,
+            (lang) => paymentNotice(event.topic, r, minutes, lang),
             {
               scope: 'rail-notify',
               mailKey: 'rail-payment',
@@ -129,76 +148,52 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
       if (!w) return;
       const route = `${w.fromStation} → ${w.toStation}`;
       const when = `${ymd(w.date)} ${w.trainNo ? `#${w.trainNo} ${hhmm(w.timeFrom)}` : `${hhmm(w.timeFrom)}–${hhmm(w.timeTo)}`}`;
-      let message: Message;
       /** A watch that stopped or changed course: the reason, with a link to the watches. */
-      const notice = (title: string, reason: string): Message => ({
-        title,
-        lines: [`${route} ${when}`, reason],
-        link: '/rail/watches',
-        html: renderRailMail(
-          'failed',
-          { route, when, reason, link: `${ctx.config.publicUrl}/rail/watches` },
+      const notice = (lang: Lang, title: string, reason: string): Message => {
+        const t = wordsIn(lang);
+        return {
           title,
-        ),
-      });
+          lines: [`${route} ${when}`, reason],
+          link: '/rail/watches',
+          html: renderRailMail(
+            'failed',
+            {
+              route,
+              when,
+              reason,
+              link: `${ctx.config.publicUrl}/rail/watches`,
+              lang,
+              t: { heading: t('rail.mail_watch_stopped_heading'), myWatches: t('rail.mail_my_watches') },
+            },
+            title,
+          ),
+        };
+      };
+      let message: (lang: Lang) => Message;
       if (event.topic === RAIL_RESERVED || event.topic === RAIL_STANDBY_GRANTED) {
         const r = await rail.reservationRow(event.payload.reservationId);
         if (!r) return;
-        const seats = r.standby
-          ? '예약대기 (standby)'
-          : r.seats.map((s) => `${s.car}호차 ${s.seat}`).join(', ') || `${r.seatCount}석`;
-        const notes = seatNotes(r, w.seatPolicy);
-        const data = {
-          route: `${r.fromStation} → ${r.toStation}`,
-          when: `${ymd(r.date)} ${hhmm(r.departure)}–${hhmm(r.arrival)}`,
-          pnr: r.pnr,
-          train: `${r.trainType} ${r.trainNo}`,
-          seats,
-          price: won(r.totalPrice),
-          deadline: deadlineText(r.paymentDeadline),
-          operator: label[r.provider],
-          seatClass: classText(r.seatClass),
-          notes,
-          link: `${ctx.config.publicUrl}/rail/reservations`,
-          standby: r.standby,
-          heading: r.standby
-            ? '예약대기를 신청했습니다 · Standby request placed'
-            : event.topic === RAIL_STANDBY_GRANTED
-              ? '예약대기 좌석이 배정되었습니다 · Standby seat granted'
-              : '좌석을 잡았습니다 · Seat reserved',
-        };
-        message = {
-          title: `[yeyak] ${trainName(r.provider, r.trainType, r.trainNo)} ${
-            r.standby
-              ? '예약대기 신청 / standby requested'
-              : event.topic === RAIL_STANDBY_GRANTED
-                ? '예약대기 좌석 배정 / standby seat granted'
-                : '좌석 확보 / seat reserved'
-          }`,
-          lines: [
-            `${data.route} ${data.when}`,
-            `예약번호 / reservation: ${r.pnr}`,
-            `등급 / class: ${classText(r.seatClass)}`,
-            `좌석 / seats: ${seats}`,
-            ...notes,
-            `금액 / price: ${data.price}`,
-            r.standby
-              ? '좌석이 배정되면 알려 드립니다 / we tell you when a seat is granted'
-              : `결제 기한 / pay by: ${data.deadline} (${label[r.provider]} 앱에서 결제 / pay in the operator's app)`,
-          ],
-          link: '/rail/reservations',
-        };
-        message.html = renderRailMail('reserved', data, message.title);
+        const granted = event.topic === RAIL_STANDBY_GRANTED;
+        message = (lang) => reservedNotice(ctx, r, w.seatPolicy, granted, lang);
       } else if (event.topic === RAIL_STANDBY_ENDED) {
         const r = await rail.reservationRow(event.payload.reservationId);
         if (!r) return;
-        const reason = event.payload.resumed
-          ? `예약대기 ${r.pnr}가 좌석 없이 끝났습니다. 감시가 일반 좌석을 다시 찾습니다. / Standby ${r.pnr} ended without a seat; the watch is trying for a seat again.`
-          : `예약대기 ${r.pnr}가 좌석 없이 끝났습니다. / Standby ${r.pnr} ended without a seat.`;
-        message = notice(`[yeyak] ${label[r.provider]} 예약대기 종료 / standby ended`, reason);
+        const resumed = event.payload.resumed;
+        message = (lang) => {
+          const t = wordsIn(lang);
+          const reason = t(resumed ? 'rail.mail_standby_ended_resumed' : 'rail.mail_standby_ended', {
+            pnr: r.pnr,
+          });
+          return notice(lang, t('rail.mail_standby_ended_title', { operator: label[r.provider] }), reason);
+        };
       } else if (event.topic === RAIL_WATCH_FAILED) {
-        const reason = event.payload.reason;
-        message = notice(`[yeyak] ${label[w.provider]} 감시 중단 / watch stopped`, reason);
+        const { reason, key, params } = event.payload;
+        message = (lang) => {
+          const t = wordsIn(lang);
+          // A coded reason in the reader's language; an operator's own words as they came.
+          const why = key && isCode(key) ? render(key, params, lang) : reason;
+          return notice(lang, t('rail.mail_watch_stopped_title', { operator: label[w.provider] }), why);
+        };
       } else return;
       // The once-records keep the names they had when rail sent itself (rail-notify-<channel>).
       const kakaoUsers = w.notify.includes('kakao') ? await kakao?.eventUsers(w.userId) : undefined;
@@ -213,6 +208,79 @@ export function railNotifyConsumer(ctx: Context, rail: Rail, kakao?: KakaoSkill)
       const failed = deliveryError(deliveries);
       if (failed) throw failed;
     },
+  };
+}
+
+/** A seat (or a standby request) the watch won: number, class, seats, price and how to pay. */
+function reservedNotice(
+  ctx: Context,
+  r: ReservationRow,
+  policy: string,
+  granted: boolean,
+  lang: Lang,
+): Message {
+  const t = wordsIn(lang);
+  const operator = label[r.provider];
+  const seats = seatsText(t, r);
+  const notes = seatNotes(r, policy, lang);
+  const price = t('rail.mail_won', { amount: r.totalPrice });
+  const deadline = deadlineText(r.paymentDeadline);
+  const train = trainName(r.provider, r.trainType, r.trainNo);
+  const title = t(
+    r.standby ? 'rail.mail_standby_title' : granted ? 'rail.mail_granted_title' : 'rail.mail_reserved_title',
+    { train },
+  );
+  const data = {
+    route: `${r.fromStation} → ${r.toStation}`,
+    when: `${ymd(r.date)} ${hhmm(r.departure)}–${hhmm(r.arrival)}`,
+    pnr: r.pnr,
+    train: `${r.trainType} ${r.trainNo}`,
+    seats,
+    price,
+    deadline,
+    seatClass: classText(r.seatClass, lang),
+    notes,
+    link: `${ctx.config.publicUrl}/rail/reservations`,
+    lang,
+    t: {
+      ...tableWords(t),
+      heading: t(
+        r.standby
+          ? 'rail.mail_standby_heading'
+          : granted
+            ? 'rail.mail_granted_heading'
+            : 'rail.mail_reserved_heading',
+      ),
+      payBy: t('rail.mail_pay_by'),
+      // The standby line or the payment line: chosen here, so the template only fills it in.
+      body: r.standby ? t('rail.mail_standby_body') : t('rail.mail_pay_body', { operator }),
+    },
+  };
+  return {
+    title,
+    lines: [
+      `${data.route} ${data.when}`,
+      `${t('rail.mail_reservation')}: ${r.pnr}`,
+      `${t('rail.mail_class')}: ${data.seatClass}`,
+      `${t('rail.mail_seats')}: ${seats}`,
+      ...notes,
+      `${t('rail.mail_price')}: ${price}`,
+      r.standby ? t('rail.mail_tell_when_granted') : t('rail.mail_pay_in_app', { deadline, operator }),
+    ],
+    link: '/rail/reservations',
+    html: renderRailMail('reserved', data, title),
+  };
+}
+
+/** The words of the reservation tables in the mails. */
+function tableWords(t: Words) {
+  return {
+    reservation: t('rail.mail_reservation'),
+    train: t('rail.mail_train'),
+    seatClass: t('rail.mail_class'),
+    seats: t('rail.mail_seats'),
+    price: t('rail.mail_price'),
+    myReservations: t('rail.mail_my_reservations'),
   };
 }
 
@@ -234,26 +302,31 @@ async function cancelled(
   const r = await rail.reservationRow(p.reservationId);
   if (!r) return;
   const train = trainName(r.provider, r.trainType, r.trainNo);
-  const data = {
-    route: `${r.fromStation} → ${r.toStation}`,
-    when: `${ymd(r.date)} ${hhmm(r.departure)}–${hhmm(r.arrival)}`,
-    pnr: r.pnr,
-    train,
-    seats: r.seats.map((s) => `${s.car}호차 ${s.seat}`).join(', ') || `${r.seatCount}석`,
-    price: won(r.totalPrice),
-    link: `${ctx.config.publicUrl}/rail/reservations`,
-  };
-  const title = `[yeyak] ${train} 예약 취소 / reservation cancelled`;
-  const message: Message = {
-    title,
-    lines: [
-      `${data.route} ${data.when}`,
-      `예약번호 / reservation: ${r.pnr}`,
-      `좌석 / seats: ${data.seats}`,
-      `운영사에서 취소했습니다 / cancelled at ${label[r.provider]}`,
-    ],
-    link: '/rail/reservations',
-    html: renderRailMail('cancelled', data, title),
+  const message = (lang: Lang): Message => {
+    const t = wordsIn(lang);
+    const data = {
+      route: `${r.fromStation} → ${r.toStation}`,
+      when: `${ymd(r.date)} ${hhmm(r.departure)}–${hhmm(r.arrival)}`,
+      pnr: r.pnr,
+      train,
+      seats: seatsText(t, { ...r, standby: false }),
+      price: t('rail.mail_won', { amount: r.totalPrice }),
+      link: `${ctx.config.publicUrl}/rail/reservations`,
+      lang,
+      t: { ...tableWords(t), heading: t('rail.mail_cancelled_heading'), body: t('rail.mail_cancelled_body') },
+    };
+    const title = t('rail.mail_cancelled_title', { train });
+    return {
+      title,
+      lines: [
+        `${data.route} ${data.when}`,
+        `${t('rail.mail_reservation')}: ${r.pnr}`,
+        `${t('rail.mail_seats')}: ${data.seats}`,
+        t('rail.mail_cancelled_at', { operator: label[r.provider] }),
+      ],
+      link: '/rail/reservations',
+      html: renderRailMail('cancelled', data, title),
+    };
   };
   const deliveries = await ctx.notify.deliver(eventId, { userId: p.userId }, ['inapp', 'email'], message, {
     scope: 'rail-cancel',

@@ -38,7 +38,14 @@ const payloads = {
   [RAIL_STANDBY_ENDED]: standbyPayload.extend({ resumed: z.boolean() }),
   [RAIL_PAYMENT_DUE]: z.object({ reservationId: z.string(), userId: z.string() }),
   [RAIL_HOLD_EXPIRED]: z.object({ reservationId: z.string(), userId: z.string() }),
-  [RAIL_WATCH_FAILED]: z.object({ watchId: z.string(), userId: z.string(), reason: z.string() }),
+  [RAIL_WATCH_FAILED]: z.object({
+    watchId: z.string(),
+    userId: z.string(),
+    /** The reason in English; `key`/`params` name it in the message catalog when it has a code. */
+    reason: z.string(),
+    key: z.string().optional(),
+    params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  }),
   [RAIL_RESERVATION_CANCELLED]: z.object({ reservationId: z.string(), userId: z.string() }),
 };
 

@@ -6,6 +6,7 @@
 import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { leaseHeld } from '../../platform/claim.ts';
 import type { Context } from '../../platform/context.ts';
+import { msg } from '../../platform/messages/index.ts';
 import type { JobSpec } from '../../platform/module.ts';
 import { type Counter, providerOf } from './budget.ts';
 import type { RailDeps } from './egress.ts';
@@ -170,8 +171,8 @@ export async function poll(
         w,
         'failed',
         w.deadline && w.deadline.getTime() <= now
-          ? 'deadline passed without a seat'
-          : 'no train left to try before departure',
+          ? msg('rail.watch_deadline_passed')
+          : msg('rail.watch_no_train_left'),
       );
   }
   watches = watches.filter((w) => watchEnd(w) > now);

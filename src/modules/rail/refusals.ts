@@ -3,7 +3,7 @@
  * watches, a wrong password marks the account and stops its watches; and the answer a user can act on.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import { AppError, badRequest, conflict, invalidField } from '../../platform/errors.ts';
+import { AppError, badRequest, conflict, invalidField, type Message } from '../../platform/errors.ts';
 import { msg } from '../../platform/messages/index.ts';
 import type { RailConfig } from './config.ts';
 import { PAUSED, type RailDeps } from './egress.ts';
@@ -46,15 +46,22 @@ export function operatorError(config: RailConfig, err: unknown): Error {
   }
 }
 
-/** Ends a live watch that cannot go on, and tells its user why. */
-export async function finishWatch(d: RailDeps, w: WatchRow, status: 'failed' | 'stopped', reason: string) {
+/**
+ * Ends a live watch that cannot go on, and tells its user why: a coded reason is told in the
+ * user's language, one given as text (an operator's own words) as written.
+ */
+export async function finishWatch(d: RailDeps, w: WatchRow, status: 'failed' | 'stopped', why: Message) {
+  const reason = typeof why === 'string' ? why : why.text;
+  const coded =
+    typeof why === 'string' ? {} : { key: why.key, ...(why.params ? { params: why.params } : {}) };
   await d.ctx.tx(async (tx) => {
     const rows = await tx
       .update(railWatches)
       .set({ status, failReason: reason, reservingSince: null, updatedAt: new Date() })
       .where(and(eq(railWatches.id, w.id), inArray(railWatches.status, ['waiting', 'trying'])))
       .returning({ id: railWatches.id });
-    if (rows.length) await emitRail(tx, RAIL_WATCH_FAILED, { watchId: w.id, userId: w.userId, reason });
+    if (rows.length)
+      await emitRail(tx, RAIL_WATCH_FAILED, { watchId: w.id, userId: w.userId, reason, ...coded });
   });
 }
 
@@ -68,7 +75,7 @@ export async function noteRefusal(d: RailDeps, err: unknown, accountId?: string)
   if (isRailError(err, 'blocked')) {
     const e = err as RailError;
     const label = PROVIDER_LABEL[e.provider];
-    let reason: string;
+    let reason: Message;
     if (e.code === PAUSED) reason = e.message;
     else {
       const until = await d.egress.pacing.pause(
@@ -76,7 +83,11 @@ export async function noteRefusal(d: RailDeps, err: unknown, accountId?: string)
         d.ctx.config.rail.blockPauseMinutes,
         e.operatorMessage ?? e.message,
       );
-      reason = `${label} blocked us: ${e.operatorMessage ?? e.message}. Every ${label} watch stopped; yeyak sends nothing to ${label} until ${kstClock(until)} KST. There is no workaround: start the watch again after that.`;
+      reason = msg('rail.watch_blocked', {
+        operator: label,
+        reason: e.operatorMessage ?? e.message,
+        until: kstClock(until),
+      });
       d.ctx.log.warn({ provider: e.provider, until }, 'rail: operator block, pausing this egress');
     }
     const watches = await d.ctx.database.db
@@ -92,12 +103,16 @@ export async function noteRefusal(d: RailDeps, err: unknown, accountId?: string)
   const loginRefused = isRailError(err, 'login-refused');
   if (!isRailError(err, 'bad-credentials') && !loginRefused) return;
   const e = err as RailError;
-  const reason = loginRefused
+  const reason: Message = loginRefused
     ? e.message
-    : `${PROVIDER_LABEL[e.provider]} refused the saved id or password; update the account.`;
+    : msg('rail.watch_bad_credentials', { operator: PROVIDER_LABEL[e.provider] });
   await d.ctx.database.db
     .update(railAccounts)
-    .set({ status: loginRefused ? 'blocked' : 'bad-credentials', lastError: reason, updatedAt: new Date() })
+    .set({
+      status: loginRefused ? 'blocked' : 'bad-credentials',
+      lastError: typeof reason === 'string' ? reason : reason.text,
+      updatedAt: new Date(),
+    })
     .where(eq(railAccounts.id, accountId));
   d.egress.accountProviders.delete(accountId);
   const watches = await d.ctx.database.db

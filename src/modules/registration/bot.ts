@@ -1,6 +1,7 @@
 import type { Context } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
+import { msg } from '../../platform/messages/index.ts';
 import {
   channelMessage,
   DISCORD_API,
@@ -162,7 +163,7 @@ async function answer(
     return { content: rows.map((r) => r.line).join('\n') };
   }
   const ev = await reg.eventBySlugInGuild(cmd.slug, guildId);
-  if (!ev) throw new AppError(404, `unknown event slug ${cmd.slug}`);
+  if (!ev) throw new AppError(404, msg('registration.unknown_slug', { slug: cmd.slug }));
   if (cmd.name === 'status') {
     const [st, state] = await Promise.all([reg.status(ev), reg.saleState(ev)]);
     const sold = st.reduce((x, r) => x + r.sold, 0);

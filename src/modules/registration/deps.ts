@@ -3,6 +3,7 @@ import { ownedOr404 } from '../../platform/access.ts';
 import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { msg } from '../../platform/messages/index.ts';
 import type { Tickets } from '../tickets/index.ts';
 import { type RegistrationSecrets, type RegistrationSettings, registrationEvents } from './schema.ts';
 import { type registrationKeys, unseal } from './seal.ts';
@@ -22,10 +23,7 @@ export function secretsOf(deps: RegistrationDeps, ev: EventRow): RegistrationSec
   try {
     return unseal<RegistrationSecrets>(deps.keys, ev.secrets, ev.id);
   } catch {
-    throw new AppError(
-      409,
-      `the saved credentials of ${ev.slug} cannot be opened: REGISTRATION_SECRET (or the service secret) changed; enter the tokens again`,
-    );
+    throw new AppError(409, msg('registration.secrets_unreadable', { slug: ev.slug }));
   }
 }
 

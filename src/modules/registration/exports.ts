@@ -2,6 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { User } from '../../platform/auth/service.ts';
 import { columnsOf, type Row } from '../../platform/csv.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
+import { msg } from '../../platform/messages/index.ts';
 import { bigQueryColumns, loadToBigQuery } from './bigquery.ts';
 import { type AttendeeLike, dateIn, deidentifyAttendee, questionKind } from './deidentify.ts';
 import type { RegistrationDeps } from './deps.ts';
@@ -81,7 +82,7 @@ export async function exportToBigQuery(deps: RegistrationDeps, actor: User, ev: 
   try {
     return await loadToBigQuery(rows, target);
   } catch (err) {
-    throw new AppError(502, `BigQuery: ${(err as Error).message}`);
+    throw new AppError(502, msg('registration.bigquery_failed', { reason: (err as Error).message }));
   }
 }
 

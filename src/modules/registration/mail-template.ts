@@ -37,6 +37,28 @@ export const DEFAULT_TEMPLATE = `<p>Hello {{ name }},</p>
 {% if venueLink %}<p>Join the online venue: <a href="{{ venueLink }}">{{ venueLink }}</a></p>{% endif %}
 <p>안녕하세요 · 您好 · See you there!</p>`;
 
+/** The same defaults in Korean: an event still on the defaults writes in its organiser's language. */
+export const DEFAULT_SUBJECT_KO = '[{{ eventName }}] {{ name }}님, 환영합니다';
+export const DEFAULT_TEMPLATE_KO = `<p>{{ name }}님, 안녕하세요.</p>
+<p><b>{{ eventName }}</b> ({{ ticketName }}) 참가 등록이 완료되었습니다.</p>
+{% if date %}<p>일시: {{ date }}</p>{% endif %}
+{% if venueLink %}<p>온라인 행사장: <a href="{{ venueLink }}">{{ venueLink }}</a></p>{% endif %}
+<p>그날 뵙겠습니다!</p>`;
+
+/**
+ * The templates in the organiser's language when they are still the shipped defaults (an
+ * organiser's own words are sent as written): attendees have no account, so the organiser's
+ * language (Korean unless they chose English) is the mail's.
+ */
+export function defaultsIn(t: MailTemplates, lang: 'ko' | 'en' | 'zh-TW'): MailTemplates {
+  if (lang !== 'ko') return t;
+  return {
+    ...t,
+    subject: t.subject === DEFAULT_SUBJECT ? DEFAULT_SUBJECT_KO : t.subject,
+    template: t.template === DEFAULT_TEMPLATE ? DEFAULT_TEMPLATE_KO : t.template,
+  };
+}
+
 /** The defaults shipped before Liquid: saved events still carry them verbatim. */
 const OLD_ETA_SUBJECT = '[<%= it.eventName %>] Welcome, <%= it.name %>';
 const OLD_ETA_TEMPLATE = `<p>Hello <%= it.name %>,</p>

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { User } from '../../platform/auth/service.ts';
 import { sqlState } from '../../platform/db.ts';
-import { AppError, conflict, invalidField } from '../../platform/errors.ts';
-import { msg } from '../../platform/messages/index.ts';
+import { AppError, conflict, fieldError, invalidField } from '../../platform/errors.ts';
+import { isCode, msg } from '../../platform/messages/index.ts';
 import { UpstreamError } from '../../platform/net/http.ts';
 import { checkUrlFields } from '../../platform/net/outbound.ts';
 import { kktixClient, owned, type RegistrationDeps, secretsOf } from './deps.ts';
@@ -149,9 +149,14 @@ async function checkSource(
     } catch (err) {
       if (!(err instanceof AppError) || err.status !== 404) throw err;
       const path = 'body.ticketsEventId';
-      throw new AppError(404, `${path}: no such yeyak event`, {
-        errors: [{ path, message: 'no such yeyak event' }],
-      });
+      const e = fieldError(path, msg('registration.no_tickets_event'));
+      throw new AppError(
+        404,
+        { ...msg('registration.no_tickets_event'), text: `${path}: ${e.message}` },
+        {
+          errors: [e],
+        },
+      );
     }
     return;
   }
@@ -169,10 +174,18 @@ async function checkSource(
           : unreachable
             ? 'body.kktix.baseUrl'
             : 'body.kktix';
-      throw new AppError(unreachable ? 502 : 422, `${path}: ${err.message}`, {
-        errors: [{ path, message: err.message }],
-        reason: err.reason,
-      });
+      // The adapter's coded message (KKTIX's refusal in the reader's language), under the field.
+      const e = fieldError(
+        path,
+        err.key && isCode(err.key) ? { key: err.key, params: err.params, text: err.message } : err.message,
+      );
+      throw new AppError(
+        unreachable ? 502 : 422,
+        e.key && isCode(e.key)
+          ? { key: e.key, params: e.params, text: `${path}: ${err.message}` }
+          : `${path}: ${err.message}`,
+        { errors: [e], reason: err.reason },
+      );
     }
     throw err;
   }

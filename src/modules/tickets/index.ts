@@ -3,6 +3,7 @@ import { selectRows } from '../../platform/db.ts';
 import { defineModule } from '../../platform/module.ts';
 import { ticketsConfig } from './config.ts';
 import { seedTicketsDemo } from './demo.ts';
+import { holdExpiredConsumer } from './expired-notice.ts';
 import { holdExpiryConsumer, holdJobs } from './holds.ts';
 import { ticketMailConsumer } from './mail.ts';
 import { originalReservationRoutes } from './original.ts';
@@ -47,7 +48,7 @@ export const tickets = defineModule({
     return {
       api,
       jobs: holdJobs(api.deps),
-      consumers: [ticketMailConsumer(ctx, api), holdExpiryConsumer(ctx)],
+      consumers: [ticketMailConsumer(ctx, api), holdExpiryConsumer(ctx), holdExpiredConsumer(ctx)],
       routes(app, auth) {
         ticketRoutes(app, ctx, auth, api);
         originalReservationRoutes(app, auth, api);

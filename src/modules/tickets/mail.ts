@@ -4,13 +4,30 @@ import type { Context } from '../../platform/context.ts';
 import { once } from '../../platform/events/outbox.ts';
 import type { Consumer, DomainEvent } from '../../platform/events/types.ts';
 import { mailTemplates } from '../../platform/mail/mailer.ts';
+import { type Code, type Lang, type ParamValue, render as say } from '../../platform/messages/index.ts';
 import { zonedParts } from '../../platform/time.ts';
 import { payloadOf, TOPICS } from './events.ts';
 import type { Tickets } from './service.ts';
 
-const render = mailTemplates(resolve(dirname(fileURLToPath(import.meta.url)), 'templates'));
+export const renderTicketsMail = mailTemplates(resolve(dirname(fileURLToPath(import.meta.url)), 'templates'));
+const render = renderTicketsMail;
 
-const won = (n: number) => `${n.toLocaleString('ko-KR')}원`;
+/** The catalog's words in one language: what the mail templates fill in. */
+export const wordsIn =
+  (lang: Lang) =>
+  (key: Code, params?: Record<string, ParamValue>): string =>
+    say(key, params, lang);
+
+/** The words every ticket mail's table uses. */
+function tableWords(t: ReturnType<typeof wordsIn>) {
+  return {
+    reservation: t('tickets.mail_reservation'),
+    ticket: t('tickets.mail_ticket'),
+    price: t('tickets.mail_price'),
+    total: t('tickets.mail_total'),
+    myTickets: t('tickets.mail_my_tickets'),
+  };
+}
 
 /** Renders and sends ticket and waiting-list mails; each event is mailed once (dedupe by event id). */
 export function ticketMailConsumer(ctx: Context, tickets: Tickets): Consumer {
@@ -34,8 +51,11 @@ export function ticketMailConsumer(ctx: Context, tickets: Tickets): Consumer {
 }
 
 async function ticketMail(ctx: Context, tickets: Tickets, reservationId: number) {
-  const r = await tickets.reservationById(reservationId);
+  const r = await tickets.reservationForMail(reservationId);
   if (!r || r.deleted) return undefined; // cancelled before the mail went out: nothing to send
+  const lang = await ctx.notify.langOf(r.userId);
+  const t = wordsIn(lang);
+  const won = (amount: number) => t('tickets.mail_won', { amount });
   const code = tickets.ticketCode(r.id);
   const when = zonedParts(new Date(r.startsAt), r.timezone);
   // The code breaks at its dots on a narrow screen, never one character alone on a line.
@@ -50,17 +70,19 @@ async function ticketMail(ctx: Context, tickets: Tickets, reservationId: number)
     unitPrice: won(r.unitPrice),
     totalPrice: won(r.totalPrice),
     link: `${ctx.config.publicUrl}/my/tickets`,
+    lang,
+    t: { ...tableWords(t), showAtDoor: t('tickets.mail_show_at_door') },
   };
   return {
     to: r.email,
-    subject: `[yeyak] 예매 확인 · ${r.eventTitle} ${when.date} ${when.time}`,
+    subject: t('tickets.mail_confirmed_subject', { title: r.eventTitle, date: when.date, time: when.time }),
     html: render('ticket', data, r.eventTitle),
     text: [
       `${r.eventTitle}`,
       `${when.date} ${when.time} (${r.timezone})${r.venue ? ` · ${r.venue}` : ''}`,
       `${r.ticketTypeName} × ${r.quantity} · ${won(r.totalPrice)}`,
-      `예매번호 / reservation no. ${r.id}`,
-      `입장 코드 / entry code: ${code}`,
+      t('tickets.mail_reservation_no', { id: String(r.id) }),
+      t('tickets.mail_entry_code', { code }),
     ].join('\n'),
     attachments: [
       {
@@ -83,8 +105,11 @@ async function sendTicket(ctx: Context, tickets: Tickets, reservationId: number,
 
 /** The receipt of a cancelled reservation: what was given back, and that the code no longer opens the door. */
 async function sendCancelled(ctx: Context, tickets: Tickets, reservationId: number, key: string) {
-  const r = await tickets.reservationById(reservationId);
+  const r = await tickets.reservationForMail(reservationId);
   if (!r?.deleted) return;
+  const lang = await ctx.notify.langOf(r.userId);
+  const t = wordsIn(lang);
+  const won = (amount: number) => t('tickets.mail_won', { amount });
   const when = zonedParts(new Date(r.startsAt), r.timezone);
   const at = r.cancelledAt ? zonedParts(new Date(r.cancelledAt), r.timezone) : undefined;
   const data = {
@@ -94,17 +119,24 @@ async function sendCancelled(ctx: Context, tickets: Tickets, reservationId: numb
     cancelledAt: at ? `${at.date} ${at.time}` : '',
     totalPrice: won(r.totalPrice),
     link: `${ctx.config.publicUrl}/my/tickets`,
+    lang,
+    t: {
+      ...tableWords(t),
+      heading: t('tickets.mail_cancelled_heading'),
+      cancelledAt: t('tickets.mail_cancelled_at'),
+      body: t('tickets.mail_cancelled_body'),
+    },
   };
   await ctx.mailer.send({
     key,
     to: r.email,
-    subject: `[yeyak] 예매 취소 · ${r.eventTitle} ${when.date} ${when.time}`,
+    subject: t('tickets.mail_cancelled_subject', { title: r.eventTitle, date: when.date, time: when.time }),
     html: render('cancelled', data, r.eventTitle),
     text: [
       `${r.eventTitle} ${when.date} ${when.time}`,
       `${r.ticketTypeName} × ${r.quantity} · ${won(r.totalPrice)}`,
-      `예매번호 / reservation no. ${r.id}: 취소되었습니다 / cancelled`,
-      '이 예매의 입장 코드는 더 이상 쓸 수 없습니다 / its entry code no longer opens the door',
+      t('tickets.mail_cancelled_no', { id: String(r.id) }),
+      t('tickets.mail_cancelled_body'),
     ].join('\n'),
   });
 }
@@ -112,6 +144,8 @@ async function sendCancelled(ctx: Context, tickets: Tickets, reservationId: numb
 async function sendOffer(ctx: Context, tickets: Tickets, entryId: string, key: string) {
   const row = await tickets.waitlistOffer(entryId);
   if (row?.w.status !== 'offered' || row.h?.status !== 'held') return;
+  const lang = await ctx.notify.langOf(row.w.userId);
+  const t = wordsIn(lang);
   const when = zonedParts(row.s.startsAt, row.e.timezone);
   const until = zonedParts(row.h.expiresAt, row.e.timezone);
   const data = {
@@ -121,14 +155,28 @@ async function sendOffer(ctx: Context, tickets: Tickets, entryId: string, key: s
     date: when.date,
     time: when.time,
     until: `${until.date} ${until.time}`,
-    total: won(row.t.price * row.w.quantity),
+    total: t('tickets.mail_won', { amount: row.t.price * row.w.quantity }),
     link: `${ctx.config.publicUrl}/holds/${row.h.id}`,
+    lang,
+    t: {
+      heading: t('tickets.mail_offer_heading'),
+      body: t('tickets.mail_offer_body', { until: `${until.date} ${until.time}` }),
+      confirm: t('tickets.mail_confirm'),
+    },
   };
   await ctx.mailer.send({
     key,
     to: row.w.email,
-    subject: `[yeyak] 대기하신 좌석이 나왔습니다 · ${row.e.title}`,
+    subject: t('tickets.mail_offer_subject', { title: row.e.title }),
     html: render('offer', data, row.e.title),
-    text: `${row.e.title} ${when.date} ${when.time}: ${row.t.name} × ${row.w.quantity} 좌석을 ${data.until}까지 확보해 두었습니다. 확정하기 / confirm: ${data.link}`,
+    text: t('tickets.mail_offer_text', {
+      title: row.e.title,
+      date: when.date,
+      time: when.time,
+      ticketType: row.t.name,
+      quantity: row.w.quantity,
+      until: data.until,
+      link: data.link,
+    }),
   });
 }

@@ -99,6 +99,11 @@ export class Tickets {
     return views.reservationById(this.deps, id);
   }
 
+  /** A reservation with its buyer's user id, for the buyer's mails. */
+  reservationForMail(id: number) {
+    return views.reservationForMail(this.deps, id);
+  }
+
   // ---------------------------------------------------------------- the original API (original.ts)
 
   resolveOriginal(input: ResolveInput) {

@@ -195,6 +195,16 @@ export async function reservationById(
   return row ? reservationView(row) : undefined;
 }
 
+/** Any reservation by id with its buyer, for mails in the buyer's language (never an API answer). */
+export async function reservationForMail(
+  { ctx }: TicketsDeps,
+  id: number,
+): Promise<(TicketReservationView & { userId: string }) | undefined> {
+  const res = await historyQuery(ctx.database.db, sql`r.id = ${id}`);
+  const row = res[0];
+  return row ? { ...reservationView(row), userId: String(row.user_id) } : undefined;
+}
+
 /** Every reservation of the event (cancelled ones flagged), whoever asks: sales.ts checks who may. */
 export async function reservationsOfEvent({ ctx }: TicketsDeps, eventId: string) {
   const res = await historyQuery(ctx.database.db, sql`e.id = ${eventId}`);

@@ -7,7 +7,7 @@ import { AppError, forbidden, invalidField, unauthorized } from '../errors.ts';
 import { emit, once } from '../events/outbox.ts';
 import type { Consumer } from '../events/types.ts';
 import { renderPlatformMail } from '../mail/mailer.ts';
-import { msg } from '../messages/index.ts';
+import { type Code, msg, type ParamValue, render } from '../messages/index.ts';
 import { forgetUnprovenIdentities, identitiesOf } from '../oauth/service.ts';
 import { RULES, rateLimiter } from '../ratelimit.ts';
 import { type ACCOUNT_STATES, type CodePurpose, type ROLES, sessions, users } from '../schema.ts';
@@ -361,6 +361,9 @@ export class Auth {
           const name = u.name || u.nickname || u.email;
           // In the user's language: English, or Korean (its subject keeps the English words after).
           const en = u.lang === 'en';
+          // The mail's words from the catalog, in that language: the templates hold none.
+          const lang = en ? 'en' : 'ko';
+          const t = (key: Code, params?: Record<string, ParamValue>) => render(key, params, lang);
           if (purpose === 'signup') {
             await this.ctx.mailer.send({
               to: u.email,
@@ -369,7 +372,15 @@ export class Auth {
                 : `[yeyak] 인증 코드 ${code} / verification code`,
               html: renderPlatformMail(
                 'verify',
-                { code, minutes: CODE_MINUTES, name, lang: u.lang ?? 'ko' },
+                {
+                  code,
+                  lang,
+                  t: {
+                    hello: t('auth.mail_hello', { name }),
+                    line: t('auth.mail_verify_line'),
+                    within: t('auth.mail_within', { minutes: CODE_MINUTES }),
+                  },
+                },
                 'yeyak verification code',
               ),
               text: en
@@ -383,7 +394,16 @@ export class Auth {
             subject: en ? `[yeyak] ${words.en} ${code}` : `[yeyak] ${words.ko} ${code} / ${words.en}`,
             html: renderPlatformMail(
               'code',
-              { code, minutes: CODE_MINUTES, name, ko: words.koLine, en: words.enLine, lang: u.lang ?? 'ko' },
+              {
+                code,
+                lang,
+                t: {
+                  hello: t('auth.mail_hello', { name }),
+                  line: t(purpose === 'withdraw' ? 'auth.mail_withdraw_line' : 'auth.mail_reset_line'),
+                  within: t('auth.mail_within', { minutes: CODE_MINUTES }),
+                  ignore: t('auth.mail_ignore'),
+                },
+              },
               `yeyak ${words.en}`,
             ),
             text: en
@@ -395,19 +415,15 @@ export class Auth {
   }
 }
 
-/** Subject words and the line above the code, per purpose. */
+/** Subject words per purpose. */
 const CODE_MAIL = {
   reset: {
     ko: '비밀번호 재설정 코드',
     en: 'password reset code',
-    koLine: '비밀번호 재설정 코드입니다. 새 비밀번호와 함께 입력하세요.',
-    enLine: 'Your password reset code; enter it with your new password:',
   },
   withdraw: {
     ko: '회원 탈퇴 확인 코드',
     en: 'account deletion code',
-    koLine: '회원 탈퇴를 확인하는 코드입니다. 입력하면 계정이 삭제됩니다.',
-    enLine: 'The code that confirms deleting your account; entering it deletes the account:',
   },
 } as const;
 

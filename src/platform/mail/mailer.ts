@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { Eta } from 'eta';
 import type { Transporter } from 'nodemailer';
 import type { Database } from '../db.ts';
+import { langOf, render } from '../messages/index.ts';
 import { mailsSent } from '../metrics.ts';
 import { mailboxMessages } from '../schema.ts';
 import { type ComposeAttachment, MailComposer } from './composer.ts';
@@ -35,12 +36,20 @@ const layout = new Eta({ views: templatesDir, autoEscape: true, cache: true });
 
 /**
  * A renderer for one folder of Eta mail templates, wrapped in the shared layout. Values are
- * auto-escaped, so user text in a mail never becomes markup.
+ * auto-escaped, so user text in a mail never becomes markup. The words come in `data` already in
+ * the reader's language (`data.lang`, from the message catalog), so a template only fills them in.
  */
 export function mailTemplates(views: string) {
   const eta = new Eta({ views, autoEscape: true, cache: true });
-  return (name: string, data: Record<string, unknown>, title: string) =>
-    layout.render('layout', { title, body: eta.render(name, data), lang: data.lang === 'en' ? 'en' : 'ko' });
+  return (name: string, data: Record<string, unknown>, title: string) => {
+    const lang = langOf(typeof data.lang === 'string' ? data.lang : undefined) === 'en' ? 'en' : 'ko';
+    return layout.render('layout', {
+      title,
+      body: eta.render(name, data),
+      lang,
+      footer: render('mail.automated', undefined, lang),
+    });
+  };
 }
 
 export const renderPlatformMail = mailTemplates(templatesDir);

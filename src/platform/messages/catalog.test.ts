@@ -50,6 +50,22 @@ describe('the message catalog', () => {
     );
   });
 
+  it('names a state or provider inside a message in the reader language, never an English word in Korean', () => {
+    expect(render('tickets.hold_done', { status: 'expired' }, 'ko')).toBe(
+      '이미 처리된 좌석 확보입니다 (만료됨).',
+    );
+    expect(msg('tickets.hold_done', { status: 'expired' }).text).toBe('this hold is expired; start again');
+    expect(render('rail.watch_state', { status: 'stopped' }, 'ko')).toContain('중지');
+    expect(render('oauth.identity_taken', { provider: 'kakao' }, 'ko')).toBe(
+      '이 카카오 계정은 이미 다른 계정에 연결되어 있습니다.',
+    );
+    expect(msg('oauth.identity_taken', { provider: 'kakao' }).text).toBe(
+      'this Kakao account is linked elsewhere',
+    );
+    // A value without a label is shown as given.
+    expect(render('consult.only_side', { who: 'admin' }, 'ko')).toBe('admin만 할 수 있습니다.');
+  });
+
   it('finds the code of a message still written as English text, not of one with parameters', () => {
     expect(codeOfEnglish('sold out')).toBe('tickets.sold_out');
     expect(codeOfEnglish('cannot be below the {sold} tickets already sold or held')).toBeUndefined();

@@ -29,13 +29,24 @@ export function isCode(key: unknown): key is Code {
   return typeof key === 'string' && Object.hasOwn(catalog, key);
 }
 
-function fill(template: string, params: Record<string, ParamValue> | undefined, lang: Lang): string {
+function fill(
+  template: string,
+  params: Record<string, ParamValue> | undefined,
+  lang: Lang,
+  prefix = '',
+): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const v = params?.[name];
     if (v === undefined) return whole;
     // A field's name is shown by its label where the catalog has one (`field.<name>`).
     if (name === 'field' && typeof v === 'string') {
       const label = `field.${v}`;
+      if (isCode(label)) return textOf(label, lang);
+    }
+    // A value that is a word of the code's module (a state, a provider) is shown in the reader's
+    // language where the catalog names it: `<module>.<param>.<value>`, e.g. `rail.status.held`.
+    if (typeof v === 'string' && prefix) {
+      const label = `${prefix}.${name}.${v}`;
       if (isCode(label)) return textOf(label, lang);
     }
     return typeof v === 'number' ? v.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-US') : v;
@@ -49,7 +60,7 @@ function textOf(key: Code, lang: Lang): string {
 
 /** A code's text in `lang`, its placeholders filled. */
 export function render(key: Code, params: Record<string, ParamValue> | undefined, lang: Lang): string {
-  return fill(textOf(key, lang), params, lang);
+  return fill(textOf(key, lang), params, lang, key.slice(0, key.indexOf('.')));
 }
 
 /** A message by code, with its English text for logs and API clients. `tsc` refuses unknown codes. */

@@ -4,7 +4,7 @@
  * typed error, UpstreamError, so every route answers an outside failure the same way.
  */
 
-import { AppError } from '../errors.ts';
+import { AppError, type Message } from '../errors.ts';
 import { outboundRequests, upstreamRefusals } from '../metrics.ts';
 import { OutboundRefused, outboundFetch } from './outbound.ts';
 
@@ -54,7 +54,7 @@ export class UpstreamError extends AppError {
   constructor(
     public readonly service: string,
     public readonly reason: UpstreamReason,
-    message: string,
+    message: Message,
     public readonly details: UpstreamDetails = {},
   ) {
     super(UPSTREAM_STATUS[reason], message, {

@@ -9,6 +9,7 @@ import type { Sealer } from '../crypto.ts';
 import type { Database } from '../db.ts';
 import { once } from '../events/outbox.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import { type Lang, langOf } from '../messages/index.ts';
 import { users } from '../schema.ts';
 import type { NotifyConfig } from './config.ts';
 import { InAppNotices, linkProblem } from './inapp.ts';
@@ -40,7 +41,15 @@ export type Recipient = {
   slack?: string;
   telegram?: string;
   kakao?: KakaoEventUser[];
+  /**
+   * The language of a recipient without an account (an attendee's address): the event's or the
+   * organiser's. A user's own language (users.lang) wins; Korean when neither is known.
+   */
+  lang?: Lang;
 };
+
+/** A message in one language, or written in the recipient's language once it is known. */
+export type LocalMessage = Message | ((lang: Lang) => Message);
 
 /** A sender that replaces the built-in one for a channel (e.g. a Discord post with its own format). */
 export type ChannelSender = (address: string, message: Message) => Promise<unknown>;
@@ -111,6 +120,19 @@ export class Notify {
   }
 
   /**
+   * The language a user reads mails and notices in (users.lang); `fallback` (else Korean) when the
+   * user is unknown or never chose one.
+   */
+  async langOf(userId: string | null | undefined, fallback: Lang = 'ko'): Promise<Lang> {
+    if (!userId) return fallback;
+    const [u] = await this.deps.database.db
+      .select({ lang: users.lang })
+      .from(users)
+      .where(eq(users.id, userId));
+    return u?.lang ? langOf(u.lang) : fallback;
+  }
+
+  /**
    * The outbound channels a user has set up (e-mail while it is on); what a notice goes to by
    * default. In-app is not among them: every user has it, and the caller adds it.
    */
@@ -135,11 +157,15 @@ export class Notify {
     eventId: string,
     to: string | Recipient,
     channels: readonly string[],
-    message: Message,
+    localMessage: LocalMessage,
     opts: DeliverOptions,
   ): Promise<Delivery[]> {
     const { config, database, mailer } = this.deps;
     const r: Recipient = typeof to === 'string' ? { userId: to } : to;
+    const message =
+      typeof localMessage === 'function'
+        ? localMessage(r.userId ? await this.langOf(r.userId, r.lang) : (r.lang ?? 'ko'))
+        : localMessage;
     const wanted = ORDER.filter((c) => channels.includes(c));
     const mine = r.userId ? await this.settings.addresses(r.userId) : undefined;
     let email = r.email;

@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { z } from 'zod';
-import { AppError } from '../errors.ts';
+import { AppError, fieldError, type Message } from '../errors.ts';
+import { msg } from '../messages/index.ts';
 import { excerpt, safeJson, UpstreamError } from '../net/http.ts';
 import type { Provider } from './config.ts';
 import type { OAuthClient } from './providers.ts';
@@ -19,10 +20,10 @@ export class OAuthRefused extends AppError {
   constructor(
     status: number,
     readonly reason: string,
-    message: string,
+    message: Message,
     field?: string,
   ) {
-    super(status, message, { reason, ...(field ? { errors: [{ path: field, message }] } : {}) });
+    super(status, message, { reason, ...(field ? { errors: [fieldError(field, message)] } : {}) });
   }
 }
 
@@ -80,7 +81,7 @@ export async function exchange(
         throw new OAuthRefused(
           400,
           'invalid_grant',
-          `${c.provider} refused the code (invalid_grant): it was wrong, used or expired; sign in again`,
+          msg('oauth.invalid_grant', { provider: c.provider }),
           'query.code',
         );
       throw new UpstreamError(
@@ -91,14 +92,18 @@ export async function exchange(
     }
     const problem = idTokenProblem(err);
     if (problem)
-      throw new OAuthRefused(400, `id_token_${problem}`, `${c.provider} id_token refused (${problem})`);
+      throw new OAuthRefused(
+        400,
+        `id_token_${problem}`,
+        msg('oauth.id_token', { provider: c.provider, problem }),
+      );
     throw new UpstreamError(c.provider, 'bad_response', `${c.provider} token answer unusable`, {
       cause: err,
     });
   }
   const claims = c.idToken ? tokens.claims() : undefined;
   if (c.provider === 'apple') {
-    if (!claims) throw new OAuthRefused(400, 'id_token_invalid', 'apple id_token missing');
+    if (!claims) throw new OAuthRefused(400, 'id_token_invalid', msg('oauth.id_token_missing'));
     const verified = claims.email_verified === true || claims.email_verified === 'true';
     return {
       profile: {
@@ -111,11 +116,7 @@ export async function exchange(
   }
   const me = await userinfo(c, tokens.access_token);
   if (claims && claims.sub !== me.subject) {
-    throw new OAuthRefused(
-      400,
-      'id_token_subject',
-      `${c.provider} id_token names another user than its profile`,
-    );
+    throw new OAuthRefused(400, 'id_token_subject', msg('oauth.id_token_subject', { provider: c.provider }));
   }
   return { profile: me };
 }

@@ -6,6 +6,7 @@ import { safeEqual, sha256, verifyPassword } from '../crypto.ts';
 import { emit, once } from '../events/outbox.ts';
 import type { Consumer } from '../events/types.ts';
 import { renderPlatformMail } from '../mail/mailer.ts';
+import { msg } from '../messages/index.ts';
 import { RULES, rateLimiter } from '../ratelimit.ts';
 import { users } from '../schema.ts';
 import type { Provider } from './config.ts';
@@ -42,14 +43,14 @@ export class OAuthLinks {
       .where(and(eq(oauthPendingLinks.id, linkId), gt(oauthPendingLinks.expiresAt, new Date())));
     if (!row) {
       return this.oauth.refuse(
-        new OAuthRefused(400, 'link', 'this link request is unknown or expired: sign in again', 'body.link'),
+        new OAuthRefused(400, 'link', msg('oauth.link_unknown'), 'body.link'),
         undefined,
         requestId,
       );
     }
     if (!safeEqual(row.link.bindingHash, sha256(binding))) {
       return this.oauth.refuse(
-        new OAuthRefused(400, 'binding', 'this link was started in another browser or tab', 'body.binding'),
+        new OAuthRefused(400, 'binding', msg('oauth.link_other_browser'), 'body.binding'),
         row.link.provider,
         requestId,
       );
@@ -92,10 +93,10 @@ export class OAuthLinks {
         400,
         'link_proof',
         spent
-          ? 'wrong proof too many times: nothing was linked; sign in again'
+          ? msg('oauth.link_spent')
           : input.password !== undefined
-            ? 'wrong password: nothing was linked'
-            : 'wrong or expired code: nothing was linked',
+            ? msg('oauth.link_wrong_password')
+            : msg('oauth.link_wrong_code'),
         field,
       );
       // The page says which, in the reader's language; `spent`: the request is over.
@@ -112,7 +113,7 @@ export class OAuthLinks {
         throw new OAuthRefused(
           409,
           'identity_taken',
-          `this ${providerName(link.provider)} account is linked elsewhere`,
+          msg('oauth.identity_taken', { provider: link.provider }),
         );
       }
       if (!taken) {

@@ -5,6 +5,7 @@ import type { Context } from '../context.ts';
 import { randomToken, sha256 } from '../crypto.ts';
 import type { Executor } from '../db.ts';
 import { notFound } from '../errors.ts';
+import { msg } from '../messages/index.ts';
 import { RULES, rateLimiter } from '../ratelimit.ts';
 import { users } from '../schema.ts';
 import type { Provider } from './config.ts';
@@ -127,24 +128,27 @@ export class OAuth {
       // Apple names a cancelled sign-in user_cancelled_authorize; Kakao and Naver say access_denied.
       const denied = q.error === 'access_denied' || q.error === 'user_cancelled_authorize';
       const reason = denied ? 'access_denied' : 'provider_error';
-      const err = new OAuthRefused(400, reason, `${providerName(provider)} answered ${q.error.slice(0, 60)}`);
+      const err = new OAuthRefused(
+        400,
+        reason,
+        msg('oauth.provider_error', { provider, error: q.error.slice(0, 60) }),
+      );
       if (denied) throw err;
       return this.refuse(err, provider, requestId);
     }
     if (!row) {
       return this.refuse(
-        new OAuthRefused(
-          400,
-          'state',
-          'state unknown, used or expired: start the sign-in again',
-          'query.state',
-        ),
+        new OAuthRefused(400, 'state', msg('oauth.state'), 'query.state'),
         provider,
         requestId,
       );
     }
     if (!q.code) {
-      return this.refuse(new OAuthRefused(400, 'code', 'code missing', 'query.code'), provider, requestId);
+      return this.refuse(
+        new OAuthRefused(400, 'code', msg('oauth.code_missing'), 'query.code'),
+        provider,
+        requestId,
+      );
     }
     let profile: Profile;
     try {
@@ -250,7 +254,7 @@ export class OAuth {
         .onConflictDoNothing()
         .returning({ id: userIdentities.id });
       // The same identity's first sign-in in two tabs at once: one wins, the other starts again.
-      if (made.length === 0) throw new OAuthRefused(409, 'busy', 'this sign-in raced another: sign in again');
+      if (made.length === 0) throw new OAuthRefused(409, 'busy', msg('oauth.raced'));
       await tx.insert(oauthHandoffs).values({ ...handoff, userId: u.id });
     });
     return code;
@@ -279,23 +283,13 @@ export class OAuth {
         .where(and(eq(oauthHandoffs.codeHash, sha256(code)), gt(oauthHandoffs.expiresAt, new Date())));
       if (other) {
         return this.refuse(
-          new OAuthRefused(
-            400,
-            'binding',
-            'this sign-in was started in another browser or tab: start it again here',
-            'body.binding',
-          ),
+          new OAuthRefused(400, 'binding', msg('oauth.signin_other_browser'), 'body.binding'),
           other.provider,
           requestId,
         );
       }
       return this.refuse(
-        new OAuthRefused(
-          400,
-          'handoff',
-          'sign-in code unknown, used or expired: start again',
-          'body.handoff',
-        ),
+        new OAuthRefused(400, 'handoff', msg('oauth.handoff'), 'body.handoff'),
         undefined,
         requestId,
       );
@@ -309,7 +303,7 @@ export class OAuth {
       const err = new OAuthRefused(
         409,
         'link_required',
-        `link required: an account with this e-mail exists; prove it is yours to link ${providerName(h.provider)}`,
+        msg('oauth.link_required', { provider: h.provider }),
       );
       Object.assign(err.data ?? {}, {
         link: link?.id,

@@ -87,7 +87,7 @@ export class ConsentStore {
       handle: (event) =>
         once(this.ctx.database, 'push-consent-mail', event.id, async () => {
           const [u] = await this.db
-            .select({ email: users.email, name: users.name })
+            .select({ email: users.email, name: users.name, lang: users.lang })
             .from(users)
             .where(eq(users.id, String(event.payload.userId)));
           if (!u) return;
@@ -96,7 +96,11 @@ export class ConsentStore {
             given: boolean;
             at: string;
           }[];
-          const mail = consentMail(changes, `${this.ctx.config.publicUrl}/account/notifications`);
+          const mail = consentMail(
+            changes,
+            `${this.ctx.config.publicUrl}/account/notifications`,
+            u.lang === 'en' ? 'en' : 'ko',
+          );
           await this.ctx.mailer.send({ key: `${event.id}.consent`, to: u.email, ...mail });
         }),
     };
@@ -106,34 +110,32 @@ export class ConsentStore {
 const esc = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
- * The confirmation: what changed and when, who sent it, and where to change it again. The
- * platform keeps no language per user, so Korean and English together.
+ * The confirmation: what changed and when, who sent it, and where to change it again, in the
+ * user's language (users.lang; Korean unless English).
  */
 export function consentMail(
   changes: { consent: ConsentName; given: boolean; at: string }[],
   settingsUrl: string,
+  lang: 'ko' | 'en' = 'ko',
 ): { subject: string; text: string; html: string } {
-  const ko = changes.map((c) => `- ${WORDS[c.consent].ko}: ${c.given ? '동의' : '철회'} (${kstText(c.at)})`);
-  const en = changes.map(
-    (c) => `- ${WORDS[c.consent].en}: ${c.given ? 'given' : 'withdrawn'} (${kstText(c.at)})`,
+  const ko = lang === 'ko';
+  const subject = ko ? '[yeyak] 수신 동의 변경 안내' : '[yeyak] Your consent changed';
+  const lines = changes.map(
+    (c) =>
+      `- ${WORDS[c.consent][lang]}: ${ko ? (c.given ? '동의' : '철회') : c.given ? 'given' : 'withdrawn'} (${kstText(c.at)})`,
   );
   const text = [
-    '[yeyak] 수신 동의 변경 안내',
-    ...ko,
-    `언제든 여기에서 바꿀 수 있습니다: ${settingsUrl}`,
-    '',
-    '[yeyak] Your consent changed',
-    ...en,
-    `Change it at any time: ${settingsUrl}`,
+    subject,
+    ...lines,
+    ko ? `언제든 여기에서 바꿀 수 있습니다: ${settingsUrl}` : `Change it at any time: ${settingsUrl}`,
   ].join('\n');
-  const list = (lines: string[]) => `<ul>${lines.map((l) => `<li>${esc(l.slice(2))}</li>`).join('')}</ul>`;
+  const list = `<ul>${lines.map((l) => `<li>${esc(l.slice(2))}</li>`).join('')}</ul>`;
   const html = [
-    '<p>[yeyak] 수신 동의 변경 안내</p>',
-    list(ko),
-    `<p>언제든 <a href="${esc(settingsUrl)}">알림 설정</a>에서 바꿀 수 있습니다.</p>`,
-    '<hr><p>[yeyak] Your consent changed</p>',
-    list(en),
-    `<p>Change it at any time in your <a href="${esc(settingsUrl)}">notification settings</a>.</p>`,
+    `<p>${esc(subject)}</p>`,
+    list,
+    ko
+      ? `<p>언제든 <a href="${esc(settingsUrl)}">알림 설정</a>에서 바꿀 수 있습니다.</p>`
+      : `<p>Change it at any time in your <a href="${esc(settingsUrl)}">notification settings</a>.</p>`,
   ].join('\n');
-  return { subject: '[yeyak] 수신 동의 변경 안내 / Your consent changed', text, html };
+  return { subject, text, html };
 }

@@ -6,7 +6,8 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db.ts';
-import { badRequest, type FieldError } from '../errors.ts';
+import { badRequest, type FieldError, fieldError } from '../errors.ts';
+import { isCode, msg } from '../messages/index.ts';
 import { checkOutboundUrl, OutboundRefused } from '../net/outbound.ts';
 import { pushDevices } from './schema.ts';
 
@@ -53,37 +54,31 @@ const decoded = (s: string) => (B64URL.test(s) ? Buffer.from(s, 'base64url') : u
  */
 export async function deviceProblems(input: DeviceInput, trustedBase?: string): Promise<FieldError[]> {
   if (input.kind === 'fcm') {
-    return FCM_TOKEN.test(input.token)
-      ? []
-      : [{ path: 'body.token', message: 'not an FCM registration token (32+ letters, digits, - _ :)' }];
+    return FCM_TOKEN.test(input.token) ? [] : [fieldError('body.token', msg('push.fcm_token'))];
   }
   const out: FieldError[] = [];
   const { endpoint, keys } = input.subscription;
   const p = decoded(keys.p256dh);
   if (p?.length !== 65 || p[0] !== 4)
-    out.push({
-      path: 'body.subscription.keys.p256dh',
-      message: 'must be an uncompressed P-256 public key: 65 bytes, base64url',
-    });
+    out.push(fieldError('body.subscription.keys.p256dh', msg('push.p256dh')));
   const a = decoded(keys.auth);
-  if (a?.length !== 16)
-    out.push({ path: 'body.subscription.keys.auth', message: 'must be 16 bytes, base64url' });
+  if (a?.length !== 16) out.push(fieldError('body.subscription.keys.auth', msg('push.auth_secret')));
   const path = 'body.subscription.endpoint';
   let url: URL | undefined;
   try {
     url = new URL(endpoint);
   } catch {
-    out.push({ path, message: 'must be a URL' });
+    out.push(fieldError(path, msg('validation.must_be_url')));
   }
   if (url) {
     const trusted = !!trustedBase && endpoint.startsWith(trustedBase);
-    if (!trusted && url.protocol !== 'https:') out.push({ path, message: 'must be an https address' });
+    if (!trusted && url.protocol !== 'https:') out.push(fieldError(path, msg('validation.https')));
     else if (!trusted)
       try {
         await checkOutboundUrl(endpoint);
       } catch (err) {
         if (!(err instanceof OutboundRefused)) throw err;
-        out.push({ path, message: `refused: ${err.message}` });
+        out.push(fieldError(path, msg('push.endpoint_refused', { reason: err.message })));
       }
   }
   return out;
@@ -107,8 +102,15 @@ export class Devices {
   /** Checks and stores a registration (one row per address); 400 naming the field, nothing stored. */
   async register(userId: string, input: DeviceInput, sessionHash?: string): Promise<DeviceView> {
     const problems = await deviceProblems(input, this.trustedBase());
-    if (problems.length)
-      throw badRequest(problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
+    if (problems.length) {
+      // The answer carries the first problem's code; each field error carries its own.
+      const text = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+      const first = problems[0];
+      throw badRequest(
+        first.key && isCode(first.key) ? { key: first.key, params: first.params, text } : text,
+        problems,
+      );
+    }
     const values =
       input.kind === 'fcm'
         ? { kind: 'fcm' as const, address: input.token, p256dh: null, auth: null }

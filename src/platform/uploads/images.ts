@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Metadata } from 'sharp';
-import { AppError } from '../errors.ts';
+import { AppError, fieldError } from '../errors.ts';
+import { type Msg, msg } from '../messages/index.ts';
 import { VARIANTS, type Variant } from './schema.ts';
 
 /** The limits of one upload; the README lists them. */
@@ -18,8 +19,12 @@ const ACCEPTED = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/avif',
 export type Rendition = { variant: Variant; width: number; height: number; data: Buffer; etag: string };
 export type Processed = { mime: string; width: number; height: number; variants: Rendition[] };
 
-const fileError = (status: number, message: string) =>
-  new AppError(status, `file: ${message}`, { errors: [{ path: 'file', message }] });
+const fileError = (status: number, message: Msg) =>
+  new AppError(
+    status,
+    { ...message, text: `file: ${message.text}` },
+    { errors: [fieldError('file', message)] },
+  );
 
 /** A small counting semaphore: decoding is memory- and CPU-heavy, so only a few run at once. */
 export class Semaphore {
@@ -47,10 +52,7 @@ export async function detectType(data: Buffer): Promise<string> {
   const { fileTypeFromBuffer } = await import('file-type');
   const found = await fileTypeFromBuffer(data);
   if (!found || !ACCEPTED.has(found.mime)) {
-    throw fileError(
-      415,
-      `not a supported image (${found?.mime ?? 'unknown type'}): send JPEG, PNG, WebP, AVIF or GIF`,
-    );
+    throw fileError(415, msg('uploads.not_image', { type: found?.mime ?? '?' }));
   }
   return found.mime;
 }
@@ -70,12 +72,12 @@ export async function processImage(data: Buffer, gate: Semaphore): Promise<Proce
     // The header only: sharp's own pixel check would refuse here without saying the size.
     meta = await sharp(data, { ...options, limitInputPixels: false }).metadata();
   } catch {
-    throw fileError(422, 'the image could not be read (corrupt or truncated)');
+    throw fileError(422, msg('uploads.unreadable'));
   }
   const { width = 0, height = 0 } = meta;
-  if (!width || !height) throw fileError(422, 'the image has no size');
+  if (!width || !height) throw fileError(422, msg('uploads.no_size'));
   if (width * height > LIMITS.pixels) {
-    throw fileError(422, `too many pixels (${width}×${height}; at most ${LIMITS.pixels / 1_000_000} MP)`);
+    throw fileError(422, msg('uploads.too_many_pixels', { width, height, mp: LIMITS.pixels / 1_000_000 }));
   }
   // Orientations 5–8 turn the picture a quarter: its upright size swaps width and height.
   const turned = (meta.orientation ?? 1) >= 5;
@@ -101,7 +103,7 @@ export async function processImage(data: Buffer, gate: Semaphore): Promise<Proce
       );
       return { mime, width: turned ? height : width, height: turned ? width : height, variants };
     } catch {
-      throw fileError(422, 'the image could not be decoded (corrupt or truncated)');
+      throw fileError(422, msg('uploads.undecodable'));
     }
   });
 }

@@ -5,6 +5,7 @@ import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db.ts';
 import { forbidden, notFound } from '../errors.ts';
+import { msg } from '../messages/index.ts';
 import { LIMITS, type Processed, processImage, Semaphore } from './images.ts';
 import { files, fileVariants, type Purpose, VARIANTS, type Variant } from './schema.ts';
 
@@ -148,7 +149,7 @@ export class Uploads {
       .from(files)
       .where(eq(files.id, id));
     if (!row) throw notFound('file');
-    if (row.ownerId !== actor.id && actor.role !== 'admin') throw forbidden('only its owner deletes a file');
+    if (row.ownerId !== actor.id && actor.role !== 'admin') throw forbidden(msg('uploads.owner_deletes'));
     await this.database.db.delete(files).where(eq(files.id, id));
     if (this.dir) await rm(join(this.dir, id), { recursive: true, force: true });
   }

@@ -2,8 +2,9 @@ import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Auth } from '../auth/service.ts';
-import { AppError, invalidField } from '../errors.ts';
+import { AppError, fieldError, invalidField, notFound } from '../errors.ts';
 import { type App, envelope, ok } from '../http/app.ts';
+import { msg } from '../messages/index.ts';
 import type { RateLimiter } from '../ratelimit.ts';
 import { RULES } from '../ratelimit.ts';
 import { LIMITS, PURPOSES, type Uploads, VARIANTS } from './index.ts';
@@ -13,13 +14,13 @@ const fileParams = z.object({ id: z.uuid('not a file id') });
 
 /** The file and the `purpose` field of one multipart upload (the file is at most LIMITS.bytes). */
 async function readUpload(req: FastifyRequest): Promise<{ data: Buffer; purpose: unknown }> {
-  if (!req.isMultipart()) throw invalidField('file', 'send multipart/form-data with one file');
+  if (!req.isMultipart()) throw invalidField('file', msg('uploads.multipart'));
   let data: Buffer | undefined;
   let purpose: unknown;
   try {
     for await (const part of req.parts()) {
       if (part.type === 'file') {
-        if (data) throw invalidField('file', 'one file per upload');
+        if (data) throw invalidField('file', msg('uploads.one_file'));
         data = await part.toBuffer();
       } else if (part.fieldname === 'purpose') {
         purpose = part.value;
@@ -29,17 +30,22 @@ async function readUpload(req: FastifyRequest): Promise<{ data: Buffer; purpose:
     if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
       // The rest of the body is read and dropped so the client gets the answer, not a reset.
       req.raw.resume();
-      throw new AppError(413, `file: larger than ${LIMITS.bytes / 1024 / 1024} MB`, {
-        errors: [{ path: 'file', message: `at most ${LIMITS.bytes / 1024 / 1024} MB` }],
-      });
+      const tooLarge = msg('uploads.too_large', { mb: LIMITS.bytes / 1024 / 1024 });
+      throw new AppError(
+        413,
+        { ...tooLarge, text: `file: larger than ${tooLarge.params?.mb} MB` },
+        {
+          errors: [fieldError('file', tooLarge)],
+        },
+      );
     }
     if ((err as { code?: string }).code === 'FST_FILES_LIMIT') {
       req.raw.resume();
-      throw invalidField('file', 'one file per upload');
+      throw invalidField('file', msg('uploads.one_file'));
     }
     throw err;
   }
-  if (!data?.length) throw invalidField('file', 'required');
+  if (!data?.length) throw invalidField('file', msg('validation.required'));
   return { data, purpose };
 }
 
@@ -67,7 +73,12 @@ export function uploadRoutes(app: App, auth: Auth, uploads: Uploads, limiter: Ra
         const { data, purpose } = await readUpload(req);
         const p = z.enum(PURPOSES).safeParse(purpose);
         if (!p.success) {
-          throw invalidField('purpose', purpose === undefined ? 'required' : `one of ${PURPOSES.join(', ')}`);
+          throw invalidField(
+            'purpose',
+            purpose === undefined
+              ? msg('validation.required')
+              : msg('uploads.purpose', { values: PURPOSES.join(', ') }),
+          );
         }
         const file = await uploads.save(user.id, p.data, data);
         return envelope(reply, 201, 'file uploaded', { file });
@@ -86,7 +97,7 @@ export function uploadRoutes(app: App, auth: Auth, uploads: Uploads, limiter: Ra
     },
     async (req, reply) => {
       const file = await uploads.get(req.params.id);
-      if (!file) throw new AppError(404, 'file not found');
+      if (!file) throw notFound('file');
       return ok(reply, { file });
     },
   );
@@ -102,7 +113,7 @@ export function uploadRoutes(app: App, auth: Auth, uploads: Uploads, limiter: Ra
     },
     async (req, reply) => {
       const found = await uploads.variant(req.params.id, req.params.variant);
-      if (!found) throw new AppError(404, 'file not found');
+      if (!found) throw notFound('file');
       const etag = `"${found.etag}"`;
       reply.header('etag', etag);
       reply.header('cache-control', 'public, max-age=31536000, immutable');

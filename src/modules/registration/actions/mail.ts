@@ -1,6 +1,12 @@
 import { zonedParts } from '../../../platform/time.ts';
 import type { RegistrationDeps } from '../deps.ts';
-import { type MailData, mailTemplatesOf, renderMailTemplate, TemplateError } from '../mail-template.ts';
+import {
+  defaultsIn,
+  type MailData,
+  mailTemplatesOf,
+  renderMailTemplate,
+  TemplateError,
+} from '../mail-template.ts';
 import { type AttendeeRow, type EventRow, timeZoneOf } from '../views.ts';
 import type { ActionOutcome } from './runner.ts';
 
@@ -17,7 +23,10 @@ export async function sendWelcomeMail(
 ): Promise<ActionOutcome> {
   if (!att.email) return { status: 'skipped', message: 'no e-mail address' };
   const data = mailData(ev, att);
-  const templates = mailTemplatesOf(ev.settings.mail);
+  const templates = defaultsIn(
+    mailTemplatesOf(ev.settings.mail),
+    await deps.ctx.notify.langOf(ev.organizerId),
+  );
   if (templates.needsAttention) return { status: 'failed', message: templates.needsAttention };
   let html: string;
   let subject: string;

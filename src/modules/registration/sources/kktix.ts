@@ -1,4 +1,5 @@
-import { invalidField } from '../../../platform/errors.ts';
+import { invalidField, type Message } from '../../../platform/errors.ts';
+import { msg } from '../../../platform/messages/index.ts';
 import {
   excerpt,
   Http,
@@ -21,7 +22,7 @@ import {
  */
 
 export class KktixError extends UpstreamError {
-  constructor(reason: UpstreamError['reason'], message: string, details: UpstreamError['details'] = {}) {
+  constructor(reason: UpstreamError['reason'], message: Message, details: UpstreamError['details'] = {}) {
     super('kktix', reason, message, details);
     this.name = 'KktixError';
   }
@@ -83,20 +84,23 @@ export function createKktixClient(opts: KktixClientOptions) {
   const http = new Http('kktix', { ...opts, minIntervalMs: opts.minIntervalMs ?? 100 });
   const concurrency = Math.max(1, opts.concurrency ?? 1);
 
-  async function get(path: string, what: string): Promise<unknown> {
+  async function get(path: string): Promise<unknown> {
     const { res, text } = await http.request(joinUrl(opts.baseUrl, path), {
       headers: { authorization: `bearer ${opts.token}`, accept: 'application/json' },
     });
     if (!res.ok) {
       const reason = reasonFor(res.status);
+      // Coded, so the organiser reads it in their language; KKTIX's own answer stays as it came.
+      // The request is named by its path (no query), which reads the same in every language.
+      const where = path.split('?')[0];
       const message =
         reason === 'unauthorized'
-          ? `KKTIX refused the token (HTTP ${res.status}); check the configured organiser token`
+          ? msg('registration.kktix_token', { status: res.status })
           : reason === 'not_found'
-            ? `KKTIX has no ${what}`
+            ? msg('registration.kktix_not_found', { path: where })
             : reason === 'rate_limited'
-              ? `KKTIX is rate limiting us (HTTP 429) on ${what}`
-              : `KKTIX answered HTTP ${res.status} for ${what}: ${excerpt(text)}`;
+              ? msg('registration.kktix_rate_limited', { path: where })
+              : msg('registration.kktix_http', { status: res.status, path: where, excerpt: excerpt(text) });
       const retry = retryAfterMs(res);
       throw new KktixError(reason, message, {
         upstreamStatus: res.status,
@@ -104,7 +108,8 @@ export function createKktixClient(opts: KktixClientOptions) {
       });
     }
     const body = safeJson(text);
-    if (body === undefined) throw new KktixError('bad_response', `KKTIX sent non-JSON for ${what}`);
+    if (body === undefined)
+      throw new KktixError('bad_response', msg('registration.kktix_not_json', { path: path.split('?')[0] }));
     return body;
   }
 
@@ -120,7 +125,7 @@ export function createKktixClient(opts: KktixClientOptions) {
 
     /** `GET /hosting_events?only_not_ended_event=true` → `{data: [...]}` */
     async listEvents(onlyNotEnded = true): Promise<KktixEvent[]> {
-      const body = await get(`/hosting_events${onlyNotEnded ? '?only_not_ended_event=true' : ''}`, 'events');
+      const body = await get(`/hosting_events${onlyNotEnded ? '?only_not_ended_event=true' : ''}`);
       const data = (body as { data?: unknown })?.data;
       if (!Array.isArray(data)) throw bad('event list', '`data` is not an array');
       return data.map((e, i) => {
@@ -131,7 +136,7 @@ export function createKktixClient(opts: KktixClientOptions) {
 
     /** `GET /hosting_events/{id}/attendance_books` → a JSON array */
     async listAttendanceBooks(eventId: number | string): Promise<KktixAttendanceBook[]> {
-      const body = await get(`/hosting_events/${seg(eventId)}/attendance_books`, `event ${eventId}`);
+      const body = await get(`/hosting_events/${seg(eventId)}/attendance_books`);
       if (!Array.isArray(body)) throw bad('attendance books', 'not an array');
       return body.map((b, i) => {
         if (typeof b?.id !== 'number') throw bad('attendance books', `[${i}].id is not a number`);
@@ -141,10 +146,7 @@ export function createKktixClient(opts: KktixClientOptions) {
 
     /** `GET /hosting_events/{id}/attendance_books/{book}` → attendee ids from `signin_status[n][0]` */
     async attendanceBookIds(eventId: number | string, bookId: number): Promise<number[]> {
-      const body = await get(
-        `/hosting_events/${seg(eventId)}/attendance_books/${seg(bookId)}`,
-        `attendance book ${bookId} of event ${eventId}`,
-      );
+      const body = await get(`/hosting_events/${seg(eventId)}/attendance_books/${seg(bookId)}`);
       const rows = (body as { signin_status?: unknown })?.signin_status;
       if (!Array.isArray(rows)) throw bad('attendance book', '`signin_status` is not an array');
       return rows.map((row, i) => {
@@ -157,10 +159,7 @@ export function createKktixClient(opts: KktixClientOptions) {
 
     /** `GET /hosting_events/{id}/attendees/{attendee}` */
     async getAttendee(eventId: number | string, attendeeId: number): Promise<KktixAttendee> {
-      const body = await get(
-        `/hosting_events/${seg(eventId)}/attendees/${seg(attendeeId)}`,
-        `attendee ${attendeeId} in event ${eventId}`,
-      );
+      const body = await get(`/hosting_events/${seg(eventId)}/attendees/${seg(attendeeId)}`);
       return checkAttendee(body, `attendee ${attendeeId}`);
     },
 
@@ -367,7 +366,7 @@ export function parseKktixWebhook(body: unknown): KktixWebhookBatch {
   if (typeof value === 'string' || Buffer.isBuffer(value)) {
     const text = String(value);
     value = text.trim() === '' ? undefined : safeJson(text);
-    if (value === undefined) throw invalidField('body', 'is not JSON');
+    if (value === undefined) throw invalidField('body', msg('registration.webhook_not_json'));
   }
   let list: unknown;
   let base: string;
@@ -380,8 +379,7 @@ export function parseKktixWebhook(body: unknown): KktixWebhookBatch {
     list = wrapper[key];
     base = `body.${key}`;
   }
-  if (!Array.isArray(list))
-    throw invalidField('body.orders', 'must be a list of orders (a JSON array, or an object with `orders`)');
+  if (!Array.isArray(list)) throw invalidField('body.orders', msg('registration.webhook_orders'));
   const orders = list.map((o, i): KktixWebhookOrder => {
     const at = (f: string) => `${base}[${i}]${f ? `.${f}` : ''}`;
     if (!o || typeof o !== 'object' || Array.isArray(o)) throw invalidField(at(''), 'must be an object');

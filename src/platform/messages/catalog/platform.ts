@@ -114,6 +114,7 @@ export const platform = {
   'settings.at_least_one_day': { ko: '1일 이상이어야 합니다.', en: 'at least 1 day' },
   'settings.at_most_3650_days': { ko: '3,650일 이하여야 합니다.', en: 'at most 3,650 days' },
   'serverlog.to_before_from': { ko: '시작 시각보다 앞설 수 없습니다.', en: 'must not be before from' },
+  'mail.automated': { ko: '이 메일은 발신 전용입니다.', en: 'This is an automated message.' },
   'mail.smtp_only': {
     ko: '메일은 SMTP로 나갑니다. 내장 메일함이 없습니다.',
     en: 'mail goes out over SMTP; there is no built-in mailbox',
@@ -161,4 +162,10 @@ export const platform = {
     ko: '포인트가 부족합니다.',
     en: 'not enough points: the balance less its holds cannot go below zero',
   },
+  // An order's state inside a message ({state} of payments.nothing_to_cancel).
+  'payments.state.created': { ko: '결제 전', en: 'created' },
+  'payments.state.paid': { ko: '결제 완료', en: 'paid' },
+  'payments.state.failed': { ko: '결제 실패', en: 'failed' },
+  'payments.state.cancelled': { ko: '취소됨', en: 'cancelled' },
+  'payments.state.refunded': { ko: '환불됨', en: 'refunded' },
 } as const satisfies Record<string, Texts>;

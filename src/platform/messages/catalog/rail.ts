@@ -196,4 +196,14 @@ export const rail = {
   'rail.telegram.pay_by': { ko: '결제 기한 {deadline} (한국 시간)', en: 'pay by {deadline} KST' },
   'rail.telegram.paid': { ko: '결제 완료', en: 'paid' },
   'rail.telegram.standby': { ko: '예약대기 신청 (아직 좌석 아님)', en: 'standby request (not a seat yet)' },
+  // A watch's or a reservation's state inside a message ({status} of rail.watch_state and rail.reservation_state).
+  'rail.status.waiting': { ko: '대기', en: 'waiting' },
+  'rail.status.trying': { ko: '시도 중', en: 'trying' },
+  'rail.status.reserved': { ko: '예약 완료', en: 'reserved' },
+  'rail.status.failed': { ko: '실패', en: 'failed' },
+  'rail.status.stopped': { ko: '중지', en: 'stopped' },
+  'rail.status.held': { ko: '결제 대기', en: 'held' },
+  'rail.status.cancelled': { ko: '취소', en: 'cancelled' },
+  'rail.status.paid': { ko: '결제 완료', en: 'paid' },
+  'rail.status.expired': { ko: '만료', en: 'expired' },
 } as const satisfies Record<string, Texts>;

@@ -79,4 +79,36 @@ export const registration = {
     en: '{reason}',
     'zh-TW': 'KKTIX 拒絕：{reason}',
   },
+  'registration.kktix_token': {
+    ko: 'KKTIX가 토큰을 거절했습니다 (HTTP {status}). 주최자 토큰을 확인하세요.',
+    en: 'KKTIX refused the token (HTTP {status}); check the configured organiser token',
+    'zh-TW': 'KKTIX 拒絕了權杖 (HTTP {status})，請檢查主辦單位權杖',
+  },
+  'registration.kktix_not_found': {
+    ko: 'KKTIX에서 찾을 수 없습니다 ({path}). 이벤트 ID를 확인하세요.',
+    en: 'KKTIX has nothing at {path}: check the event id',
+  },
+  'registration.kktix_rate_limited': {
+    ko: 'KKTIX가 요청을 제한하고 있습니다 (HTTP 429, {path}). 잠시 뒤에 다시 하세요.',
+    en: 'KKTIX is rate limiting us (HTTP 429) on {path}; try again later',
+  },
+  'registration.kktix_http': {
+    ko: 'KKTIX가 {path}에 HTTP {status}로 답했습니다: {excerpt}',
+    en: 'KKTIX answered HTTP {status} for {path}: {excerpt}',
+  },
+  'registration.kktix_not_json': {
+    ko: 'KKTIX가 {path}에 JSON이 아닌 답을 보냈습니다.',
+    en: 'KKTIX sent non-JSON for {path}',
+  },
+  'registration.webhook_not_json': { ko: 'JSON이 아닙니다.', en: 'is not JSON' },
+  'registration.webhook_orders': {
+    ko: '주문 목록이어야 합니다 (JSON 배열이나 `orders`가 있는 객체).',
+    en: 'must be a list of orders (a JSON array, or an object with `orders`)',
+  },
+  'registration.secrets_unreadable': {
+    ko: '{slug}에 저장된 인증 정보를 열 수 없습니다. REGISTRATION_SECRET(또는 서비스 비밀 값)이 바뀌었으니 토큰을 다시 입력하세요.',
+    en: 'the saved credentials of {slug} cannot be opened: REGISTRATION_SECRET (or the service secret) changed; enter the tokens again',
+  },
+  'registration.unknown_slug': { ko: '없는 행사 슬러그입니다: {slug}', en: 'unknown event slug {slug}' },
+  'registration.bigquery_failed': { ko: 'BigQuery가 거절했습니다: {reason}', en: 'BigQuery: {reason}' },
 } as const satisfies Record<string, Texts>;

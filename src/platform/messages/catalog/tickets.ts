@@ -80,4 +80,9 @@ export const tickets = {
     ko: '영문, 숫자, -, _ 로 2~32자를 입력하세요.',
     en: 'letters, digits, - and _, 2 to 32 characters',
   },
+  // A hold's state inside a message ({status} of tickets.hold_done).
+  'tickets.status.held': { ko: '확보 중', en: 'held' },
+  'tickets.status.confirmed': { ko: '확정됨', en: 'confirmed' },
+  'tickets.status.expired': { ko: '만료됨', en: 'expired' },
+  'tickets.status.released': { ko: '반납됨', en: 'released' },
 } as const satisfies Record<string, Texts>;
