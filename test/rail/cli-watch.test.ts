@@ -96,7 +96,7 @@ describe.each(backends)('yeyak rail watch (%s)', (backend) => {
     expect(w.lastResult).toBe(`standby requested ${w.reservation?.pnr}`);
   });
 
-  it('says on the progress line when seats are left but fewer than the party (LANG=en: in English)', {
+  it('says on the progress line how often it looks, and when seats are left but fewer than the party (LANG=en: in English)', {
     timeout: 180_000,
   }, async () => {
     const t = soldOut();
@@ -112,6 +112,8 @@ describe.each(backends)('yeyak rail watch (%s)', (backend) => {
       async () => cli.out().stdout.includes(`train ${t.trainNo}: fewer seats left than the 2 asked`),
       30_000,
     );
+    // And how often the server looks: the round the egress budget allows now.
+    expect(cli.out().stdout).toMatch(/(waiting|trying) · checked every ~\d+ (s|min) · attempts /);
     cli.child.kill('SIGINT');
     const run = await cli.done;
     expect(run.stdout).toContain('stopped watch');

@@ -44,10 +44,16 @@ describe.each(backends)('Kakao wording of a shortage and a standby on %s', (back
     const line = await listed(t.trainNo);
     expect(line).toMatch(
       new RegExp(
-        `^1\\. (대기|시도 중) · 서울→부산 \\S+ ${t.trainNo}번 · 어른 2 · .* · ${t.trainNo}번 열차: 1석 남음, 2석 필요$`,
+        `^1\\. (대기|시도 중) · 서울→부산 \\S+ ${t.trainNo}번 · 어른 2 · .* · 약 \\d+초마다 확인 · ${t.trainNo}번 열차: 1석 남음, 2석 필요$`,
       ),
     );
     expect(line).not.toContain('예약번호');
+    // The same in English, asked in English words.
+    const en =
+      textOf((await say(env, USER_KEY, 'my watches')).body)
+        .split('\n')
+        .find((l) => l.includes(`train ${t.trainNo} · `)) ?? '';
+    expect(en).toMatch(new RegExp(`· checked every ~\\d+ s · train ${t.trainNo}: 1 seat left, 2 asked$`));
 
     // A second seat frees: the watch reserves both, and the shortage is no longer said.
     env.s.releaseSeats('korail', date, Number(t.trainNo), 'general', 1);

@@ -34,6 +34,44 @@ describe.each(backends)('a party watch with one seat free, on %s', (backend) => 
   });
   afterAll(() => env.stop());
 
+  it('korail: reserving 2 now on a train with 1 seat is a 409 that says so (a message code), nothing sent', async () => {
+    const route = ROUTES.korail;
+    const date = dayAhead(env.s, 5);
+    const found = await user.api.post<{ trains: TrainView[] }>('/api/rail/search', {
+      provider: 'korail',
+      from: route.from,
+      to: route.to,
+      date,
+      time: '12:00',
+    });
+    const train = (found.body.data?.trains ?? []).find((t) => t.general !== 'absent') as TrainView;
+    env.s.seedSoldOut('korail', date, Number(train.trainNo));
+    env.s.releaseSeats('korail', date, Number(train.trainNo), 'general', 1);
+    // The user's search shows it with its one seat (the reserve goes by the row a search just showed).
+    await user.api.post('/api/rail/search', {
+      provider: 'korail',
+      from: route.from,
+      to: route.to,
+      date,
+      time: '12:00',
+    });
+    const reserves = env.s.counts().byPath[RESERVE.korail] ?? 0;
+    const r = await user.api.post('/api/rail/reserve', {
+      provider: 'korail',
+      from: route.from,
+      to: route.to,
+      date,
+      trainNo: train.trainNo,
+      passengers: { adult: 2 },
+    });
+    expect(r.status).toBe(409);
+    expect(r.body).toMatchObject({
+      key: 'rail.too_few_seats',
+      params: { trainNo: train.trainNo, left: 1, asked: 2 },
+    });
+    expect(env.s.counts().byPath[RESERVE.korail] ?? 0).toBe(reserves);
+  });
+
   it.each(['korail', 'srt'] as const)(
     '%s: no refused reserve in 5 minutes, says "1 seat left, 2 asked", reserves once a 2nd seat frees',
     async (provider) => {

@@ -39,7 +39,7 @@ export async function saveAccount(
   id: string,
   password: string,
 ): Promise<AccountView> {
-  const p = d.egress.newProvider(provider);
+  const p = d.egress.newProvider(provider, `${user.id}:${provider}`);
   let session: Awaited<ReturnType<RailProvider['login']>>;
   try {
     session = await p.login({ id, password });
@@ -131,7 +131,7 @@ export async function accountProvider(d: RailDeps, accountId: string): Promise<R
     id: string;
     password: string;
   };
-  const provider = d.egress.newProvider(a.provider, a.id);
+  const provider = d.egress.newProvider(a.provider, `${a.userId}:${a.provider}`);
   const ready = provider.login(creds).then(() => undefined);
   d.egress.accountProviders.set(accountId, { provider, ready });
   try {

@@ -30,7 +30,7 @@ import { railReservations, railWatches } from './schema.ts';
 import { remember } from './seen.ts';
 import { kstEpoch } from './time.ts';
 import { checkDate, checkPassengers, checkTrainTypes, findTrain, station } from './validation.ts';
-import { type RailReservationView, reservationView, shortText, type TrainView, trainView } from './views.ts';
+import { type RailReservationView, reservationView, type TrainView, trainView } from './views.ts';
 
 export async function search(
   d: RailDeps,
@@ -103,10 +103,14 @@ export async function reserve(
   if (classesToTry(train, policy).length === 0)
     throw conflict(msg('rail.sold_out_policy', { trainNo: train.trainNo, policy }));
   const party = totalPassengers(input.passengers);
-  if (classesToTry(train, policy, party).length === 0)
+  if (classesToTry(train, policy, party).length === 0) {
+    const left = seatsLeftFor(train, policy);
     throw conflict(
-      `${shortText({ trainNo: train.trainNo, seatsLeft: seatsLeftFor(train, policy) ?? null }, party)}: start a watch to wait for seats`,
+      left == null
+        ? msg('rail.too_few_seats_unknown', { trainNo: train.trainNo, asked: party })
+        : msg('rail.too_few_seats', { trainNo: train.trainNo, left, asked: party }),
     );
+  }
   let r: Reservation;
   try {
     const p = await accountProvider(d, account.id);

@@ -53,23 +53,70 @@ export type Slot = { waitMs: number } | { blockedUntil: Date; reason: string };
 export class SharedPacing {
   constructor(private readonly db: Db) {}
 
-  async take(key: string, intervalMs: number): Promise<Slot> {
+  /**
+   * Takes the next slot of `key`. With `then`, the account the request belongs to: its next slot is
+   * pushed to `then.intervalMs` after this slot (the moment the request leaves), in the same
+   * statement, so an account's spacing counts from its previous request's start, however long that
+   * request waited for the egress.
+   */
+  async take(key: string, intervalMs: number, then?: { key: string; intervalMs: number }): Promise<Slot> {
     const secs = Math.max(0, intervalMs) / 1000;
+    const thenKey = then?.key ?? null;
+    const thenSecs = Math.max(0, then?.intervalMs ?? 0) / 1000;
     const [row] = await selectRows<{ wait_ms: number; blocked_ms: number | null; reason: string | null }>(
       this.db,
-      sql`insert into rail_pacing (key, next_at) values (${key}, now() + make_interval(secs => ${secs}))
-          on conflict (key) do update set next_at = case
-            when rail_pacing.blocked_until > now() then rail_pacing.next_at
-            else greatest(rail_pacing.next_at, now()) + make_interval(secs => ${secs}) end
-          returning
+      sql`with e as (
+            insert into rail_pacing (key, next_at) values (${key}, now() + make_interval(secs => ${secs}))
+            on conflict (key) do update set next_at = case
+              when rail_pacing.blocked_until > now() then rail_pacing.next_at
+              else greatest(rail_pacing.next_at, now()) + make_interval(secs => ${secs}) end
+            returning next_at, blocked_until, blocked_reason
+          ), a as (
+            update rail_pacing set next_at = greatest(rail_pacing.next_at,
+              (select next_at from e) - make_interval(secs => ${secs}) + make_interval(secs => ${thenSecs}))
+            where rail_pacing.key = ${thenKey}::text
+              and exists (select 1 from e where e.blocked_until is null or e.blocked_until <= now())
+          )
+          select
             greatest(0, extract(epoch from (next_at - now())) * 1000 - ${intervalMs})::float8 as wait_ms,
             case when blocked_until > now()
               then (extract(epoch from blocked_until) * 1000)::float8 end as blocked_ms,
-            blocked_reason as reason`,
+            blocked_reason as reason
+          from e`,
     );
     if (row.blocked_ms != null)
       return { blockedUntil: new Date(row.blocked_ms), reason: row.reason ?? 'blocked' };
     return { waitMs: Number(row.wait_ms) };
+  }
+
+  /**
+   * A slot of `key` only when the key is free now (nobody's slot ahead): a poll's way into the
+   * egress line, so polls never queue there ahead of what a user or a found seat is waiting on.
+   * Otherwise nothing is taken and the answer says how long until the line is free again.
+   */
+  async takeIfFree(key: string, intervalMs: number): Promise<Slot | { busyMs: number }> {
+    const secs = Math.max(0, intervalMs) / 1000;
+    const [row] = await selectRows<{ wait_ms: number }>(
+      this.db,
+      sql`insert into rail_pacing (key, next_at) values (${key}, now() + make_interval(secs => ${secs}))
+          on conflict (key) do update set next_at = greatest(rail_pacing.next_at, now()) + make_interval(secs => ${secs})
+            where (rail_pacing.blocked_until is null or rail_pacing.blocked_until <= now())
+              and rail_pacing.next_at <= now()
+          returning greatest(0, extract(epoch from (next_at - now())) * 1000 - ${intervalMs})::float8 as wait_ms`,
+    );
+    if (row) return { waitMs: Number(row.wait_ms) };
+    const [held] = await selectRows<{ busy_ms: number; blocked_ms: number | null; reason: string | null }>(
+      this.db,
+      sql`select greatest(0, extract(epoch from (next_at - now())) * 1000)::float8 as busy_ms,
+            case when blocked_until > now()
+              then (extract(epoch from blocked_until) * 1000)::float8 end as blocked_ms,
+            blocked_reason as reason
+          from rail_pacing where key = ${key}`,
+    );
+    if (!held) return { busyMs: 0 };
+    if (held.blocked_ms != null)
+      return { blockedUntil: new Date(held.blocked_ms), reason: held.reason ?? 'blocked' };
+    return { busyMs: Number(held.busy_ms) };
   }
 
   /** How far ahead the key's slots are taken now (0 when the next request could go at once). */
@@ -193,29 +240,68 @@ export class Egress {
     return new RailError('operator', name, 'yeyak is shutting down', { code: 'STOPPING' });
   }
 
+  /** Refuses with the operator's block while a key is paused (nothing is sent). */
+  private blocked(name: ProviderName, s: { blockedUntil: Date; reason: string }): RailError {
+    return new RailError('blocked', name, pausedText(name, s.reason, s.blockedUntil), {
+      code: PAUSED,
+      operatorMessage: s.reason,
+    });
+  }
+
   /** Waits for the next slot of a shared pacing key; a paused key refuses at once. */
-  private async slot(name: ProviderName, key: string, intervalMs: number) {
+  private async slot(
+    name: ProviderName,
+    key: string,
+    intervalMs: number,
+    then?: { key: string; intervalMs: number },
+  ) {
     if (this.stopping) throw this.stoppingError(name);
-    const s = await this.pacing.take(key, intervalMs);
-    if ('blockedUntil' in s)
-      throw new RailError('blocked', name, pausedText(name, s.reason, s.blockedUntil), {
-        code: PAUSED,
-        operatorMessage: s.reason,
-      });
+    const s = await this.pacing.take(key, intervalMs, then);
+    if ('blockedUntil' in s) throw this.blocked(name, s);
     if (s.waitMs > 0) await this.nap(s.waitMs);
+  }
+
+  /**
+   * A poll's egress slot: taken only when the egress line is free, so a poll never stands in that
+   * line ahead of a hold or a user's request (those take the next slot however far ahead it is).
+   * Before this, polls kept the line about three slots (2 s) deep, and every request of a hold
+   * waited behind them; the polls' own rate is set by their line (searchKey) anyway.
+   */
+  private async freeSlot(name: ProviderName, key: string, intervalMs: number) {
+    for (;;) {
+      if (this.stopping) throw this.stoppingError(name);
+      const s = await this.pacing.takeIfFree(key, intervalMs);
+      if ('blockedUntil' in s) throw this.blocked(name, s);
+      if ('waitMs' in s) {
+        if (s.waitMs > 0) await this.nap(s.waitMs);
+        return;
+      }
+      // Several polls may wait here; a little spread keeps them from all asking at the same instant.
+      await this.nap(s.busyMs + Math.random() * 50);
+    }
   }
 
   /**
    * Runs before every request an adapter sends: the account's slot (when it has one), then the
    * egress slot, both shared by every process on this database. The egress slot comes last so the
-   * request leaves at its egress time.
+   * request leaves at its egress time; the account's next request then counts its interval (plus a
+   * little jitter, so an account's requests do not tick like a machine) from that moment.
    */
-  private gate(name: ProviderName, accountId?: string, searcher = false) {
+  private gate(name: ProviderName, account?: string, searcher = false) {
     return async () => {
-      if (accountId) await this.slot(name, `account:${accountId}`, this.config.accountIntervalMs);
-      if (searcher)
+      const egressMs = 60_000 / this.config.egressPerMinute;
+      if (searcher) {
         await this.slot(name, this.searchKey(name), 60_000 / (this.config.egressPerMinute * POLL_SHARE));
-      await this.slot(name, this.key(name), 60_000 / this.config.egressPerMinute);
+        await this.freeSlot(name, this.key(name), egressMs);
+      } else if (account) {
+        const spacing = this.config.accountIntervalMs;
+        const then = {
+          key: `account:${account}`,
+          intervalMs: spacing + Math.random() * Math.min(250, spacing / 4),
+        };
+        await this.slot(name, then.key, then.intervalMs);
+        await this.slot(name, this.key(name), egressMs, then);
+      } else await this.slot(name, this.key(name), egressMs);
       if (this.stopping) throw this.stoppingError(name);
       this.budget.sent();
     };
@@ -232,9 +318,13 @@ export class Egress {
     return `${this.key(name)}:netfunnel`;
   }
 
-  private queueGate(name: ProviderName) {
+  private queueGate(name: ProviderName, poll: boolean) {
     return async () => {
-      await this.slot(name, this.netfunnelKey(name), 60_000 / (2 * this.config.egressPerMinute));
+      const ms = 60_000 / (2 * this.config.egressPerMinute);
+      // As in the egress line: a poll's queue call goes only when the line is free, so a hold's
+      // take and release never wait behind the polls' (Korail's polls keep this line 90 % busy).
+      if (poll) await this.freeSlot(name, this.netfunnelKey(name), ms);
+      else await this.slot(name, this.netfunnelKey(name), ms);
       if (this.stopping) throw this.stoppingError(name);
       this.budget.sentToQueue();
     };
@@ -243,11 +333,13 @@ export class Egress {
   /**
    * A fresh adapter with the configured endpoints, pacing and egress gate. The anonymous searcher
    * (`searcher`) is spaced by the egress slots alone: a second, per-adapter 1 s would keep every
-   * search below the budget. Adapters that log in keep the account's spacing.
+   * search below the budget. An account's adapter (`account`: `userId:provider`, known before the
+   * account row is) is spaced by the account's shared slots, counted from each request's start; an
+   * adapter with neither keeps the 1 s between its own requests.
    */
-  newProvider(name: ProviderName, accountId?: string, searcher = false, searchLine = searcher): RailProvider {
+  newProvider(name: ProviderName, account?: string, searcher = false, searchLine = searcher): RailProvider {
     const e = this.endpoints[name];
-    const spacing = searcher ? 0 : this.config.accountIntervalMs;
+    const spacing = searcher || account ? 0 : this.config.accountIntervalMs;
     return createRailProvider(name, {
       baseUrl: e?.baseUrl,
       netfunnelUrl: e?.netfunnelUrl,
@@ -255,8 +347,8 @@ export class Egress {
       jitterMs: Math.min(250, spacing / 4),
       netfunnelPollMs: this.sandbox ? 50 : undefined,
       timeoutMs: 15_000,
-      gate: this.gate(name, accountId, searchLine),
-      netfunnelGate: this.queueGate(name),
+      gate: this.gate(name, account, searchLine),
+      netfunnelGate: this.queueGate(name, searchLine),
     });
   }
 

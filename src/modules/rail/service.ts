@@ -100,8 +100,9 @@ export class Rail {
     return this.egress.key(name);
   }
 
-  newProvider(name: ProviderName, accountId?: string): RailProvider {
-    return this.egress.newProvider(name, accountId);
+  /** `account` is `userId:provider`: the key of that account's request spacing. */
+  newProvider(name: ProviderName, account?: string): RailProvider {
+    return this.egress.newProvider(name, account);
   }
 
   assertNotPaused(provider: ProviderName) {

@@ -1,6 +1,7 @@
 /** `yeyak rail watch`: starts a watch in the server and follows it until a seat (or the end). */
 import type { Command } from 'commander';
 import { hhmm, ymd } from '../time.ts';
+import { checkedEveryText, shortageText } from '../watch-words.ts';
 import {
   type Api,
   type Common,
@@ -12,7 +13,7 @@ import {
   withServer,
   withTrip,
 } from './client.ts';
-import { t } from './lang.ts';
+import { cliLang, t } from './lang.ts';
 
 type Reservation = {
   pnr: string;
@@ -40,6 +41,8 @@ type Watch = {
   lastResult: string | null;
   failReason: string | null;
   shortage?: { trainNo: string; seatsLeft: number | null; asked: number }[];
+  /** About how often the server asks the operator for this watch's trains now (null: not polled). */
+  pollEveryMs?: number | null;
   seatPolicy?: string;
   /** Not polled before this instant (the operator's opening, or the start asked for). */
   startAt?: string | null;
@@ -103,19 +106,13 @@ function describeStandby(r: Reservation): string {
 
 /** "train 305: 1 seat left, 2 asked" for the trains too short for the party. */
 export function describeShortage(w: Pick<Watch, 'shortage'>): string {
-  return (w.shortage ?? [])
-    .map((x) =>
-      x.seatsLeft === null
-        ? t(
-            `${x.trainNo}번 열차: 남은 좌석이 ${x.asked}석보다 적음`,
-            `train ${x.trainNo}: fewer seats left than the ${x.asked} asked`,
-          )
-        : t(
-            `${x.trainNo}번 열차: ${x.seatsLeft}석 남음, ${x.asked}석 필요`,
-            `train ${x.trainNo}: ${x.seatsLeft} seat${x.seatsLeft === 1 ? '' : 's'} left, ${x.asked} asked`,
-          ),
-    )
-    .join('; ');
+  return (w.shortage ?? []).map((x) => shortageText(x, cliLang())).join('; ');
+}
+
+/** "checked every ~12 s" while the server polls the watch's search (the budget's round). */
+export function describeEvery(w: Pick<Watch, 'pollEveryMs' | 'status'>): string {
+  const live = w.status === 'waiting' || w.status === 'trying';
+  return live && typeof w.pollEveryMs === 'number' ? checkedEveryText(w.pollEveryMs, cliLang()) : '';
 }
 
 function describeReservation(r: Reservation, policy?: string): string {
@@ -291,6 +288,7 @@ export function registerWatch(rail: Command, fail: (err: unknown) => never) {
         }
         const elapsed = Math.round((Date.now() - started) / 1000);
         const short = describeShortage(watch);
+        const every = describeEvery(watch);
         const status = watch.reservation?.standby
           ? t('예약대기 신청됨', 'standby requested')
           : watch.startAt
@@ -299,8 +297,8 @@ export function registerWatch(rail: Command, fail: (err: unknown) => never) {
               : t(`시작 ${kst(watch.startAt)} (한국 시간)`, `starts at ${kst(watch.startAt)} KST`)
             : t(STATUS_KO[watch.status] ?? watch.status, watch.status);
         const line = t(
-          `${status} · 시도 ${watch.attempts}회 · ${watch.lastResult ?? '—'}${short ? ` · ${short}` : ''} · ${Math.floor(elapsed / 60)}분 ${String(elapsed % 60).padStart(2, '0')}초`,
-          `${status} · attempts ${watch.attempts} · ${watch.lastResult ?? '—'}${short ? ` · ${short}` : ''} · ${Math.floor(elapsed / 60)}m${String(elapsed % 60).padStart(2, '0')}s`,
+          `${status}${every ? ` · ${every}` : ''} · 시도 ${watch.attempts}회 · ${watch.lastResult ?? '—'}${short ? ` · ${short}` : ''} · ${Math.floor(elapsed / 60)}분 ${String(elapsed % 60).padStart(2, '0')}초`,
+          `${status}${every ? ` · ${every}` : ''} · attempts ${watch.attempts} · ${watch.lastResult ?? '—'}${short ? ` · ${short}` : ''} · ${Math.floor(elapsed / 60)}m${String(elapsed % 60).padStart(2, '0')}s`,
         );
         if (tty) process.stdout.write(`\r\x1b[2K${line}`);
         else console.log(line);

@@ -6,6 +6,7 @@
 import type { User } from '../../../platform/auth/service.ts';
 import type { Rail, TrainView, WatchView } from '../service.ts';
 import { hhmm, kstClock, kstDate, normalizeTime, ymd } from '../time.ts';
+import { checkedEveryText, shortageText } from '../watch-words.ts';
 import { ageText, dateProblem, keptTrains, stations, trainProblem } from './local.ts';
 import {
   type Action,
@@ -90,19 +91,6 @@ const watchLabel = (w: WatchView, lang: KakaoLang) =>
     ? tr(lang, ` · ${kstClock(new Date(w.startAt))} 시작`, ` · starts ${kstClock(new Date(w.startAt))} KST`)
     : '');
 
-/** "305번 열차: 1석 남음, 2석 필요": a train with seats, but too few for the whole party. */
-const shortageText = (x: WatchView['shortage'][number], lang: KakaoLang) =>
-  x.seatsLeft === null
-    ? tr(
-        lang,
-        `${x.trainNo}번 열차: 남은 좌석이 ${x.asked}석보다 적음`,
-        `train ${x.trainNo}: fewer seats left than the ${x.asked} asked`,
-      )
-    : tr(
-        lang,
-        `${x.trainNo}번 열차: ${x.seatsLeft}석 남음, ${x.asked}석 필요`,
-        `train ${x.trainNo}: ${x.seatsLeft} seat${x.seatsLeft === 1 ? '' : 's'} left, ${x.asked} asked`,
-      );
 const isActive = (w: WatchView) => w.status === 'waiting' || w.status === 'trying';
 /** Oldest first, ties by id, so the list and a later "중지 N" number the same watches alike. */
 const running = (all: WatchView[]) =>
@@ -331,6 +319,8 @@ export async function answerWatches({ rail, user, c, blockId }: Turn): Promise<S
       : w.failReason && w.status === 'failed'
         ? ` · ${w.failReason}`
         : '') +
+    // A running watch says how often it looks and, for a party, which trains are too short.
+    (isActive(w) && w.pollEveryMs !== null ? ` · ${checkedEveryText(w.pollEveryMs, lang)}` : '') +
     (isActive(w) ? w.shortage.map((x) => ` · ${shortageText(x, lang)}`).join('') : '');
   const parts = [
     ...(active.length

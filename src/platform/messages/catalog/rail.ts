@@ -206,4 +206,33 @@ export const rail = {
   'rail.status.cancelled': { ko: '취소', en: 'cancelled' },
   'rail.status.paid': { ko: '결제 완료', en: 'paid' },
   'rail.status.expired': { ko: '만료', en: 'expired' },
+  // Why a watch waits: a train with seats, but fewer than the party (web, Kakao and the CLI alike).
+  'rail.short_seats': {
+    ko: '{trainNo}번 열차: {left}석 남음, {asked}석 필요',
+    en: 'train {trainNo}: {left} seats left, {asked} asked',
+  },
+  'rail.short_seat_one': {
+    ko: '{trainNo}번 열차: 1석 남음, {asked}석 필요',
+    en: 'train {trainNo}: 1 seat left, {asked} asked',
+  },
+  'rail.short_seats_unknown': {
+    ko: '{trainNo}번 열차: 남은 좌석이 {asked}석보다 적음',
+    en: 'train {trainNo}: fewer seats left than the {asked} asked',
+  },
+  'rail.short_why': {
+    ko: '일행 전원이 앉을 자리가 날 때까지 예약을 보내지 않습니다.',
+    en: 'No reserve is sent until the whole party can sit.',
+  },
+  // How often the watch's search is asked now (the round the egress budget allows).
+  'rail.checked_every': { ko: '약 {n}초마다 확인', en: 'checked every ~{n} s' },
+  'rail.checked_every_min': { ko: '약 {n}분마다 확인', en: 'checked every ~{n} min' },
+  // A direct reserve of a train whose seats do not cover the party.
+  'rail.too_few_seats': {
+    ko: '{trainNo}번 열차는 {left}석만 남아 {asked}명이 예약할 수 없습니다. 감시를 만들어 자리가 나기를 기다리세요.',
+    en: '{left} seat(s) left on {trainNo}, {asked} asked: start a watch to wait for seats',
+  },
+  'rail.too_few_seats_unknown': {
+    ko: '{trainNo}번 열차의 남은 좌석이 {asked}석보다 적습니다. 감시를 만들어 자리가 나기를 기다리세요.',
+    en: 'fewer seats than {asked} asked on {trainNo}: start a watch to wait for seats',
+  },
 } as const satisfies Record<string, Texts>;
