@@ -90,7 +90,7 @@ describe('registration pages', () => {
     await form.locator('[name=discordHook]').fill(discord.createWebhook());
     await form.locator('button[type=submit]').click();
     await page
-      .getByText(/refused the token/)
+      .getByText(/KKTIX가 토큰을 거절했습니다/)
       .first()
       .waitFor();
     await shot(page, 'reg-ko-01-wrong-token');
