@@ -38,7 +38,9 @@ describe.skipIf(!process.env.DATABASE_URL)('an idle chat poll on PostgreSQL', ()
     const idle = await user.api.raw(path, { headers: { 'if-none-match': etag } });
     watching = false;
     expect(idle.status).toBe(304);
-    expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatch(/from "consult_chat_versions" where "consult_chat_versions"\."user_id" = \$1/);
+    // Only the request's own reads count (another module's background job may query meanwhile).
+    const own = seen.filter((q) => /consult_|"users"|"sessions"/.test(q));
+    expect(own).toHaveLength(1);
+    expect(own[0]).toMatch(/from "consult_chat_versions" where "consult_chat_versions"\."user_id" = \$1/);
   });
 });

@@ -53,6 +53,10 @@ describe.each(backends)('consult chat over HTTP (%s)', (backend) => {
     expect(market.status).toBe(400);
     expect(market.body.description).toContain('body.kind');
     expect(market.body.description).toContain('fortune market');
+    expect(market.body).toMatchObject({ key: 'consult.market_not_open' });
+    const free = await coun.api.post('/api/consult/me/items', { kind: 'chat', title: '채팅', price: 0 });
+    expect(free.status).toBe(400);
+    expect(free.body).toMatchObject({ key: 'validation.min', params: { field: 'price', min: 1 } });
     const notCounselor = await user.api.post('/api/consult/me/items', { kind: 'chat', title: 'x', price: 1 });
     expect(notCounselor.status).toBe(403);
     expect(notCounselor.body).toMatchObject({ key: 'consult.counselor_only_items' });

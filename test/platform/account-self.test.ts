@@ -215,8 +215,12 @@ describe.each(backends)('account lifecycle (%s)', (backend) => {
     const b = await anon().post('/api/auth/find-account', { email: ghost }, from());
     expect(a.status).toBe(200);
     expect(b.body).toEqual(a.body);
-    expect((await mail(u.email, /account lookup/)).text).toMatch(/signs in with: e-mail and password/);
-    expect((await mail(ghost, /account lookup/)).text).toMatch(/There is no yeyak account/);
+    // In the account's language (Korean by default); without an account, the asking page's.
+    expect((await mail(u.email, /계정 찾기 결과/)).text).toMatch(/로그인 방법: 이메일과 비밀번호/);
+    expect((await mail(ghost, /계정 찾기 결과/)).text).toMatch(/가입된 yeyak 계정은 없습니다/);
+    const ghostEn = `nobody-en-${Date.now()}@test.yeyak`;
+    await anon().post('/api/auth/find-account', { email: ghostEn, lang: 'en' }, from());
+    expect((await mail(ghostEn, /account lookup/)).text).toMatch(/There is no yeyak account/);
     const id = (await u.api.get<{ user: Me }>('/api/auth/me')).body.data!.user.id;
     expect(await t.y.auth.signInMethodsOf(id)).toEqual(['password']);
     expect((await anon().post<Field>('/api/auth/find-account', { email: 'nope' }, from())).status).toBe(400);

@@ -302,6 +302,8 @@ describe.each(backends)('social sign-in (%s)', (backend) => {
     expect(sent.status).toBe(200);
     const mail = await eventually(async () => (await t.y.ctx.mailbox.list({ onlyTo: owner.email }))[0]);
     const code = /(\d{6})/.exec(mail.subject)![1];
+    // In the account's language (Korean by default), the provider named as a Korean reader says it.
+    expect(mail.subject).toMatch(/^\[yeyak\] (카카오|네이버|Apple) 연결 코드 \d{6}$/);
     const wrong = code === '000000' ? '111111' : '000000';
     // The password above was try 1; three wrong codes make 4; the right one is the fifth and last.
     for (let i = 0; i < 3; i++) {

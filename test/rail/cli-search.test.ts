@@ -139,7 +139,10 @@ describe.each(backends)('yeyak rail search/watch --types (%s)', (backend) => {
     expect(watch.trainTypes).toEqual(['KTX']);
     expect(watch.status).toBe('trying');
     // The CLI prints what it sees on its own refresh, which may come after the third attempt.
-    await eventually(async () => /시도 중 · 시도 \d+회 · sold out/.test(cli.out().stdout), 30_000);
+    await eventually(
+      async () => /시도 중 · (약 \d+(초|분)마다 확인 · )?시도 \d+회 · sold out/.test(cli.out().stdout),
+      30_000,
+    );
 
     env.s.releaseSeats('korail', date, Number(ktx.trainNo), 'general', 1);
     const run = await cli.done;

@@ -126,7 +126,7 @@ describe.each(backends)('Kakao answers without a callback on %s', (backend) => {
     });
     // (The watch may have taken a seat already: then the answer names that watch's state.)
     expect(textOf((await res.json()) as Record<string, unknown>)).toMatch(
-      /감시를 중지했습니다|이 감시는 이미/,
+      /감시를 중지했습니다|이 감시는 이미|중지하기 전에 상태가 바뀌었습니다/,
     );
   });
 

@@ -100,8 +100,8 @@ describe.each(backends)('Kakao wording of a shortage and a standby on %s', (back
         .map((x) => JSON.stringify(x.body))
         .find((body) => body.includes(pnr)),
     );
-    expect(pushed).toContain(`[yeyak] SRT ${t.trainNo} 예약대기 신청 / standby requested`);
-    expect(pushed).toContain('좌석 / seats: 예약대기 (standby)');
+    expect(pushed).toContain(`[yeyak] SRT ${t.trainNo} 예약대기 신청`);
+    expect(pushed).toContain('좌석: 예약대기');
     expect(pushed).toContain('좌석이 배정되면 알려 드립니다');
     expect(pushed).not.toContain('좌석 확보');
     expect(pushed).not.toContain('결제 기한');

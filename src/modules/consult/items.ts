@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { User } from '../../platform/auth/service.ts';
 import type { Context } from '../../platform/context.ts';
 import { forbidden, invalidField, notFound } from '../../platform/errors.ts';
-import { msg } from '../../platform/messages/index.ts';
+import { msg, render, zodCode } from '../../platform/messages/index.ts';
+import { zodFieldError } from '../../platform/messages/validation.ts';
 import type { Counselors } from './counselors.ts';
 import { consultItems, SERVICES, type Service } from './schema.ts';
 
@@ -23,21 +24,18 @@ export type ItemView = {
 
 /** `market` (the fortune market) is a known word, refused with its own message until it opens. */
 const kind = z.string().superRefine((v, c) => {
-  if (v === 'market') c.addIssue({ code: 'custom', message: 'the fortune market is not open yet' });
+  if (v === 'market') c.addIssue({ code: 'custom', message: zodCode('consult.market_not_open') });
   else if (!(SERVICES as readonly string[]).includes(v))
-    c.addIssue({ code: 'custom', message: `one of ${SERVICES.join(', ')}` });
+    c.addIssue({ code: 'invalid_value', values: [...SERVICES], message: `one of ${SERVICES.join(', ')}` });
 });
 
 export const itemInput = z
   .object({
     kind,
-    title: z.string().trim().min(1, 'required').max(100, 'at most 100 characters'),
-    description: z.string().max(2000, 'at most 2,000 characters').default(''),
-    price: z
-      .number()
-      .int('whole points')
-      .min(1, 'at least 1 point')
-      .max(10_000_000, 'at most 10,000,000 points'),
+    // No messages of their own: the schema's issue becomes a catalog code (validation.*) in the reader's language.
+    title: z.string().trim().min(1).max(100),
+    description: z.string().max(2000).default(''),
+    price: z.number().int().min(1).max(10_000_000),
     active: z.boolean().default(true),
   })
   .strict();
@@ -146,5 +144,8 @@ function parse<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  throw invalidField(['body', ...(issue?.path ?? []).map(String)].join('.'), issue?.message ?? 'invalid');
+  const path = ['body', ...(issue?.path ?? []).map(String)].join('.');
+  if (!issue) throw invalidField(path, msg('validation.invalid'));
+  const e = zodFieldError(path, issue);
+  throw invalidField(path, { key: e.key, params: e.params, text: render(e.key, e.params, 'en') });
 }

@@ -86,11 +86,12 @@ export function accountRoutes(app: App, auth: Auth, accounts: Accounts) {
       schema: {
         tags: ['accounts'],
         summary: 'Mail the address whether it has an account and how it signs in',
-        body: z.object({ email: emailSchema }).strict(),
+        // lang: the page's language, for the mail when the address has no account to say it.
+        body: z.object({ email: emailSchema, lang: z.enum(['ko', 'en']).optional() }).strict(),
       },
     },
     async (req, reply) => {
-      await accounts.findAccount(req.body.email);
+      await accounts.findAccount(req.body.email, req.body.lang);
       return ok(reply, undefined, 'we mailed the answer to this address');
     },
   );

@@ -6,24 +6,18 @@ import { conflict, invalidField } from '../errors.ts';
 import { emit, once } from '../events/outbox.ts';
 import type { Consumer } from '../events/types.ts';
 import { renderPlatformMail } from '../mail/mailer.ts';
+import { type Code, type ParamValue, render } from '../messages/index.ts';
 import { userIdentities } from '../oauth/schema.ts';
 import { pushDevices } from '../push/schema.ts';
 import { RULES, rateLimiter } from '../ratelimit.ts';
 import { notifySettings, users, verificationCodes } from '../schema.ts';
-import { type Auth, hasPassword, type SignInMethod, toUser, type User } from './service.ts';
+import { type Auth, hasPassword, toUser, type User } from './service.ts';
 
 /** Bounds of the profile fields (the routes' schemas use the same numbers). */
 export const NICKNAME = { min: 2, max: 20 } as const;
 export const INTRO_MAX = 500;
 /** What a withdrawn account's password hash is: no scrypt hash, so no password matches it. */
 const NO_PASSWORD = '!withdrawn';
-
-const METHOD_WORDS: Record<SignInMethod, { ko: string; en: string }> = {
-  password: { ko: '이메일과 비밀번호', en: 'e-mail and password' },
-  kakao: { ko: '카카오', en: 'Kakao' },
-  naver: { ko: '네이버', en: 'Naver' },
-  apple: { ko: 'Apple', en: 'Apple' },
-};
 
 /**
  * What an account's owner does to it: the profile (nickname, intro), a forgotten password (reset by
@@ -97,10 +91,10 @@ export class Accounts {
   }
 
   /** Mails the address whether an account exists there and how it signs in; the same answer either way. */
-  async findAccount(email: string) {
+  async findAccount(email: string, lang?: 'ko' | 'en') {
     await this.limiter.consume(RULES.codeMailAccount, email);
     await this.ctx.tx(async (tx) => {
-      await emit(tx, 'account.find_requested', { email });
+      await emit(tx, 'account.find_requested', lang ? { email, lang } : { email });
     });
   }
 
@@ -171,27 +165,41 @@ export class Accounts {
         once(this.ctx.database, 'account-find-mail', event.id, async () => {
           const email = String(event.payload.email);
           const [u] = await this.ctx.database.db
-            .select({ id: users.id, state: users.state })
+            .select({ id: users.id, state: users.state, lang: users.lang })
             .from(users)
             .where(sql`lower(${users.email}) = lower(${email})`);
-          const methods = u && u.state !== 'withdrawn' ? await this.auth.signInMethodsOf(u.id) : [];
+          const exists = u !== undefined && u.state !== 'withdrawn';
+          const methods = exists ? await this.auth.signInMethodsOf(u.id) : [];
+          // The account's language; for an address without one, the page's the lookup was asked on.
+          const lang = (exists ? u.lang : event.payload.lang) === 'en' ? 'en' : 'ko';
+          const t = (key: Code, params?: Record<string, ParamValue>) => render(key, params, lang);
           const base = this.ctx.config.publicUrl;
+          const said = exists
+            ? t('auth.mail_find_exists', {
+                email,
+                methods: methods.map((m) => t(`auth.method.${m}`)).join(', ') || t('auth.method.none'),
+              })
+            : t('auth.mail_find_none', { email });
           const data = {
-            exists: u !== undefined && u.state !== 'withdrawn',
-            email,
-            methodsKo: methods.map((m) => METHOD_WORDS[m].ko).join(', ') || '없음',
-            methodsEn: methods.map((m) => METHOD_WORDS[m].en).join(', ') || 'none',
+            exists,
+            lang,
             loginUrl: `${base}/login`,
             resetUrl: `${base}/forgot-password`,
             signupUrl: `${base}/signup`,
+            t: {
+              exists: said,
+              none: said,
+              reset: t('auth.mail_find_reset'),
+              login: t('auth.mail_login'),
+              signup: t('auth.mail_signup'),
+              ignore: t('auth.mail_ignore'),
+            },
           };
           await this.ctx.mailer.send({
             to: email,
-            subject: '[yeyak] 계정 찾기 결과 / Your account lookup',
+            subject: t('auth.mail_find_subject'),
             html: renderPlatformMail('find-account', data, 'yeyak account lookup'),
-            text: data.exists
-              ? `이 주소로 가입된 yeyak 계정이 있습니다. 로그인 방법: ${data.methodsKo}. ${data.loginUrl}\nThere is a yeyak account at this address. It signs in with: ${data.methodsEn}. ${data.loginUrl}`
-              : `이 주소로 가입된 yeyak 계정은 없습니다. ${data.signupUrl}\nThere is no yeyak account at this address. ${data.signupUrl}`,
+            text: `${said} ${exists ? data.loginUrl : data.signupUrl}`,
           });
         }),
     };

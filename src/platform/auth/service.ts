@@ -345,12 +345,28 @@ export class Auth {
           const u = await this.byId(userId);
           if (!u || u.state === 'withdrawn') return;
           if (event.topic === 'account.signup_existing') {
-            const data = { name: u.name || u.email, url: `${this.ctx.config.publicUrl}/login` };
+            // In the account's language: the address has an account, so its reader is known.
+            const lang = u.lang === 'en' ? 'en' : 'ko';
+            const t = (key: Code, params?: Record<string, ParamValue>) => render(key, params, lang);
+            const url = `${this.ctx.config.publicUrl}/login`;
             await this.ctx.mailer.send({
               to: u.email,
-              subject: '[yeyak] 이미 가입된 이메일입니다 / You already have an account',
-              html: renderPlatformMail('existing', data, 'yeyak account'),
-              text: `이 이메일로 이미 yeyak 계정이 있습니다. 로그인: ${data.url}\nThis e-mail already has a yeyak account. Log in: ${data.url}`,
+              subject: t('auth.mail_existing_subject'),
+              html: renderPlatformMail(
+                'existing',
+                {
+                  url,
+                  lang,
+                  t: {
+                    hello: t('auth.mail_hello', { name: u.name || u.email }),
+                    line: t('auth.mail_existing_line'),
+                    login: t('auth.mail_login'),
+                    ignore: t('auth.mail_ignore'),
+                  },
+                },
+                'yeyak account',
+              ),
+              text: `${t('auth.mail_existing_line')} ${url}`,
             });
             return;
           }

@@ -6,7 +6,7 @@ import { safeEqual, sha256, verifyPassword } from '../crypto.ts';
 import { emit, once } from '../events/outbox.ts';
 import type { Consumer } from '../events/types.ts';
 import { renderPlatformMail } from '../mail/mailer.ts';
-import { msg } from '../messages/index.ts';
+import { type Code, msg, type ParamValue, render } from '../messages/index.ts';
 import { RULES, rateLimiter } from '../ratelimit.ts';
 import { users } from '../schema.ts';
 import type { Provider } from './config.ts';
@@ -169,13 +169,29 @@ export class OAuthLinks {
             .update(oauthPendingLinks)
             .set({ codeHash: sha256(`${linkId}:${code}`) })
             .where(eq(oauthPendingLinks.id, linkId));
-          const provider = providerName(row.link.provider as Provider);
-          const data = { code, minutes: LINK_MINUTES, name: row.account.name || row.account.email, provider };
+          // In the account's language (Korean unless it chose English); the template holds no words.
+          const lang = row.account.lang === 'en' ? 'en' : 'ko';
+          const provider = row.link.provider as Provider;
+          const name = row.account.name || row.account.email;
+          const t = (key: Code, params?: Record<string, ParamValue>) => render(key, params, lang);
           await this.ctx.mailer.send({
             to: row.account.email,
-            subject: `[yeyak] ${provider} 연결 코드 ${code} / link code`,
-            html: renderPlatformMail('oauth-link', data, 'yeyak link code'),
-            text: `yeyak ${provider} 연결 코드 / link code: ${code} (${LINK_MINUTES}분 / minutes)`,
+            subject: t('oauth.mail_link_subject', { provider, code }),
+            html: renderPlatformMail(
+              'oauth-link',
+              {
+                code,
+                lang,
+                t: {
+                  hello: t('auth.mail_hello', { name }),
+                  line: t('oauth.mail_link_line', { provider }),
+                  within: t('auth.mail_within', { minutes: LINK_MINUTES }),
+                  ignore: t('oauth.mail_link_ignore'),
+                },
+              },
+              `yeyak ${providerName(provider)} link code`,
+            ),
+            text: `${t('oauth.mail_link_line', { provider })} ${code} (${t('auth.mail_within', { minutes: LINK_MINUTES })})`,
           });
         }),
     };

@@ -102,4 +102,8 @@ export const consultRefusals = {
     ko: '관리자는 다른 사람의 글을 숨기거나 지울 수 있지만 고쳐 쓰지는 않습니다.',
     en: 'admins hide or delete other people’s posts, they do not rewrite them',
   },
+  'consult.market_not_open': {
+    ko: '사주 마켓은 아직 열리지 않았습니다.',
+    en: 'the fortune market is not open yet',
+  },
 } as const satisfies Record<string, Texts>;

@@ -112,6 +112,43 @@ export const platformRefusals = {
     en: 'The code that confirms deleting your account; entering it deletes the account:',
   },
   'auth.mail_within': { ko: '{minutes}분 안에 입력해 주세요.', en: 'Enter it within {minutes} minutes.' },
+  'oauth.mail_link_subject': {
+    ko: '[yeyak] {provider} 연결 코드 {code}',
+    en: '[yeyak] {provider} link code {code}',
+  },
+  'oauth.mail_link_line': {
+    ko: '{provider} 계정을 yeyak 계정에 연결하려면 아래 코드를 입력하세요.',
+    en: 'To link your {provider} sign-in to your yeyak account, enter this code:',
+  },
+  'oauth.mail_link_ignore': {
+    ko: '직접 요청하지 않았다면 이 메일을 무시하세요. 아무것도 연결되지 않습니다.',
+    en: 'If this was not you, ignore this mail: nothing gets linked.',
+  },
+  'auth.mail_existing_subject': {
+    ko: '[yeyak] 이미 가입된 이메일입니다',
+    en: '[yeyak] You already have an account',
+  },
+  'auth.mail_existing_line': {
+    ko: '이 이메일 주소로 yeyak 가입 요청이 있었지만, 이미 계정이 있습니다. 직접 요청하셨다면 로그인하세요.',
+    en: 'Someone asked to sign up to yeyak with this address, which already has an account. If it was you, log in.',
+  },
+  'auth.mail_login': { ko: '로그인', en: 'Log in' },
+  'auth.mail_find_subject': { ko: '[yeyak] 계정 찾기 결과', en: '[yeyak] Your account lookup' },
+  'auth.mail_find_exists': {
+    ko: '이 이메일 주소({email})로 가입된 yeyak 계정이 있습니다. 로그인 방법: {methods}.',
+    en: 'There is a yeyak account at this address ({email}). It signs in with: {methods}.',
+  },
+  'auth.mail_find_reset': { ko: '비밀번호 재설정', en: 'Reset the password' },
+  'auth.mail_find_none': {
+    ko: '이 이메일 주소({email})로 가입된 yeyak 계정은 없습니다. 다른 주소로 가입하셨을 수 있습니다.',
+    en: 'There is no yeyak account at this address ({email}). You may have signed up with another one.',
+  },
+  'auth.mail_signup': { ko: '새로 가입하기', en: 'Sign up' },
+  'auth.method.password': { ko: '이메일과 비밀번호', en: 'e-mail and password' },
+  'auth.method.kakao': { ko: '카카오', en: 'Kakao' },
+  'auth.method.naver': { ko: '네이버', en: 'Naver' },
+  'auth.method.apple': { ko: 'Apple', en: 'Apple' },
+  'auth.method.none': { ko: '없음', en: 'none' },
   'auth.mail_ignore': {
     ko: '직접 요청하지 않으셨다면 이 메일은 무시하셔도 됩니다.',
     en: 'If you did not ask for it, you can ignore this mail.',

@@ -94,7 +94,7 @@ export function ForgotPasswordPage() {
 
 /** "Which address did I use?": the answer goes by mail to the address, the screen says the same either way. */
 export function FindAccountPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [email, setEmail] = useState('');
   const [sentTo, setSentTo] = useState('');
   const { busy, error, run } = useAction();
@@ -102,7 +102,7 @@ export function FindAccountPage() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     await run(async () => {
-      await post('/api/auth/find-account', { email });
+      await post('/api/auth/find-account', { email, lang: lang === 'en' ? 'en' : 'ko' });
       setSentTo(email.trim().toLowerCase());
     });
   };
